@@ -1,0 +1,39 @@
+"""The project's own errors. Messages are Persian and meant for the person at the keyboard."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """Base of every error the program raises on purpose."""
+
+    def __init__(self, message: str, *, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class ValidationError(DomainError):
+    """Input that breaks a rule; `field` names the field so a form can show it beside it."""
+
+
+class NotFound(DomainError):
+    pass
+
+
+class PermissionDenied(DomainError):
+    pass
+
+
+class Conflict(DomainError):
+    """The record changed or exists already."""
+
+
+class AuthError(DomainError):
+    """Wrong user name or password, or a locked account."""
+
+
+class StorageError(DomainError):
+    """The database or data folder cannot be used (damaged, foreign, too new)."""
