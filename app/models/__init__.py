@@ -1,0 +1,21 @@
+"""SQLAlchemy models. Importing this package registers every table on Base.metadata."""
+
+from app.models.audit import AuditEntry
+from app.models.base import Base
+from app.models.case import (
+    Attachment,
+    CaseFile,
+    FamilyMember,
+    Problem,
+    ProblemStep,
+    Referral,
+    Review,
+    Service,
+)
+from app.models.clinic import Clinic, Setting, Staff, StaffTraining
+from app.models.contract import Contract
+
+__all__ = [
+    "AuditEntry", "Attachment", "Base", "CaseFile", "Clinic", "Contract", "FamilyMember",
+    "Problem", "ProblemStep", "Referral", "Review", "Service", "Setting", "Staff", "StaffTraining",
+]

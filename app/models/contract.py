@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Optional
+
+from sqlalchemy import BigInteger, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.models.base import Base, Id, Timestamps
+
+
+class Contract(Timestamps, Base):
+    """An annual cooperation contract with a county office (قرارداد همکاری سالیانه)."""
+
+    __tablename__ = "contract"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    office_name: Mapped[str] = mapped_column(String(200))
+    programme: Mapped[str] = mapped_column(String(300))
+    number: Mapped[str] = mapped_column(String(50), unique=True)
+    start_date: Mapped[dt.date]
+    end_date: Mapped[dt.date]
+    fee_per_case_month_rials: Mapped[int] = mapped_column(BigInteger)
+    capacity: Mapped[int]
+    supervisor_name: Mapped[str] = mapped_column(String(200), default="")
+    supervisor_contact: Mapped[str] = mapped_column(String(200), default="")
+    cheque_number: Mapped[str] = mapped_column(String(50), default="")
+    cheque_amount_rials: Mapped[Optional[int]] = mapped_column(BigInteger)
+    cheque_given_on: Mapped[Optional[dt.date]]
+    cheque_returned_on: Mapped[Optional[dt.date]]
+    notes: Mapped[str] = mapped_column(Text, default="")

@@ -1,0 +1,240 @@
+"""Staff members, their sign-in accounts, and sign-in itself."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Optional, Sequence
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from app.errors import AuthError, Conflict, NotFound, ValidationError
+from app.models import Staff, StaffTraining
+from app.models.enums import Degree, Role
+from app.persian import collation_key, validate_national_code
+from app.services import audit, validation as v
+from app.services.context import Actor, ServiceContext
+from app.services.permissions import require_manager
+from app.services.views import StaffView
+from app.storage.database import Database
+
+MAX_FAILED_SIGN_INS = 5
+LOCKOUT = dt.timedelta(minutes=5)
+MIN_PASSWORD_LENGTH = 8
+
+# argon2id with argon2-cffi's RFC 9106 low-memory profile: strong, and about 50 ms on an office PC.
+_hasher = PasswordHasher()
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def password_matches(stored_hash: Optional[str], password: str) -> bool:
+    if not stored_hash:
+        return False
+    try:
+        return _hasher.verify(stored_hash, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
+def check_new_password(password: object, field: str = "password") -> str:
+    if not isinstance(password, str) or len(password) < MIN_PASSWORD_LENGTH:
+        raise ValidationError("رمز عبور باید دست‌کم ۸ نویسه باشد.", field=field)
+    if len(password) > 256:
+        raise ValidationError("رمز عبور بیش از حد طولانی است.", field=field)
+    return password
+
+
+@dataclass
+class StaffInput:
+    first_name: str
+    last_name: str
+    role: str
+    national_code: Optional[str] = None
+    degree: str = ""
+    field_of_study: str = ""
+    phone: str = ""
+    username: Optional[str] = None
+    password: Optional[str] = None
+    trainings: Sequence[tuple[str, Optional[dt.date], Optional[int]]] = field(default_factory=tuple)
+
+
+def _username(value: object) -> Optional[str]:
+    name = v.identifier(value, "username", "نام کاربری", max_len=50).lower()
+    if not name:
+        return None
+    if not all(ch.isascii() and (ch.isalnum() or ch in "._-") for ch in name):
+        raise ValidationError("نام کاربری فقط با حروف و ارقام لاتین، نقطه، خط تیره و زیرخط نوشته می‌شود.",
+                              field="username")
+    return name
+
+
+def _apply(staff: Staff, data: StaffInput) -> None:
+    staff.first_name = v.text(data.first_name, "first_name", "نام", required=True, max_len=100)
+    staff.last_name = v.text(data.last_name, "last_name", "نام خانوادگی", required=True, max_len=100)
+    staff.sort_key = collation_key(f"{staff.last_name} {staff.first_name}")
+    staff.role = v.choice(Role, data.role, "role", "سمت").value
+    code = v.identifier(data.national_code, "national_code", "کد ملی")
+    staff.national_code = validate_national_code(code, "national_code") if code else None
+    staff.degree = v.choice(Degree, data.degree, "degree", "مدرک").value if data.degree else ""
+    staff.field_of_study = v.text(data.field_of_study, "field_of_study", "رشته تحصیلی")
+    staff.phone = v.identifier(data.phone, "phone", "تلفن")
+
+
+def staff_view(s: Staff) -> StaffView:
+    return StaffView(
+        id=s.id, first_name=s.first_name, last_name=s.last_name, full_name=s.full_name,
+        national_code=s.national_code, role=s.role, role_label=Role(s.role).label, degree=s.degree,
+        field_of_study=s.field_of_study, phone=s.phone, active=s.active, username=s.username,
+        trainings=tuple((t.title, t.attended_on, t.hours) for t in s.trainings),
+    )
+
+
+def add_staff_in(session: Session, ctx: ServiceContext, data: StaffInput) -> Staff:
+    """Create a staff member inside an open transaction (used by set-up and by add_staff)."""
+    staff = Staff()
+    _apply(staff, data)
+    staff.username = _username(data.username)
+    if staff.username:
+        staff.password_hash = hash_password(check_new_password(data.password))
+        staff.password_changed_at = ctx.now()
+    for title, attended_on, hours in data.trainings:
+        staff.trainings.append(StaffTraining(title=v.text(title, "trainings", "عنوان دوره", required=True,
+                                                          max_len=300), attended_on=attended_on, hours=hours))
+    session.add(staff)
+    try:
+        session.flush()
+    except IntegrityError:
+        raise Conflict("این کد ملی یا نام کاربری پیش‌تر ثبت شده است.", field="username") from None
+    audit.record(session, ctx, "create", "staff", staff.id,
+                 changes={"name": staff.full_name, "role": staff.role, "username": staff.username})
+    return staff
+
+
+def add_staff(ctx: ServiceContext, data: StaffInput) -> StaffView:
+    require_manager(ctx.actor)
+    with ctx.db.transaction() as session:
+        return staff_view(add_staff_in(session, ctx, data))
+
+
+def update_staff(ctx: ServiceContext, staff_id: int, data: StaffInput) -> StaffView:
+    require_manager(ctx.actor)
+    with ctx.db.transaction() as session:
+        staff = _get(session, staff_id)
+        fields = ("first_name", "last_name", "role", "national_code", "degree", "field_of_study", "phone")
+        before = audit.snapshot(staff, fields)
+        _apply(staff, data)
+        try:
+            session.flush()
+        except IntegrityError:
+            raise Conflict("این کد ملی پیش‌تر ثبت شده است.", field="national_code") from None
+        audit.record(session, ctx, "update", "staff", staff.id, changes=audit.diff(before, audit.snapshot(staff, fields)))
+        return staff_view(staff)
+
+
+def set_staff_active(ctx: ServiceContext, staff_id: int, active: bool, left_on: Optional[dt.date] = None) -> None:
+    require_manager(ctx.actor)
+    with ctx.db.transaction() as session:
+        staff = _get(session, staff_id)
+        staff.active = active
+        staff.left_on = None if active else (left_on or ctx.today())
+        audit.record(session, ctx, "update", "staff", staff.id, changes={"active": [not active, active]})
+
+
+def list_staff(ctx: ServiceContext, *, role: Optional[Role] = None, active_only: bool = True) -> list[StaffView]:
+    with ctx.db.read() as session:
+        query = select(Staff).order_by(Staff.sort_key)
+        if role is not None:
+            query = query.where(Staff.role == role.value)
+        if active_only:
+            query = query.where(Staff.active.is_(True))
+        return [staff_view(s) for s in session.scalars(query)]
+
+
+def _get(session: Session, staff_id: int) -> Staff:
+    staff = session.get(Staff, staff_id)
+    if staff is None:
+        raise NotFound("کارمند پیدا نشد.")
+    return staff
+
+
+def sign_in(db: Database, username: str, password: str, *, now: Optional[dt.datetime] = None) -> Actor:
+    """Check a user name and password; five failures lock the account for five minutes."""
+    now = now or dt.datetime.now(dt.timezone.utc)
+    name = (username or "").strip().lower()
+    with db.transaction() as session:
+        staff = session.scalar(select(Staff).where(Staff.username == name))
+        if staff is None or not staff.active:
+            password_matches(_DUMMY_HASH, password or "")  # same cost, so timing does not tell
+            raise AuthError("نام کاربری یا رمز عبور نادرست است.", field="password")
+        locked_until = _aware(staff.locked_until)
+        if locked_until and locked_until > now:
+            minutes = max(1, int((locked_until - now).total_seconds() // 60) + 1)
+            raise AuthError(f"این حساب به دلیل چند ورود نادرست قفل است؛ {_fa(minutes)} دقیقه دیگر دوباره امتحان کنید.",
+                            field="password")
+        if not password_matches(staff.password_hash, password or ""):
+            staff.failed_logins += 1
+            if staff.failed_logins >= MAX_FAILED_SIGN_INS:
+                staff.failed_logins = 0
+                staff.locked_until = now + LOCKOUT
+        else:
+            staff.failed_logins = 0
+            staff.locked_until = None
+            actor = Actor(staff.id, staff.full_name, Role(staff.role))
+            audit.record(session, _system_ctx(db, actor, now), "sign_in", "staff", staff.id)
+            return actor
+    # Outside the block so the failure count is committed before the error is raised.
+    raise AuthError("نام کاربری یا رمز عبور نادرست است.", field="password")
+
+
+def change_password(ctx: ServiceContext, old_password: str, new_password: str) -> None:
+    with ctx.db.transaction() as session:
+        staff = _get(session, ctx.actor.staff_id or 0)
+        if not password_matches(staff.password_hash, old_password):
+            raise AuthError("رمز عبور فعلی نادرست است.", field="old_password")
+        staff.password_hash = hash_password(check_new_password(new_password, "new_password"))
+        staff.password_changed_at = ctx.now()
+        audit.record(session, ctx, "password", "staff", staff.id)
+
+
+def reset_password(ctx: ServiceContext, staff_id: int, new_password: str, username: Optional[str] = None) -> None:
+    """A manager sets another member's password (and user name, when giving a first account)."""
+    require_manager(ctx.actor)
+    with ctx.db.transaction() as session:
+        staff = _get(session, staff_id)
+        if username:
+            staff.username = _username(username)
+        if not staff.username:
+            raise ValidationError("نام کاربری را وارد کنید.", field="username")
+        staff.password_hash = hash_password(check_new_password(new_password))
+        staff.failed_logins, staff.locked_until = 0, None
+        staff.password_changed_at = ctx.now()
+        try:
+            session.flush()
+        except IntegrityError:
+            raise Conflict("این نام کاربری پیش‌تر ثبت شده است.", field="username") from None
+        audit.record(session, ctx, "password_reset", "staff", staff.id)
+
+
+def _aware(value: Optional[dt.datetime]) -> Optional[dt.datetime]:
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=dt.timezone.utc)
+    return value
+
+
+def _fa(n: int) -> str:
+    from app.persian import to_persian_digits
+    return to_persian_digits(n)
+
+
+def _system_ctx(db: Database, actor: Actor, now: dt.datetime) -> ServiceContext:
+    return ServiceContext(db, actor, clock=lambda: now)
+
+
+_DUMMY_HASH = hash_password("parvandeh-timing-equaliser")

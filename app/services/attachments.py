@@ -1,0 +1,128 @@
+"""Scanned documents kept inside the data folder under their content hash."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from sqlalchemy import select
+
+from app.errors import NotFound, StorageError, ValidationError
+from app.models import Attachment
+from app.services import audit, validation as v
+from app.services.cases import get_case_row
+from app.services.context import ServiceContext
+from app.services.permissions import can_read_notes
+from app.services.views import AttachmentView, SaveResult
+
+MAX_BYTES = 25 * 1024 * 1024
+# Recognised by their first bytes, not by the name a user gave them.
+SIGNATURES = (
+    (b"%PDF-", "application/pdf"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"II*\x00", "image/tiff"),
+    (b"MM\x00*", "image/tiff"),
+)
+
+
+def attachments_dir(ctx: ServiceContext) -> Path:
+    if ctx.data_dir is None:
+        raise StorageError("پوشه داده برنامه مشخص نیست.")
+    return Path(ctx.data_dir) / "attachments"
+
+
+def stored_path(root: Path, sha256: str) -> Path:
+    # The name is our own hex digest, so no user text ever becomes part of a path.
+    if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
+        raise StorageError("شناسه فایل پیوست نامعتبر است.")
+    return root / sha256[:2] / sha256
+
+
+def _sniff(head: bytes) -> str:
+    for magic, mime in SIGNATURES:
+        if head.startswith(magic):
+            return mime
+    raise ValidationError("فقط فایل PDF یا تصویر (JPEG، PNG، TIFF) پیوست می‌شود.", field="file")
+
+
+def _copy_in(source: Path, root: Path) -> tuple[str, int, str]:
+    """Copy to a temporary file while hashing, then move into place: never a half-written file."""
+    if not source.is_file():
+        raise ValidationError("فایل انتخاب‌شده پیدا نشد.", field="file")
+    size = source.stat().st_size
+    if size == 0:
+        raise ValidationError("فایل انتخاب‌شده خالی است.", field="file")
+    if size > MAX_BYTES:
+        raise ValidationError("حجم فایل پیوست بیش از ۲۵ مگابایت است.", field="file")
+    root.mkdir(parents=True, exist_ok=True)
+    digest = hashlib.sha256()
+    with source.open("rb") as src:
+        mime = _sniff(src.read(16))
+        src.seek(0)
+        fd, tmp = tempfile.mkstemp(dir=root, prefix=".incoming-")
+        with os.fdopen(fd, "wb") as out:
+            for chunk in iter(lambda: src.read(1 << 20), b""):
+                digest.update(chunk)
+                out.write(chunk)
+            out.flush()
+            os.fsync(out.fileno())
+    sha = digest.hexdigest()
+    target = stored_path(root, sha)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if target.exists():
+        os.unlink(tmp)
+    else:
+        os.replace(tmp, target)
+    return sha, size, mime
+
+
+def add_attachment(ctx: ServiceContext, case_id: int, source: str | Path, description: str = "") -> SaveResult:
+    root = attachments_dir(ctx)
+    with ctx.db.transaction() as session:
+        case = get_case_row(session, ctx, case_id)
+        desc = v.text(description, "description", "توضیح", max_len=1000)
+        name = v.text(Path(source).name, "file", "نام فایل", required=True, max_len=300)
+        sha, size, mime = _copy_in(Path(source), root)
+        att = Attachment(case_id=case.id, original_name=name, sha256=sha, size=size, mime=mime,
+                         description=desc, added_at=ctx.now(), added_by=ctx.actor.staff_id)
+        session.add(att)
+        session.flush()
+        audit.record(session, ctx, "create", "attachment", att.id, case_id=case.id,
+                     changes={"name": name, "sha256": sha, "size": size})
+        return SaveResult(att.id)
+
+
+def list_attachments(ctx: ServiceContext, case_id: int) -> list[AttachmentView]:
+    root = attachments_dir(ctx)
+    with ctx.db.read() as session:
+        get_case_row(session, ctx, case_id)
+        if not can_read_notes(ctx.actor):
+            return []
+        rows = session.scalars(select(Attachment).where(Attachment.case_id == case_id).order_by(Attachment.id))
+        return [AttachmentView(a.id, a.case_id, a.original_name, a.sha256, a.size, a.mime, a.description,
+                               a.added_at, str(stored_path(root, a.sha256))) for a in rows]
+
+
+def export_attachment(ctx: ServiceContext, attachment_id: int, folder: Path) -> Path:
+    """A copy under its original name in a folder of the user's (for the system viewer)."""
+    root = attachments_dir(ctx)
+    with ctx.db.transaction() as session:
+        att = session.get(Attachment, attachment_id) if isinstance(attachment_id, int) else None
+        if att is None:
+            raise NotFound("پیوست پیدا نشد.")
+        get_case_row(session, ctx, att.case_id)
+        if not can_read_notes(ctx.actor):
+            raise ValidationError("دسترسی به پیوست‌ها برای شما تعریف نشده است.")
+        source = stored_path(root, att.sha256)
+        if not source.is_file():
+            raise StorageError("فایل این پیوست در پوشه داده پیدا نشد.")
+        safe_name = Path(att.original_name).name or f"attachment-{att.id}"
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / safe_name
+        shutil.copyfile(source, target)
+        audit.record(session, ctx, "open", "attachment", att.id, case_id=att.case_id)
+        return target

@@ -1,0 +1,302 @@
+"""Case files: create, change, open, close, and the family that comes with them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Optional, Sequence
+
+import jdatetime
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from app.errors import Conflict, NotFound, ValidationError
+from app.models import CaseFile, Contract, FamilyMember, Staff
+from app.models.enums import CaseStatus, LivingArrangement, Relation, Role, Sex
+from app.persian import collation_key, search_key, to_persian_digits, validate_national_code
+from app.services import audit, validation as v
+from app.services.context import ServiceContext
+from app.services.permissions import require_case_access, require_manager
+from app.services.views import CaseDetail, FamilyMemberView, SaveResult
+
+CASELOAD_LIMIT = 200  # clients one clinic social worker follows (seed 003)
+
+CASE_FIELDS = (
+    "behzisti_file_number", "clinic_file_number", "first_name", "last_name", "father_name",
+    "national_code", "sex", "birth_date", "living_arrangement", "discharge_date", "received_on",
+    "early_transfer_reason", "contract_id", "priority", "priority_reason", "social_worker_id",
+    "psychologist_id", "behzisti_summary", "address", "phones",
+)
+
+
+@dataclass
+class FamilyInput:
+    name: str
+    relation: str
+    birth_year: Optional[int | str] = None
+    occupation: str = ""
+    phone: str = ""
+    lives_with_child: bool = True
+    id: Optional[int] = None
+
+
+@dataclass
+class CaseInput:
+    behzisti_file_number: str
+    first_name: str
+    last_name: str
+    sex: str
+    living_arrangement: str
+    received_on: dt.date | str | None = None
+    clinic_file_number: str = ""
+    father_name: str = ""
+    national_code: str = ""
+    birth_date: dt.date | str | None = None
+    discharge_date: dt.date | str | None = None
+    early_transfer_reason: str = ""
+    contract_id: Optional[int] = None
+    priority: bool = False
+    priority_reason: str = ""
+    social_worker_id: Optional[int] = None
+    psychologist_id: Optional[int] = None
+    behzisti_summary: str = ""
+    address: str = ""
+    phones: str = ""
+    family: Sequence[FamilyInput] = field(default_factory=tuple)
+
+
+def one_year_after(d: dt.date) -> dt.date:
+    """The same Jalali day a year later (Esfand 30 of a leap year falls to Esfand 29)."""
+    j = jdatetime.date.fromgregorian(date=d)
+    try:
+        return jdatetime.date(j.year + 1, j.month, j.day).togregorian()
+    except ValueError:
+        return jdatetime.date(j.year + 1, j.month, j.day - 1).togregorian()
+
+
+def _apply(session: Session, ctx: ServiceContext, case: CaseFile, data: CaseInput) -> None:
+    today = ctx.today()
+    case.behzisti_file_number = v.identifier(data.behzisti_file_number, "behzisti_file_number",
+                                             "شماره پرونده بهزیستی", required=True)
+    case.clinic_file_number = v.identifier(data.clinic_file_number, "clinic_file_number", "شماره پرونده کلینیک")
+    case.first_name = v.text(data.first_name, "first_name", "نام", required=True, max_len=100)
+    case.last_name = v.text(data.last_name, "last_name", "نام خانوادگی", required=True, max_len=100)
+    case.father_name = v.text(data.father_name, "father_name", "نام پدر", max_len=100)
+    code = v.identifier(data.national_code, "national_code", "کد ملی")
+    case.national_code = validate_national_code(code, "national_code") if code else None
+    case.sex = v.choice(Sex, data.sex, "sex", "جنسیت").value
+    case.living_arrangement = v.choice(LivingArrangement, data.living_arrangement, "living_arrangement",
+                                       "وضعیت زندگی").value
+    case.birth_date = v.date(data.birth_date, "birth_date", "تاریخ تولد", not_after=today)
+    case.received_on = v.date(data.received_on if data.received_on is not None else today, "received_on",
+                              "تاریخ دریافت پرونده", required=True, not_after=today)
+    case.discharge_date = v.date(data.discharge_date, "discharge_date", "تاریخ ترخیص", not_after=today)
+    case.early_transfer_reason = v.text(data.early_transfer_reason, "early_transfer_reason",
+                                        "دلیل پذیرش زودتر از یک سال", max_len=2000, multiline=True)
+    _check_dates(case)
+    case.priority = v.flag(data.priority)
+    case.priority_reason = v.text(data.priority_reason, "priority_reason", "دلیل اولویت", max_len=2000,
+                                  multiline=True)
+    if case.priority and not case.priority_reason:
+        raise ValidationError("برای پرونده دارای اولویت، دلیل اولویت را بنویسید.", field="priority_reason")
+    case.contract_id = _contract_id(session, data.contract_id)
+    case.social_worker_id = _staff_id(session, data.social_worker_id, "social_worker_id",
+                                      (Role.SOCIAL_WORKER, Role.MANAGER), "مددکار")
+    case.psychologist_id = _staff_id(session, data.psychologist_id, "psychologist_id",
+                                     (Role.PSYCHOLOGIST,), "روانشناس")
+    case.behzisti_summary = v.text(data.behzisti_summary, "behzisti_summary", "خلاصه پرونده بهزیستی",
+                                   max_len=20000, multiline=True)
+    case.address = v.text(data.address, "address", "نشانی", max_len=1000, multiline=True)
+    case.phones = v.identifier(data.phones, "phones", "تلفن", max_len=200)
+    case.name_key = search_key(f"{case.first_name} {case.last_name}")
+    case.last_name_key = collation_key(case.last_name)
+    case.first_name_key = collation_key(case.first_name)
+
+
+def _check_dates(case: CaseFile) -> None:
+    if case.birth_date and case.discharge_date and case.discharge_date < case.birth_date:
+        raise ValidationError("تاریخ ترخیص نمی‌تواند پیش از تاریخ تولد باشد.", field="discharge_date")
+    if case.discharge_date and case.discharge_date > case.received_on:
+        raise ValidationError("تاریخ ترخیص نمی‌تواند بعد از تاریخ دریافت پرونده باشد.", field="discharge_date")
+    if case.discharge_date and case.received_on < one_year_after(case.discharge_date) \
+            and not case.early_transfer_reason:
+        # Seed 004: a file is transferred only when a year has passed since discharge.
+        raise ValidationError(
+            "از ترخیص این فرزند هنوز یک سال نگذشته است؛ دلیل پذیرش پرونده را بنویسید.",
+            field="early_transfer_reason")
+
+
+def _contract_id(session: Session, contract_id: object) -> Optional[int]:
+    if contract_id in (None, ""):
+        return None
+    contract = session.get(Contract, contract_id) if isinstance(contract_id, int) else None
+    if contract is None:
+        raise ValidationError("قرارداد را از فهرست انتخاب کنید.", field="contract_id")
+    return contract.id
+
+
+def _staff_id(session: Session, staff_id: object, field_name: str, roles: tuple[Role, ...],
+              label: str) -> Optional[int]:
+    if staff_id in (None, ""):
+        return None
+    staff = session.get(Staff, staff_id) if isinstance(staff_id, int) else None
+    if staff is None or not staff.active or Role(staff.role) not in roles:
+        raise ValidationError(f"{label} را از فهرست کارکنان فعال انتخاب کنید.", field=field_name)
+    return staff.id
+
+
+def _apply_family(case: CaseFile, members: Sequence[FamilyInput]) -> None:
+    existing = {m.id: m for m in case.family}
+    keep: list[FamilyMember] = []
+    for index, data in enumerate(members):
+        member = existing.get(data.id) if data.id else None
+        member = member or FamilyMember()
+        prefix = f"family.{index}."
+        member.name = v.text(data.name, prefix + "name", "نام عضو خانواده", required=True)
+        member.relation = v.choice(Relation, data.relation, prefix + "relation", "نسبت").value
+        member.birth_year = v.integer(data.birth_year, prefix + "birth_year", "سال تولد",
+                                      minimum=1300, maximum=1500, required=False)
+        member.occupation = v.text(data.occupation, prefix + "occupation", "شغل")
+        member.phone = v.identifier(data.phone, prefix + "phone", "تلفن")
+        member.lives_with_child = v.flag(data.lives_with_child)
+        keep.append(member)
+    case.family[:] = keep
+
+
+def _next_clinic_number(session: Session) -> str:
+    n = (session.scalar(select(func.count()).select_from(CaseFile)) or 0) + 1
+    while session.scalar(select(CaseFile.id).where(CaseFile.clinic_file_number == str(n))):
+        n += 1
+    return str(n)
+
+
+def _flush_unique(session: Session) -> None:
+    try:
+        session.flush()
+    except IntegrityError as exc:
+        message = str(exc.orig).lower()
+        for column, text in (("national_code", "پرونده‌ای با این کد ملی پیش‌تر ثبت شده است."),
+                             ("behzisti_file_number", "این شماره پرونده بهزیستی پیش‌تر ثبت شده است."),
+                             ("clinic_file_number", "این شماره پرونده کلینیک پیش‌تر ثبت شده است.")):
+            if column in message:
+                raise Conflict(text, field=column) from None
+        raise Conflict("این پرونده با پرونده دیگری تکرار می‌شود.") from None
+
+
+def load_warnings(session: Session, case: CaseFile) -> tuple[str, ...]:
+    """Caseload and contract capacity: told to the user, never blocking the save."""
+    warnings = []
+    if case.social_worker_id and case.status == CaseStatus.ACTIVE.value:
+        load = session.scalar(select(func.count()).select_from(CaseFile).where(
+            CaseFile.social_worker_id == case.social_worker_id, CaseFile.status == CaseStatus.ACTIVE.value))
+        if load > CASELOAD_LIMIT:
+            warnings.append(f"این مددکار اکنون {to_persian_digits(load)} پرونده فعال دارد؛ بیش از "
+                            f"{to_persian_digits(CASELOAD_LIMIT)} پرونده برای هر مددکار است.")
+    if case.contract_id and case.status == CaseStatus.ACTIVE.value:
+        contract = session.get(Contract, case.contract_id)
+        used = session.scalar(select(func.count()).select_from(CaseFile).where(
+            CaseFile.contract_id == case.contract_id, CaseFile.status == CaseStatus.ACTIVE.value))
+        if contract and used > contract.capacity:
+            warnings.append(f"پرونده‌های فعال قرارداد {contract.number} ({to_persian_digits(used)}) از ظرفیت آن "
+                            f"({to_persian_digits(contract.capacity)}) بیشتر شده است.")
+    return tuple(warnings)
+
+
+def create_case(ctx: ServiceContext, data: CaseInput) -> SaveResult:
+    with ctx.db.transaction() as session:
+        case = CaseFile(status=CaseStatus.ACTIVE.value)
+        _apply(session, ctx, case, data)
+        if not case.clinic_file_number:
+            case.clinic_file_number = _next_clinic_number(session)
+        if case.social_worker_id is None and ctx.actor.role is Role.SOCIAL_WORKER:
+            case.social_worker_id = ctx.actor.staff_id
+        require_case_access(ctx.actor, case)
+        _apply_family(case, data.family)
+        session.add(case)
+        _flush_unique(session)
+        audit.record(session, ctx, "create", "case_file", case.id, case_id=case.id,
+                     changes=audit.snapshot(case, CASE_FIELDS))
+        return SaveResult(case.id, load_warnings(session, case))
+
+
+def update_case(ctx: ServiceContext, case_id: int, data: CaseInput) -> SaveResult:
+    with ctx.db.transaction() as session:
+        case = get_case_row(session, ctx, case_id)
+        before = audit.snapshot(case, CASE_FIELDS)
+        family_before = len(case.family)
+        _apply(session, ctx, case, data)
+        if not case.clinic_file_number:
+            raise ValidationError("شماره پرونده کلینیک را وارد کنید.", field="clinic_file_number")
+        if not ctx.actor.is_manager and case.social_worker_id != before["social_worker_id"]:
+            require_manager(ctx.actor)
+        _apply_family(case, data.family)
+        _flush_unique(session)
+        changes = audit.diff(before, audit.snapshot(case, CASE_FIELDS))
+        if len(case.family) != family_before or data.family:
+            changes["family"] = [family_before, len(case.family)]
+        audit.record(session, ctx, "update", "case_file", case.id, case_id=case.id, changes=changes)
+        return SaveResult(case.id, load_warnings(session, case))
+
+
+def change_status(ctx: ServiceContext, case_id: int, status: str, *, on: dt.date | str | None = None,
+                  reason: str = "") -> SaveResult:
+    """Close a file, return it to Behzisti, or reopen it; leaving 'active' needs a reason."""
+    with ctx.db.transaction() as session:
+        case = get_case_row(session, ctx, case_id)
+        new = v.choice(CaseStatus, status, "status", "وضعیت پرونده")
+        why = v.text(reason, "status_reason", "دلیل", max_len=2000, multiline=True)
+        if new is not CaseStatus.ACTIVE and not why:
+            raise ValidationError("دلیل بستن یا عودت پرونده را بنویسید.", field="status_reason")
+        when = v.date(on if on is not None else ctx.today(), "status_on", "تاریخ", required=True,
+                      not_after=ctx.today())
+        if when < case.received_on:
+            raise ValidationError("این تاریخ پیش از دریافت پرونده است.", field="status_on")
+        before = audit.snapshot(case, ("status", "status_on", "status_reason"))
+        case.status, case.status_on, case.status_reason = new.value, when, why
+        audit.record(session, ctx, "status", "case_file", case.id, case_id=case.id,
+                     changes=audit.diff(before, audit.snapshot(case, ("status", "status_on", "status_reason"))))
+        return SaveResult(case.id, load_warnings(session, case))
+
+
+def get_case_row(session: Session, ctx: ServiceContext, case_id: int) -> CaseFile:
+    case = session.get(CaseFile, case_id) if isinstance(case_id, int) else None
+    if case is None:
+        raise NotFound("پرونده پیدا نشد.")
+    require_case_access(ctx.actor, case)
+    return case
+
+
+def open_case(ctx: ServiceContext, case_id: int) -> CaseDetail:
+    """Everything on a file's first tab; the opening itself goes into the audit trail."""
+    with ctx.db.transaction() as session:
+        case = get_case_row(session, ctx, case_id)
+        audit.record(session, ctx, "open", "case_file", case.id, case_id=case.id)
+        return _detail(session, case)
+
+
+def _detail(session: Session, case: CaseFile) -> CaseDetail:
+    names = _staff_names(session, {case.social_worker_id, case.psychologist_id})
+    contract = session.get(Contract, case.contract_id) if case.contract_id else None
+    values = {f: getattr(case, f) for f in CASE_FIELDS}
+    return CaseDetail(
+        id=case.id, status=case.status, status_on=case.status_on, status_reason=case.status_reason,
+        contract_number=contract.number if contract else "",
+        social_worker_name=names.get(case.social_worker_id, ""),
+        psychologist_name=names.get(case.psychologist_id, ""),
+        next_follow_up=case.next_follow_up, last_review_on=case.last_review_on,
+        family=tuple(FamilyMemberView(
+            id=m.id, name=m.name, relation=m.relation, relation_label=Relation(m.relation).label,
+            birth_year=m.birth_year, occupation=m.occupation, phone=m.phone,
+            lives_with_child=m.lives_with_child) for m in case.family),
+        warnings=load_warnings(session, case),
+        **values,
+    )
+
+
+def _staff_names(session: Session, ids: set[Optional[int]]) -> dict[int, str]:
+    ids = {i for i in ids if i}
+    if not ids:
+        return {}
+    rows = session.execute(select(Staff.id, Staff.first_name, Staff.last_name).where(Staff.id.in_(ids)))
+    return {i: f"{first} {last}" for i, first, last in rows}

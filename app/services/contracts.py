@@ -1,0 +1,141 @@
+"""Contracts with county offices, with their fee, capacity and guarantee cheque."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Optional
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from app.errors import Conflict, NotFound, ValidationError
+from app.models import CaseFile, Contract
+from app.models.enums import CaseStatus
+from app.services import audit, validation as v
+from app.services.context import ServiceContext
+from app.services.permissions import require_manager
+from app.services.views import ContractView
+
+FIELDS = ("office_name", "programme", "number", "start_date", "end_date", "fee_per_case_month_rials",
+          "capacity", "supervisor_name", "supervisor_contact", "cheque_number", "cheque_amount_rials",
+          "cheque_given_on", "cheque_returned_on", "notes")
+FAMILY_CARE_PROGRAMME = "طرح توسعه برنامه مراقبت از فرزندان در خانواده"
+
+
+@dataclass
+class ContractInput:
+    office_name: str
+    number: str
+    start_date: dt.date | str | None
+    end_date: dt.date | str | None
+    fee_per_case_month_rials: int | str | None
+    capacity: int | str | None
+    programme: str = FAMILY_CARE_PROGRAMME
+    supervisor_name: str = ""
+    supervisor_contact: str = ""
+    cheque_number: str = ""
+    cheque_amount_rials: int | str | None = None
+    cheque_given_on: dt.date | str | None = None
+    cheque_returned_on: dt.date | str | None = None
+    notes: str = ""
+
+
+def _apply(c: Contract, data: ContractInput) -> None:
+    c.office_name = v.text(data.office_name, "office_name", "اداره بهزیستی طرف قرارداد", required=True)
+    c.programme = v.text(data.programme, "programme", "برنامه", required=True, max_len=300)
+    c.number = v.identifier(data.number, "number", "شماره قرارداد", required=True)
+    c.start_date = v.date(data.start_date, "start_date", "تاریخ شروع", required=True)
+    c.end_date = v.date(data.end_date, "end_date", "تاریخ پایان", required=True)
+    if c.end_date <= c.start_date:
+        raise ValidationError("تاریخ پایان قرارداد باید بعد از تاریخ شروع باشد.", field="end_date")
+    c.fee_per_case_month_rials = v.integer(data.fee_per_case_month_rials, "fee_per_case_month_rials",
+                                           "مبلغ هر پرونده در ماه (ریال)", minimum=0, maximum=10**12)
+    c.capacity = v.integer(data.capacity, "capacity", "ظرفیت (تعداد پرونده)", minimum=1, maximum=1_000_000)
+    c.supervisor_name = v.text(data.supervisor_name, "supervisor_name", "کارشناس ناظر")
+    c.supervisor_contact = v.identifier(data.supervisor_contact, "supervisor_contact", "تماس کارشناس ناظر",
+                                        max_len=200)
+    c.cheque_number = v.identifier(data.cheque_number, "cheque_number", "شماره چک ضمانت")
+    c.cheque_amount_rials = v.integer(data.cheque_amount_rials, "cheque_amount_rials", "مبلغ چک ضمانت",
+                                      minimum=0, maximum=10**14, required=False)
+    c.cheque_given_on = v.date(data.cheque_given_on, "cheque_given_on", "تاریخ تحویل چک")
+    c.cheque_returned_on = v.date(data.cheque_returned_on, "cheque_returned_on", "تاریخ عودت چک")
+    if c.cheque_returned_on and (not c.cheque_given_on or c.cheque_returned_on < c.cheque_given_on):
+        raise ValidationError("تاریخ عودت چک باید بعد از تاریخ تحویل آن باشد.", field="cheque_returned_on")
+    c.notes = v.text(data.notes, "notes", "یادداشت", max_len=5000, multiline=True)
+
+
+def _flush(session: Session) -> None:
+    try:
+        session.flush()
+    except IntegrityError:
+        raise Conflict("قراردادی با این شماره پیش‌تر ثبت شده است.", field="number") from None
+
+
+def create_contract(ctx: ServiceContext, data: ContractInput) -> ContractView:
+    require_manager(ctx.actor)
+    with ctx.db.transaction() as session:
+        contract = Contract()
+        _apply(contract, data)
+        session.add(contract)
+        _flush(session)
+        audit.record(session, ctx, "create", "contract", contract.id, changes=audit.snapshot(contract, FIELDS))
+        return _view(contract, 0)
+
+
+def update_contract(ctx: ServiceContext, contract_id: int, data: ContractInput) -> ContractView:
+    require_manager(ctx.actor)
+    with ctx.db.transaction() as session:
+        contract = session.get(Contract, contract_id)
+        if contract is None:
+            raise NotFound("قرارداد پیدا نشد.")
+        before = audit.snapshot(contract, FIELDS)
+        _apply(contract, data)
+        _flush(session)
+        audit.record(session, ctx, "update", "contract", contract.id,
+                     changes=audit.diff(before, audit.snapshot(contract, FIELDS)))
+        return _view(contract, _active_counts(session).get(contract.id, 0))
+
+
+def list_contracts(ctx: ServiceContext, *, active_on: Optional[dt.date] = None) -> list[ContractView]:
+    with ctx.db.read() as session:
+        query = select(Contract).order_by(Contract.start_date.desc(), Contract.number)
+        if active_on:
+            query = query.where(Contract.start_date <= active_on, Contract.end_date >= active_on)
+        counts = _active_counts(session)
+        return [_view(c, counts.get(c.id, 0)) for c in session.scalars(query)]
+
+
+def get_contract(ctx: ServiceContext, contract_id: int) -> ContractView:
+    with ctx.db.read() as session:
+        contract = session.get(Contract, contract_id)
+        if contract is None:
+            raise NotFound("قرارداد پیدا نشد.")
+        return _view(contract, _active_counts(session).get(contract.id, 0))
+
+
+def find_contract(ctx: ServiceContext, number: Optional[str], on: dt.date) -> ContractView:
+    """The contract with this number, or, when none is named, the only one in force on `on`."""
+    if number:
+        wanted = v.identifier(number, "contract", "شماره قرارداد")
+        matches = [c for c in list_contracts(ctx) if c.number == wanted]
+        if not matches:
+            raise NotFound(f"قراردادی با شماره {wanted} پیدا نشد.", field="contract")
+        return matches[0]
+    active = list_contracts(ctx, active_on=on)
+    if len(active) != 1:
+        raise ValidationError("چند قرارداد (یا هیچ قراردادی) در این تاریخ فعال است؛ شماره قرارداد را بدهید."
+                              if active else "هیچ قراردادی در این تاریخ فعال نیست.", field="contract")
+    return active[0]
+
+
+def _active_counts(session: Session) -> dict[int, int]:
+    rows = session.execute(select(CaseFile.contract_id, func.count()).where(
+        CaseFile.status == CaseStatus.ACTIVE.value, CaseFile.contract_id.is_not(None))
+        .group_by(CaseFile.contract_id))
+    return {cid: n for cid, n in rows}
+
+
+def _view(c: Contract, active_cases: int) -> ContractView:
+    return ContractView(id=c.id, active_cases=active_cases, **{f: getattr(c, f) for f in FIELDS})

@@ -1,0 +1,105 @@
+"""Unforeseen problems: study -> plan -> action -> follow-up -> resolved (seed 004)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Optional
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.errors import NotFound, ValidationError
+from app.models import Problem, ProblemStep, Service
+from app.models.enums import ProblemStage
+from app.services import audit, validation as v
+from app.services.cases import get_case_row
+from app.services.context import ServiceContext
+from app.services.views import ProblemStepView, ProblemView, SaveResult
+from app.services.visits import _require_writer
+
+STAGE_ORDER = list(ProblemStage)
+
+
+def open_problem(ctx: ServiceContext, case_id: int, title: str, description: str = "",
+                 on: dt.date | str | None = None) -> SaveResult:
+    _require_writer(ctx)
+    with ctx.db.transaction() as session:
+        case = get_case_row(session, ctx, case_id)
+        when = v.date(on if on is not None else ctx.today(), "opened_on", "تاریخ", required=True,
+                      not_after=ctx.today())
+        problem = Problem(
+            case_id=case.id, title=v.text(title, "title", "عنوان مشکل", required=True, max_len=300),
+            description=v.text(description, "description", "شرح مشکل", max_len=20000, multiline=True),
+            stage=ProblemStage.STUDY.value, opened_on=when, staff_id=ctx.actor.staff_id)
+        problem.steps.append(ProblemStep(stage=ProblemStage.STUDY.value, date=when, note=problem.description,
+                                         staff_id=ctx.actor.staff_id))
+        session.add(problem)
+        session.flush()
+        audit.record(session, ctx, "create", "problem", problem.id, case_id=case.id,
+                     changes={"title": problem.title, "stage": problem.stage})
+        return SaveResult(problem.id)
+
+
+def advance_problem(ctx: ServiceContext, problem_id: int, stage: str, note: str,
+                    on: dt.date | str | None = None) -> SaveResult:
+    """Move a problem to a stage. Going back (say, follow-up to a new plan) is allowed; after
+    'resolved' nothing moves, and resolving needs a note saying how."""
+    _require_writer(ctx)
+    with ctx.db.transaction() as session:
+        problem = _get(session, problem_id)
+        case = get_case_row(session, ctx, problem.case_id)
+        new = v.choice(ProblemStage, stage, "stage", "مرحله")
+        text = v.text(note, "note", "شرح اقدام", max_len=20000, multiline=True)
+        when = v.date(on if on is not None else ctx.today(), "date", "تاریخ", required=True,
+                      not_after=ctx.today())
+        if problem.stage == ProblemStage.RESOLVED.value:
+            raise ValidationError("این مشکل رفع شده و بسته است.", field="stage")
+        if when < problem.opened_on:
+            raise ValidationError("این تاریخ پیش از ثبت مشکل است.", field="date")
+        if new is ProblemStage.STUDY:
+            raise ValidationError("مرحله مطالعه با ثبت مشکل انجام شده است؛ مرحله بعدی را انتخاب کنید.",
+                                  field="stage")
+        if new is ProblemStage.RESOLVED:
+            if not text:
+                raise ValidationError("برای رفع مشکل، شرح چگونگی رفع آن را بنویسید.", field="note")
+            problem.resolved_on, problem.resolution_note = when, text
+        old = problem.stage
+        problem.stage = new.value
+        problem.steps.append(ProblemStep(stage=new.value, date=when, note=text, staff_id=ctx.actor.staff_id))
+        audit.record(session, ctx, "update", "problem", problem.id, case_id=case.id,
+                     changes={"stage": [old, new.value], "note": [None, text]})
+        return SaveResult(problem.id)
+
+
+def _get(session: Session, problem_id: int) -> Problem:
+    problem = session.get(Problem, problem_id) if isinstance(problem_id, int) else None
+    if problem is None:
+        raise NotFound("مشکل پیدا نشد.")
+    return problem
+
+
+def list_problems(ctx: ServiceContext, case_id: int, open_only: bool = False) -> list[ProblemView]:
+    with ctx.db.read() as session:
+        get_case_row(session, ctx, case_id)
+        query = select(Problem).where(Problem.case_id == case_id).order_by(Problem.opened_on.desc(), Problem.id)
+        if open_only:
+            query = query.where(Problem.stage != ProblemStage.RESOLVED.value)
+        problems = session.scalars(query).all()
+        linked: dict[int, list[int]] = {}
+        for sid, pid in session.execute(select(Service.id, Service.problem_id).where(
+                Service.problem_id.in_([p.id for p in problems]))):
+            linked.setdefault(pid, []).append(sid)
+        return [_view(p, linked.get(p.id, [])) for p in problems]
+
+
+def _view(p: Problem, service_ids: list[int]) -> ProblemView:
+    return ProblemView(
+        id=p.id, case_id=p.case_id, title=p.title, description=p.description, stage=p.stage,
+        stage_label=ProblemStage(p.stage).label, opened_on=p.opened_on, resolved_on=p.resolved_on,
+        resolution_note=p.resolution_note,
+        steps=tuple(ProblemStepView(s.stage, ProblemStage(s.stage).label, s.date, s.note) for s in p.steps),
+        service_ids=tuple(service_ids))
+
+
+def resolved_on(problem: Problem) -> Optional[dt.date]:
+    return problem.resolved_on

@@ -1,0 +1,60 @@
+"""Referrals to other bodies (ارجاع) and what came of them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+
+from app.errors import NotFound, ValidationError
+from app.models import Referral
+from app.services import audit, validation as v
+from app.services.cases import get_case_row
+from app.services.context import ServiceContext
+from app.services.views import ReferralView, SaveResult
+from app.services.visits import _require_writer
+
+
+def add_referral(ctx: ServiceContext, case_id: int, *, to_body: str, reason: str,
+                 on: dt.date | str | None = None) -> SaveResult:
+    _require_writer(ctx)
+    with ctx.db.transaction() as session:
+        case = get_case_row(session, ctx, case_id)
+        when = v.date(on if on is not None else ctx.today(), "date", "تاریخ ارجاع", required=True,
+                      not_after=ctx.today())
+        referral = Referral(
+            case_id=case.id, date=when, staff_id=ctx.actor.staff_id,
+            to_body=v.text(to_body, "to_body", "مرجع ارجاع", required=True, max_len=300),
+            reason=v.text(reason, "reason", "دلیل ارجاع", required=True, max_len=5000, multiline=True))
+        session.add(referral)
+        session.flush()
+        audit.record(session, ctx, "create", "referral", referral.id, case_id=case.id,
+                     changes={"to_body": referral.to_body, "date": when})
+        return SaveResult(referral.id)
+
+
+def record_outcome(ctx: ServiceContext, referral_id: int, outcome: str,
+                   on: dt.date | str | None = None) -> SaveResult:
+    _require_writer(ctx)
+    with ctx.db.transaction() as session:
+        referral = session.get(Referral, referral_id) if isinstance(referral_id, int) else None
+        if referral is None:
+            raise NotFound("ارجاع پیدا نشد.")
+        get_case_row(session, ctx, referral.case_id)
+        text = v.text(outcome, "outcome", "نتیجه ارجاع", required=True, max_len=5000, multiline=True)
+        when = v.date(on if on is not None else ctx.today(), "outcome_on", "تاریخ نتیجه", required=True,
+                      not_after=ctx.today())
+        if when < referral.date:
+            raise ValidationError("تاریخ نتیجه پیش از تاریخ ارجاع است.", field="outcome_on")
+        before = {"outcome": referral.outcome, "outcome_on": referral.outcome_on}
+        referral.outcome, referral.outcome_on = text, when
+        audit.record(session, ctx, "update", "referral", referral.id, case_id=referral.case_id,
+                     changes=audit.diff(before, {"outcome": text, "outcome_on": when}))
+        return SaveResult(referral.id)
+
+
+def list_referrals(ctx: ServiceContext, case_id: int) -> list[ReferralView]:
+    with ctx.db.read() as session:
+        get_case_row(session, ctx, case_id)
+        rows = session.scalars(select(Referral).where(Referral.case_id == case_id).order_by(Referral.date.desc()))
+        return [ReferralView(r.id, r.case_id, r.date, r.to_body, r.reason, r.outcome, r.outcome_on) for r in rows]

@@ -1,0 +1,77 @@
+"""The twice-yearly review of each client (seed 003): one per Jalali half-year."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, aliased
+
+from app.errors import ValidationError
+from app.models import CaseFile, Review, Staff
+from app.models.enums import Role
+from app.persian import format_jalali, half_year_bounds, half_year_of
+from app.services import audit, validation as v
+from app.services.cases import get_case_row
+from app.services.context import ServiceContext
+from app.services.views import ReviewView, SaveResult
+from app.services.visits import _require_writer
+
+
+def add_review(ctx: ServiceContext, case_id: int, *, social_worker_id: int, findings: str,
+               decisions: str = "", on: dt.date | str | None = None) -> SaveResult:
+    _require_writer(ctx)
+    with ctx.db.transaction() as session:
+        case = get_case_row(session, ctx, case_id)
+        when = v.date(on if on is not None else ctx.today(), "date", "تاریخ بررسی", required=True,
+                      not_after=ctx.today())
+        if when < case.received_on:
+            raise ValidationError("تاریخ بررسی پیش از دریافت پرونده است.", field="date")
+        worker = session.get(Staff, social_worker_id) if isinstance(social_worker_id, int) else None
+        if worker is None or worker.role not in (Role.SOCIAL_WORKER.value, Role.MANAGER.value):
+            raise ValidationError("حضور مددکار اجتماعی در بررسی الزامی است؛ او را انتخاب کنید.",
+                                  field="social_worker_id")
+        review = Review(
+            case_id=case.id, date=when, reviewer_id=ctx.actor.staff_id, social_worker_id=worker.id,
+            findings=v.text(findings, "findings", "یافته‌ها", required=True, max_len=20000, multiline=True),
+            decisions=v.text(decisions, "decisions", "تصمیم‌ها", max_len=20000, multiline=True))
+        warnings = _same_half_warning(session, case.id, when)
+        session.add(review)
+        session.flush()
+        case.last_review_on = session.scalar(select(func.max(Review.date)).where(Review.case_id == case.id))
+        audit.record(session, ctx, "create", "review", review.id, case_id=case.id,
+                     changes={"date": when, "social_worker_id": worker.id})
+        return SaveResult(review.id, warnings)
+
+
+def _same_half_warning(session: Session, case_id: int, when: dt.date) -> tuple[str, ...]:
+    start, end = half_year_bounds(*half_year_of(when))
+    earlier = session.scalar(select(Review.date).where(
+        Review.case_id == case_id, Review.date >= start, Review.date <= end).limit(1))
+    if earlier:
+        return (f"این مددجو در همین نیم‌سال در {format_jalali(earlier)} بررسی شده بود.",)
+    return ()
+
+
+def list_reviews(ctx: ServiceContext, case_id: int) -> list[ReviewView]:
+    reviewer, worker = aliased(Staff), aliased(Staff)
+    with ctx.db.read() as session:
+        get_case_row(session, ctx, case_id)
+        rows = session.execute(
+            select(Review, reviewer.first_name, reviewer.last_name, worker.first_name, worker.last_name)
+            .outerjoin(reviewer, reviewer.id == Review.reviewer_id).join(worker, worker.id == Review.social_worker_id)
+            .where(Review.case_id == case_id).order_by(Review.date.desc()))
+        return [ReviewView(r.id, r.case_id, r.date, f"{rf or ''} {rl or ''}".strip(), r.social_worker_id,
+                           f"{wf} {wl}", r.findings, r.decisions) for r, rf, rl, wf, wl in rows]
+
+
+def half_year_status(case: CaseFile, today: dt.date) -> str:
+    """'done', 'due' (none yet this half) or 'overdue' (none in the half-year before either)."""
+    year, half = half_year_of(today)
+    start, _ = half_year_bounds(year, half)
+    if case.last_review_on and case.last_review_on >= start:
+        return "done"
+    prev_start, _ = half_year_bounds(year - 1, 2) if half == 1 else half_year_bounds(year, 1)
+    if case.received_on < start and (case.last_review_on is None or case.last_review_on < prev_start):
+        return "overdue"
+    return "due"

@@ -1,0 +1,96 @@
+"""Checks shared by the services; each raises ValidationError naming the field, in Persian."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Optional, TypeVar
+
+from app.errors import ValidationError
+from app.models.enums import LabelledEnum
+from app.persian import normalize_identifier, normalize_note, normalize_text, parse_optional_jalali, to_persian_digits
+
+E = TypeVar("E", bound=LabelledEnum)
+
+
+def text(value: object, field: str, label: str, *, required: bool = False, max_len: int = 200,
+         multiline: bool = False) -> str:
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise ValidationError(f"{label} باید متن باشد.", field=field)
+    cleaned = normalize_note(value) if multiline else normalize_text(value)
+    if required and not cleaned:
+        raise ValidationError(f"{label} را وارد کنید.", field=field)
+    if len(cleaned) > max_len:
+        raise ValidationError(
+            f"{label} بیش از {to_persian_digits(max_len)} نویسه است.", field=field)
+    return cleaned
+
+
+def identifier(value: object, field: str, label: str, *, required: bool = False, max_len: int = 50) -> str:
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        value = str(value)
+    cleaned = normalize_identifier(value)
+    if required and not cleaned:
+        raise ValidationError(f"{label} را وارد کنید.", field=field)
+    if len(cleaned) > max_len:
+        raise ValidationError(f"{label} بیش از {to_persian_digits(max_len)} نویسه است.", field=field)
+    return cleaned
+
+
+def date(value: object, field: str, label: str, *, required: bool = False,
+         not_after: Optional[dt.date] = None) -> Optional[dt.date]:
+    """A date given as a date or as Jalali text in any digits."""
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if value is None or isinstance(value, dt.date):
+        result = value
+    elif isinstance(value, str):
+        result = parse_optional_jalali(value, field)
+    else:
+        raise ValidationError(f"{label} درست نیست.", field=field)
+    if result is None and required:
+        raise ValidationError(f"{label} را وارد کنید.", field=field)
+    if result is not None and not (dt.date(1921, 3, 21) <= result <= dt.date(2121, 3, 20)):
+        raise ValidationError(f"{label} خارج از بازه مجاز است.", field=field)
+    if result is not None and not_after is not None and result > not_after:
+        raise ValidationError(f"{label} نمی‌تواند بعد از امروز باشد.", field=field)
+    return result
+
+
+def choice(enum: type[E], value: object, field: str, label: str) -> E:
+    if isinstance(value, enum):
+        return value
+    try:
+        return enum(value)
+    except (ValueError, TypeError):
+        raise ValidationError(f"{label} را از فهرست انتخاب کنید.", field=field) from None
+
+
+def integer(value: object, field: str, label: str, *, minimum: int, maximum: int,
+            required: bool = True) -> Optional[int]:
+    if value is None or value == "":
+        if required:
+            raise ValidationError(f"{label} را وارد کنید.", field=field)
+        return None
+    if isinstance(value, bool):
+        raise ValidationError(f"{label} باید عدد باشد.", field=field)
+    if isinstance(value, str):
+        digits = normalize_identifier(value).replace(",", "").replace("٬", "")
+        try:
+            value = int(digits)
+        except ValueError:
+            raise ValidationError(f"{label} باید عدد باشد.", field=field) from None
+    if not isinstance(value, int):
+        raise ValidationError(f"{label} باید عدد باشد.", field=field)
+    if not minimum <= value <= maximum:
+        raise ValidationError(
+            f"{label} باید بین {to_persian_digits(minimum)} و {to_persian_digits(maximum)} باشد.",
+            field=field)
+    return value
+
+
+def flag(value: object) -> bool:
+    return bool(value)

@@ -1,0 +1,192 @@
+"""Services delivered to a child (visit notes): the lines the monthly report is made of."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Callable, Optional, Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.errors import NotFound, PermissionDenied, ValidationError
+from app.models import CaseFile, Problem, Service, Staff
+from app.models.enums import CareDomain, CaseStatus, Role, ServiceKind, ServiceMode
+from app.services import audit, validation as v
+from app.services.cases import get_case_row
+from app.services.context import ServiceContext
+from app.services.permissions import can_read_notes, can_read_psychological, can_write_services
+from app.services.views import SaveResult, ServiceView
+
+SERVICE_FIELDS = ("date", "kind", "domains", "mode", "staff_id", "minutes", "note", "abuse_concern",
+                  "abuse_action", "next_follow_up", "problem_id")
+
+# Set by the reports module: tells whether a month's report is signed, so a later change needs a reason.
+SignedMonthCheck = Callable[[Session, int, dt.date], bool]
+_signed_month_checks: list[SignedMonthCheck] = []
+
+
+def register_signed_month_check(check: SignedMonthCheck) -> None:
+    if check not in _signed_month_checks:
+        _signed_month_checks.append(check)
+
+
+@dataclass
+class ServiceInput:
+    kind: str
+    mode: str
+    note: str
+    date: dt.date | str | None = None
+    domains: Sequence[str] = field(default_factory=tuple)
+    staff_id: Optional[int] = None
+    minutes: int | str | None = 0
+    abuse_concern: bool = False
+    abuse_action: str = ""
+    next_follow_up: dt.date | str | None = None
+    problem_id: Optional[int] = None
+    amend_reason: str = ""
+
+
+def _apply(session: Session, ctx: ServiceContext, case: CaseFile, svc: Service, data: ServiceInput) -> None:
+    today = ctx.today()
+    svc.date = v.date(data.date if data.date is not None else today, "date", "تاریخ خدمت", required=True,
+                      not_after=today)
+    if svc.date < case.received_on:
+        raise ValidationError("تاریخ خدمت پیش از تاریخ دریافت پرونده است.", field="date")
+    kind = v.choice(ServiceKind, data.kind, "kind", "نوع خدمت")
+    svc.kind = kind.value
+    domains = [v.choice(CareDomain, d, "domains", "حوزه مراقبت").value for d in data.domains]
+    if kind is ServiceKind.CARE and not domains:
+        raise ValidationError("برای خدمت مراقبت و پیگیری، دست‌کم یک حوزه را علامت بزنید.", field="domains")
+    svc.domains = ",".join(d.value for d in CareDomain if d.value in domains) if kind is ServiceKind.CARE else ""
+    svc.mode = v.choice(ServiceMode, data.mode, "mode", "نحوه ارائه").value
+    svc.staff_id = _staff(session, data.staff_id or ctx.actor.staff_id)
+    svc.minutes = v.integer(data.minutes, "minutes", "مدت (دقیقه)", minimum=0, maximum=720)
+    svc.note = v.text(data.note, "note", "شرح خدمت", required=True, max_len=20000, multiline=True)
+    svc.abuse_concern = v.flag(data.abuse_concern)
+    svc.abuse_action = v.text(data.abuse_action, "abuse_action", "اقدام انجام‌شده", max_len=5000, multiline=True)
+    if svc.abuse_concern and not svc.abuse_action:
+        raise ValidationError("برای نگرانی کودک‌آزاری، اقدام انجام‌شده را بنویسید.", field="abuse_action")
+    svc.next_follow_up = v.date(data.next_follow_up, "next_follow_up", "تاریخ پیگیری بعدی")
+    if svc.next_follow_up and svc.next_follow_up < svc.date:
+        raise ValidationError("تاریخ پیگیری بعدی باید بعد از تاریخ خدمت باشد.", field="next_follow_up")
+    svc.problem_id = _problem(session, case.id, data.problem_id)
+
+
+def _staff(session: Session, staff_id: Optional[int]) -> int:
+    staff = session.get(Staff, staff_id) if isinstance(staff_id, int) else None
+    if staff is None or not staff.active:
+        raise ValidationError("ارائه‌دهنده خدمت را از فهرست کارکنان فعال انتخاب کنید.", field="staff_id")
+    return staff.id
+
+
+def _problem(session: Session, case_id: int, problem_id: object) -> Optional[int]:
+    if problem_id in (None, ""):
+        return None
+    problem = session.get(Problem, problem_id) if isinstance(problem_id, int) else None
+    if problem is None or problem.case_id != case_id:
+        raise ValidationError("مشکل را از فهرست مشکلات همین پرونده انتخاب کنید.", field="problem_id")
+    return problem.id
+
+
+def _require_writer(ctx: ServiceContext) -> None:
+    if not can_write_services(ctx.actor):
+        raise PermissionDenied("ثبت خدمت فقط از مددکار، روانشناس یا مدیر برمی‌آید.")
+
+
+def _amend_reason(session: Session, ctx: ServiceContext, case_id: int, dates: Sequence[dt.date],
+                  reason: str) -> str:
+    """A change inside a month whose report is signed must say why; it is marked on the service."""
+    if not any(check(session, case_id, d) for d in dates for check in _signed_month_checks):
+        return ""
+    why = v.text(reason, "amend_reason", "دلیل اصلاح", max_len=2000, multiline=True)
+    if not why:
+        raise ValidationError("گزارش این ماه امضا شده است؛ دلیل اصلاح را بنویسید.", field="amend_reason")
+    return why
+
+
+def refresh_case_dates(session: Session, case: CaseFile) -> None:
+    """The case keeps its latest service date and that service's follow-up date for worklists."""
+    session.flush()
+    latest = session.execute(
+        select(Service.date, Service.next_follow_up).where(Service.case_id == case.id)
+        .order_by(Service.date.desc(), Service.id.desc()).limit(1)).first()
+    case.last_service_on = latest[0] if latest else None
+    case.next_follow_up = latest[1] if latest else None
+
+
+def add_service(ctx: ServiceContext, case_id: int, data: ServiceInput) -> SaveResult:
+    _require_writer(ctx)
+    with ctx.db.transaction() as session:
+        case = get_case_row(session, ctx, case_id)
+        if case.status != CaseStatus.ACTIVE.value:
+            raise ValidationError("این پرونده فعال نیست؛ برای ثبت خدمت ابتدا آن را فعال کنید.", field="date")
+        svc = Service(case_id=case.id)
+        _apply(session, ctx, case, svc, data)
+        svc.amended_reason = _amend_reason(session, ctx, case.id, [svc.date], data.amend_reason)
+        session.add(svc)
+        refresh_case_dates(session, case)
+        audit.record(session, ctx, "create", "service", svc.id, case_id=case.id,
+                     changes=audit.snapshot(svc, SERVICE_FIELDS))
+        return SaveResult(svc.id)
+
+
+def update_service(ctx: ServiceContext, service_id: int, data: ServiceInput) -> SaveResult:
+    _require_writer(ctx)
+    with ctx.db.transaction() as session:
+        svc = _get(session, service_id)
+        case = get_case_row(session, ctx, svc.case_id)
+        before = audit.snapshot(svc, SERVICE_FIELDS)
+        _apply(session, ctx, case, svc, data)
+        reason = _amend_reason(session, ctx, case.id, [before["date"], svc.date], data.amend_reason)
+        if reason:
+            svc.amended_reason = reason
+        refresh_case_dates(session, case)
+        changes = audit.diff(before, audit.snapshot(svc, SERVICE_FIELDS))
+        if reason:
+            changes["amend_reason"] = [None, reason]
+        audit.record(session, ctx, "update", "service", svc.id, case_id=case.id, changes=changes)
+        return SaveResult(svc.id)
+
+
+def delete_service(ctx: ServiceContext, service_id: int, reason: str = "") -> None:
+    _require_writer(ctx)
+    with ctx.db.transaction() as session:
+        svc = _get(session, service_id)
+        case = get_case_row(session, ctx, svc.case_id)
+        why = _amend_reason(session, ctx, case.id, [svc.date], reason)
+        snapshot = audit.snapshot(svc, SERVICE_FIELDS)
+        if why:
+            snapshot["amend_reason"] = why
+        session.delete(svc)
+        refresh_case_dates(session, case)
+        audit.record(session, ctx, "delete", "service", service_id, case_id=case.id, changes=snapshot)
+
+
+def _get(session: Session, service_id: int) -> Service:
+    svc = session.get(Service, service_id) if isinstance(service_id, int) else None
+    if svc is None:
+        raise NotFound("خدمت پیدا نشد.")
+    return svc
+
+
+def list_services(ctx: ServiceContext, case_id: int) -> list[ServiceView]:
+    with ctx.db.read() as session:
+        get_case_row(session, ctx, case_id)
+        rows = session.execute(
+            select(Service, Staff.first_name, Staff.last_name, Staff.role).join(Staff, Staff.id == Service.staff_id)
+            .where(Service.case_id == case_id).order_by(Service.date.desc(), Service.id.desc()))
+        return [service_view(ctx, s, f"{first} {last}", role) for s, first, last, role in rows]
+
+
+def service_view(ctx: ServiceContext, s: Service, staff_name: str, staff_role: str) -> ServiceView:
+    hidden = not can_read_notes(ctx.actor) or (
+        staff_role == Role.PSYCHOLOGIST.value and not can_read_psychological(ctx.actor))
+    return ServiceView(
+        id=s.id, case_id=s.case_id, date=s.date, kind=s.kind, kind_label=ServiceKind(s.kind).label,
+        domains=tuple(d for d in s.domains.split(",") if d), mode=s.mode, mode_label=ServiceMode(s.mode).label,
+        staff_id=s.staff_id, staff_name=staff_name, minutes=s.minutes,
+        note="" if hidden else s.note, abuse_concern=s.abuse_concern,
+        abuse_action="" if hidden else s.abuse_action, next_follow_up=s.next_follow_up,
+        problem_id=s.problem_id, amended_reason=s.amended_reason, note_hidden=hidden,
+    )

@@ -1,0 +1,184 @@
+"""What needs doing: follow-ups, reviews, caseloads, open problems, child-abuse concerns, contracts.
+
+Every list puts priority files first (seed 004)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Optional
+
+from sqlalchemy import and_, func, or_, select
+
+from app.models import CaseFile, Contract, Problem, Service, Staff
+from app.models.enums import CaseStatus, ProblemStage, Role
+from app.persian import half_year_bounds, half_year_of
+from app.services.caselist import _row, review_overdue_clause
+from app.services.cases import CASELOAD_LIMIT
+from app.services.context import ServiceContext
+from app.services.permissions import case_scope
+from app.services.views import CaseRow
+
+ACTIVE = CaseStatus.ACTIVE.value
+
+
+@dataclass(frozen=True)
+class Caseload:
+    staff_id: int
+    name: str
+    active_cases: int
+    limit: int = CASELOAD_LIMIT
+
+    @property
+    def over_limit(self) -> bool:
+        return self.active_cases > self.limit
+
+
+@dataclass(frozen=True)
+class AbuseConcern:
+    service_id: int
+    case_id: int
+    case_name: str
+    behzisti_file_number: str
+    date: dt.date
+    action: str
+    priority: bool
+
+
+@dataclass(frozen=True)
+class OpenProblem:
+    problem_id: int
+    case_id: int
+    case_name: str
+    title: str
+    stage_label: str
+    opened_on: dt.date
+
+
+@dataclass(frozen=True)
+class ContractLoad:
+    contract_id: int
+    number: str
+    office_name: str
+    active_cases: int
+    capacity: int
+    end_date: dt.date
+    days_left: int
+
+
+def _scoped(ctx: ServiceContext, *clauses):
+    scope = case_scope(ctx.actor)
+    return [c for c in (scope, *clauses) if c is not None]
+
+
+def _case_rows(ctx: ServiceContext, clauses: list, order, limit: int) -> list[CaseRow]:
+    query = (select(CaseFile, Staff.first_name, Staff.last_name)
+             .outerjoin(Staff, Staff.id == CaseFile.social_worker_id)
+             .where(*_scoped(ctx, CaseFile.status == ACTIVE, *clauses))
+             .order_by(CaseFile.priority.desc(), *order, CaseFile.last_name_key, CaseFile.first_name_key)
+             .limit(limit))
+    with ctx.db.read() as session:
+        return [_row(c, f, l) for c, f, l in session.execute(query)]
+
+
+def _count(ctx: ServiceContext, clauses: list) -> int:
+    with ctx.db.read() as session:
+        return session.scalar(select(func.count()).select_from(CaseFile).where(
+            *_scoped(ctx, CaseFile.status == ACTIVE, *clauses))) or 0
+
+
+def follow_ups_due(ctx: ServiceContext, limit: int = 200) -> list[CaseRow]:
+    return _case_rows(ctx, [CaseFile.next_follow_up == ctx.today()], [], limit)
+
+
+def follow_ups_overdue(ctx: ServiceContext, limit: int = 200) -> list[CaseRow]:
+    return _case_rows(ctx, [CaseFile.next_follow_up < ctx.today()], [CaseFile.next_follow_up], limit)
+
+
+def _half_start(today: dt.date) -> dt.date:
+    return half_year_bounds(*half_year_of(today))[0]
+
+
+def reviews_due_clause(today: dt.date):
+    """No review yet in the current Jalali half-year."""
+    return or_(CaseFile.last_review_on.is_(None), CaseFile.last_review_on < _half_start(today))
+
+
+def reviews_due(ctx: ServiceContext, limit: int = 200) -> list[CaseRow]:
+    return _case_rows(ctx, [reviews_due_clause(ctx.today())], [CaseFile.last_review_on], limit)
+
+
+def reviews_overdue(ctx: ServiceContext, limit: int = 200) -> list[CaseRow]:
+    return _case_rows(ctx, [review_overdue_clause(ctx.today())], [CaseFile.last_review_on], limit)
+
+
+def caseloads(ctx: ServiceContext) -> list[Caseload]:
+    query = (select(Staff.id, Staff.first_name, Staff.last_name, func.count(CaseFile.id))
+             .outerjoin(CaseFile, and_(CaseFile.social_worker_id == Staff.id, CaseFile.status == ACTIVE))
+             .where(Staff.role == Role.SOCIAL_WORKER.value, Staff.active.is_(True))
+             .group_by(Staff.id, Staff.first_name, Staff.last_name, Staff.sort_key).order_by(Staff.sort_key))
+    with ctx.db.read() as session:
+        return [Caseload(i, f"{f} {l}", n) for i, f, l, n in session.execute(query)]
+
+
+def abuse_concerns(ctx: ServiceContext, since: Optional[dt.date] = None, limit: int = 200) -> list[AbuseConcern]:
+    """Child-abuse concerns raised in visits, newest first after priority files (for the manager)."""
+    since = since or ctx.today() - dt.timedelta(days=90)
+    query = (select(Service.id, CaseFile.id, CaseFile.first_name, CaseFile.last_name,
+                    CaseFile.behzisti_file_number, Service.date, Service.abuse_action, CaseFile.priority)
+             .join(CaseFile, CaseFile.id == Service.case_id)
+             .where(*_scoped(ctx, Service.abuse_concern.is_(True), Service.date >= since))
+             .order_by(CaseFile.priority.desc(), Service.date.desc()).limit(limit))
+    with ctx.db.read() as session:
+        return [AbuseConcern(sid, cid, f"{f} {l}", num, d, action, prio)
+                for sid, cid, f, l, num, d, action, prio in session.execute(query)]
+
+
+def open_problems(ctx: ServiceContext, limit: int = 200) -> list[OpenProblem]:
+    query = (select(Problem.id, CaseFile.id, CaseFile.first_name, CaseFile.last_name, Problem.title,
+                    Problem.stage, Problem.opened_on)
+             .join(CaseFile, CaseFile.id == Problem.case_id)
+             .where(*_scoped(ctx, Problem.stage != ProblemStage.RESOLVED.value))
+             .order_by(CaseFile.priority.desc(), Problem.opened_on).limit(limit))
+    with ctx.db.read() as session:
+        return [OpenProblem(pid, cid, f"{f} {l}", t, ProblemStage(s).label, d)
+                for pid, cid, f, l, t, s, d in session.execute(query)]
+
+
+def contract_loads(ctx: ServiceContext) -> list[ContractLoad]:
+    today = ctx.today()
+    query = (select(Contract, func.count(CaseFile.id))
+             .outerjoin(CaseFile, and_(CaseFile.contract_id == Contract.id, CaseFile.status == ACTIVE))
+             .where(Contract.end_date >= today - dt.timedelta(days=90))
+             .group_by(Contract.id).order_by(Contract.end_date))
+    with ctx.db.read() as session:
+        return [ContractLoad(c.id, c.number, c.office_name, n, c.capacity, c.end_date, (c.end_date - today).days)
+                for c, n in session.execute(query)]
+
+
+@dataclass(frozen=True)
+class DashboardCounts:
+    active_cases: int
+    follow_ups_today: int
+    follow_ups_overdue: int
+    reviews_due: int
+    reviews_overdue: int
+    open_problems: int
+    abuse_concerns: int
+
+
+def dashboard_counts(ctx: ServiceContext) -> DashboardCounts:
+    today = ctx.today()
+    with ctx.db.read() as session:
+        problems = session.scalar(select(func.count()).select_from(Problem).join(CaseFile).where(
+            *_scoped(ctx, Problem.stage != ProblemStage.RESOLVED.value))) or 0
+        concerns = session.scalar(select(func.count()).select_from(Service).join(CaseFile).where(
+            *_scoped(ctx, Service.abuse_concern.is_(True), Service.date >= today - dt.timedelta(days=90)))) or 0
+    return DashboardCounts(
+        active_cases=_count(ctx, []),
+        follow_ups_today=_count(ctx, [CaseFile.next_follow_up == today]),
+        follow_ups_overdue=_count(ctx, [CaseFile.next_follow_up < today]),
+        reviews_due=_count(ctx, [reviews_due_clause(today)]),
+        reviews_overdue=_count(ctx, [review_overdue_clause(today)]),
+        open_problems=problems, abuse_concerns=concerns,
+    )
