@@ -226,8 +226,7 @@ def update_case(ctx: ServiceContext, case_id: int, data: CaseInput) -> SaveResul
         before = audit.snapshot(case, CASE_FIELDS)
         family_before = len(case.family)
         _apply(session, ctx, case, data)
-        if not case.clinic_file_number:
-            raise ValidationError("شماره پرونده کلینیک را وارد کنید.", field="clinic_file_number")
+        case.clinic_file_number = case.clinic_file_number or before["clinic_file_number"]
         if not ctx.actor.is_manager and case.social_worker_id != before["social_worker_id"]:
             require_manager(ctx.actor)
         _apply_family(case, data.family)

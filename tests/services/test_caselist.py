@@ -1,0 +1,80 @@
+import pytest
+
+from app.services.caselist import CaseQuery, count_cases, list_cases
+from tests.conftest import as_actor
+
+NAMES = [("علیرضا", "احمدی"), ("زهرا", "آقایی"), ("مریم", "پورمحمد"), ("سارا", "بهرامی"), ("رضا", "احمدی"),
+         ("یاسین", "ژیان"), ("کوثر", "چراغی"), ("امیر", "گودرزی"), ("آرش", "یوسفی"), ("محمد", "علی‌پور")]
+
+
+@pytest.fixture
+def files(make_case):
+    from app.persian import make_national_code
+    saved = []
+    for i, (first, last) in enumerate(NAMES):
+        saved.append(make_case(first_name=first, last_name=last, behzisti_file_number=f"1403{i:05d}",
+                               national_code=make_national_code(f"{i + 1:03d}4567890"[:9])))
+    return saved
+
+
+def names(rows):
+    return [(r.first_name, r.last_name) for r in rows]
+
+
+def test_list_is_in_persian_order_of_last_then_first_name(ctx, files):
+    rows = list_cases(ctx, CaseQuery(), 0, 50)
+    assert names(rows) == [("زهرا", "آقایی"), ("رضا", "احمدی"), ("علیرضا", "احمدی"), ("سارا", "بهرامی"),
+                           ("مریم", "پورمحمد"), ("کوثر", "چراغی"), ("یاسین", "ژیان"), ("محمد", "علی‌پور"),
+                           ("امیر", "گودرزی"), ("آرش", "یوسفی")]
+
+
+def test_priority_files_come_first(ctx, files, make_case):
+    make_case(first_name="یگانه", last_name="یزدانی", priority=True, priority_reason="خطر کودک‌آزاری")
+    rows = list_cases(ctx, CaseQuery(), 0, 3)
+    assert rows[0].last_name == "یزدانی" and rows[0].priority
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("علي", {"علیرضا احمدی", "محمد علی‌پور"}),
+    ("علی رضا", {"علیرضا احمدی"}),
+    ("علیپور", {"محمد علی‌پور"}),
+    ("علی پور", {"محمد علی‌پور"}),
+    ("احمدی", {"علیرضا احمدی", "رضا احمدی"}),
+    ("رضا احمد", {"علیرضا احمدی", "رضا احمدی"}),
+    ("كوثر", {"کوثر چراغی"}),
+    ("بهرام", {"سارا بهرامی"}),
+    ("ناشناس", set()),
+])
+def test_name_search_ignores_letter_forms_and_spacing(ctx, files, query, expected):
+    assert {r.full_name for r in list_cases(ctx, CaseQuery(text=query), 0, 50)} == expected
+    assert count_cases(ctx, CaseQuery(text=query)) == len(expected)
+
+
+def test_search_by_numbers_in_any_digits(ctx, files):
+    code = files and list_cases(ctx, CaseQuery(text="زهرا"), 0, 1)[0].national_code
+    persian = code.translate(str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹"))
+    assert [r.national_code for r in list_cases(ctx, CaseQuery(text=persian), 0, 5)] == [code]
+    assert {r.behzisti_file_number for r in list_cases(ctx, CaseQuery(text="١٤٠٣٠٠٠٠٣"), 0, 5)} == {"140300003"}
+    # A clinic file number is found by its digits too.
+    assert "7" in {r.clinic_file_number for r in list_cases(ctx, CaseQuery(text="7"), 0, 50)}
+
+
+def test_paging_returns_consecutive_slices(ctx, files):
+    everything = [r.id for r in list_cases(ctx, CaseQuery(), 0, 100)]
+    pages = [r.id for offset in range(0, 10, 3) for r in list_cases(ctx, CaseQuery(), offset, 3)]
+    assert pages == everything
+
+
+def test_filters(ctx, files, make_staff, make_case):
+    other = make_staff("social_worker", "هادی", "دوم")
+    make_case(first_name="نیما", last_name="نوری", social_worker_id=other.id, living_arrangement="independent")
+    assert names(list_cases(ctx, CaseQuery(social_worker_id=other.id))) == [("نیما", "نوری")]
+    assert names(list_cases(ctx, CaseQuery(living_arrangement="independent"))) == [("نیما", "نوری")]
+    assert count_cases(ctx, CaseQuery(status="closed")) == 0
+    worker_ctx = as_actor(ctx, other.id, "social_worker")
+    assert names(list_cases(worker_ctx, CaseQuery())) == [("نیما", "نوری")]
+
+
+def test_sort_by_file_number_descending(ctx, files):
+    rows = list_cases(ctx, CaseQuery(sort="behzisti_file_number", descending=True), 0, 3)
+    assert [r.behzisti_file_number for r in rows] == ["140300009", "140300008", "140300007"]

@@ -1,0 +1,67 @@
+import sqlite3
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+
+from app.errors import StorageError
+from app.models import Base
+from app.storage.database import APPLICATION_ID, DB_FILENAME
+from app.storage.datadir import open_database, resolve_data_dir
+from app.storage.migrate import current_revision, head_revision, integrity_problems
+
+
+def test_new_folder_gets_a_migrated_database_with_safe_pragmas(tmp_path):
+    db = open_database(tmp_path / "d")
+    try:
+        assert current_revision(db) == head_revision()
+        with db.write_engine.connect() as conn:
+            pragma = lambda name: conn.exec_driver_sql(f"PRAGMA {name}").scalar()
+            assert pragma("journal_mode") == "wal"
+            assert pragma("foreign_keys") == 1
+            assert pragma("synchronous") == 2  # FULL
+            assert pragma("application_id") == APPLICATION_ID
+        assert integrity_problems(db) == []
+    finally:
+        db.dispose()
+    assert (tmp_path / "d" / "attachments").is_dir() and (tmp_path / "d" / "backups").is_dir()
+
+
+def test_migrations_match_the_models(tmp_path):
+    db = open_database(tmp_path / "d")
+    try:
+        with db.write_engine.connect() as conn:
+            diffs = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+        assert diffs == []
+    finally:
+        db.dispose()
+
+
+def test_foreign_sqlite_file_is_refused(tmp_path):
+    folder = tmp_path / "d"
+    folder.mkdir()
+    conn = sqlite3.connect(folder / DB_FILENAME)
+    conn.execute("CREATE TABLE other(x)")
+    conn.commit()
+    conn.close()
+    with pytest.raises(StorageError) as err:
+        open_database(folder)
+    assert "متعلق به برنامه پرونده نیست" in err.value.message
+
+
+def test_damaged_file_is_reported_with_the_way_back_not_recreated(tmp_path):
+    folder = tmp_path / "d"
+    folder.mkdir()
+    (folder / DB_FILENAME).write_bytes(b"this is not a database at all" * 200)
+    with pytest.raises(StorageError) as err:
+        open_database(folder)
+    assert "آسیب دیده" in err.value.message and "پشتیبان" in err.value.message
+    assert (folder / DB_FILENAME).read_bytes().startswith(b"this is not a database")
+
+
+def test_data_dir_resolution(monkeypatch, tmp_path):
+    monkeypatch.setenv("PARVANDEH_DATA_DIR", str(tmp_path / "env"))
+    assert resolve_data_dir(None) == (tmp_path / "env").resolve()
+    assert resolve_data_dir(tmp_path / "arg") == (tmp_path / "arg").resolve()
+    monkeypatch.delenv("PARVANDEH_DATA_DIR")
+    assert "Parvandeh" in str(resolve_data_dir(None)) or "parvandeh" in str(resolve_data_dir(None)).lower()

@@ -1,0 +1,104 @@
+"""The `parvandeh` command, run as a user would: a real process, stdin for passwords."""
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from app.services.demo import DEMO_PASSWORD
+
+
+def run(*args, stdin="", env_extra=None):
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8", **(env_extra or {})}
+    return subprocess.run([sys.executable, "-m", "app", *args], input=stdin, capture_output=True, text=True,
+                          env=env, timeout=300)
+
+
+@pytest.fixture(scope="module")
+def demo_dir(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("demo")
+    result = run("demo", "--cases", "60", "--seed", "7", "--today", "2026-11-23", "--data-dir", str(folder),
+                 "--quiet")
+    assert result.returncode == 0, result.stderr
+    assert "manager" in result.stdout and DEMO_PASSWORD in result.stdout
+    return folder
+
+
+def test_init_reads_the_password_from_stdin(tmp_path):
+    result = run("init", "--clinic", "کلینیک نور", "--licence", "۷۷/۱", "--manager", "نرگس امینی",
+                 "--username", "narges", "--data-dir", str(tmp_path), stdin="long-password-1\n")
+    assert result.returncode == 0, result.stderr
+    from app.services.accounts import sign_in
+    from app.storage.datadir import open_database
+    db = open_database(tmp_path)
+    try:
+        assert sign_in(db, "narges", "long-password-1").name == "نرگس امینی"
+    finally:
+        db.dispose()
+    again = run("init", "--clinic", "x", "--licence", "1", "--manager", "y z", "--username", "q",
+                "--data-dir", str(tmp_path), stdin="long-password-1\n")
+    assert again.returncode != 0 and "راه‌اندازی شده" in again.stderr
+
+
+def test_init_with_a_short_password_fails_clearly(tmp_path):
+    result = run("init", "--clinic", "کلینیک", "--licence", "1", "--manager", "الف ب", "--username", "u",
+                 "--data-dir", str(tmp_path), stdin="short\n")
+    assert result.returncode == 1 and "۸" in result.stderr
+
+
+def test_cases_list_formats_and_persian_order(demo_dir):
+    as_json = json.loads(run("cases", "list", "--format", "json", "--limit", "500", "--data-dir", str(demo_dir)).stdout)
+    assert len(as_json) == 60
+    from app.persian import collation_key
+    keys = [(not r["priority"], collation_key(r["last_name"]), collation_key(r["first_name"])) for r in as_json]
+    assert keys == sorted(keys)
+    as_csv = list(csv.reader(io.StringIO(run("cases", "list", "--format", "csv", "--limit", "5",
+                                             "--data-dir", str(demo_dir)).stdout)))
+    assert as_csv[0][0] == "behzisti_file_number" and len(as_csv) == 6
+    table = run("cases", "list", "--limit", "3", "--data-dir", str(demo_dir))
+    assert table.returncode == 0 and "شماره بهزیستی" in table.stdout
+
+
+def test_cases_search_finds_by_name_fragment_and_file_number(demo_dir):
+    some = json.loads(run("cases", "list", "--format", "json", "--limit", "1", "--data-dir", str(demo_dir)).stdout)[0]
+    found = json.loads(run("cases", "list", "--format", "json", "--search", some["behzisti_file_number"],
+                           "--data-dir", str(demo_dir)).stdout)
+    assert [r["id"] for r in found] == [some["id"]]
+    by_name = json.loads(run("cases", "list", "--format", "json", "--search", some["last_name"].replace("ی", "ي"),
+                             "--limit", "500", "--data-dir", str(demo_dir)).stdout)
+    assert some["id"] in [r["id"] for r in by_name]
+
+
+def test_contracts_list_json(demo_dir):
+    contracts = json.loads(run("contracts", "list", "--format", "json", "--data-dir", str(demo_dir)).stdout)
+    assert contracts and contracts[0]["fee_per_case_month_rials"] == 1_200_000
+    assert contracts[0]["office_name"].startswith("اداره بهزیستی")
+
+
+def test_check_passes_then_fails_on_tampering(demo_dir, tmp_path):
+    import shutil
+    import sqlite3
+    ok = run("check", "--data-dir", str(demo_dir))
+    assert ok.returncode == 0, ok.stderr
+    copy = tmp_path / "copy"
+    shutil.copytree(demo_dir, copy)
+    conn = sqlite3.connect(copy / "parvandeh.sqlite3")
+    conn.execute("UPDATE audit_entry SET actor_name='x' WHERE id=1")
+    conn.commit()
+    conn.close()
+    bad = run("check", "--data-dir", str(copy))
+    assert bad.returncode == 1 and "ردیف 1" in bad.stderr
+
+
+def test_commands_on_an_empty_folder_say_so(tmp_path):
+    result = run("cases", "list", "--data-dir", str(tmp_path))
+    assert result.returncode == 1 and "parvandeh init" in result.stderr
+
+
+def test_environment_variable_chooses_the_folder(demo_dir):
+    result = run("contracts", "list", env_extra={"PARVANDEH_DATA_DIR": str(demo_dir)})
+    assert result.returncode == 0 and "1405-101" in result.stdout
