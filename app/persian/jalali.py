@@ -7,12 +7,12 @@ some years). Dates are kept as Python `datetime.date` everywhere else in the pro
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 
 import jdatetime
 
 from app.errors import ValidationError
-from app.models.enums import PERSIAN_MONTHS
 from app.persian.text import normalize_identifier, search_key, to_persian_digits
 
 MIN_YEAR = 1300
@@ -25,8 +25,21 @@ _DATE = re.compile(rf"([0-9]{{1,6}}){_SEPARATORS}([0-9]{{1,2}}){_SEPARATORS}([0-
 _COMPACT_DATE = re.compile(r"([0-9]{4})([0-9]{2})([0-9]{2})")
 _MONTH = re.compile(rf"([0-9]{{1,6}}){_SEPARATORS}([0-9]{{1,2}})")
 _COMPACT_MONTH = re.compile(r"([0-9]{4})([0-9]{2})")
-_MONTH_KEYS = {search_key(name): i for i, name in enumerate(PERSIAN_MONTHS, start=1)}
-_MONTH_KEYS[search_key("امرداد")] = 5  # the older spelling is still in use
+
+
+def _month_names() -> tuple[str, ...]:
+    # Imported late: app.models pulls in SQLAlchemy and its models may import app.persian,
+    # so a module-level import would make a cycle and load the database layer for nothing.
+    from app.models.enums import PERSIAN_MONTHS
+
+    return PERSIAN_MONTHS
+
+
+@functools.cache
+def _month_keys() -> dict[str, int]:
+    keys = {search_key(name): i for i, name in enumerate(_month_names(), start=1)}
+    keys[search_key("امرداد")] = 5  # the older spelling is still in use
+    return keys
 
 
 def _fa(value: object) -> str:
@@ -57,8 +70,8 @@ def _check_month(month: int, field: str) -> None:
 
 def days_in_month(year: int, month: int) -> int:
     """Number of days of a Jalali month (Esfand has 30 in leap years)."""
-    _check_year(year, "month")
-    _check_month(month, "month")
+    _check_year(_as_int(year, "month"), "month")
+    _check_month(_as_int(month, "month"), "month")
     if month == ESFAND and _is_leap(year):
         return 30
     return jdatetime.j_days_in_month[month - 1]
@@ -161,7 +174,7 @@ def format_jalali_datetime(moment: dt.datetime | None, persian_digits: bool = Tr
 def month_name(m: int) -> str:
     """1 → 'فروردین' … 12 → 'اسفند'."""
     _check_month(_as_int(m, "month"), "month")
-    return PERSIAN_MONTHS[m - 1]
+    return _month_names()[m - 1]
 
 
 def _month_from_words(text: str) -> tuple[int, int] | None:
@@ -170,7 +183,7 @@ def _month_from_words(text: str) -> tuple[int, int] | None:
     if len(words) != 2:
         return None
     for name, year in (words, reversed(words)):
-        month = _MONTH_KEYS.get(search_key(name))
+        month = _month_keys().get(search_key(name))
         year = normalize_identifier(year)
         if month and year.isascii() and year.isdigit() and len(year) <= 6:
             return int(year), month

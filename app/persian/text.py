@@ -55,9 +55,9 @@ def normalize_digits(s: str) -> str:
 
 def _tidy_line(line: str) -> str:
     line = re.sub(r"[^\S\n]+", " ", line)
-    line = re.sub(ZWNJ + "+", ZWNJ, line)
     # A ZWNJ beside a space (or at the edge) joins nothing; it only makes equal names differ.
-    line = re.sub(f" ?{ZWNJ} ?", lambda m: ZWNJ if m.group(0) == ZWNJ else " ", line)
+    line = re.sub(f"[ {ZWNJ}]* [ {ZWNJ}]*", " ", line)
+    line = re.sub(f"{ZWNJ}+", ZWNJ, line)
     return line.strip(" " + ZWNJ)
 
 

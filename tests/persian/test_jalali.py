@@ -25,7 +25,8 @@ AZAR_FIRST_1405 = dt.date(2026, 11, 22)
 @pytest.mark.parametrize(
     "typed",
     ["1405/09/01", "۱۴۰۵/۰۹/۰۱", "١٤٠٥-٩-١", "1405-9-1", "  1405/9/01 ", "1405.09.01",
-     "۱۴۰۵٫۰۹٫۰۱", "14050901", "1405 / 09 / 01"],
+     "۱۴۰۵٫۰۹٫۰۱", "14050901", "1405 / 09 / 01",
+     "۱۴۰۵\u200f/۰۹\u200f/۰۱"],  # right-to-left marks, as the date widget shows it
 )
 def test_parse_jalali_accepts_common_forms(typed):
     assert parse_jalali(typed) == AZAR_FIRST_1405
@@ -127,7 +128,8 @@ def test_month_names():
 
 @pytest.mark.parametrize(
     "typed",
-    ["1405/08", "۱۴۰۵-۸", "١٤٠٥/٠٨", " 1405/8 ", "140508", "آبان ۱۴۰۵", "۱۴۰۵ آبان", "آبان 1405"],
+    ["1405/08", "۱۴۰۵-۸", "١٤٠٥/٠٨", " 1405/8 ", "140508", "آبان ۱۴۰۵", "۱۴۰۵ آبان", "آبان 1405",
+     "۱۴۰۵\u200f/۰۸"],
 )
 def test_parse_jalali_month(typed):
     assert parse_jalali_month(typed) == (1405, 8)

@@ -54,6 +54,7 @@ def test_normalize_digits():
         ("علی " + ZWNJ + "رضا", "علی رضا"),
         ("علی" + ZWNJ + " رضا", "علی رضا"),
         (ZWNJ + "علی" + ZWNJ, "علی"),
+        ("علی " + ZWNJ + " " + ZWNJ + " رضا", "علی رضا"),
         ("\u200fعلی\u200e", "علی"),  # direction marks pasted from the web
         ("پلاک ۱۲", "پلاک ۱۲"),  # digits stay as typed in free text
     ],
