@@ -1,0 +1,884 @@
+"""Backups of the data folder: one file with the database, every attachment and a manifest.
+
+A plain backup is a zip (deflate, zip64). Its first member is `parvandeh-backup`, stored
+uncompressed, so the file announces itself at a fixed offset (as ODF's `mimetype` does) and a
+truncated backup is told apart from someone else's file. Then `database/parvandeh.sqlite3`,
+`attachments/<path>` for each attachment, and last `manifest.json` (it needs every member's
+SHA-256, which is known only after writing). An encrypted backup is the same zip streamed through
+app.storage.crypto. Backup files end in `.pvbak` whichever the kind.
+
+Everything is streamed in 1 MiB pieces, so a database of several GB never sits in memory.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import sqlite3
+import struct
+import tempfile
+import zipfile
+import zlib
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+from typing import BinaryIO, Callable, Iterator, Sequence
+
+import jdatetime
+
+import app
+from app.errors import DomainError, StorageError, ValidationError
+from app.storage import crypto
+
+# Must match app.storage.database; repeated here so backups need no SQLAlchemy import.
+APPLICATION_ID = 0x50525644
+DB_FILENAME = "parvandeh.sqlite3"
+ATTACHMENTS_DIRNAME = "attachments"
+BACKUPS_DIRNAME = "backups"
+
+FORMAT_NAME = "parvandeh-backup"
+FORMAT_VERSION = 1
+MARKER_NAME = "parvandeh-backup"
+MARKER_DATA = b"parvandeh-backup 1\n"
+MANIFEST_NAME = "manifest.json"
+DB_MEMBER = "database/" + DB_FILENAME
+ATTACHMENT_PREFIX = "attachments/"
+EXTENSION = ".pvbak"
+
+COPY_BLOCK = 1024 * 1024
+# Level 3 deflates a database about three times faster than the default 6 and only slightly
+# larger; a backup runs on every exit, so the person closing the program is waiting for it.
+COMPRESS_LEVEL = 3
+BACKUP_STEP_PAGES = 1024  # 4 MiB per online-backup step at SQLite's default page size
+REASONS = ("start", "exit", "manual")
+KEEP_DAYS, KEEP_WEEKS, KEEP_MONTHS = 7, 4, 12
+KEEP_NEWEST = 3  # whatever the clock says, the newest few automatic backups stay
+# parvandeh-<Jalali yyyy-mm-dd>-<hhmmss>[-n].pvbak; "-n" only when two fall in the same second.
+AUTO_NAME = re.compile(
+    r"^parvandeh-(\d{4})-(\d{2})-(\d{2})-(\d{2})(\d{2})(\d{2})(?:-(\d+))?(\.pvbak|\.partial)$"
+)
+_WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(10)),
+                     *(f"LPT{i}" for i in range(10))}
+
+MSG_NOT_BACKUP = "این فایل پشتیبان پرونده نیست"
+MSG_DAMAGED = crypto.MSG_DAMAGED
+MSG_NEWER = crypto.MSG_NEWER
+MSG_UNSAFE_NAME = "فایل پشتیبان آسیب دیده است: نام ناامن {name} در آن هست"
+MSG_FOREIGN = "این پایگاه داده مال برنامه پرونده نیست"
+MSG_INTEGRITY = "پایگاه داده آسیب دیده است (بررسی یکپارچگی ناموفق بود)"
+MSG_NO_REVISION = "نسخه ساختار پایگاه داده معلوم نیست"
+MSG_NO_DATABASE = "فایل پایگاه داده پیدا نشد"
+MSG_NO_BACKUP_FILE = "فایل پشتیبان پیدا نشد"
+MSG_FILE_ERROR = "خواندن یا نوشتن فایل ممکن نشد"
+MSG_CANCELLED = "پشتیبان‌گیری لغو شد"
+MSG_EMPTY_PASSWORD = "رمز پشتیبان نمی‌تواند خالی باشد"
+
+Progress = Callable[[int, int], None]
+
+
+class BackupCancelled(StorageError):
+    """The person pressed Cancel; nothing was left behind."""
+
+
+@dataclass(frozen=True)
+class BackupMember:
+    name: str
+    size: int
+    sha256: str
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    path: Path
+    encrypted: bool
+    format_version: int
+    created_at: datetime  # UTC, timezone-aware
+    app_version: str
+    schema_revision: str
+    members: tuple[BackupMember, ...]
+
+    @property
+    def database_size(self) -> int:
+        return sum(m.size for m in self.members if m.name == DB_MEMBER)
+
+    @property
+    def attachment_count(self) -> int:
+        return sum(1 for m in self.members if m.name.startswith(ATTACHMENT_PREFIX))
+
+    @property
+    def attachments_size(self) -> int:
+        return sum(m.size for m in self.members if m.name.startswith(ATTACHMENT_PREFIX))
+
+
+@dataclass(frozen=True)
+class RestoreResult:
+    info: BackupInfo
+    kept_copy: Path | None  # the data as it was before the restore; None if there was none
+    attachments_restored: int
+
+
+# ---------------------------------------------------------------- progress and cancel
+
+
+class _Tracker:
+    def __init__(self, callback: Progress | None, cancel: Callable[[], bool] | None):
+        self.callback, self.cancel = callback, cancel
+        self.total = self.done = self.shown = 0
+
+    def cancelled(self) -> bool:
+        return bool(self.cancel and self.cancel())
+
+    def check(self) -> None:
+        if self.cancelled():
+            raise BackupCancelled(MSG_CANCELLED)
+
+    def _report(self, value: int) -> None:
+        # Totals are estimates refined on the way; the bar must still never move backwards.
+        self.shown = max(self.shown, min(value, self.total))
+        if self.callback:
+            self.callback(self.shown, self.total)
+
+    def add(self, n: int) -> None:
+        self.done += max(n, 0)
+        self._report(self.done)
+        self.check()
+
+    def nested(self, base: int, share: int) -> Progress:
+        """A callback for a step that fills `share` of our total, starting at `base`."""
+        return lambda done, total: self._report(base + share * done // max(total, 1))
+
+    def finish(self) -> None:
+        self._report(self.total)
+
+
+# ---------------------------------------------------------------- small file helpers
+
+
+def _fsync_dir(path: Path) -> None:
+    # Makes a rename durable on POSIX; Windows cannot open folders and needs no such step.
+    if os.name != "posix":
+        return
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _remove_db_files(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+
+
+def _uri(path: Path, **params: str) -> str:
+    query = "&".join(f"{k}={v}" for k, v in params.items())
+    return f"{path.resolve().as_uri()}?{query}"
+
+
+def _local(now: datetime) -> datetime:
+    """Naive local wall time: names and day boundaries follow the clinic's clock."""
+    return now.astimezone().replace(tzinfo=None) if now.tzinfo else now
+
+
+def _stamp(now: datetime) -> str:
+    # Jalali, zero padded, biggest unit first: sorts by name the way it sorts by time.
+    return jdatetime.datetime.fromgregorian(datetime=_local(now)).strftime("%Y-%m-%d-%H%M%S")
+
+
+def _unique_path(folder: Path, stem: str) -> Path:
+    path, n = folder / (stem + EXTENSION), 2
+    while path.exists() or path.with_suffix(".partial").exists():
+        path, n = folder / f"{stem}-{n}{EXTENSION}", n + 1
+    return path
+
+
+@contextmanager
+def _file_errors() -> Iterator[None]:
+    """Turns low-level read failures into the project's Persian errors."""
+    try:
+        yield
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, struct.error) as exc:
+        raise StorageError(MSG_DAMAGED) from exc
+    except OSError as exc:
+        raise StorageError(f"{MSG_FILE_ERROR}: {exc.strerror or exc}") from exc
+
+
+# ---------------------------------------------------------------- the database itself
+
+
+def _inspect(conn: sqlite3.Connection, tracker: _Tracker | None = None) -> str:
+    """Checks ownership and integrity of an open database; returns its schema revision."""
+    try:
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+    except sqlite3.DatabaseError as exc:
+        raise _sqlite_error(exc) from exc
+    if app_id != APPLICATION_ID:
+        raise StorageError(MSG_FOREIGN)
+    if tracker is not None:  # integrity_check on GB-sized files is slow: let Cancel stop it
+        conn.set_progress_handler(tracker.cancelled, 10_000)
+    try:
+        rows = conn.execute("PRAGMA integrity_check").fetchall()
+    except sqlite3.DatabaseError as exc:
+        if tracker is not None:
+            tracker.check()
+        raise StorageError(MSG_INTEGRITY) from exc
+    finally:
+        conn.set_progress_handler(None, 0)
+    if rows != [("ok",)]:
+        raise StorageError(MSG_INTEGRITY)
+    try:
+        revisions = [r[0] for r in conn.execute("SELECT version_num FROM alembic_version")]
+    except sqlite3.DatabaseError as exc:
+        raise StorageError(MSG_NO_REVISION) from exc
+    if not revisions:
+        raise StorageError(MSG_NO_REVISION)
+    return ",".join(sorted(revisions))
+
+
+def _inspect_file(path: Path) -> str:
+    # immutable=1: a private copy nobody else touches; SQLite then makes no -wal/-shm files.
+    conn = sqlite3.connect(_uri(path, immutable="1"), uri=True)
+    try:
+        return _inspect(conn)
+    finally:
+        conn.close()
+
+
+def _snapshot(db_path: Path, copy_path: Path, tracker: _Tracker) -> str:
+    """Copies the live database with SQLite's online backup API; returns the copy's revision.
+
+    Our connection holds one read transaction for the whole copy, so every step reads the same
+    snapshot: the copy is consistent, writers from the running program are never blocked (WAL),
+    and their commits do not force the copy to restart.
+    """
+    src = sqlite3.connect(_uri(db_path, mode="rw"), uri=True, isolation_level=None)
+    try:
+        src.execute("BEGIN")
+        src.execute("SELECT count(*) FROM sqlite_master").fetchone()  # starts the snapshot
+        page_size = src.execute("PRAGMA page_size").fetchone()[0]
+        dst = sqlite3.connect(copy_path, isolation_level=None)
+        try:
+            copied = 0
+
+            def step(_status: int, remaining: int, total: int) -> None:
+                nonlocal copied
+                tracker.add((total - remaining) * page_size - copied)
+                copied = (total - remaining) * page_size
+
+            src.backup(dst, pages=BACKUP_STEP_PAGES, progress=step)
+            return _inspect(dst, tracker)
+        finally:
+            dst.close()
+    except sqlite3.DatabaseError as exc:
+        tracker.check()
+        raise _sqlite_error(exc) from exc
+    finally:
+        src.close()
+
+
+def _sqlite_error(exc: sqlite3.DatabaseError) -> StorageError:
+    text = str(exc)
+    if "not a database" in text:
+        return StorageError(MSG_FOREIGN)
+    if isinstance(exc, sqlite3.OperationalError) and "malformed" not in text:
+        return StorageError(f"{MSG_FILE_ERROR}: {text}")  # locked, cannot open, disk full
+    return StorageError(MSG_INTEGRITY)
+
+
+# ---------------------------------------------------------------- writing a backup
+
+
+def _list_attachments(root: Path) -> list[tuple[str, Path]]:
+    """(member name, path) for every file under root, sorted so backups are reproducible."""
+    if not root.is_dir():
+        return []
+    found = []
+    for folder, dirs, files in os.walk(root):
+        dirs.sort()
+        for name in sorted(files):
+            path = Path(folder, name)
+            found.append((ATTACHMENT_PREFIX + path.relative_to(root).as_posix(), path))
+    return found
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except FileNotFoundError:
+        return 0
+
+
+def _zip_info(name: str, when: datetime, *, stored: bool = False) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name, date_time=when.timetuple()[:6])
+    info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+    info._compresslevel = COMPRESS_LEVEL  # zipfile has no public way for a ZipInfo before 3.13
+    info.external_attr = 0o100644 << 16  # a regular file, never a link
+    return info
+
+
+def _add_file(zf: zipfile.ZipFile, name: str, path: Path, when: datetime,
+              tracker: _Tracker) -> BackupMember | None:
+    digest, size = hashlib.sha256(), 0
+    try:
+        src = open(path, "rb")
+    except FileNotFoundError:
+        return None  # an attachment removed while we worked: nothing to keep
+    with src:
+        block = src.read(COPY_BLOCK)
+        info = _zip_info(name, when, stored=_incompressible(block))
+        with zf.open(info, "w", force_zip64=True) as dst:
+            while block:
+                digest.update(block)
+                dst.write(block)
+                size += len(block)
+                tracker.add(len(block))
+                block = src.read(COPY_BLOCK)
+    return BackupMember(name, size, digest.hexdigest())
+
+
+def _incompressible(first_block: bytes) -> bool:
+    # Scans and photos are already compressed; deflating GBs of them again only costs time.
+    sample = first_block[:65536]
+    return bool(sample) and len(zlib.compress(sample, 1)) > 0.95 * len(sample)
+
+
+def _manifest(created_at: datetime, revision: str, members: list[BackupMember]) -> bytes:
+    data = {
+        "format": FORMAT_NAME,
+        "format_version": FORMAT_VERSION,
+        "created_at": created_at.isoformat(timespec="seconds").replace("+00:00", "Z"),
+        "app_version": app.__version__,
+        "schema_revision": revision,
+        "database": DB_MEMBER,
+        "members": [{"name": m.name, "size": m.size, "sha256": m.sha256} for m in members],
+    }
+    return json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8")
+
+
+def _write_zip(sink: BinaryIO, db_copy: Path, attachments: list[tuple[str, Path]], revision: str,
+               created_at: datetime, tracker: _Tracker) -> list[BackupMember]:
+    members: list[BackupMember] = []
+    with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True) as zf:
+        zf.writestr(_zip_info(MARKER_NAME, created_at, stored=True), MARKER_DATA)
+        for name, path in [(DB_MEMBER, db_copy), *attachments]:
+            member = _add_file(zf, name, path, created_at, tracker)
+            if member is not None:
+                members.append(member)
+        zf.writestr(_zip_info(MANIFEST_NAME, created_at), _manifest(created_at, revision, members))
+    return members
+
+
+def _write_backup_file(partial: Path, db_copy: Path, attachments: list[tuple[str, Path]],
+                       revision: str, created_at: datetime, password: str | None,
+                       tracker: _Tracker) -> bytes | None:
+    """Writes and fsyncs the backup; returns the encryption key (to re-read without the KDF)."""
+    with open(partial, "wb") as raw:
+        if password is None:
+            _write_zip(raw, db_copy, attachments, revision, created_at, tracker)
+            key = None
+        else:
+            enc = crypto.EncryptingWriter(raw, password)
+            try:
+                _write_zip(enc, db_copy, attachments, revision, created_at, tracker)
+            except BaseException:
+                enc.discard()
+                raise
+            enc.close()
+            key = enc.key
+        raw.flush()
+        os.fsync(raw.fileno())
+    return key
+
+
+def create_backup(db_path: Path, attachments_dir: Path, out_path: Path, *,
+                  password: str | None = None, progress: Progress | None = None,
+                  cancel: Callable[[], bool] | None = None) -> BackupInfo:
+    """Backs up the live database and every attachment into out_path (atomically).
+
+    Progress counts bytes over four passes: copying the database, writing it, writing the
+    attachments, and reading the finished file back to prove it. Cancel leaves nothing behind.
+    """
+    db_path, attachments_dir, out_path = Path(db_path), Path(attachments_dir), Path(out_path)
+    if password == "":
+        raise ValidationError(MSG_EMPTY_PASSWORD, field="password")
+    if not db_path.is_file():
+        raise StorageError(MSG_NO_DATABASE)
+    tracker = _Tracker(progress, cancel)
+    tracker.total = 3 * db_path.stat().st_size
+    partial = out_path.with_suffix(".partial")
+    fd, name = tempfile.mkstemp(dir=db_path.parent, prefix=".parvandeh-backup-", suffix=".tmp")
+    os.close(fd)
+    db_copy = Path(name)
+    try:
+        with _file_errors():
+            tracker.check()
+            revision = _snapshot(db_path, db_copy, tracker)
+            # Listed after the snapshot: an attachment is saved before the row that names it,
+            # so every file the copied database refers to is already on disk.
+            attachments = _list_attachments(attachments_dir)
+            tracker.total = 3 * _size(db_copy) + 2 * sum(_size(p) for _, p in attachments)
+            out_path.parent.mkdir(parents=True, exist_ok=True)
+            created_at = datetime.now(timezone.utc).replace(microsecond=0)
+            key = _write_backup_file(partial, db_copy, attachments, revision, created_at, password, tracker)
+            info = _verify_file(partial, password, key=key, check_db=False, tracker=tracker)
+            os.replace(partial, out_path)
+            _fsync_dir(out_path.parent)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    finally:
+        _remove_db_files(db_copy)
+    tracker.finish()
+    return replace(info, path=out_path)
+
+
+# ---------------------------------------------------------------- reading a backup
+
+
+@dataclass
+class _Archive:
+    zf: zipfile.ZipFile
+    encrypted: bool
+    reader: crypto.DecryptingReader | None
+
+
+@contextmanager
+def _open_archive(path: Path, password: str | None, *, key: bytes | None = None) -> Iterator[_Archive]:
+    path = Path(path)
+    if not path.is_file():
+        raise StorageError(MSG_NO_BACKUP_FILE)
+    with _file_errors(), open(path, "rb") as f:
+        head = f.read(64)
+        if head.startswith(crypto.MAGIC_FAMILY):
+            header = crypto.read_header(f)
+            reader = crypto.DecryptingReader(f, header, key or crypto.unlock(header, password))
+            with zipfile.ZipFile(reader) as zf:
+                yield _Archive(zf, True, reader)
+        elif head[:4] == b"PK\x03\x04" and head[30 : 30 + len(MARKER_NAME)] == MARKER_NAME.encode():
+            with zipfile.ZipFile(f) as zf:
+                yield _Archive(zf, False, None)
+        else:
+            raise StorageError(MSG_NOT_BACKUP)
+
+
+def _safe_parts(name: str) -> list[str] | None:
+    """Path parts of an attachment member, or None if writing it could escape the folder."""
+    if not name.startswith(ATTACHMENT_PREFIX):
+        return None
+    rel = name[len(ATTACHMENT_PREFIX):]
+    if any(c in rel for c in "\\:\x00") or rel.startswith("/"):
+        return None  # backslashes and drive letters mean other paths on Windows
+    parts = rel.split("/")
+    for part in parts:
+        if part in ("", ".", "..") or part[-1] in ". " or part.split(".")[0].upper() in _WINDOWS_RESERVED:
+            return None
+    return parts
+
+
+def _unsafe(name: str) -> StorageError:
+    # repr() shows control and bidi characters as escapes instead of letting them act.
+    return StorageError(MSG_UNSAFE_NAME.format(name=repr(name)[:120]))
+
+
+def _check_names(zf: zipfile.ZipFile) -> None:
+    infos = zf.infolist()
+    names = [i.filename for i in infos]
+    if not names or names[0] != MARKER_NAME or len(set(names)) != len(names):
+        raise StorageError(MSG_DAMAGED)
+    for info in infos:
+        is_link = (info.external_attr >> 16) & 0o170000 == 0o120000
+        fixed = info.filename in (MARKER_NAME, MANIFEST_NAME, DB_MEMBER)
+        if is_link or info.is_dir() or not (fixed or _safe_parts(info.filename)):
+            raise _unsafe(info.filename)
+
+
+def _parse_manifest(raw: bytes) -> dict:
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise StorageError(MSG_DAMAGED) from exc
+    if not isinstance(data, dict) or data.get("format") != FORMAT_NAME:
+        raise StorageError(MSG_NOT_BACKUP)
+    version = data.get("format_version")
+    if not isinstance(version, int):
+        raise StorageError(MSG_DAMAGED)
+    if version > FORMAT_VERSION:
+        raise StorageError(MSG_NEWER)
+    return data
+
+
+def _read_info(archive: _Archive, path: Path) -> BackupInfo:
+    zf = archive.zf
+    _check_names(zf)
+    if MANIFEST_NAME not in zf.NameToInfo:
+        raise StorageError(MSG_DAMAGED)
+    data = _parse_manifest(zf.read(MANIFEST_NAME))
+    try:
+        members = tuple(BackupMember(str(m["name"]), int(m["size"]), str(m["sha256"]))
+                        for m in data["members"])
+        created_at = datetime.fromisoformat(data["created_at"].replace("Z", "+00:00"))
+        revision, app_version = str(data["schema_revision"]), str(data["app_version"])
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise StorageError(MSG_DAMAGED) from exc
+    listed = {m.name for m in members}
+    present = set(zf.NameToInfo) - {MARKER_NAME, MANIFEST_NAME}
+    if listed != present or len(listed) != len(members) or DB_MEMBER not in listed:
+        raise StorageError(MSG_DAMAGED)
+    for m in members:
+        if m.name != DB_MEMBER and _safe_parts(m.name) is None:
+            raise _unsafe(m.name)
+        if zf.getinfo(m.name).file_size != m.size:
+            raise StorageError(MSG_DAMAGED)
+    return BackupInfo(path, archive.encrypted, data["format_version"], created_at, app_version,
+                      revision, members)
+
+
+def _copy_member(zf: zipfile.ZipFile, member: BackupMember, dest: BinaryIO | None,
+                 tracker: _Tracker) -> None:
+    """Streams a member (into dest, if given) and checks it against the manifest."""
+    digest, size = hashlib.sha256(), 0
+    with zf.open(member.name) as src:  # zipfile also checks the CRC at the end
+        while block := src.read(COPY_BLOCK):
+            digest.update(block)
+            size += len(block)
+            if dest is not None:
+                dest.write(block)
+            tracker.add(len(block))
+    if size != member.size or digest.hexdigest() != member.sha256:
+        raise StorageError(MSG_DAMAGED)
+
+
+def _extract_file(zf: zipfile.ZipFile, member: BackupMember, target: Path, tracker: _Tracker) -> None:
+    with open(target, "wb") as out:
+        _copy_member(zf, member, out, tracker)
+        out.flush()
+        os.fsync(out.fileno())
+
+
+def _verify_file(path: Path, password: str | None, *, key: bytes | None = None, check_db: bool,
+                 tracker: _Tracker, tmp_dir: Path | None = None) -> BackupInfo:
+    with _open_archive(path, password, key=key) as archive:
+        info = _read_info(archive, path)
+        if tracker.total == 0:  # verify_backup learns the size only now
+            tracker.total = sum(m.size for m in info.members)
+        if archive.reader is not None:
+            archive.reader.authenticate_all()
+        for member in info.members:
+            if member.name != DB_MEMBER or not check_db:
+                _copy_member(archive.zf, member, None, tracker)
+                continue
+            fd, name = tempfile.mkstemp(dir=tmp_dir, prefix=".parvandeh-verify-", suffix=".tmp")
+            os.close(fd)
+            try:
+                _extract_file(archive.zf, member, Path(name), tracker)
+                if _inspect_file(Path(name)) != info.schema_revision:
+                    raise StorageError(MSG_DAMAGED)
+            finally:
+                _remove_db_files(Path(name))
+    return info
+
+
+def backup_is_encrypted(path: Path) -> bool:
+    """True if the file starts like an encrypted Parvandeh backup (so the UI asks for a password)."""
+    with _file_errors(), open(path, "rb") as f:
+        return f.read(len(crypto.MAGIC_FAMILY)) == crypto.MAGIC_FAMILY
+
+
+def read_backup_info(path: Path, password: str | None = None) -> BackupInfo:
+    """The manifest of a backup. Raises PasswordRequired (an AuthError) for an encrypted one
+    without a password, AuthError for a wrong password, StorageError if it is not ours or damaged."""
+    with _open_archive(Path(path), password) as archive, _file_errors():
+        return _read_info(archive, Path(path))
+
+
+def verify_backup(path: Path, password: str | None = None, *, tmp_dir: Path | None = None,
+                  progress: Progress | None = None) -> BackupInfo:
+    """Reads every byte: each member's SHA-256, every encrypted chunk, and the database's
+    ownership, integrity_check and revision. tmp_dir receives a temporary copy of the database."""
+    tracker = _Tracker(progress, None)
+    with _file_errors():
+        info = _verify_file(Path(path), password, check_db=True, tracker=tracker, tmp_dir=tmp_dir)
+    tracker.finish()
+    return info
+
+
+# ---------------------------------------------------------------- restoring
+
+
+def _check_known(revision: str, known_revisions: Sequence[str]) -> None:
+    if revision not in known_revisions:
+        raise StorageError(MSG_NEWER)
+
+
+def _raw_copy(db_path: Path, attachments_dir: Path, out_path: Path) -> None:
+    """Zips the files exactly as they are, for a current database too damaged to back up."""
+    partial = out_path.with_suffix(".partial")
+    try:
+        with open(partial, "wb") as raw:
+            with zipfile.ZipFile(raw, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True) as zf:
+                for suffix in ("", "-wal", "-shm", "-journal"):
+                    source = Path(str(db_path) + suffix)
+                    if source.is_file():
+                        zf.write(source, "database/" + source.name)
+                for name, path in _list_attachments(attachments_dir):
+                    zf.write(path, name)
+            raw.flush()
+            os.fsync(raw.fileno())
+        os.replace(partial, out_path)
+        _fsync_dir(out_path.parent)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+
+
+def _keep_estimate(db_path: Path, attachments_dir: Path) -> int:
+    # The same byte count create_backup reports for these files.
+    return 3 * _size(db_path) + 2 * sum(_size(p) for _, p in _list_attachments(attachments_dir))
+
+
+def _keep_current(db_path: Path, attachments_dir: Path, keep_dir: Path,
+                  progress: Progress | None = None) -> Path | None:
+    """Saves the data about to be replaced. A restore never destroys the only copy of anything."""
+    has_attachments = bool(_list_attachments(attachments_dir))
+    if not db_path.exists() and not has_attachments:
+        return None
+    keep_dir.mkdir(parents=True, exist_ok=True)
+    target = _unique_path(keep_dir, "before-restore-" + _stamp(datetime.now()))
+    if db_path.exists():
+        try:
+            create_backup(db_path, attachments_dir, target, progress=progress)
+            return target
+        except StorageError:
+            pass  # damaged or foreign: fall back to copying the files as they are
+    raw_target = target.with_name(target.stem + "-raw.zip")
+    _raw_copy(db_path, attachments_dir, raw_target)
+    return raw_target
+
+
+def _retire_old_journal(db_path: Path) -> None:
+    """Removes the old database's -wal/-shm/-journal before the new file takes its name.
+
+    A leftover WAL would be replayed into the restored database and corrupt it. We checkpoint
+    first so its content reaches the old file; it is in the kept copy either way.
+    """
+    wal = Path(str(db_path) + "-wal")
+    if db_path.exists() and wal.exists():
+        try:
+            conn = sqlite3.connect(_uri(db_path, mode="rw"), uri=True)
+            try:
+                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            finally:
+                conn.close()
+        except sqlite3.Error:
+            pass  # a damaged database cannot checkpoint; the kept copy holds its WAL
+    for suffix in ("-wal", "-shm", "-journal"):
+        Path(str(db_path) + suffix).unlink(missing_ok=True)
+
+
+def _swap_in(db_tmp: Path, db_path: Path, att_tmp: Path, attachments_dir: Path) -> None:
+    """Puts the restored files in place with renames only; on failure, puts the old
+    attachments back. The database goes last because, once replaced, it cannot be undone."""
+    old_att = attachments_dir.with_name(f"{attachments_dir.name}.before-restore-{_stamp(datetime.now())}")
+    had_old = attachments_dir.exists()
+    if had_old:
+        os.replace(attachments_dir, old_att)
+    try:
+        os.replace(att_tmp, attachments_dir)
+        try:
+            os.replace(db_tmp, db_path)
+        except BaseException:
+            os.replace(attachments_dir, att_tmp)
+            raise
+    except BaseException:
+        if had_old:
+            os.replace(old_att, attachments_dir)
+        raise
+    _fsync_dir(db_path.parent)
+    _fsync_dir(attachments_dir.parent)
+    if had_old:
+        shutil.rmtree(old_att, ignore_errors=True)  # its files are in the kept copy
+
+
+def _extract_all(archive: _Archive, info: BackupInfo, db_tmp: Path, att_tmp: Path,
+                 tracker: _Tracker) -> int:
+    if archive.reader is not None:
+        archive.reader.authenticate_all()
+    att_tmp.mkdir(parents=True)
+    root = att_tmp.resolve()
+    count = 0
+    for member in info.members:
+        if member.name == DB_MEMBER:
+            _extract_file(archive.zf, member, db_tmp, tracker)
+            continue
+        target = root.joinpath(*_safe_parts(member.name))
+        if not target.resolve().is_relative_to(root):  # belt and braces after _safe_parts
+            raise _unsafe(member.name)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        _extract_file(archive.zf, member, target, tracker)
+        count += 1
+    return count
+
+
+def restore_backup(backup_path: Path, db_path: Path, attachments_dir: Path, *,
+                   password: str | None = None, known_revisions: Sequence[str], keep_dir: Path,
+                   progress: Progress | None = None) -> RestoreResult:
+    """Replaces the database and attachments with a backup's, after every check has passed.
+
+    The caller must have closed the program's engine. The current data is first saved in
+    keep_dir as before-restore-<Jalali date and time>.pvbak.
+    """
+    backup_path, db_path = Path(backup_path), Path(db_path)
+    attachments_dir, keep_dir = Path(attachments_dir), Path(keep_dir)
+    db_tmp = db_path.with_name(db_path.name + ".restoring")
+    att_tmp = attachments_dir.with_name(attachments_dir.name + ".restoring")
+    tracker = _Tracker(progress, None)
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    _remove_db_files(db_tmp)  # ours, left by an interrupted restore
+    shutil.rmtree(att_tmp, ignore_errors=True)
+    try:
+        with _open_archive(backup_path, password) as archive, _file_errors():
+            info = _read_info(archive, backup_path)
+            _check_known(info.schema_revision, known_revisions)
+            extract_share = sum(m.size for m in info.members)
+            keep_share = _keep_estimate(db_path, attachments_dir)
+            tracker.total = extract_share + keep_share
+            count = _extract_all(archive, info, db_tmp, att_tmp, tracker)
+        revision = _inspect_file(db_tmp)
+        _check_known(revision, known_revisions)
+        if revision != info.schema_revision:
+            raise StorageError(MSG_DAMAGED)
+        with _file_errors():
+            kept = _keep_current(db_path, attachments_dir, keep_dir,
+                                 tracker.nested(extract_share, keep_share))
+            _retire_old_journal(db_path)  # before the swap: keeps the switch-over a few renames
+            _swap_in(db_tmp, db_path, att_tmp, attachments_dir)
+    finally:
+        _remove_db_files(db_tmp)
+        shutil.rmtree(att_tmp, ignore_errors=True)
+    tracker.finish()
+    return RestoreResult(info, kept, count)
+
+
+# ---------------------------------------------------------------- automatic backups
+
+
+@dataclass(frozen=True)
+class _AutoFile:
+    path: Path
+    when: datetime  # Gregorian, local wall time
+    seq: int
+    jalali_month: tuple[int, int]
+    partial: bool
+
+
+def _parse_auto_name(path: Path) -> _AutoFile | None:
+    m = AUTO_NAME.match(path.name)
+    if not m:
+        return None
+    jy, jm, jd, hh, mi, ss = (int(g) for g in m.groups()[:6])
+    try:
+        when = jdatetime.datetime(jy, jm, jd, hh, mi, ss).togregorian()
+    except ValueError:
+        return None  # looks like ours but is not a real date: not ours to delete
+    return _AutoFile(path, when, int(m.group(7) or 1), (jy, jm), m.group(8) == ".partial")
+
+
+def _auto_files(backup_dir: Path) -> list[_AutoFile]:
+    """Automatic backups (and their leftover .partial files), newest first."""
+    if not backup_dir.is_dir():
+        return []
+    found = [f for p in backup_dir.iterdir() if p.is_file() and (f := _parse_auto_name(p))]
+    return sorted(found, key=lambda f: (f.when, f.seq), reverse=True)
+
+
+def _recent_jalali_months(today: date, count: int) -> set[tuple[int, int]]:
+    j = jdatetime.date.fromgregorian(date=today)
+    y, m, months = j.year, j.month, set()
+    for _ in range(count):
+        months.add((y, m))
+        y, m = (y, m - 1) if m > 1 else (y - 1, 12)
+    return months
+
+
+def _to_keep(backups: list[_AutoFile], now: datetime) -> set[Path]:
+    """Grandfather-father-son: the newest backup of each of the last 7 days, 4 ISO weeks and
+    12 Jalali months, plus the newest few and anything dated after now (a clock set back)."""
+    today = now.date()
+    days = {today - timedelta(days=i) for i in range(KEEP_DAYS)}
+    weeks = {(today - timedelta(weeks=i)).isocalendar()[:2] for i in range(KEEP_WEEKS)}
+    months = _recent_jalali_months(today, KEEP_MONTHS)
+    keep = {b.path for b in backups[:KEEP_NEWEST]} | {b.path for b in backups if b.when > now}
+    seen: set = set()
+    for b in backups:  # newest first, so the first one met in each bucket is its newest
+        for bucket, window in (
+            (("day", b.when.date()), days),
+            (("week", b.when.date().isocalendar()[:2]), weeks),
+            (("month", b.jalali_month), months),
+        ):
+            if bucket[1] in window and bucket not in seen:
+                seen.add(bucket)
+                keep.add(b.path)
+    return keep
+
+
+def prune_backups(backup_dir: Path, now: datetime) -> list[Path]:
+    """Deletes automatic backups the rotation no longer needs; returns what it deleted.
+
+    Only files named like parvandeh-1405-09-02-143000.pvbak are touched (and their .partial
+    leftovers once a day old); before-restore copies and other files are never deleted.
+    """
+    now = _local(now)
+    files = _auto_files(Path(backup_dir))
+    backups = [f for f in files if not f.partial]
+    keep = _to_keep(backups, now)
+    stale = [f for f in files if f.partial and f.when < now - timedelta(days=1)]
+    deleted = []
+    for f in [b for b in backups if b.path not in keep] + stale:
+        f.path.unlink(missing_ok=True)
+        deleted.append(f.path)
+    return deleted
+
+
+def auto_backup(data_dir: Path, *, reason: str, now: datetime) -> Path | None:
+    """The automatic backup at start (once a day) and at every exit, then rotation.
+
+    Returns the new backup, or None when there was nothing to do (no database yet, or a
+    backup already exists for today at start).
+    """
+    if reason not in REASONS:
+        raise ValueError(f"unknown backup reason {reason!r}")
+    data_dir, now = Path(data_dir), _local(now)
+    db_path = data_dir / DB_FILENAME
+    backup_dir = data_dir / BACKUPS_DIRNAME
+    if not db_path.is_file():
+        return None
+    if reason == "start" and any(
+        b.when.date() == now.date() for b in _auto_files(backup_dir) if not b.partial
+    ):
+        return None
+    backup_dir.mkdir(parents=True, exist_ok=True)
+    out = _unique_path(backup_dir, "parvandeh-" + _stamp(now))
+    create_backup(db_path, data_dir / ATTACHMENTS_DIRNAME, out)
+    prune_backups(backup_dir, now)
+    return out
+
+
+def latest_good_backup(backup_dir: Path) -> Path | None:
+    """The newest automatic backup that passes verify_backup, or None.
+
+    before-restore copies are left out on purpose: they hold data the person chose to undo.
+    """
+    backup_dir = Path(backup_dir)
+    for f in _auto_files(backup_dir):
+        if f.partial:
+            continue
+        try:
+            verify_backup(f.path, tmp_dir=backup_dir)
+        except DomainError:
+            continue
+        return f.path
+    return None
