@@ -1,0 +1,37 @@
+"""Small text helpers for showing Persian text in right-to-left widgets.
+
+Dates: Persian digits and '/' make one left-to-right number run under the Unicode bidi rules,
+so ۱۴۰۵/۰۹/۰۱ would show its year at the left. A right-to-left mark (RLM) before each '/'
+splits the run; the parts then follow the right-to-left order and the year stands at the
+right, where a Persian reader starts. The marks are invisible and app.persian's parsing and
+normalising drop them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from app.persian import format_jalali, format_jalali_datetime
+
+RLM = "\u200f"
+# a run of digits joined by '/' (a date or a year/month), in any script's digits
+_DATE_RUN = re.compile(r"\d+(?:/\d+)+")
+
+
+def rtl_date_text(text: str) -> str:
+    """Put an RLM before every '/' of each date in text (idempotent)."""
+    text = text.replace(RLM + "/", "/")
+    return _DATE_RUN.sub(lambda match: match.group(0).replace("/", RLM + "/"), text)
+
+
+def jalali_text(value: dt.date | None) -> str:
+    """A date (or date and time) for the screen: '۱۴۰۵/۰۹/۰۱' with the year at the right."""
+    if isinstance(value, dt.datetime):
+        return rtl_date_text(format_jalali_datetime(value))
+    return rtl_date_text(format_jalali(value))
+
+
+def plain_text(text: str) -> str:
+    """The text without the direction marks added for display (for copying and comparing)."""
+    return text.replace(RLM, "")
