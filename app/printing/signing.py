@@ -15,6 +15,8 @@ apart from an ASCII fallback when no stamp is given.
 
 from __future__ import annotations
 
+import unicodedata
+
 import binascii
 import re
 import uuid
@@ -139,8 +141,28 @@ def certificate_der(blob: bytes, password: str) -> bytes:
     return _load(blob, password).cert.public_bytes(serialization.Encoding.DER)
 
 
+def certificate_name(clinic_name: str) -> str:
+    """The clinic's name in a form X.509 name matching accepts.
+
+    Validators compare names after LDAP string preparation (RFC 4518), whose bidi rule rejects a
+    right-to-left string that does not begin and end with a right-to-left letter, or that also holds
+    Latin letters; such a certificate is then "not found" at verification. Brackets and Latin words
+    are dropped from the certificate's copy of the name; printed documents keep the real name."""
+    kinds = [unicodedata.bidirectional(ch) for ch in clinic_name]
+    if not any(k in ("R", "AL") for k in kinds):
+        return clinic_name.strip()[:64]
+    kept = "".join(ch for ch, k in zip(clinic_name, kinds) if k != "L" and ch not in "()[]{}«»<>")
+    kept = " ".join(kept.split())
+    while kept and unicodedata.bidirectional(kept[0]) not in ("R", "AL"):
+        kept = kept[1:]
+    while kept and unicodedata.bidirectional(kept[-1]) not in ("R", "AL"):
+        kept = kept[:-1]
+    return kept[:64].rstrip() or "Parvandeh clinic"
+
+
 def _clinic_subject(clinic_name: str, licence_number: str) -> x509.Name:
     # CN and O default to UTF8String in cryptography, C to PrintableString.
+    clinic_name = certificate_name(clinic_name)
     attributes = [
         x509.NameAttribute(NameOID.COUNTRY_NAME, "IR"),
         x509.NameAttribute(NameOID.ORGANIZATION_NAME, clinic_name),

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from typing import Optional
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, or_, select, union
 from sqlalchemy.orm import aliased
 
 from app.models import CaseFile, Staff
@@ -15,6 +15,7 @@ from app.persian import half_year_bounds, half_year_of, normalize_identifier, no
 from app.services.context import ServiceContext
 from app.services.permissions import case_scope
 from app.services.views import CaseRow
+from app.storage.search import name_fragment_clause
 
 SORTS = ("name", "behzisti_file_number", "clinic_file_number", "received_on", "next_follow_up")
 _IDENTIFIER_CHARS = set("0123456789-/")
@@ -36,19 +37,20 @@ class CaseQuery:
         return replace(self, text=text)
 
 
-def text_clause(text: str):
+def text_clause(text: str, dialect: str = "sqlite", fts: bool = False):
     """A file number or national code when the box holds only digits; otherwise name fragments."""
     ident = normalize_identifier(text)
     if not ident:
         return None
     if set(ident) <= _IDENTIFIER_CHARS and any(ch.isdigit() for ch in ident):
-        return or_(*(_prefix(col, ident) for col in (
-            CaseFile.national_code, CaseFile.behzisti_file_number, CaseFile.clinic_file_number)))
+        # Ids from each column's own unique index; a plain OR makes the planner walk the list order instead.
+        return CaseFile.id.in_(union(*(select(CaseFile.id).where(_prefix(col, ident)) for col in (
+            CaseFile.national_code, CaseFile.behzisti_file_number, CaseFile.clinic_file_number))))
     tokens = [search_key(t) for t in normalize_text(text).split()]
     tokens = [t for t in tokens if t]
     if not tokens:
         return None
-    return and_(*(CaseFile.name_key.contains(t, autoescape=True) for t in tokens))
+    return and_(*(name_fragment_clause(dialect, t, fts_available=fts) for t in tokens))
 
 
 def _prefix(column, value: str):
@@ -81,7 +83,7 @@ def _where(ctx: ServiceContext, q: CaseQuery) -> list:
         clauses.append(CaseFile.priority.is_(True))
     if q.review_overdue:
         clauses.append(review_overdue_clause(ctx.today()))
-    text = text_clause(q.text)
+    text = text_clause(q.text, ctx.db.dialect, ctx.db.has_name_index)
     if text is not None:
         clauses.append(text)
     return clauses

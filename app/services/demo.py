@@ -22,6 +22,7 @@ from app.services.accounts import StaffInput, hash_password
 from app.services.clinic import ClinicInput, set_up_clinic
 from app.services.context import ServiceContext
 from app.services.contracts import FAMILY_CARE_PROGRAMME
+from app.services.reports import create_signing_key
 from app.services.demo_names import (COUNTIES, FEMALE_NAMES, LAST_NAMES, MALE_NAMES, NOTE_DETAILS,
                                      NOTE_OPENINGS, OCCUPATIONS, PROBLEM_TITLES, REFERRAL_BODIES)
 from app.storage.database import Database
@@ -93,6 +94,9 @@ class DemoBuilder:
         ctx = ServiceContext(self.db, manager, clock=lambda: self.now)
         with self.db.transaction() as session:
             audit.record(session, ctx, "demo", "clinic", None, changes={"cases": cases})
+        # So a demo report can be signed at once; the certificate starts now, not at the data's date.
+        create_signing_key(ServiceContext(self.db, manager), self.password)
+        self.db.analyze()
         return DemoResult(DEMO_MANAGER, self.password, cases, total_services, len(workers) + len(psychologists) + 2)
 
     def staff(self, n_workers: int) -> tuple[list[int], list[int]]:

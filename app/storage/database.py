@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, Optional
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
@@ -51,6 +51,7 @@ class Database:
         else:
             self.write_engine = create_engine(url, pool_pre_ping=True)
             self.read_engine = self.write_engine
+        self._name_index: Optional[bool] = None
         self._writer = sessionmaker(self.write_engine, expire_on_commit=False)
         self._reader = sessionmaker(self.read_engine, expire_on_commit=False)
 
@@ -64,6 +65,15 @@ class Database:
             return None
         return Path(self.write_engine.url.database)
 
+    @property
+    def has_name_index(self) -> bool:
+        """Whether the trigram name index exists (checked once; it comes with a schema revision)."""
+        if self._name_index is None:
+            from app.storage.search import fts_available
+            with self.read_engine.connect() as conn:
+                self._name_index = fts_available(conn)
+        return self._name_index
+
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """One service call's write: committed when the block ends, rolled back on any error."""
@@ -76,6 +86,18 @@ class Database:
         with self._reader() as session:
             with session.begin():
                 yield session
+
+    def analyze(self) -> None:
+        """Full statistics after a bulk load, so the planner picks the search and list indexes."""
+        with self.write_engine.connect() as conn:
+            conn.exec_driver_sql("ANALYZE")
+            conn.commit()
+
+    def optimize(self) -> None:
+        """Let SQLite refresh the statistics its query planner chooses indexes by."""
+        if self.dialect == "sqlite":
+            with self.write_engine.connect() as conn:
+                conn.exec_driver_sql("PRAGMA optimize")
 
     def dispose(self) -> None:
         self.write_engine.dispose()

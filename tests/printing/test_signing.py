@@ -295,3 +295,22 @@ def test_no_attachments():
 def test_duplicate_attachment_names_refused():
     with pytest.raises(ValidationError):
         embed_files(make_pdf(1), [("a.json", b"1", JSON_MIME), ("a.json", b"2", JSON_MIME)])
+
+
+@pytest.mark.parametrize("name", ["کلینیک مددکاری اجتماعی مهر (نمونه)", "کلینیک ICDL نور", "۱۲ کلینیک امید",
+                                  "کلینیک «مهر»"])
+def test_persian_names_with_brackets_latin_or_digits_still_verify(name):
+    import io as _io
+
+    from reportlab.pdfgen import canvas as _canvas
+
+    from app.printing.signing import certificate_name, create_clinic_identity, sign_pdf
+    from app.printing.verify import verify_pdf
+    buf = _io.BytesIO()
+    c = _canvas.Canvas(buf)
+    c.drawString(100, 100, "x")
+    c.save()
+    blob = create_clinic_identity(name, "1234/56", "pw-123456")
+    result = verify_pdf(sign_pdf(buf.getvalue(), blob, "pw-123456", signer_name="مدیر"))
+    assert result.ok, result.problems
+    assert certificate_name(name) and "(" not in certificate_name(name)

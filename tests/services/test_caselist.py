@@ -78,3 +78,21 @@ def test_filters(ctx, files, make_staff, make_case):
 def test_sort_by_file_number_descending(ctx, files):
     rows = list_cases(ctx, CaseQuery(sort="behzisti_file_number", descending=True), 0, 3)
     assert [r.behzisti_file_number for r in rows] == ["140300009", "140300008", "140300007"]
+
+
+def test_short_fragments_and_renamed_files_are_found(ctx, files, worker, contract):
+    import datetime as dt
+
+    from app.services.cases import CaseInput, update_case
+    assert {r.full_name for r in list_cases(ctx, CaseQuery(text="رض"), 0, 50)} == {"علیرضا احمدی", "رضا احمدی"}
+    target = list_cases(ctx, CaseQuery(text="کوثر"), 0, 1)[0]
+    update_case(ctx, target.id, CaseInput(
+        behzisti_file_number=target.behzisti_file_number, first_name="کوثر", last_name="ملکوتی", sex="female",
+        living_arrangement="own_family", received_on=dt.date(2026, 1, 10), discharge_date=dt.date(2024, 5, 1),
+        social_worker_id=worker.id, contract_id=contract.id))
+    assert [r.id for r in list_cases(ctx, CaseQuery(text="ملکوت"), 0, 50)] == [target.id]
+    assert list_cases(ctx, CaseQuery(text="چراغی"), 0, 50) == []
+
+
+def test_the_trigram_index_is_used(ctx, files):
+    assert ctx.db.has_name_index

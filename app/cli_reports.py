@@ -1,0 +1,159 @@
+"""`parvandeh report ...` and `parvandeh verify`: documents headless, for batch work and the county office."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from app.errors import DomainError
+
+
+def _ctx(args):
+    from app.cli import _data_dir, _open, _require_set_up
+    from app.services.context import Actor, ServiceContext
+    db = _open(args)
+    _require_set_up(db)
+    return ServiceContext(db, _cli_actor(db, args), data_dir=_data_dir(args))
+
+
+def _cli_actor(db, args):
+    """The clinic's manager acts for the command line; with --user, that account (password on stdin)."""
+    from app.services.accounts import list_staff
+    from app.services.context import Actor, ServiceContext
+    from app.models.enums import Role
+    managers = list_staff(ServiceContext(db, Actor.system()), role=Role.MANAGER)
+    if not managers:
+        raise DomainError("هیچ مدیر فعالی در این پوشه داده نیست.")
+    return Actor(managers[0].id, managers[0].full_name, Role.MANAGER)
+
+
+def _write(path: str, data: bytes) -> None:
+    """Write beside the target and rename, so a cut-off run never leaves half a PDF under its name."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(target.name + ".partial")
+    tmp.write_bytes(data)
+    tmp.replace(target)
+
+
+def _month(args):
+    from app.persian import parse_jalali_month
+    return parse_jalali_month(args.month, "month")
+
+
+def _contract_id(ctx, args, year: int, month: int) -> int:
+    from app.persian import month_bounds
+    from app.services.contracts import find_contract
+    return find_contract(ctx, args.contract, month_bounds(year, month)[1]).id
+
+
+def _password(args):
+    if not args.sign:
+        return None
+    from app.cli import read_password
+    return read_password("رمز عبور مدیر (برای امضا): ")
+
+
+def cmd_report_monthly(args) -> int:
+    from app.services.reports import generate_monthly
+    ctx = _ctx(args)
+    try:
+        year, month = _month(args)
+        doc = generate_monthly(ctx, _contract_id(ctx, args, year, month), year, month, sign_password=_password(args))
+    finally:
+        ctx.db.dispose()
+    _write(args.out, doc.pdf)
+    if args.xlsx and doc.xlsx:
+        _write(args.xlsx, doc.xlsx)
+    kind = f"اصلاحیه شماره {doc.correction_number} (جایگزین {doc.replaces_id})" if doc.correction_number else "گزارش"
+    print(f"{kind} {doc.report_id} {'امضاشده ' if doc.signed else ''}در {args.out} نوشته شد.")
+    return 0
+
+
+def cmd_report_invoice(args) -> int:
+    from app.services.reports import generate_invoice
+    ctx = _ctx(args)
+    try:
+        year, month = _month(args)
+        doc = generate_invoice(ctx, _contract_id(ctx, args, year, month), year, month, sign_password=_password(args))
+    finally:
+        ctx.db.dispose()
+    _write(args.out, doc.pdf)
+    print(f"صورتحساب {doc.report_id} در {args.out} نوشته شد.")
+    return 0
+
+
+def cmd_report_case(args) -> int:
+    from app.services.reports import find_case_id, generate_case_summary
+    ctx = _ctx(args)
+    try:
+        doc = generate_case_summary(ctx, find_case_id(ctx, args.file), args.purpose, sign_password=_password(args))
+    finally:
+        ctx.db.dispose()
+    _write(args.out, doc.pdf)
+    print(f"خلاصه پرونده {doc.report_id} در {args.out} نوشته شد.")
+    return 0
+
+
+def cmd_verify(args) -> int:
+    from app.printing.verify import format_verification, verify_pdf
+    try:
+        data = Path(args.file).read_bytes()
+    except OSError as exc:
+        raise DomainError(f"فایل خوانده نشد: {exc.strerror}") from None
+    result = verify_pdf(data)
+    print(format_verification(result))
+    if args.data_dir or _env_has_data():
+        _print_record_match(args, data)
+    return 0 if result.ok else 1
+
+
+def _env_has_data() -> bool:
+    import os
+    return bool(os.environ.get("PARVANDEH_DATA_DIR"))
+
+
+def _print_record_match(args, data: bytes) -> None:
+    from app.services.reports import check_report
+    ctx = _ctx(args)
+    try:
+        check = check_report(ctx, data)
+    finally:
+        ctx.db.dispose()
+    if not check.record_found:
+        print("این گزارش در سوابق این کلینیک ثبت نشده است. / Not in this clinic's records.")
+    elif check.digest_matches:
+        print(f"با سابقه گزارش {check.report_id} مطابقت دارد. / Matches record {check.report_id}.")
+    else:
+        print("داده پیوست با سابقه ثبت‌شده مطابقت ندارد. / Embedded data differs from the record.")
+
+
+def register(sub, common) -> None:
+    report = sub.add_parser("report", parents=[common], help="make a document (PDF)")
+    rsub = report.add_subparsers(dest="document", required=True)
+
+    def document(name: str, handler, help_text: str, monthly: bool = True):
+        p = rsub.add_parser(name, parents=[common], help=help_text)
+        if monthly:
+            p.add_argument("--month", required=True, help="Jalali month, e.g. 1405/08")
+            p.add_argument("--contract", help="contract number (optional when one is active)")
+        p.add_argument("--out", required=True)
+        p.add_argument("--sign", action="store_true", help="sign with the clinic's key (password on stdin)")
+        p.set_defaults(handler=handler)
+        return p
+
+    p = document("monthly", cmd_report_monthly, "monthly performance report")
+    p.add_argument("--xlsx", help="also save the table as xlsx here")
+    document("invoice", cmd_report_invoice, "monthly invoice")
+    p = document("case", cmd_report_case, "one child's file summary", monthly=False)
+    p.add_argument("--file", required=True, help="Behzisti or clinic file number")
+    p.add_argument("--purpose", default="بازدید کارشناس ناظر")
+
+    p = sub.add_parser("verify", parents=[common], help="check a signed PDF")
+    p.add_argument("file")
+    p.set_defaults(handler=cmd_verify)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(1)

@@ -1,0 +1,60 @@
+"""Pieces more than one document prints the same way."""
+
+from __future__ import annotations
+
+from app.persian import format_jalali
+from app.printing.data import ChildIdentity, ServiceLine
+from app.printing.layout import Column, fa, fa_id, fa_text, rtl_table
+
+YES, NO = "بله", "خیر"
+
+
+def jalali_or_dash(date) -> str:
+    return format_jalali(date) if date else "—"
+
+
+def child_pairs(child: ChildIdentity, *, full: bool = True) -> list[tuple[str, str]]:
+    """Label/value pairs that identify a child, in the order a Behzisti form lists them."""
+    pairs = [
+        ("نام و نام خانوادگی", child.full_name),
+        ("نام پدر", child.father_name),
+        ("جنسیت", child.sex_label),
+        ("تاریخ تولد", jalali_or_dash(child.birth_date)),
+        ("کد ملی", fa_id(child.national_code)),
+        ("شماره پرونده بهزیستی", fa_id(child.behzisti_file_number)),
+        ("شماره پرونده کلینیک", fa_id(child.clinic_file_number)),
+        ("وضعیت زندگی", child.living_label),
+    ]
+    if full:
+        pairs += [
+            ("وضعیت پرونده", child.status_label),
+            ("مددکار مسئول", child.social_worker),
+            ("تاریخ ترخیص از مرکز", jalali_or_dash(child.discharge_date)),
+            ("تاریخ واگذاری به کلینیک", jalali_or_dash(child.received_date)),
+            ("اولویت‌دار", YES if child.priority else NO),
+            ("تلفن", fa_id(child.phone) if child.phone else "—"),
+            ("نشانی", fa_text(child.address) or "—"),
+        ]
+    return pairs
+
+
+SERVICE_COLUMNS = (
+    Column("ردیف", 2.6, "center"),
+    Column("تاریخ", 5.6, "center"),
+    Column("نوع خدمت", 8),
+    Column("شیوه", 5.4),
+    Column("دقیقه", 3.4, "center"),
+    Column("مددکار", 7),
+    Column("شرح خدمت", 24),
+)
+
+
+def services_table(services: list[ServiceLine], width: float, default_worker: str = ""):
+    rows = []
+    for number, s in enumerate(services, start=1):
+        summary = fa_text(s.summary_text)
+        if s.domain_labels:
+            summary = f"{summary} (حوزه‌ها: {'، '.join(s.domain_labels)})"
+        rows.append((fa(number), format_jalali(s.date), s.kind_label, s.mode_label,
+                     fa(s.minutes), s.social_worker or default_worker, summary))
+    return rtl_table(SERVICE_COLUMNS, rows, width, long=True)

@@ -1,0 +1,690 @@
+"""The frame every document shares: page header and footer, page x of y, QR, RTL tables.
+
+A document module builds a list of flowables (the story) and hands it to `build_document`
+with a `PageInfo`; this module draws what repeats on every page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import unicodedata
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Callable, Iterable, Sequence
+
+import qrcode
+import qrcode.constants
+from reportlab import rl_config
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
+from reportlab.lib.pagesizes import A4, landscape as landscape_size
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    BaseDocTemplate,
+    CondPageBreak,
+    Flowable,
+    Frame,
+    LongTable,
+    PageTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from app.persian import format_jalali_datetime, to_persian_digits
+from app.printing import fonts
+from app.printing.bidi_text import RtlParagraph, draw_line, ltr
+from app.printing.data import ClinicInfo, ImageSource, Signer
+
+Progress = Callable[[int, int], None]
+
+MARGIN_SIDE = 14 * mm
+MARGIN_TOP = 26 * mm  # room for the header band
+MARGIN_BOTTOM = 24 * mm  # room for the footer band and the QR code
+QR_SIZE = 17 * mm
+
+INK = colors.HexColor("#1f2933")
+MUTED = colors.HexColor("#52606d")
+RULE = colors.HexColor("#9aa5b1")
+HEAD_FILL = colors.HexColor("#dde5ec")
+ZEBRA = colors.HexColor("#f3f6f8")
+BANNER_FILL = colors.HexColor("#fff3cd")
+BANNER_INK = colors.HexColor("#7a4b00")
+ALERT_INK = colors.HexColor("#a61b1b")
+
+
+@dataclass(frozen=True)
+class PageInfo:
+    """What every page of a document repeats in its header and footer."""
+
+    clinic: ClinicInfo
+    title: str
+    document_id: str
+    generated_at: dt.datetime
+    qr_payload: str = ""
+    landscape: bool = False
+    subtitle: str = ""
+    id_label: str = "شناسه گزارش"
+    banner: str = ""  # repeated under the header of every page, e.g. a correction notice
+
+
+def fa(value: object) -> str:
+    """Any value as text with Persian digits; None prints as an empty string."""
+    return to_persian_digits("" if value is None else value)
+
+
+_LATIN = re.compile("[A-Za-z]")
+
+
+def fa_text(value: object) -> str:
+    """Free text as typed, with its numbers in Persian digits.
+
+    A token with Latin letters in it («ICD-10», «MMPI-2», a report ID) keeps its digits.
+    """
+    text = "" if value is None else str(value)
+    return " ".join(w if _LATIN.search(w) else fa(w) for w in text.split(" "))
+
+
+def fa_id(value: object) -> str:
+    """An identifier kept in one left-to-right piece (hyphens and slashes stay in place).
+
+    Numeric identifiers (file, licence, contract numbers) get Persian digits. A code with Latin
+    letters in it (report IDs, IBAN/Sheba) is printed exactly as the machine knows it, so it
+    can be typed back into the verify command or a bank form; half-Persian codes are misread.
+    """
+    text = "" if value is None else str(value)
+    if not text:
+        return ""
+    if any(unicodedata.bidirectional(ch) in ("R", "AL") for ch in text):
+        # «۱۴۰۵/ق/۲۳۴» has Persian letters: it reads right to left like the words around it.
+        return fa(text)
+    if not any("a" <= ch.lower() <= "z" for ch in text):
+        text = fa(text)
+    return ltr(text)
+
+
+# --- styles -------------------------------------------------------------------------------
+
+
+def rtl_style(name: str, size: float = 10, *, bold: bool = False, medium: bool = False,
+              align: int = TA_RIGHT, color=INK, leading: float | None = None,
+              space_before: float = 0, space_after: float = 0, **extra) -> ParagraphStyle:
+    """A ParagraphStyle for RtlParagraph; Persian needs more leading than Latin."""
+    font = fonts.BOLD if bold else fonts.MEDIUM if medium else fonts.REGULAR
+    return ParagraphStyle(
+        name, fontName=font, fontSize=size, leading=leading or round(size * 1.6, 1),
+        alignment=align, textColor=color, spaceBefore=space_before, spaceAfter=space_after,
+        **extra,
+    )
+
+
+@dataclass(frozen=True)
+class Styles:
+    title: ParagraphStyle
+    subtitle: ParagraphStyle
+    heading: ParagraphStyle
+    body: ParagraphStyle
+    small: ParagraphStyle
+    cell: ParagraphStyle
+    cell_center: ParagraphStyle
+    cell_bold: ParagraphStyle
+    cell_bold_center: ParagraphStyle
+    head_cell: ParagraphStyle
+    label: ParagraphStyle
+    alert: ParagraphStyle
+    alert_cell: ParagraphStyle
+
+
+@lru_cache(maxsize=1)
+def styles() -> Styles:
+    fonts.register_fonts()
+    return Styles(
+        title=rtl_style("title", 15, bold=True, align=TA_CENTER, space_after=2),
+        subtitle=rtl_style("subtitle", 10.5, medium=True, align=TA_CENTER, color=MUTED,
+                           space_after=6),
+        heading=rtl_style("heading", 11.5, bold=True, space_before=10, space_after=4),
+        body=rtl_style("body", 9.5, space_after=3),
+        small=rtl_style("small", 8, color=MUTED),
+        cell=rtl_style("cell", 8),
+        cell_center=rtl_style("cell_center", 8, align=TA_CENTER),
+        cell_bold=rtl_style("cell_bold", 8, medium=True),
+        cell_bold_center=rtl_style("cell_bold_center", 8.5, bold=True, align=TA_CENTER),
+        head_cell=rtl_style("head_cell", 8, bold=True, align=TA_CENTER),
+        label=rtl_style("label", 8.5, medium=True, color=MUTED),
+        alert=rtl_style("alert", 9.5, medium=True, color=ALERT_INK),
+        alert_cell=rtl_style("alert_cell", 8, bold=True, align=TA_CENTER, color=ALERT_INK),
+    )
+
+
+def para(text: object, style: ParagraphStyle | None = None) -> RtlParagraph:
+    return RtlParagraph("" if text is None else str(text), style or styles().body)
+
+
+def heading(text: str, room: float = 90) -> list[Flowable]:
+    """A section heading that never sits alone at the foot of a page.
+
+    (keepWithNext would glue it to the whole next table and push a long table to a new page.)
+    """
+    return [CondPageBreak(room), para(text, styles().heading)]
+
+
+# --- tables -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    title: str
+    weight: float  # share of the table's width
+    align: str = "right"  # right | center | left
+
+
+def _cell(value: object, style: ParagraphStyle) -> Flowable:
+    if isinstance(value, Flowable):
+        return value
+    if value is None or value == "":
+        return ""  # a bare string costs the table nothing to measure
+    if isinstance(value, (list, tuple)):  # several flowables stacked in one cell
+        return list(value)
+    return RtlParagraph("" if value is None else str(value), style)
+
+
+def _move_span_content(rows: list[list], commands: Sequence[tuple], header_rows: int) -> None:
+    """reportlab shows only a span's top-left cell; once columns are reversed that is the
+    span's last logical column, so the span's text moves there."""
+    for name, (c0, r0), (c1, _), *_ in commands:
+        if name != "SPAN":
+            continue
+        row = rows[r0 - header_rows]
+        c0, c1 = sorted((c0 % len(row), c1 % len(row)))
+        filled = [row[c] for c in range(c0, c1 + 1) if row[c] not in ("", None)]
+        for c in range(c0, c1 + 1):
+            row[c] = ""
+        row[c1] = filled[0] if filled else ""
+
+
+def mirror_command(command: tuple, ncols: int) -> tuple:
+    """A TableStyle command written in logical columns, turned to drawn columns."""
+    name, (c0, r0), (c1, r1), *args = command
+    c0, c1 = c0 % ncols, c1 % ncols
+    return (name, (ncols - 1 - c1, r0), (ncols - 1 - c0, r1), *args)
+
+
+def rtl_table(columns: Sequence[Column], rows: Iterable[Sequence[object]], width: float, *,
+              header: bool = True, zebra: bool = True, commands: Sequence[tuple] = (),
+              cell_style: ParagraphStyle | None = None, long: bool = False) -> Table:
+    """A table whose first logical column is drawn at the right.
+
+    Paragraph cells carry their own alignment (the table's ALIGN does not reach them), so
+    each column gets a right-aligned or centred cell style. `commands` use logical columns.
+    The header row repeats on every page. `long` uses reportlab's LongTable, which measures
+    only what fits on the page when splitting.
+    """
+    cells = logical_cells(columns, rows, cell_style)
+    return _assemble(columns, cells, width, header=header, zebra=zebra, commands=commands,
+                     long=long)
+
+
+def logical_cells(columns: Sequence[Column], rows: Iterable[Sequence[object]],
+                  cell_style: ParagraphStyle | None = None) -> list[list]:
+    """Rows with every text turned into a paragraph aligned for its column (logical order)."""
+    base = cell_style or styles().cell
+    per_column = []
+    for column in columns:
+        if column.align == "center":
+            per_column.append(_aligned(base, TA_CENTER))
+        elif column.align == "left":
+            per_column.append(_aligned(base, TA_LEFT))
+        else:
+            per_column.append(base)
+    return [[_cell(v, st) for v, st in zip(row, per_column)] for row in rows]
+
+
+def _assemble(columns: Sequence[Column], rows: list[list], width: float, *, header: bool,
+              zebra: bool, commands: Sequence[tuple], long: bool = False) -> Table:
+    rows = [list(row) for row in rows]
+    _move_span_content(rows, commands, 1 if header else 0)
+    data = []
+    if header:
+        data.append([_cell(c.title, styles().head_cell) for c in reversed(columns)])
+    data += [row[::-1] for row in rows]
+    total = sum(c.weight for c in columns)
+    widths = [width * c.weight / total for c in reversed(columns)]
+    ncols = len(columns)
+    style = [
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("GRID", (0, 0), (-1, -1), 0.4, RULE),
+        ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+    ]
+    if header:
+        style.append(("BACKGROUND", (0, 0), (-1, 0), HEAD_FILL))
+    if zebra:
+        style.append(("ROWBACKGROUNDS", (0, 1 if header else 0), (-1, -1), [None, ZEBRA]))
+    style.extend(mirror_command(c, ncols) for c in commands)
+    kind = LongTable if long else Table
+    return kind(data, colWidths=widths, repeatRows=1 if header else 0,
+                style=TableStyle(style), hAlign="CENTER")
+
+
+@dataclass
+class RowGroup:
+    """Rows that belong together (one client's services): kept on one page if they fit.
+
+    `commands` use logical columns and rows counted from the group's first row.
+    """
+
+    rows: list[list]
+    commands: list[tuple]
+    progress_mark: int | None = None  # reported to the progress hook once the group is drawn
+
+
+def _shift(command: tuple, offset: int) -> tuple:
+    name, (c0, r0), (c1, r1), *args = command
+    return (name, (c0, r0 + offset), (c1, r1 + offset), *args)
+
+
+class GroupedTable(Flowable):
+    """A long right-to-left table laid out a page at a time, header row on every page.
+
+    reportlab's own splitting rebuilds the whole remaining table at each page break, which
+    grows with the square of its length (2,000 clients took minutes). Here each group is
+    measured once, every page gets a plain Table of the groups that fit, and a group is cut
+    only if it is taller than a whole page.
+    """
+
+    def __init__(self, columns: Sequence[Column], groups: list[RowGroup], width: float, *,
+                 cell_style: ParagraphStyle | None = None, _converted: bool = False):
+        super().__init__()
+        self.columns = list(columns)
+        self.table_width = width
+        self.cell_style = cell_style
+        if not _converted:
+            groups = [RowGroup(logical_cells(columns, g.rows, cell_style), g.commands,
+                              g.progress_mark) for g in groups]
+        self.groups = groups
+        self._heights: list[float] | None = None
+        self._header_height: float | None = None
+        self._table: Table | None = None
+
+    def _measure(self, avail_width: float) -> None:
+        if self._heights is not None:
+            return
+        self._header_height = self._page_table([]).wrap(avail_width, 1e6)[1]
+        self._heights = []
+        for group in self.groups:
+            table = _assemble(self.columns, group.rows, self.table_width, header=False,
+                              zebra=False, commands=group.commands)
+            self._heights.append(table.wrap(avail_width, 1e6)[1])
+
+    def _page_table(self, groups: list[RowGroup], splittable: bool = False) -> Table:
+        rows: list[list] = []
+        commands: list[tuple] = []
+        for group in groups:
+            group_commands = group.commands
+            if splittable:  # reportlab never cuts through a row span: drop the tall ones
+                group_commands = [c for c in group_commands
+                                  if not (c[0] == "SPAN" and c[1][1] != c[2][1])]
+            commands += [_shift(c, 1 + len(rows)) for c in group_commands]
+            rows += group.rows
+        table = _assemble(self.columns, rows, self.table_width, header=True, zebra=False,
+                          commands=commands)
+        marks = [g.progress_mark for g in groups if g.progress_mark is not None]
+        table.progress_mark = marks[-1] if marks else None
+        return table
+
+    def wrap(self, availWidth, availHeight):
+        self._measure(availWidth)
+        self.width = self.table_width
+        self.height = self._header_height + sum(self._heights)
+        return self.width, self.height
+
+    def split(self, availWidth, availHeight):
+        self._measure(availWidth)
+        used = self._header_height
+        fit = 0
+        for height in self._heights:
+            if used + height > availHeight:
+                break
+            used += height
+            fit += 1
+        rest = self.groups[max(fit, 1):]
+        tail = None
+        if rest:
+            tail = GroupedTable(self.columns, rest, self.table_width,
+                                cell_style=self.cell_style, _converted=True)
+            tail._heights = self._heights[max(fit, 1):]
+            tail._header_height = self._header_height
+        if fit == 0:
+            frame = getattr(self, "_frame", None)
+            if frame is not None and not getattr(frame, "_atTop", True):
+                return []  # try again at the top of the next page
+            # Taller than a whole page: let reportlab cut this one group between rows.
+            pieces = self._page_table(self.groups[:1], splittable=True).split(
+                availWidth, availHeight)
+            return pieces + ([tail] if tail else []) if pieces else []
+        head = self._page_table(self.groups[:fit])
+        return [head, tail] if tail else [head]
+
+    def drawOn(self, canvas, x, y, _sW=0):
+        # Only reached when every group fits in the space left: draw them as one table.
+        table = self._page_table(self.groups)
+        table.wrap(self.table_width, 1e6)
+        table.drawOn(canvas, x, y, _sW)
+        self.progress_mark = table.progress_mark
+
+
+_ALIGNED: dict[tuple[str, int], ParagraphStyle] = {}
+
+
+def _aligned(style: ParagraphStyle, alignment: int) -> ParagraphStyle:
+    """The same cell style with another alignment, made once per (style, alignment)."""
+    key = (style.name, alignment)
+    if key not in _ALIGNED:
+        _ALIGNED[key] = ParagraphStyle(f"{style.name}-{alignment}", parent=style,
+                                       alignment=alignment)
+    return _ALIGNED[key]
+
+
+def key_value_table(pairs: Sequence[tuple[str, object]], width: float, *,
+                    per_row: int = 2, label_share: float | None = None) -> Table:
+    """Label/value pairs laid out right to left, `per_row` pairs on each row."""
+    if label_share is None:
+        label_share = 0.4 if per_row > 1 else 0.22
+    s = styles()
+    rows = []
+    for start in range(0, len(pairs), per_row):
+        chunk = list(pairs[start:start + per_row])
+        chunk += [("", "")] * (per_row - len(chunk))
+        row = []
+        for label, value in chunk:
+            row.append(RtlParagraph(f"{label}:" if label else "", s.label))
+            row.append(RtlParagraph("" if value is None else str(value), s.cell_bold))
+        rows.append(row[::-1])
+    unit = width / per_row
+    widths = [unit * (1 - label_share), unit * label_share] * per_row  # drawn: value, label
+    table = Table(rows, colWidths=widths, hAlign="CENTER")
+    table.setStyle(TableStyle([
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.HexColor("#d9e2ec")),
+        ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+    ]))
+    return table
+
+
+# --- banners and signatures ---------------------------------------------------------------
+
+
+def banner(text: str, width: float, *, fill=BANNER_FILL, ink=BANNER_INK) -> Table:
+    style = rtl_style("banner", 10.5, bold=True, align=TA_CENTER, color=ink)
+    table = Table([[RtlParagraph(text, style)]], colWidths=[width], hAlign="CENTER")
+    table.setStyle(TableStyle([
+        ("BACKGROUND", (0, 0), (-1, -1), fill),
+        ("BOX", (0, 0), (-1, -1), 0.8, ink),
+        ("TOPPADDING", (0, 0), (-1, -1), 4),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+    ]))
+    return table
+
+
+def image_reader(source: ImageSource) -> ImageReader:
+    if isinstance(source, bytes):
+        return ImageReader(io.BytesIO(source))
+    return ImageReader(str(Path(source)))
+
+
+class _SignatureBox(Flowable):
+    """Role, name, and a space to sign: the scanned signature and stamp drawn over it."""
+
+    def __init__(self, signer: Signer, width: float, height: float = 30 * mm):
+        super().__init__()
+        self.signer = signer
+        self.width = width
+        self.height = height
+
+    def wrap(self, availWidth, availHeight):
+        return self.width, self.height
+
+    def draw(self):
+        c = self.canv
+        s = styles()
+        w, h = self.width, self.height
+        c.setStrokeColor(RULE)
+        c.setLineWidth(0.5)
+        c.roundRect(2, 0, w - 4, h, 4, stroke=1, fill=0)
+        c.setFillColor(MUTED)
+        draw_line(c, self.signer.role_label, w / 2, h - 12, s.label.fontName, 8.5, "center")
+        c.setFillColor(INK)
+        draw_line(c, self.signer.name, w / 2, h - 25, fonts.MEDIUM, 9.5, "center")
+        area_h = h - 32
+        if self.signer.stamp_image is not None:
+            self._draw_image(self.signer.stamp_image, w * 0.15, 3, w * 0.45, area_h - 2)
+        if self.signer.signature_image is not None:
+            self._draw_image(self.signer.signature_image, w * 0.4, 3, w * 0.5, area_h - 2)
+        c.setFillColor(MUTED)
+        draw_line(c, "محل امضا", w - 8, 5, fonts.REGULAR, 7, "right")
+
+    def _draw_image(self, source: ImageSource, x: float, y: float, max_w: float, max_h: float):
+        reader = image_reader(source)
+        iw, ih = reader.getSize()
+        scale = min(max_w / iw, max_h / ih)
+        self.canv.drawImage(reader, x, y, iw * scale, ih * scale, mask="auto")
+
+
+def signature_row(signers: Sequence[Signer], width: float, per_row: int = 3) -> Table | Spacer:
+    """Signature boxes side by side, the first signer at the right; a short row hugs the right."""
+    if not signers:
+        return Spacer(1, 0)
+    box_w = width / per_row
+    columns = min(per_row, len(signers))
+    rows = []
+    for start in range(0, len(signers), per_row):
+        chunk = [_SignatureBox(sg, box_w - 4) for sg in signers[start:start + per_row]]
+        chunk += [""] * (columns - len(chunk))
+        rows.append(chunk[::-1])
+    table = Table(rows, colWidths=[box_w] * columns, hAlign="RIGHT")
+    table.setStyle(TableStyle([
+        ("LEFTPADDING", (0, 0), (-1, -1), 2),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 2),
+        ("TOPPADDING", (0, 0), (-1, -1), 3),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+    ]))
+    return table
+
+
+# --- page furniture -----------------------------------------------------------------------
+
+
+def qr_matrix(payload: str) -> list[list[bool]]:
+    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0)
+    code.add_data(payload)
+    code.make(fit=True)
+    return code.get_matrix()
+
+
+def draw_qr(canvas: Canvas, payload: str, x: float, y: float, size: float) -> None:
+    """Vector QR code: one filled path, so it stays sharp and small in the file."""
+    matrix = qr_matrix(payload)
+    n = len(matrix)
+    cell = size / n
+    path = canvas.beginPath()
+    for row, bits in enumerate(matrix):
+        col = 0
+        while col < n:
+            if bits[col]:
+                start = col
+                while col < n and bits[col]:
+                    col += 1
+                path.rect(x + start * cell, y + size - (row + 1) * cell,
+                          (col - start) * cell, cell)
+            else:
+                col += 1
+    canvas.setFillColor(colors.black)
+    canvas.drawPath(path, stroke=0, fill=1)
+
+
+class _Furniture:
+    """Draws header and footer; the page total comes later, from the numbered canvas."""
+
+    def __init__(self, page: PageInfo):
+        self.page = page
+        self._logo = image_reader(page.clinic.logo_path) if page.clinic.logo_path else None
+        self._qr_form: str | None = None
+
+    def __call__(self, canvas: Canvas, doc) -> None:
+        canvas.saveState()
+        self._header(canvas, doc)
+        self._footer(canvas, doc)
+        canvas.restoreState()
+
+    def _header(self, canvas: Canvas, doc) -> None:
+        """Clinic at the right (where a Persian reader starts); title and logo at the left."""
+        page = self.page
+        clinic = page.clinic
+        width, height = doc.pagesize
+        right = width - MARGIN_SIDE
+        top = height - 10 * mm
+        canvas.setFillColor(INK)
+        draw_line(canvas, clinic.name, right, top - 4, fonts.BOLD, 12)
+        canvas.setFillColor(MUTED)
+        licence = (f"پروانه فعالیت شماره {fa_id(clinic.licence_number)} — "
+                   f"بهزیستی استان {clinic.licence_province}")
+        draw_line(canvas, licence, right, top - 17, fonts.REGULAR, 8)
+        left = MARGIN_SIDE
+        if self._logo is not None:
+            iw, ih = self._logo.getSize()
+            box = 18 * mm
+            scale = min(box / iw, box / ih)
+            w, h = iw * scale, ih * scale
+            canvas.drawImage(self._logo, left, top - 21 + (box - h) / 2 - 2, w, h, mask="auto")
+            left += w + 3 * mm
+        canvas.setFillColor(INK)
+        draw_line(canvas, page.title, left, top - 4, fonts.BOLD, 11, "left")
+        if page.subtitle:
+            canvas.setFillColor(MUTED)
+            draw_line(canvas, page.subtitle, left, top - 17, fonts.MEDIUM, 8, "left")
+        canvas.setStrokeColor(RULE)
+        canvas.setLineWidth(0.7)
+        canvas.line(MARGIN_SIDE, top - 24, right, top - 24)
+        if page.banner:
+            canvas.setFillColor(BANNER_INK)
+            draw_line(canvas, page.banner, width / 2, top - 34, fonts.BOLD, 8.5, "center")
+
+    def _footer(self, canvas: Canvas, doc) -> None:
+        page = self.page
+        width, _ = doc.pagesize
+        right = width - MARGIN_SIDE
+        base = 10 * mm
+        canvas.setStrokeColor(RULE)
+        canvas.setLineWidth(0.5)
+        canvas.line(MARGIN_SIDE, base + QR_SIZE + 2, right, base + QR_SIZE + 2)
+        canvas.setFillColor(MUTED)
+        draw_line(canvas, f"{page.id_label}: {fa_id(page.document_id)}", right, base + 9,
+                  fonts.REGULAR, 7.5)
+        when = format_jalali_datetime(page.generated_at)
+        draw_line(canvas, f"تاریخ تهیه: {when}", right, base, fonts.REGULAR, 7.5)
+        if page.qr_payload:
+            if self._qr_form is None:
+                self._qr_form = "qr"
+                canvas.beginForm(self._qr_form)
+                draw_qr(canvas, page.qr_payload, 0, 0, QR_SIZE)
+                canvas.endForm()
+            canvas.saveState()
+            canvas.translate(MARGIN_SIDE, base - 3)
+            canvas.doForm(self._qr_form)
+            canvas.restoreState()
+
+
+def page_number_text(number: int, total: int) -> str:
+    return f"صفحه {fa(number)} از {fa(total)}"
+
+
+def _numbered_canvas(page: PageInfo):
+    """A canvas that holds pages back until it knows how many there are (one pass)."""
+
+    class NumberedCanvas(Canvas):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self._held_pages: list[dict] = []
+
+        def showPage(self):
+            self._held_pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self):
+            total = len(self._held_pages)
+            for state in self._held_pages:
+                self.__dict__.update(state)
+                self._draw_page_number(total)
+                super().showPage()
+            super().save()
+
+        def _draw_page_number(self, total: int) -> None:
+            width, _ = self._pagesize
+            self.saveState()
+            self.setFillColor(INK)
+            draw_line(self, page_number_text(self._pageNumber, total), width / 2, 10 * mm,
+                      fonts.MEDIUM, 8.5, "center")
+            self.restoreState()
+
+    return NumberedCanvas
+
+
+class _Template(BaseDocTemplate):
+    def __init__(self, out, page: PageInfo, progress_hook=None):
+        size = landscape_size(A4) if page.landscape else A4
+        top = MARGIN_TOP + (6 * mm if page.banner else 0)
+        super().__init__(
+            out, pagesize=size, leftMargin=MARGIN_SIDE, rightMargin=MARGIN_SIDE,
+            topMargin=top, bottomMargin=MARGIN_BOTTOM, title=page.title,
+            author=page.clinic.name, subject=page.subtitle or page.title,
+            creator="Parvandeh", producer="Parvandeh", lang="fa-IR",
+        )
+        frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height,
+                      leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body")
+        self.addPageTemplates([PageTemplate("page", frames=[frame], onPage=_Furniture(page))])
+        self._progress_hook = progress_hook
+
+    def afterFlowable(self, flowable):
+        if self._progress_hook is not None:
+            self._progress_hook(flowable)
+
+
+def frame_width(page: PageInfo) -> float:
+    size = landscape_size(A4) if page.landscape else A4
+    return size[0] - 2 * MARGIN_SIDE
+
+
+@contextmanager
+def binary_streams():
+    """Write page streams as plain compressed binary, without the ASCII85 layer.
+
+    reportlab's default ASCII85 armour makes files a quarter bigger, and its pure-Python
+    encoder was the largest single cost of a long report.
+    """
+    previous = rl_config.useA85
+    rl_config.useA85 = 0
+    try:
+        yield
+    finally:
+        rl_config.useA85 = previous
+
+
+def build_document(out, page: PageInfo, story: list[Flowable],
+                   progress_hook: Callable[[Flowable], None] | None = None) -> None:
+    """Lay the story out on pages. `out` is a path or a binary file object."""
+    fonts.register_fonts()
+    if isinstance(out, Path):
+        out = str(out)
+    doc = _Template(out, page, progress_hook)
+    with binary_streams():
+        doc.build(story, canvasmaker=_numbered_canvas(page))

@@ -1,0 +1,75 @@
+"""The monthly report as rows: to_table_rows, xlsx (right-to-left sheet) and JSON."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import json
+
+import openpyxl
+import pytest
+
+from app.printing import samples
+from app.printing.data import MONTHLY_ROW_COLUMNS, ClientMonthRow
+from app.printing.export import JSON_FORMAT, monthly_report_json, monthly_report_xlsx
+
+
+@pytest.fixture(scope="module")
+def report():
+    data = samples.sample_monthly_report(12)
+    empty = ClientMonthRow("11-22222", "1405-0999", "سینا یزدانی", "مریم صالحی", [])
+    return dataclasses.replace(data, clients=[*data.clients, empty])
+
+
+def _expected_rows(report) -> int:
+    return sum(max(1, len(c.services)) for c in report.clients)
+
+
+def test_table_rows_one_per_service_and_one_for_a_client_without_service(report):
+    rows = report.to_table_rows()
+    assert len(rows) == _expected_rows(report)
+    keys = [k for k, _ in MONTHLY_ROW_COLUMNS]
+    assert all(list(row) == keys for row in rows)
+    last = rows[-1]
+    assert last["full_name"] == "سینا یزدانی" and last["kind"] == "" and last["minutes"] == 0
+    first_service = report.clients[0].services[0]
+    first = next(r for r in rows if r["row"] == 1)
+    assert first["date"] == first_service.date.isoformat()
+    assert first["date_jalali"].startswith("1405/08/")
+    assert first["kind"] == first_service.kind_label
+
+
+def test_data_is_frozen(report):
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        report.year = 1400
+
+
+def test_xlsx_is_right_to_left_with_persian_headers(report, tmp_path):
+    path = tmp_path / "report.xlsx"
+    monthly_report_xlsx(report, path)
+    book = openpyxl.load_workbook(path)
+    sheet = book["خدمات"]
+    assert sheet.sheet_view.rightToLeft is True
+    assert [c.value for c in sheet[1]] == [title for _, title in MONTHLY_ROW_COLUMNS]
+    assert sheet.max_row == 1 + _expected_rows(report)
+    assert book["خلاصه"].sheet_view.rightToLeft is True
+    identity = {row[0]: row[1] for row in book["مشخصات گزارش"].iter_rows(min_row=2, values_only=True)}
+    assert identity["شناسه گزارش"] == report.report_id
+
+
+def test_xlsx_to_a_file_object(report):
+    out = io.BytesIO()
+    monthly_report_xlsx(report, out)
+    assert out.getvalue()[:2] == b"PK"
+
+
+def test_json_round_trip(report):
+    document = json.loads(monthly_report_json(report).decode("utf-8"))
+    assert document["format"] == JSON_FORMAT
+    assert document["report_id"] == report.report_id
+    assert document["rows"] == json.loads(json.dumps(report.to_table_rows()))
+    assert document["contract"]["fee_per_case_month_rials"] == 120_000
+    assert "logo_path" not in document["clinic"]
+    concerns = document["summary"]["abuse_concerns"]
+    assert all(set(c) == {"file_number", "date", "action_note"} for c in concerns)
+    assert "سینا یزدانی" in monthly_report_json(report).decode("utf-8")
