@@ -148,9 +148,12 @@ def certificate_name(clinic_name: str) -> str:
     right-to-left string that does not begin and end with a right-to-left letter, or that also holds
     Latin letters; such a certificate is then "not found" at verification. Brackets and Latin words
     are dropped from the certificate's copy of the name; printed documents keep the real name."""
+    clinic_name = " ".join(clinic_name.split())
     kinds = [unicodedata.bidirectional(ch) for ch in clinic_name]
     if not any(k in ("R", "AL") for k in kinds):
-        return clinic_name.strip()[:64]
+        return clinic_name[:64]
+    if "L" not in kinds and kinds[0] in ("R", "AL") and kinds[-1] in ("R", "AL") and len(clinic_name) <= 64:
+        return clinic_name
     kept = "".join(ch for ch, k in zip(clinic_name, kinds) if k != "L" and ch not in "()[]{}«»<>")
     kept = " ".join(kept.split())
     while kept and unicodedata.bidirectional(kept[0]) not in ("R", "AL"):
