@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import tempfile
-from pathlib import Path
+from pathlib import Path, PureWindowsPath
 
 from sqlalchemy import select
 
-from app.errors import NotFound, StorageError, ValidationError
+from app.errors import NotFound, PermissionDenied, StorageError, ValidationError
 from app.models import Attachment
 from app.services import audit, validation as v
 from app.services.cases import get_case_row
@@ -111,18 +112,49 @@ def export_attachment(ctx: ServiceContext, attachment_id: int, folder: Path) -> 
     """A copy under its original name in a folder of the user's (for the system viewer)."""
     root = attachments_dir(ctx)
     with ctx.db.transaction() as session:
-        att = session.get(Attachment, attachment_id) if isinstance(attachment_id, int) else None
+        att = v.lookup(session, Attachment, attachment_id)
         if att is None:
             raise NotFound("پیوست پیدا نشد.")
         get_case_row(session, ctx, att.case_id)
         if not can_read_notes(ctx.actor):
-            raise ValidationError("دسترسی به پیوست‌ها برای شما تعریف نشده است.")
+            raise PermissionDenied("دسترسی به پیوست‌ها برای شما تعریف نشده است.")
         source = stored_path(root, att.sha256)
         if not source.is_file():
             raise StorageError("فایل این پیوست در پوشه داده پیدا نشد.")
-        safe_name = Path(att.original_name).name or f"attachment-{att.id}"
-        folder.mkdir(parents=True, exist_ok=True)
-        target = folder / safe_name
-        shutil.copyfile(source, target)
+        target = Path(folder) / export_name(att.original_name, att.id, att.mime)
+        _copy_out(source, target)
         audit.record(session, ctx, "open", "attachment", att.id, case_id=att.case_id)
         return target
+
+
+_NOT_IN_NAMES = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
+_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
+
+
+EXTENSIONS = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png", "image/tiff": ".tif"}
+
+
+def export_name(original: str, attachment_id: int, mime: str = "") -> str:
+    """A plain file name made from the stored one: no folder part (with / or \\ or a drive),
+    no '..', nothing Windows refuses in a name."""
+    name = _NOT_IN_NAMES.sub("_", PureWindowsPath(original).name).strip(" .")[:200]
+    if name.split(".")[0].upper() in _RESERVED:
+        name = "_" + name
+    return name or f"attachment-{attachment_id}{EXTENSIONS.get(mime, '')}"
+
+
+def _copy_out(source: Path, target: Path) -> None:
+    """Copy beside the target and rename over it: a link planted under the target's name is
+    replaced, never followed out of the folder, and the viewer never sees half a file."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".export-")
+        try:
+            with os.fdopen(fd, "wb") as out, source.open("rb") as src:
+                shutil.copyfileobj(src, out)
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        raise StorageError(f"رونوشت پیوست در {target.parent} نوشته نشد ({exc.strerror or exc}).") from None

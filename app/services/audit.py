@@ -59,10 +59,12 @@ def record(session: Session, ctx: ServiceContext, action: str, entity: str, enti
     at = ctx.now()
     payload = json.dumps(changes or {}, ensure_ascii=False, sort_keys=True, default=_plain)
     actor = ctx.actor
+    # A full name may be 201 letters (two names of 100 and a space); the column holds 200.
+    name = actor.name[:AuditEntry.actor_name.type.length]
     session.add(AuditEntry(
-        at=at, actor_id=actor.staff_id, actor_name=actor.name, action=action, entity=entity,
+        at=at, actor_id=actor.staff_id, actor_name=name, action=action, entity=entity,
         entity_id=entity_id, case_id=case_id, changes=payload, prev_hash=prev,
-        hash=entry_hash(prev, at, actor.staff_id, actor.name, action, entity, entity_id, case_id, payload),
+        hash=entry_hash(prev, at, actor.staff_id, name, action, entity, entity_id, case_id, payload),
     ))
 
 

@@ -15,10 +15,16 @@ from app.persian import half_year_bounds, half_year_of, normalize_identifier, no
 from app.services.context import ServiceContext
 from app.services.permissions import case_scope
 from app.services.views import CaseRow
-from app.storage.search import name_fragment_clause
+from app.storage.search import name_fragments_clause, name_match_ids
 
 SORTS = ("name", "behzisti_file_number", "clinic_file_number", "received_on", "next_follow_up")
 _IDENTIFIER_CHARS = set("0123456789-/")
+MAX_SEARCH_CHARS = 200
+# Name matches past which a count reads the status index instead of each match (a scan of the few
+# thousand closed and returned files), and a page walks the list's own order until it is full
+# (matches of a common first name are spread along it; those of one last name sit together).
+COUNT_BY_STATUS_FROM = 1000
+WALK_FROM = 5000
 
 
 @dataclass(frozen=True)
@@ -39,6 +45,9 @@ class CaseQuery:
 
 def text_clause(text: str, dialect: str = "sqlite", fts: bool = False):
     """A file number or national code when the box holds only digits; otherwise name fragments."""
+    # No name is longer; a pasted page of text would otherwise become thousands of LIKE clauses,
+    # past SQLite's limits on expression depth and pattern length.
+    text = (text or "")[:MAX_SEARCH_CHARS]
     ident = normalize_identifier(text)
     if not ident:
         return None
@@ -50,7 +59,8 @@ def text_clause(text: str, dialect: str = "sqlite", fts: bool = False):
     tokens = [t for t in tokens if t]
     if not tokens:
         return None
-    return and_(*(name_fragment_clause(dialect, t, fts_available=fts) for t in tokens))
+    # All fragments in one question to the name index (see app.storage.search).
+    return name_fragments_clause(dialect, tokens, fts_available=fts)
 
 
 def _prefix(column, value: str):
@@ -67,6 +77,15 @@ def review_overdue_clause(today: dt.date):
 
 
 def _where(ctx: ServiceContext, q: CaseQuery) -> list:
+    clauses = _filters(ctx, q)
+    text = text_clause(q.text, ctx.db.dialect, ctx.db.has_name_index)
+    if text is not None:
+        clauses.append(text)
+    return clauses
+
+
+def _filters(ctx: ServiceContext, q: CaseQuery) -> list:
+    """Every condition but the search text."""
     clauses = []
     scope = case_scope(ctx.actor)
     if scope is not None:
@@ -83,10 +102,54 @@ def _where(ctx: ServiceContext, q: CaseQuery) -> list:
         clauses.append(CaseFile.priority.is_(True))
     if q.review_overdue:
         clauses.append(review_overdue_clause(ctx.today()))
-    text = text_clause(q.text, ctx.db.dialect, ctx.db.has_name_index)
-    if text is not None:
-        clauses.append(text)
     return clauses
+
+
+def _name_ids(ctx: ServiceContext, q: CaseQuery):
+    """The ids matching the search text, from the SQLite name index alone, when the text is a name
+    search the index can answer whole; otherwise None (see app.storage.search.name_match_ids)."""
+    if ctx.db.dialect != "sqlite" or not ctx.db.has_name_index:
+        return None
+    text = (q.text or "")[:MAX_SEARCH_CHARS]
+    ident = normalize_identifier(text)
+    if not ident or (set(ident) <= _IDENTIFIER_CHARS and any(ch.isdigit() for ch in ident)):
+        return None
+    return name_match_ids([search_key(t) for t in normalize_text(text).split()])
+
+
+def _count_by_name_index(session, ctx: ServiceContext, q: CaseQuery) -> Optional[int]:
+    """A name search with no filter but the status, counted without reading each matching file.
+
+    The index counts its matches itself; for a common name the statuses then come from an index on
+    status, which holds far fewer closed and returned files than the name has matches. None: not
+    such a search, or one better counted by looking up its few matches."""
+    ids = _name_ids(ctx, q)
+    if ids is None or case_scope(ctx.actor) is not None or any((
+            q.social_worker_id, q.contract_id, q.living_arrangement, q.priority_only, q.review_overdue)):
+        return None
+    total = session.scalar(select(func.count()).select_from(ids.subquery())) or 0
+    if not q.status:
+        return total
+    if total <= COUNT_BY_STATUS_FROM:
+        return None  # few matches: looking each one up is cheaper than reading the status range
+    # id + 0: the ids are probed while the status range is read, rather than each file looked up.
+    probe = (CaseFile.id + 0).in_(ids)
+    if q.status == CaseStatus.ACTIVE.value:
+        others = [s.value for s in CaseStatus if s.value != q.status]
+        return total - (session.scalar(select(func.count()).select_from(CaseFile)
+                                       .where(CaseFile.status.in_(others), probe)) or 0)
+    return session.scalar(select(func.count()).select_from(CaseFile).where(CaseFile.status == q.status, probe)) or 0
+
+
+def _page_where(session, ctx: ServiceContext, q: CaseQuery) -> list:
+    """The page's conditions. When a name matches more files than WALK_FROM, the page is read
+    walking the list's own order and stops at the page's last row; fewer matches are looked up
+    one by one and sorted (cheaper then than walking far for the few)."""
+    ids = _name_ids(ctx, q)
+    if ids is not None and q.status and q.sort == "name" and not q.descending:
+        if (session.scalar(select(func.count()).select_from(ids.subquery())) or 0) > WALK_FROM:
+            return _filters(ctx, q) + [(CaseFile.id + 0).in_(ids)]
+    return _where(ctx, q)
 
 
 def _order(q: CaseQuery) -> list:
@@ -101,30 +164,49 @@ def _order(q: CaseQuery) -> list:
 
 def count_cases(ctx: ServiceContext, q: CaseQuery) -> int:
     with ctx.db.read() as session:
+        fast = _count_by_name_index(session, ctx, q)
+        if fast is not None:
+            return fast
         return session.scalar(select(func.count()).select_from(CaseFile).where(*_where(ctx, q))) or 0
 
 
+# What a row of the list shows, read as plain columns: no ORM objects for a page of 100.
+_WORKER = aliased(Staff, name="worker")
+_ROW_COLUMNS = (CaseFile.id, CaseFile.behzisti_file_number, CaseFile.clinic_file_number, CaseFile.first_name,
+                CaseFile.last_name, CaseFile.father_name, CaseFile.national_code, CaseFile.status,
+                CaseFile.living_arrangement, CaseFile.priority, CaseFile.received_on, CaseFile.last_service_on,
+                CaseFile.next_follow_up, CaseFile.last_review_on, _WORKER.first_name, _WORKER.last_name)
+_STATUS_LABELS = {s.value: s.label for s in CaseStatus}
+_LIVING_LABELS = {a.value: a.label for a in LivingArrangement}
+
+
 def list_cases(ctx: ServiceContext, q: CaseQuery, offset: int = 0, limit: int = 20) -> list[CaseRow]:
-    worker = aliased(Staff)
-    # Page the ids first on the narrow indexes, then fetch the wide columns of just those rows.
-    page = (select(CaseFile.id).where(*_where(ctx, q)).order_by(*_order(q))
-            .offset(max(0, offset)).limit(max(0, min(limit, 1000))).subquery())
-    query = (select(CaseFile, worker.first_name, worker.last_name)
-             .join(page, page.c.id == CaseFile.id)
-             .outerjoin(worker, worker.id == CaseFile.social_worker_id)
-             .order_by(*_order(q)))
     with ctx.db.read() as session:
-        return [_row(case, first, last) for case, first, last in session.execute(query)]
+        # Page the ids first on the narrow indexes, then fetch the wide columns of just those rows.
+        page = (select(CaseFile.id).where(*_page_where(session, ctx, q)).order_by(*_order(q))
+                .offset(max(0, offset)).limit(max(0, min(limit, 1000))).subquery())
+        query = (select(*_ROW_COLUMNS)
+                 .join(page, page.c.id == CaseFile.id)
+                 .outerjoin(_WORKER, _WORKER.id == CaseFile.social_worker_id)
+                 .order_by(*_order(q)))
+        return [_row_of(*columns) for columns in session.execute(query)]
+
+
+def _row_of(id, behzisti_file_number, clinic_file_number, first_name, last_name, father_name, national_code,
+            status, living_arrangement, priority, received_on, last_service_on, next_follow_up, last_review_on,
+            worker_first, worker_last) -> CaseRow:
+    return CaseRow(
+        id=id, behzisti_file_number=behzisti_file_number, clinic_file_number=clinic_file_number,
+        first_name=first_name, last_name=last_name, full_name=f"{first_name} {last_name}",
+        father_name=father_name, national_code=national_code, status=status,
+        status_label=_STATUS_LABELS[status], living_arrangement_label=_LIVING_LABELS[living_arrangement],
+        priority=priority, social_worker_name=f"{worker_first} {worker_last}" if worker_first else "",
+        received_on=received_on, last_service_on=last_service_on, next_follow_up=next_follow_up,
+        last_review_on=last_review_on,
+    )
 
 
 def _row(c: CaseFile, worker_first: Optional[str], worker_last: Optional[str]) -> CaseRow:
-    return CaseRow(
-        id=c.id, behzisti_file_number=c.behzisti_file_number, clinic_file_number=c.clinic_file_number,
-        first_name=c.first_name, last_name=c.last_name, full_name=f"{c.first_name} {c.last_name}",
-        father_name=c.father_name, national_code=c.national_code, status=c.status,
-        status_label=CaseStatus(c.status).label,
-        living_arrangement_label=LivingArrangement(c.living_arrangement).label, priority=c.priority,
-        social_worker_name=f"{worker_first} {worker_last}" if worker_first else "",
-        received_on=c.received_on, last_service_on=c.last_service_on, next_follow_up=c.next_follow_up,
-        last_review_on=c.last_review_on,
-    )
+    return _row_of(c.id, c.behzisti_file_number, c.clinic_file_number, c.first_name, c.last_name, c.father_name,
+                   c.national_code, c.status, c.living_arrangement, c.priority, c.received_on, c.last_service_on,
+                   c.next_follow_up, c.last_review_on, worker_first, worker_last)

@@ -109,9 +109,9 @@ def _apply(session: Session, ctx: ServiceContext, case: CaseFile, data: CaseInpu
                                    max_len=20000, multiline=True)
     case.address = v.text(data.address, "address", "نشانی", max_len=1000, multiline=True)
     case.phones = v.identifier(data.phones, "phones", "تلفن", max_len=200)
-    case.name_key = search_key(f"{case.first_name} {case.last_name}")
-    case.last_name_key = collation_key(case.last_name)
-    case.first_name_key = collation_key(case.first_name)
+    case.name_key = v.fit(search_key(f"{case.first_name} {case.last_name}"), CaseFile.name_key)
+    case.last_name_key = v.fit(collation_key(case.last_name), CaseFile.last_name_key)
+    case.first_name_key = v.fit(collation_key(case.first_name), CaseFile.first_name_key)
 
 
 def _check_dates(case: CaseFile) -> None:
@@ -130,7 +130,7 @@ def _check_dates(case: CaseFile) -> None:
 def _contract_id(session: Session, contract_id: object) -> Optional[int]:
     if contract_id in (None, ""):
         return None
-    contract = session.get(Contract, contract_id) if isinstance(contract_id, int) else None
+    contract = v.lookup(session, Contract, contract_id)
     if contract is None:
         raise ValidationError("قرارداد را از فهرست انتخاب کنید.", field="contract_id")
     return contract.id
@@ -140,7 +140,7 @@ def _staff_id(session: Session, staff_id: object, field_name: str, roles: tuple[
               label: str) -> Optional[int]:
     if staff_id in (None, ""):
         return None
-    staff = session.get(Staff, staff_id) if isinstance(staff_id, int) else None
+    staff = v.lookup(session, Staff, staff_id)
     if staff is None or not staff.active or Role(staff.role) not in roles:
         raise ValidationError(f"{label} را از فهرست کارکنان فعال انتخاب کنید.", field=field_name)
     return staff.id
@@ -149,7 +149,7 @@ def _staff_id(session: Session, staff_id: object, field_name: str, roles: tuple[
 def _apply_family(case: CaseFile, members: Sequence[FamilyInput]) -> None:
     existing = {m.id: m for m in case.family}
     keep: list[FamilyMember] = []
-    for index, data in enumerate(members):
+    for index, data in enumerate(members or ()):
         member = existing.get(data.id) if data.id else None
         member = member or FamilyMember()
         prefix = f"family.{index}."
@@ -259,7 +259,7 @@ def change_status(ctx: ServiceContext, case_id: int, status: str, *, on: dt.date
 
 
 def get_case_row(session: Session, ctx: ServiceContext, case_id: int) -> CaseFile:
-    case = session.get(CaseFile, case_id) if isinstance(case_id, int) else None
+    case = v.lookup(session, CaseFile, case_id)
     if case is None:
         raise NotFound("پرونده پیدا نشد.")
     require_case_access(ctx.actor, case)
@@ -272,6 +272,13 @@ def open_case(ctx: ServiceContext, case_id: int) -> CaseDetail:
         case = get_case_row(session, ctx, case_id)
         audit.record(session, ctx, "open", "case_file", case.id, case_id=case.id)
         return _detail(session, case)
+
+
+def case_detail(ctx: ServiceContext, case_id: int) -> CaseDetail:
+    """What open_case returns, without recording another opening: for refreshing a file that
+    is already open on the screen after an edit."""
+    with ctx.db.read() as session:
+        return _detail(session, get_case_row(session, ctx, case_id))
 
 
 def _detail(session: Session, case: CaseFile) -> CaseDetail:

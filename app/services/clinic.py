@@ -8,7 +8,7 @@ from typing import Optional
 
 from sqlalchemy import func, select
 
-from app.errors import Conflict, NotFound
+from app.errors import Conflict, NotFound, ValidationError
 from app.models import Clinic, Setting, Staff
 from app.models.enums import Role
 from app.services import audit, validation as v
@@ -42,7 +42,22 @@ def _apply(c: Clinic, data: ClinicInput) -> None:
     c.address = v.text(data.address, "address", "نشانی", max_len=1000, multiline=True)
     c.phones = v.identifier(data.phones, "phones", "تلفن", max_len=200)
     c.manager_name = v.text(data.manager_name, "manager_name", "نام مدیر", required=True)
-    c.logo_path = data.logo_path or None
+    c.logo_path = _logo_path(data.logo_path)
+
+
+def _logo_path(value: object) -> Optional[str]:
+    """A path from the file dialog, kept exactly as given: normalising its letters would break it."""
+    if value in (None, ""):
+        return None
+    if not isinstance(value, str) or v.printable(value) != value or len(value) > 500:
+        raise ValidationError("مسیر فایل نشان کلینیک درست نیست.", field="logo_path")
+    return value
+
+
+def check_clinic_input(data: ClinicInput) -> None:
+    """Raise the ValidationError set_up_clinic would raise for these details, saving nothing
+    (the first-run wizard checks its first page before moving on)."""
+    _apply(Clinic(), data)
 
 
 def is_set_up(db: Database) -> bool:

@@ -6,11 +6,14 @@ and the same `today` give the same data."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import random
+from bisect import bisect
 from dataclasses import dataclass
+from itertools import accumulate
 from typing import Callable, Optional
 
-from sqlalchemy import insert
+from sqlalchemy import Date, DateTime, insert
 
 from app.models import (CaseFile, Contract, FamilyMember, Problem, ProblemStep, Referral, Review, Service,
                         Staff)
@@ -25,6 +28,7 @@ from app.services.contracts import FAMILY_CARE_PROGRAMME
 from app.services.reports import create_signing_key
 from app.services.demo_names import (COUNTIES, FEMALE_NAMES, LAST_NAMES, MALE_NAMES, NOTE_DETAILS,
                                      NOTE_OPENINGS, OCCUPATIONS, PROBLEM_TITLES, REFERRAL_BODIES)
+from app.storage import search
 from app.storage.database import Database
 
 DEMO_MANAGER = "manager"
@@ -62,6 +66,15 @@ class DemoBuilder:
         self.ids = _Ids()
         self.codes: set[str] = set()
         self.now = dt.datetime.combine(today, dt.time(9, 0), tzinfo=dt.timezone.utc)
+        self.case_ids, self.family_ids, self.service_ids = itertools.count(1), itertools.count(1), itertools.count(1)
+        self.review_ids, self.problem_ids, self.step_ids = itertools.count(1), itertools.count(1), itertools.count(1)
+        self.referral_ids = itertools.count(1)
+        self.date, self.stamp = dt.date.isoformat, self.now  # set for the database in cases()
+        # Names repeat from short word lists and dates from two years: their keys are worked out once.
+        self._name_keys: dict[tuple[str, str], str] = {}
+        self._sort_keys: dict[str, str] = {}
+        self._halves: dict[dt.date, tuple[int, int]] = {}
+        self._half_bounds: dict[tuple[int, int], tuple[dt.date, dt.date]] = {}
 
     # -- people ---------------------------------------------------------------------------------
     def national_code(self) -> str:
@@ -140,144 +153,288 @@ class DemoBuilder:
         return [r["id"] for r in rows]
 
     def cases(self, n: int, workers: list[int], psychologists: list[int], contracts: list[int]) -> int:
-        buffers: dict[type, list[dict]] = {}
+        rows = _Rows()
         total_services = 0
-        for index in range(n):
-            total_services += self.one_case(index, workers, psychologists, contracts, buffers)
-            if (index + 1) % BATCH == 0:
-                self.flush(buffers)
-                self.progress("cases", index + 1, n)
-        self.flush(buffers)
+        with _BulkLoader(self.db) as loader:
+            self.date, self.stamp = loader.encode_date, loader.encode_stamp(self.now)
+            for index in range(n):
+                total_services += self.one_case(index, workers, psychologists, contracts, rows)
+                if (index + 1) % BATCH == 0:
+                    loader.flush(rows)
+                    self.progress("cases", index + 1, n)
+            loader.flush(rows)
         self.progress("cases", n, n)
         return total_services
 
-    def flush(self, buffers: dict[type, list[dict]]) -> None:
-        with self.db.transaction() as session:
-            for model in (CaseFile, FamilyMember, Problem, ProblemStep, Service, Review, Referral):
-                if buffers.get(model):
-                    session.execute(insert(model), buffers[model])
-        buffers.clear()
-
-    def one_case(self, index: int, workers, psychologists, contracts, out) -> int:
-        rng, today = self.rng, self.today
-        sex = rng.choice([Sex.FEMALE.value, Sex.MALE.value])
+    # Each generator below draws from the RNG in exactly the order the original dict-building code
+    # did, so a seed still gives the same data; rows are tuples in the table's column order.
+    def one_case(self, index: int, workers, psychologists, contracts, out: "_Rows") -> int:
+        rng, today, D = self.rng, self.today, self.date
+        sex = rng.choice(_SEXES)
         first, last = self.person(sex)
         birth = self.date_between(today - dt.timedelta(days=365 * 20), today - dt.timedelta(days=365 * 3))
         discharge = self.date_between(birth + dt.timedelta(days=200), today - dt.timedelta(days=400))
         received = self.date_between(max(discharge + dt.timedelta(days=370), today - dt.timedelta(days=700)),
                                      today - dt.timedelta(days=20))
-        status = "active" if rng.random() < 0.92 else rng.choice(["closed", "returned"])
+        status = "active" if rng.random() < 0.92 else rng.choice(_ENDINGS)
         status_on = self.date_between(received, today) if status != "active" else None
         priority = rng.random() < 0.06
-        cid = self.ids.take("case")
-        case = dict(
-            id=cid, behzisti_file_number=f"{1390 + index % 15}{index + 1:07d}", clinic_file_number=str(index + 1),
-            first_name=first, last_name=last, father_name=rng.choice(MALE_NAMES),
-            national_code=self.national_code(), sex=sex, birth_date=birth,
-            living_arrangement=rng.choices([a.value for a in LivingArrangement], weights=[6, 2, 1, 1])[0],
-            discharge_date=discharge, received_on=received, early_transfer_reason="",
-            contract_id=rng.choice(contracts), priority=priority,
-            priority_reason="مشکلات حاد خانوادگی و نیاز به رسیدگی سریع" if priority else "",
-            status=status, status_on=status_on,
-            status_reason="" if status == "active" else "پایان دوره مراقبت طبق نظر کارشناس ناظر",
-            social_worker_id=workers[index % len(workers)], psychologist_id=rng.choice(psychologists),
-            behzisti_summary=f"فرزند {first} پس از ترخیص به خانواده بازگشته است. نیاز به پیگیری وضعیت "
-                             f"تحصیلی و روابط خانوادگی دارد.",
-            address=f"{rng.choice(COUNTIES)}، کوچه {rng.randrange(1, 40)}، پلاک {rng.randrange(1, 200)}",
-            phones=f"0912{rng.randrange(10**7):07d}", name_key=search_key(f"{first} {last}"),
-            last_name_key=collation_key(last), first_name_key=collation_key(first),
-            last_service_on=None, next_follow_up=None, last_review_on=None,
-            created_at=self.now, updated_at=self.now)
-        out.setdefault(CaseFile, []).append(case)
+        cid = next(self.case_ids)
+        father = rng.choice(MALE_NAMES)
+        national_code = self.national_code()
+        living = _weighted(rng.random, _LIVING, _LIVING_CUM)
+        contract_id = rng.choice(contracts)
+        worker = workers[index % len(workers)]
+        psychologist = rng.choice(psychologists)
+        address = f"{rng.choice(COUNTIES)}، کوچه {rng.randrange(1, 40)}، پلاک {rng.randrange(1, 200)}"
+        phones = f"0912{rng.randrange(10**7):07d}"
         self.family(cid, last, out)
         end = status_on or today
         start = max(received, today - dt.timedelta(days=365))
-        services = self.services(case, start, end, out)
-        self.reviews(case, start, end, out)
+        count, last_service = self.services(cid, worker, start, end, out)
+        last_review = self.reviews(cid, worker, start, end, out)
+        out.case_file.append((
+            cid, f"{1390 + index % 15}{index + 1:07d}", str(index + 1), first, last, father, national_code, sex,
+            D(birth), living, D(discharge), D(received), "", contract_id, priority,
+            "مشکلات حاد خانوادگی و نیاز به رسیدگی سریع" if priority else "", status, _opt(D, status_on),
+            "" if status == "active" else "پایان دوره مراقبت طبق نظر کارشناس ناظر", worker, psychologist,
+            f"فرزند {first} پس از ترخیص به خانواده بازگشته است. نیاز به پیگیری وضعیت "
+            f"تحصیلی و روابط خانوادگی دارد.",
+            address, phones, self.name_key(first, last), self.sort_key(last), self.sort_key(first),
+            _opt(D, last_service and last_service[0]), _opt(D, last_service and last_service[1]),
+            _opt(D, last_review), self.stamp, self.stamp))
         if rng.random() < 0.15:
-            self.problem(case, start, end, out)
+            self.problem(cid, worker, start, end, out)
         if rng.random() < 0.08:
-            out.setdefault(Referral, []).append(dict(
-                id=self.ids.take("referral"), case_id=cid, date=self.date_between(start, end),
-                to_body=rng.choice(REFERRAL_BODIES), reason="نیاز به خدمات تخصصی خارج از کلینیک",
-                outcome=rng.choice(["", "پذیرش شد و خدمات آغاز شد."]), outcome_on=None,
-                staff_id=case["social_worker_id"], created_at=self.now, updated_at=self.now))
-        return services
-
-    def family(self, cid: int, last: str, out) -> None:
-        rng = self.rng
-        members = [(Relation.MOTHER, rng.choice(FEMALE_NAMES) + " " + rng.choice(LAST_NAMES))]
-        if rng.random() < 0.6:
-            members.append((Relation.FATHER, rng.choice(MALE_NAMES) + " " + last))
-        for _ in range(rng.randrange(0, 3)):
-            members.append((Relation.SIBLING, rng.choice(MALE_NAMES + FEMALE_NAMES) + " " + last))
-        for relation, name in members:
-            out.setdefault(FamilyMember, []).append(dict(
-                id=self.ids.take("family"), case_id=cid, name=name, relation=relation.value,
-                birth_year=rng.randrange(1340, 1400), occupation=rng.choice(OCCUPATIONS),
-                phone=f"0913{rng.randrange(10**7):07d}", lives_with_child=rng.random() < 0.8))
-
-    def services(self, case: dict, start: dt.date, end: dt.date, out) -> int:
-        rng = self.rng
-        months = max(0.0, (end - start).days / 30.4)
-        count = int(months * self.per_month + rng.random())
-        dates = sorted(self.date_between(start, end) for _ in range(count))
-        kinds = [k.value for k in ServiceKind]
-        last = None
-        for d in dates:
-            kind = rng.choices(kinds, weights=[10, 1, 1, 1, 2, 1])[0]
-            domains = ",".join(sorted(rng.sample([c.value for c in CareDomain], rng.randrange(1, 4)),
-                                      key=[c.value for c in CareDomain].index)) if kind == "care" else ""
-            concern = rng.random() < 0.004
-            follow = d + dt.timedelta(days=rng.randrange(7, 45)) if rng.random() < 0.7 else None
-            last = dict(
-                id=self.ids.take("service"), case_id=case["id"], date=d, kind=kind, domains=domains,
-                mode=rng.choices([m.value for m in ServiceMode], weights=[5, 3, 2])[0],
-                staff_id=case["social_worker_id"], minutes=rng.choice([15, 30, 45, 60, 90]),
-                note=f"{rng.choice(NOTE_OPENINGS[kind])} {rng.choice(NOTE_DETAILS)}", abuse_concern=concern,
-                abuse_action="گزارش به اورژانس اجتماعی و اطلاع به کارشناس ناظر انجام شد." if concern else "",
-                next_follow_up=follow, problem_id=None, amended_reason="", created_at=self.now,
-                updated_at=self.now)
-            out.setdefault(Service, []).append(last)
-        if last:
-            case["last_service_on"], case["next_follow_up"] = last["date"], last["next_follow_up"]
+            out.referral.append((
+                next(self.referral_ids), cid, D(self.date_between(start, end)), rng.choice(REFERRAL_BODIES),
+                "نیاز به خدمات تخصصی خارج از کلینیک", rng.choice(_OUTCOMES), None, worker, self.stamp,
+                self.stamp))
         return count
 
-    def reviews(self, case: dict, start: dt.date, end: dt.date, out) -> None:
-        year, half = half_year_of(start)
+    def name_key(self, first: str, last: str) -> str:
+        key = self._name_keys.get((first, last))
+        if key is None:
+            key = self._name_keys[(first, last)] = search_key(f"{first} {last}")
+        return key
+
+    def sort_key(self, name: str) -> str:
+        key = self._sort_keys.get(name)
+        if key is None:
+            key = self._sort_keys[name] = collation_key(name)
+        return key
+
+    def half_year_of(self, day: dt.date) -> tuple[int, int]:
+        half = self._halves.get(day)
+        if half is None:
+            half = self._halves[day] = half_year_of(day)
+        return half
+
+    def half_year_bounds(self, year: int, half: int) -> tuple[dt.date, dt.date]:
+        bounds = self._half_bounds.get((year, half))
+        if bounds is None:
+            bounds = self._half_bounds[(year, half)] = half_year_bounds(year, half)
+        return bounds
+
+    def family(self, cid: int, last: str, out: "_Rows") -> None:
+        rng = self.rng
+        members = [(_MOTHER, rng.choice(FEMALE_NAMES) + " " + rng.choice(LAST_NAMES))]
+        if rng.random() < 0.6:
+            members.append((_FATHER, rng.choice(MALE_NAMES) + " " + last))
+        for _ in range(rng.randrange(0, 3)):
+            members.append((_SIBLING, rng.choice(_ALL_NAMES) + " " + last))
+        for relation, name in members:
+            out.family_member.append((
+                next(self.family_ids), cid, name, relation, rng.randrange(1340, 1400), rng.choice(OCCUPATIONS),
+                f"0913{rng.randrange(10**7):07d}", rng.random() < 0.8))
+
+    def services(self, cid: int, worker: int, start: dt.date, end: dt.date,
+                 out: "_Rows") -> tuple[int, Optional[tuple[dt.date, Optional[dt.date]]]]:
+        rng, D, stamp = self.rng, self.date, self.stamp
+        random, choice, randrange = rng.random, rng.choice, rng.randrange
+        months = max(0.0, (end - start).days / 30.4)
+        count = int(months * self.per_month + random())
+        span = max(1, (end - start).days + 1)
+        dates = sorted(start + dt.timedelta(days=randrange(span)) for _ in range(count))
+        append, ids = out.service.append, self.service_ids
+        follow = None
+        for d in dates:
+            kind = _weighted(random, _KINDS, _KIND_CUM)
+            domains = ",".join(sorted(rng.sample(_DOMAINS, randrange(1, 4)), key=_DOMAIN_ORDER.__getitem__)) \
+                if kind == "care" else ""
+            concern = random() < 0.004
+            follow = d + dt.timedelta(days=randrange(7, 45)) if random() < 0.7 else None
+            mode = _weighted(random, _MODES, _MODE_CUM)
+            minutes = choice(_MINUTES)
+            note = f"{choice(NOTE_OPENINGS[kind])} {choice(NOTE_DETAILS)}"
+            append((next(ids), cid, D(d), kind, domains, mode, worker, minutes, note, concern,
+                    _ABUSE_ACTION if concern else "", None if follow is None else D(follow), None, "",
+                    stamp, stamp))
+        return count, ((dates[-1], follow) if dates else None)
+
+    def reviews(self, cid: int, worker: int, start: dt.date, end: dt.date, out: "_Rows") -> Optional[dt.date]:
+        year, half = self.half_year_of(start)
         last = None
         while True:
-            h_start, h_end = half_year_bounds(year, half)
+            h_start, h_end = self.half_year_bounds(year, half)
             if h_start > end:
                 break
             lo, hi = max(h_start, start), min(h_end, end)
             if lo <= hi and self.rng.random() < 0.85:
                 last = self.date_between(lo, hi)
-                out.setdefault(Review, []).append(dict(
-                    id=self.ids.take("review"), case_id=case["id"], date=last, reviewer_id=1,
-                    social_worker_id=case["social_worker_id"],
-                    findings="وضعیت کلی فرزند با حضور مددکار بررسی شد و روند مراقبت مناسب است.",
-                    decisions="ادامه پیگیری ماهانه", created_at=self.now, updated_at=self.now))
+                out.review.append((
+                    next(self.review_ids), cid, self.date(last), 1, worker,
+                    "وضعیت کلی فرزند با حضور مددکار بررسی شد و روند مراقبت مناسب است.",
+                    "ادامه پیگیری ماهانه", self.stamp, self.stamp))
             year, half = (year, 2) if half == 1 else (year + 1, 1)
-        case["last_review_on"] = last
+        return last
 
-    def problem(self, case: dict, start: dt.date, end: dt.date, out) -> None:
-        rng = self.rng
+    def problem(self, cid: int, worker: int, start: dt.date, end: dt.date, out: "_Rows") -> None:
+        rng, D = self.rng, self.date
         opened = self.date_between(start, end)
-        pid = self.ids.take("problem")
-        stages = list(ProblemStage)[: rng.randrange(1, len(ProblemStage) + 1)]
+        pid = next(self.problem_ids)
+        stages = _STAGES[: rng.randrange(1, len(_STAGES) + 1)]
         resolved = stages[-1] is ProblemStage.RESOLVED
         day = opened
         for stage in stages:
-            out.setdefault(ProblemStep, []).append(dict(
-                id=self.ids.take("step"), problem_id=pid, stage=stage.value, date=day,
-                note=f"{stage.label} انجام شد.", staff_id=case["social_worker_id"]))
+            out.problem_step.append((next(self.step_ids), pid, stage.value, D(day), f"{stage.label} انجام شد.",
+                                     worker))
             day = min(end, day + dt.timedelta(days=rng.randrange(3, 20)))
-        out.setdefault(Problem, []).append(dict(
-            id=pid, case_id=case["id"], title=rng.choice(PROBLEM_TITLES), description="مشکل در بازدید منزل شناسایی شد.",
-            stage=stages[-1].value, opened_on=opened, resolved_on=day if resolved else None,
-            resolution_note="با همکاری خانواده و پیگیری مددکار مشکل رفع شد." if resolved else "",
-            staff_id=case["social_worker_id"], created_at=self.now, updated_at=self.now))
+        out.problem.append((
+            pid, cid, rng.choice(PROBLEM_TITLES), "مشکل در بازدید منزل شناسایی شد.", stages[-1].value, D(opened),
+            D(day) if resolved else None,
+            "با همکاری خانواده و پیگیری مددکار مشکل رفع شد." if resolved else "", worker, self.stamp,
+            self.stamp))
+
+
+# -- constants the generators draw from (built once, not per row) --------------------------------------
+
+_SEXES = [Sex.FEMALE.value, Sex.MALE.value]
+_ENDINGS = ["closed", "returned"]
+_OUTCOMES = ["", "پذیرش شد و خدمات آغاز شد."]
+_MINUTES = [15, 30, 45, 60, 90]
+_ALL_NAMES = MALE_NAMES + FEMALE_NAMES
+_MOTHER, _FATHER, _SIBLING = Relation.MOTHER.value, Relation.FATHER.value, Relation.SIBLING.value
+_STAGES = list(ProblemStage)
+_KINDS = [k.value for k in ServiceKind]
+_KIND_CUM = list(accumulate([10, 1, 1, 1, 2, 1]))
+_MODES = [m.value for m in ServiceMode]
+_MODE_CUM = list(accumulate([5, 3, 2]))
+_LIVING = [a.value for a in LivingArrangement]
+_LIVING_CUM = list(accumulate([6, 2, 1, 1]))
+_DOMAINS = [c.value for c in CareDomain]
+_DOMAIN_ORDER = {d: i for i, d in enumerate(_DOMAINS)}
+_ABUSE_ACTION = "گزارش به اورژانس اجتماعی و اطلاع به کارشناس ناظر انجام شد."
+
+
+def _weighted(random: Callable[[], float], population: list, cum_weights: list):
+    """rng.choices(population, weights)[0], drawing the same single random() (see random.choices)."""
+    return population[bisect(cum_weights, random() * (cum_weights[-1] + 0.0), 0, len(cum_weights) - 1)]
+
+
+def _opt(encode: Callable, value):
+    return None if value is None else encode(value)
+
+
+class _Rows:
+    """Rows waiting to be written, one list of tuples per table (in the tables' column order)."""
+
+    TABLES = (CaseFile, FamilyMember, Problem, ProblemStep, Service, Review, Referral)
+
+    def __init__(self):
+        for model in self.TABLES:
+            setattr(self, model.__tablename__, [])
+
+    def take(self) -> list[tuple[type, list[tuple]]]:
+        batches = [(model, getattr(self, model.__tablename__)) for model in self.TABLES]
+        for model in self.TABLES:
+            setattr(self, model.__tablename__, [])
+        return [(model, rows) for model, rows in batches if rows]
+
+
+class _BulkLoader:
+    """Writes the generated rows of a new data folder, in big transactions.
+
+    On SQLite the rows go straight to the driver (executemany with tuples) on one connection that,
+    for a brand-new database only, skips fsync while loading and fills the name index once at the
+    end instead of per row; the usual settings and a full checkpoint come back before it returns.
+    Any other database gets plain Core inserts."""
+
+    CACHE_KIB = 256 * 1024
+
+    def __init__(self, db: Database):
+        self.db = db
+        self.dialect = db.write_engine.dialect
+        self.sqlite = db.dialect == "sqlite"
+        date_proc = Date().dialect_impl(self.dialect).bind_processor(self.dialect)
+        sample = dt.date(2026, 1, 2)
+        if date_proc is None:
+            self.encode_date = lambda d: d
+        elif date_proc(sample) == sample.isoformat():
+            self.encode_date = dt.date.isoformat
+        else:
+            self.encode_date = date_proc
+        self._stamp_proc = DateTime(timezone=True).dialect_impl(self.dialect).bind_processor(self.dialect)
+        self.conn = None
+        self.fresh = False
+        self.paused_index = False
+        self.dropped_indexes: list[str] = []
+
+    def encode_stamp(self, when: dt.datetime):
+        return self._stamp_proc(when) if self._stamp_proc else when
+
+    def __enter__(self) -> "_BulkLoader":
+        self.conn = self.db.write_engine.connect()
+        if self.sqlite:
+            self.raw = self.conn.connection.driver_connection
+            self.fresh = self.raw.execute("SELECT NOT EXISTS (SELECT 1 FROM case_file)").fetchone()[0] == 1
+            if self.fresh:
+                self.raw.execute("PRAGMA synchronous=OFF")
+                self.raw.execute(f"PRAGMA cache_size=-{self.CACHE_KIB}")
+                with self.conn.begin():
+                    self.paused_index = search.pause_sqlite_name_index(self.conn)
+                    self.dropped_indexes = self._drop_indexes()
+        return self
+
+    def _drop_indexes(self) -> list[str]:
+        """The loaded tables' own indexes, dropped until the end: one sort per index then is far
+        cheaper than keeping each up to date through millions of inserts in random order."""
+        names = ", ".join(f"'{model.__tablename__}'" for model in _Rows.TABLES)
+        indexes = self.raw.execute(
+            f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+            f"AND tbl_name IN ({names})").fetchall()
+        for name, _sql in indexes:
+            self.raw.execute(f'DROP INDEX "{name}"')
+        return [sql for _name, sql in indexes]
+
+    def flush(self, rows: _Rows) -> None:
+        batches = rows.take()
+        if not batches:
+            return
+        with self.conn.begin():
+            for model, batch in batches:
+                columns = [c.name for c in model.__table__.columns]
+                if self.sqlite:
+                    sql = (f"INSERT INTO {model.__tablename__} ({', '.join(columns)}) "
+                           f"VALUES ({', '.join('?' * len(columns))})")
+                    self.raw.executemany(sql, batch)
+                else:
+                    self.conn.execute(insert(model.__table__), [dict(zip(columns, row)) for row in batch])
+
+    def __exit__(self, *exc) -> None:
+        try:
+            if self.dropped_indexes or self.paused_index:
+                with self.conn.begin():
+                    for sql in self.dropped_indexes:
+                        self.raw.execute(sql)
+                    if self.paused_index:
+                        search.resume_sqlite_name_index(self.conn)
+        finally:
+            if self.fresh:
+                self.raw.execute("PRAGMA synchronous=FULL")
+                self.raw.execute("PRAGMA cache_size=-2000")
+                self.raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            self.conn.close()
 
 
 def build_demo(db: Database, cases: int, *, seed: int = 1405, today: Optional[dt.date] = None,

@@ -72,7 +72,7 @@ def advance_problem(ctx: ServiceContext, problem_id: int, stage: str, note: str,
 
 
 def _get(session: Session, problem_id: int) -> Problem:
-    problem = session.get(Problem, problem_id) if isinstance(problem_id, int) else None
+    problem = v.lookup(session, Problem, problem_id)
     if problem is None:
         raise NotFound("مشکل پیدا نشد.")
     return problem

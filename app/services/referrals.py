@@ -37,7 +37,7 @@ def record_outcome(ctx: ServiceContext, referral_id: int, outcome: str,
                    on: dt.date | str | None = None) -> SaveResult:
     _require_writer(ctx)
     with ctx.db.transaction() as session:
-        referral = session.get(Referral, referral_id) if isinstance(referral_id, int) else None
+        referral = v.lookup(session, Referral, referral_id)
         if referral is None:
             raise NotFound("ارجاع پیدا نشد.")
         get_case_row(session, ctx, referral.case_id)

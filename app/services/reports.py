@@ -118,6 +118,20 @@ def signing_key_info(ctx: ServiceContext) -> Optional[SigningKeyInfo]:
         return SigningKeyInfo(subject.value if subject else "", fingerprint.value)
 
 
+def check_signing_password(ctx: ServiceContext, password: str) -> SigningKeyInfo:
+    """Does this password open the clinic's signing key? Asked before a long report is built,
+    so a mistyped password is found at once rather than after the whole document."""
+    require_manager(ctx.actor)
+    with ctx.db.read() as session:
+        _manager_password_ok(session, ctx, password)
+        blob = _key_blob(session)
+    try:
+        info = identity_info(blob, password)
+    except AuthError as exc:
+        raise AuthError(exc.message, field="password") from None
+    return SigningKeyInfo(info.common_name, info.fingerprint_sha256)
+
+
 def _key_blob(session: Session) -> bytes:
     row = session.get(Setting, KEY_SETTING)
     if row is None:

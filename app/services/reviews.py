@@ -27,7 +27,7 @@ def add_review(ctx: ServiceContext, case_id: int, *, social_worker_id: int, find
                       not_after=ctx.today())
         if when < case.received_on:
             raise ValidationError("تاریخ بررسی پیش از دریافت پرونده است.", field="date")
-        worker = session.get(Staff, social_worker_id) if isinstance(social_worker_id, int) else None
+        worker = v.lookup(session, Staff, social_worker_id)
         if worker is None or worker.role not in (Role.SOCIAL_WORKER.value, Role.MANAGER.value):
             raise ValidationError("حضور مددکار اجتماعی در بررسی الزامی است؛ او را انتخاب کنید.",
                                   field="social_worker_id")

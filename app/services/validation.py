@@ -3,13 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Optional, TypeVar
+
+from sqlalchemy.orm import Session
 
 from app.errors import ValidationError
 from app.models.enums import LabelledEnum
 from app.persian import normalize_identifier, normalize_note, normalize_text, parse_optional_jalali, to_persian_digits
 
 E = TypeVar("E", bound=LabelledEnum)
+M = TypeVar("M")
+
+# Control characters (NUL, escape codes) arrive with text pasted from other programs: they mean
+# nothing in a name or a note, and PostgreSQL refuses NUL. Lone surrogates cannot be stored as
+# UTF-8 at all. Tab, line breaks and other whitespace stay for the normalisers to tidy.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff]")
+
+
+def printable(value: str) -> str:
+    return _UNPRINTABLE.sub("", value)
 
 
 def text(value: object, field: str, label: str, *, required: bool = False, max_len: int = 200,
@@ -18,6 +31,7 @@ def text(value: object, field: str, label: str, *, required: bool = False, max_l
         value = ""
     if not isinstance(value, str):
         raise ValidationError(f"{label} باید متن باشد.", field=field)
+    value = printable(value)
     cleaned = normalize_note(value) if multiline else normalize_text(value)
     if required and not cleaned:
         raise ValidationError(f"{label} را وارد کنید.", field=field)
@@ -32,7 +46,7 @@ def identifier(value: object, field: str, label: str, *, required: bool = False,
         value = ""
     if not isinstance(value, str):
         value = str(value)
-    cleaned = normalize_identifier(value)
+    cleaned = normalize_identifier(printable(value))
     if required and not cleaned:
         raise ValidationError(f"{label} را وارد کنید.", field=field)
     if len(cleaned) > max_len:
@@ -94,3 +108,28 @@ def integer(value: object, field: str, label: str, *, minimum: int, maximum: int
 
 def flag(value: object) -> bool:
     return bool(value)
+
+
+def fit(key: str, column) -> str:
+    """A derived key cut to its column: ligatures such as ﷺ grow many letters long under
+    normalisation, and PostgreSQL refuses what its VARCHAR cannot hold. Order and search only
+    look at the start of a key, so nothing a user can see changes."""
+    return key[:column.type.length]
+
+
+MAX_ROW_ID = 2**63 - 1  # BIGINT on PostgreSQL, INTEGER on SQLite
+
+
+def row_id(value: object) -> Optional[int]:
+    """A record id as the database can hold it, or None for anything else.
+
+    True is not record 1, and 10**30 must find nothing rather than overflow the driver."""
+    if isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ROW_ID:
+        return value
+    return None
+
+
+def lookup(session: Session, model: type[M], value: object) -> Optional[M]:
+    """The row of `model` with id `value`, or None when there is none or it cannot be an id."""
+    key = row_id(value)
+    return session.get(model, key) if key is not None else None

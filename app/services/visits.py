@@ -55,7 +55,7 @@ def _apply(session: Session, ctx: ServiceContext, case: CaseFile, svc: Service, 
         raise ValidationError("تاریخ خدمت پیش از تاریخ دریافت پرونده است.", field="date")
     kind = v.choice(ServiceKind, data.kind, "kind", "نوع خدمت")
     svc.kind = kind.value
-    domains = [v.choice(CareDomain, d, "domains", "حوزه مراقبت").value for d in data.domains]
+    domains = [v.choice(CareDomain, d, "domains", "حوزه مراقبت").value for d in data.domains or ()]
     if kind is ServiceKind.CARE and not domains:
         raise ValidationError("برای خدمت مراقبت و پیگیری، دست‌کم یک حوزه را علامت بزنید.", field="domains")
     svc.domains = ",".join(d.value for d in CareDomain if d.value in domains) if kind is ServiceKind.CARE else ""
@@ -74,7 +74,7 @@ def _apply(session: Session, ctx: ServiceContext, case: CaseFile, svc: Service, 
 
 
 def _staff(session: Session, staff_id: Optional[int]) -> int:
-    staff = session.get(Staff, staff_id) if isinstance(staff_id, int) else None
+    staff = v.lookup(session, Staff, staff_id)
     if staff is None or not staff.active:
         raise ValidationError("ارائه‌دهنده خدمت را از فهرست کارکنان فعال انتخاب کنید.", field="staff_id")
     return staff.id
@@ -83,7 +83,7 @@ def _staff(session: Session, staff_id: Optional[int]) -> int:
 def _problem(session: Session, case_id: int, problem_id: object) -> Optional[int]:
     if problem_id in (None, ""):
         return None
-    problem = session.get(Problem, problem_id) if isinstance(problem_id, int) else None
+    problem = v.lookup(session, Problem, problem_id)
     if problem is None or problem.case_id != case_id:
         raise ValidationError("مشکل را از فهرست مشکلات همین پرونده انتخاب کنید.", field="problem_id")
     return problem.id
@@ -164,7 +164,7 @@ def delete_service(ctx: ServiceContext, service_id: int, reason: str = "") -> No
 
 
 def _get(session: Session, service_id: int) -> Service:
-    svc = session.get(Service, service_id) if isinstance(service_id, int) else None
+    svc = v.lookup(session, Service, service_id)
     if svc is None:
         raise NotFound("خدمت پیدا نشد.")
     return svc

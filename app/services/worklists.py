@@ -71,11 +71,15 @@ def _scoped(ctx: ServiceContext, *clauses):
     return [c for c in (scope, *clauses) if c is not None]
 
 
-def _case_rows(ctx: ServiceContext, clauses: list, order, limit: int) -> list[CaseRow]:
+def _case_rows(ctx: ServiceContext, clauses: list, order, limit: int, *, narrow: bool = False) -> list[CaseRow]:
+    """narrow: the clauses pick few rows through an index (the follow-up date). Ordering by an
+    expression then keeps SQLite from walking the whole name-order index instead (0.6 s -> 20 ms
+    at 150,000 files); the sort of the few rows found is cheap."""
+    priority = func.coalesce(CaseFile.priority, False) if narrow else CaseFile.priority
     query = (select(CaseFile, Staff.first_name, Staff.last_name)
              .outerjoin(Staff, Staff.id == CaseFile.social_worker_id)
              .where(*_scoped(ctx, CaseFile.status == ACTIVE, *clauses))
-             .order_by(CaseFile.priority.desc(), *order, CaseFile.last_name_key, CaseFile.first_name_key)
+             .order_by(priority.desc(), *order, CaseFile.last_name_key, CaseFile.first_name_key)
              .limit(limit))
     with ctx.db.read() as session:
         return [_row(c, f, l) for c, f, l in session.execute(query)]
@@ -88,11 +92,11 @@ def _count(ctx: ServiceContext, clauses: list) -> int:
 
 
 def follow_ups_due(ctx: ServiceContext, limit: int = 200) -> list[CaseRow]:
-    return _case_rows(ctx, [CaseFile.next_follow_up == ctx.today()], [], limit)
+    return _case_rows(ctx, [CaseFile.next_follow_up == ctx.today()], [], limit, narrow=True)
 
 
 def follow_ups_overdue(ctx: ServiceContext, limit: int = 200) -> list[CaseRow]:
-    return _case_rows(ctx, [CaseFile.next_follow_up < ctx.today()], [CaseFile.next_follow_up], limit)
+    return _case_rows(ctx, [CaseFile.next_follow_up < ctx.today()], [CaseFile.next_follow_up], limit, narrow=True)
 
 
 def _half_start(today: dt.date) -> dt.date:
@@ -146,14 +150,14 @@ def open_problems(ctx: ServiceContext, limit: int = 200) -> list[OpenProblem]:
 
 
 def contract_loads(ctx: ServiceContext) -> list[ContractLoad]:
+    from app.services.contracts import _active_counts  # counted on narrow indexes (see there)
+
     today = ctx.today()
-    query = (select(Contract, func.count(CaseFile.id))
-             .outerjoin(CaseFile, and_(CaseFile.contract_id == Contract.id, CaseFile.status == ACTIVE))
-             .where(Contract.end_date >= today - dt.timedelta(days=90))
-             .group_by(Contract.id).order_by(Contract.end_date))
+    query = (select(Contract).where(Contract.end_date >= today - dt.timedelta(days=90)).order_by(Contract.end_date))
     with ctx.db.read() as session:
-        return [ContractLoad(c.id, c.number, c.office_name, n, c.capacity, c.end_date, (c.end_date - today).days)
-                for c, n in session.execute(query)]
+        counts = _active_counts(session)
+        return [ContractLoad(c.id, c.number, c.office_name, counts.get(c.id, 0), c.capacity, c.end_date,
+                             (c.end_date - today).days) for c in session.scalars(query)]
 
 
 @dataclass(frozen=True)

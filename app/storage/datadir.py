@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+import sqlite3
 from pathlib import Path
 from typing import Callable, Optional
 
@@ -34,16 +36,69 @@ def latest_backup_hint(data_dir: Path) -> str:
     return f"آخرین پشتیبان: {files[-1]} — با دستور «parvandeh restore» بازگردانی کنید."
 
 
+def copy_before_upgrade(db: Database, data_dir: Path, revision: str) -> Optional[Path]:
+    """A plain copy of the SQLite file in backups/, taken before its schema is changed.
+
+    SQLite's online backup gives a consistent copy even of a WAL database; it is written under a
+    temporary name and renamed, so a file named before-upgrade-* is always complete. PostgreSQL
+    is backed up by its server, so nothing is copied for it."""
+    source = db.sqlite_path
+    if source is None:
+        return None
+    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%d-%H%M%S")
+    folder = Path(data_dir) / "backups"
+    target = folder / f"before-upgrade-{revision}-{stamp}.sqlite3"
+    n = 1
+    while target.exists():
+        n += 1
+        target = folder / f"before-upgrade-{revision}-{stamp}-{n}.sqlite3"
+    partial = target.with_name(target.name + ".partial")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        _sqlite_copy(source, partial)
+        os.replace(partial, target)
+    except (OSError, sqlite3.Error) as exc:
+        partial.unlink(missing_ok=True)
+        raise StorageError(
+            f"پیش از به‌روزرسانی پایگاه داده نسخه پشتیبان گرفته نشد و به‌روزرسانی انجام نشد ({exc}). "
+            "فضای خالی دیسک و دسترسی پوشه داده را بررسی کنید.") from None
+    return target
+
+
+def _sqlite_copy(source: Path, target: Path) -> None:
+    src = sqlite3.connect(source)
+    try:
+        dst = sqlite3.connect(target)
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+    finally:
+        src.close()
+    with open(target, "rb+") as f:
+        os.fsync(f.fileno())
+
+
+def _copy_hook(db: Database, data_dir: Path) -> Callable[[Optional[str], str], None]:
+    def take_copy(current: Optional[str], _head: str) -> None:
+        copy_before_upgrade(db, data_dir, current or "none")
+    return take_copy
+
+
 def open_database(data_dir: Path, *, migrate_schema: bool = True,
                   before_migrate: Optional[Callable[[Optional[str], str], None]] = None) -> Database:
     """Open (and create, for a new folder) the clinic's database, migrating it to this version.
 
-    A damaged file is reported with the way back; it is never silently replaced."""
+    Before an existing database is migrated, `before_migrate(current, head)` runs; without one,
+    a plain copy goes to backups/ (copy_before_upgrade). A damaged file is reported with the way
+    back; it is never silently replaced."""
     data_dir = Path(data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
     (data_dir / "attachments").mkdir(exist_ok=True)
     (data_dir / "backups").mkdir(exist_ok=True)
     db = Database(database_url_for(data_dir))
+    if before_migrate is None:
+        before_migrate = _copy_hook(db, data_dir)
     try:
         if migrate_schema:
             migrate.upgrade(db, before_migrate)

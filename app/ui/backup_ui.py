@@ -1,0 +1,339 @@
+"""Backups from the desktop: back up now (to a USB stick, optionally encrypted), the list of
+automatic backups, restoring one, and the automatic backups at start and exit.
+
+The work itself is app.storage.backup's; here it runs off the GUI thread. A backup the person
+asked for can be cancelled; a restore and the exit backup cannot (stopping half-way would
+help no one), so they show a dialog without a Cancel button.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QEventLoop, QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressDialog,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.errors import DomainError, ValidationError
+from app.persian import format_jalali_datetime, to_jalali, to_persian_digits
+from app.ui import messages
+from app.ui.forms import FieldErrorLabel, FormErrors
+from app.ui.passwords import MSG_NOT_SAME, PasswordDialog, password_edit
+from app.ui.text import rtl_date_text
+
+DB_FILENAME = "parvandeh.sqlite3"  # as app.storage.backup names it; repeated to keep imports light
+EXTENSION = ".pvbak"
+FILE_FILTER = "پشتیبان پرونده (*.pvbak)"
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+# ---------------------------------------------------------------- running without a Cancel button
+
+
+class _Relay(QObject):
+    progressed = Signal(int, int)
+
+    def __init__(self, dialog: QProgressDialog):
+        super().__init__(dialog)
+        self.dialog = dialog
+        self.progressed.connect(self.show_progress)
+
+    @Slot(int, int)
+    def show_progress(self, done: int, total: int) -> None:
+        self.dialog.setMaximum(max(total, 0))
+        self.dialog.setValue(min(done, total) if total > 0 else 0)
+
+
+def run_without_cancel(parent: QWidget | None, title: str, fn: Callable[..., Any], *args: Any,
+                       delay_ms: int = 0) -> Any:
+    """fn(progress, *args) in a thread; a progress dialog (no Cancel) shows after delay_ms if
+    the work is still going. Returns fn's result or raises its exception here."""
+    dialog = QProgressDialog(title, "", 0, 0, parent)
+    dialog.setObjectName("waitDialog")
+    dialog.setWindowTitle(title)
+    dialog.setCancelButton(None)
+    dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
+    dialog.setWindowFlag(Qt.WindowType.WindowCloseButtonHint, False)
+    dialog.setMinimumWidth(360)
+    dialog.setMinimumDuration(0)
+    dialog.setAutoClose(False)
+    dialog.setAutoReset(False)
+    dialog.canceled.disconnect(dialog.cancel)  # Esc must not close it: the work goes on
+    dialog.hide()
+    relay = _Relay(dialog)
+    outcome: dict[str, Any] = {}
+    loop = QEventLoop()
+
+    def work() -> None:
+        try:
+            outcome["result"] = fn(lambda done, total: relay.progressed.emit(done, total), *args)
+        except BaseException as exc:  # everything must reach the GUI thread
+            outcome["error"] = exc
+        finally:
+            finished.set()  # the GUI thread polls this: a plain thread has no Qt event loop
+
+    finished = threading.Event()
+    thread = threading.Thread(target=work, daemon=True, name="parvandeh-wait")
+    watcher = QTimer()
+    watcher.setInterval(30)
+    watcher.timeout.connect(lambda: loop.quit() if finished.is_set() else None)
+    QTimer.singleShot(delay_ms, lambda: None if finished.is_set() else dialog.show())
+    thread.start()
+    watcher.start()
+    if not finished.is_set():
+        loop.exec()
+    watcher.stop()
+    thread.join()
+    dialog.hide()
+    dialog.deleteLater()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome.get("result")
+
+
+# ---------------------------------------------------------------- automatic backups
+
+
+def take_auto_backup(data_dir: Path, reason: str, now: dt.datetime | None = None) -> Path | None:
+    """The start or exit backup (call off the GUI thread, or through run_without_cancel)."""
+    from app.storage.backup import auto_backup
+
+    return auto_backup(Path(data_dir), reason=reason, now=now or _now())
+
+
+@dataclass(frozen=True)
+class BackupFile:
+    path: Path
+    name: str
+    modified: dt.datetime
+    size: int
+
+
+def list_backups(data_dir: Path) -> list[BackupFile]:
+    """Backups in the data folder's backups/ (automatic ones and before-restore copies), newest first."""
+    folder = Path(data_dir) / "backups"
+    found = []
+    for path in folder.glob("*" + EXTENSION) if folder.is_dir() else []:
+        try:
+            stat = path.stat()
+        except OSError:
+            continue  # removed by the rotation meanwhile
+        modified = dt.datetime.fromtimestamp(stat.st_mtime, dt.timezone.utc)
+        found.append(BackupFile(path, path.name, modified, stat.st_size))
+    return sorted(found, key=lambda b: b.modified, reverse=True)
+
+
+def size_text(size: int) -> str:
+    for unit, step in (("گیگابایت", 1 << 30), ("مگابایت", 1 << 20), ("کیلوبایت", 1 << 10)):
+        if size >= step:
+            return f"{to_persian_digits(f'{size / step:.1f}').replace('.', '٫')} {unit}"  # Persian decimal mark
+    return f"{to_persian_digits(size)} بایت"
+
+
+def local_time_text(moment: dt.datetime) -> str:
+    """A moment in the PC's own time zone, Jalali, year at the right."""
+    return rtl_date_text(format_jalali_datetime(moment.astimezone()))
+
+
+# ---------------------------------------------------------------- back up now
+
+
+def manual_backup_name(folder: Path, now: dt.datetime) -> Path:
+    """parvandeh-manual-1405-09-02-143000.pvbak: a name the automatic rotation never deletes."""
+    local = now.astimezone()
+    y, m, d = to_jalali(local.date())
+    stem = f"parvandeh-manual-{y:04d}-{m:02d}-{d:02d}-{local:%H%M%S}"
+    path, n = folder / (stem + EXTENSION), 2
+    while path.exists():
+        path, n = folder / f"{stem}-{n}{EXTENSION}", n + 1
+    return path
+
+
+class BackupNowDialog(QDialog):
+    """Where to put the backup and, if it leaves the office, a password to encrypt it."""
+
+    def __init__(self, parent: QWidget | None = None, folder: str = ""):
+        super().__init__(parent)
+        self.setObjectName("backupNowDialog")
+        self.setWindowTitle("پشتیبان‌گیری")
+        self.setMinimumWidth(520)
+        self.errors = FormErrors(self)
+        self.folder = QLineEdit(folder, self)
+        self.folder.setObjectName("folder")
+        self.folder.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
+        browse = QPushButton("انتخاب پوشه…", self)
+        browse.clicked.connect(self._browse)
+        self.encrypt = QCheckBox("رمزگذاری پشتیبان (برای فلش یا هر جای بیرون از کلینیک)", self)
+        self.encrypt.setObjectName("encrypt")
+        self.password = password_edit(self, "password")
+        self.password_again = password_edit(self, "password_again")
+        self.encrypt.toggled.connect(self._encrypt_toggled)
+        folder_row = QWidget(self)
+        row = QHBoxLayout(folder_row)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.folder, 1)
+        row.addWidget(browse)
+        folder_box = QWidget(self)
+        box_layout = QVBoxLayout(folder_box)
+        box_layout.setContentsMargins(0, 0, 0, 0)
+        box_layout.addWidget(folder_row)
+        folder_error = FieldErrorLabel(folder_box)
+        box_layout.addWidget(folder_error)
+        self.errors.register("folder", self.folder, folder_error)
+        form = QFormLayout()
+        form.addRow("پوشه مقصد:", folder_box)
+        form.addRow(self.encrypt)
+        form.addRow("رمز پشتیبان:", self.errors.field_box("password", self.password))
+        form.addRow("تکرار رمز:", self.errors.field_box("password_again", self.password_again))
+        note = QLabel("رمز پشتیبان را جایی امن یادداشت کنید: بدون آن، پشتیبان رمزگذاری‌شده باز نمی‌شود.", self)
+        note.setWordWrap(True)
+        buttons = QDialogButtonBox(self)
+        ok = buttons.addButton("پشتیبان‌گیری", QDialogButtonBox.ButtonRole.AcceptRole)
+        ok.setDefault(True)
+        buttons.addButton("انصراف", QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.accepted.connect(self._check)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.errors.general)
+        layout.addLayout(form)
+        layout.addWidget(note)
+        layout.addWidget(buttons)
+        self._encrypt_toggled(False)
+
+    def _browse(self) -> None:
+        chosen = QFileDialog.getExistingDirectory(self, "پوشه مقصد پشتیبان", self.folder.text())
+        if chosen:
+            self.folder.setText(chosen)
+
+    def _encrypt_toggled(self, on: bool) -> None:
+        self.password.setEnabled(on)
+        self.password_again.setEnabled(on)
+
+    def value(self) -> tuple[Path, str | None]:
+        text = self.folder.text().strip()
+        if not text:
+            raise ValidationError("پوشه مقصد را انتخاب کنید.", field="folder")
+        folder = Path(text)
+        if not folder.is_dir():
+            raise ValidationError("این پوشه پیدا نشد.", field="folder")
+        if not os.access(folder, os.W_OK):
+            raise ValidationError("در این پوشه نمی‌توان نوشت.", field="folder")
+        if not self.encrypt.isChecked():
+            return folder, None
+        if not self.password.text():
+            raise ValidationError("رمز پشتیبان را وارد کنید.", field="password")
+        if self.password.text() != self.password_again.text():
+            raise ValidationError(MSG_NOT_SAME, field="password_again")
+        return folder, self.password.text()
+
+    def _check(self) -> None:
+        try:
+            self.chosen = self.value()
+        except DomainError as error:
+            self.errors.show(error)
+            return
+        self.accept()
+
+
+def create_backup_file(data_dir: Path, folder: Path, password: str | None, progress, cancelled,
+                       now: dt.datetime | None = None):
+    """The worker of «back up now»: fn(progress, cancelled) for run_with_progress."""
+    from app.storage.backup import create_backup
+
+    out = manual_backup_name(Path(folder), now or _now())
+    info = create_backup(Path(data_dir) / DB_FILENAME, Path(data_dir) / "attachments", out,
+                         password=password, progress=progress, cancel=cancelled)
+    return out, info
+
+
+def back_up_now(parent: QWidget | None, data_dir: Path, folder: str = "") -> Path | None:
+    """Ask where, back up with progress and Cancel, say where it went. The path, or None."""
+    from app.ui.worker import run_with_progress
+
+    dialog = BackupNowDialog(parent, folder)
+    if not dialog.exec():
+        return None
+    target, password = dialog.chosen
+    try:
+        out, _info = run_with_progress(parent, "در حال پشتیبان‌گیری…",
+                                       lambda progress, cancelled: create_backup_file(
+                                           data_dir, target, password, progress, cancelled))
+    except DomainError as error:
+        messages.warn(parent, "پشتیبان گرفته نشد.", error.message)
+        return None
+    messages.inform(parent, "پشتیبان ساخته شد.", str(out))
+    return out
+
+
+# ---------------------------------------------------------------- restore
+
+
+def choose_backup_file(parent: QWidget | None, start: str = "") -> Path | None:
+    path, _ = QFileDialog.getOpenFileName(parent, "انتخاب فایل پشتیبان", start, FILE_FILTER)
+    return Path(path) if path else None
+
+
+def _read_info(path: Path, password: str | None):
+    from app.storage.backup import read_backup_info
+
+    return read_backup_info(path, password)
+
+
+def prepare_restore(parent: QWidget | None, path: Path) -> tuple[Path, str | None] | None:
+    """Ask the password of an encrypted backup (checked at once), show what the backup holds and
+    ask for confirmation. (path, password) to restore, or None."""
+    from app.storage.backup import backup_is_encrypted
+
+    password: str | None = None
+    try:
+        if backup_is_encrypted(path):
+            dialog = PasswordDialog(parent, "پشتیبان رمزگذاری‌شده", "رمز این پشتیبان را وارد کنید.",
+                                    lambda typed: (typed, _read_info(path, typed)))
+            if not dialog.exec():
+                return None
+            password, info = dialog.result_value
+        else:
+            info = _read_info(path, None)
+    except DomainError as error:
+        messages.warn(parent, "این فایل بازگردانی نمی‌شود.", error.message)
+        return None
+    detail = (f"تاریخ پشتیبان: {local_time_text(info.created_at)}\n"
+              f"نسخه برنامه: {to_persian_digits(info.app_version)}\n"
+              f"پیوست‌ها: {to_persian_digits(info.attachment_count)} فایل\n\n"
+              "اطلاعات فعلی پیش از بازگردانی در پوشه پشتیبان‌ها نگه داشته می‌شود. "
+              "برنامه بسته و دوباره باز می‌شود و باید دوباره وارد شوید.")
+    if not messages.confirm(parent, "اطلاعات فعلی با این پشتیبان جایگزین شود؟", detail,
+                            yes="بازگردانی", no="انصراف"):
+        return None
+    return path, password
+
+
+def restore_files(progress, data_dir: Path, path: Path, password: str | None):
+    """The restore itself, for run_without_cancel; the database engine must already be disposed."""
+    from app.storage.backup import restore_backup
+    from app.storage.migrate import known_revisions
+
+    data_dir = Path(data_dir)
+    return restore_backup(path, data_dir / DB_FILENAME, data_dir / "attachments", password=password,
+                          known_revisions=known_revisions(), keep_dir=data_dir / "backups", progress=progress)

@@ -1,0 +1,309 @@
+"""Contracts with county offices: fee, capacity, dates and the guarantee cheque.
+
+Clinics complain that offices keep guarantee cheques long after a programme ends (DOMAIN.md);
+such contracts are painted red here, with the dates that prove it. Only the manager adds or
+edits contracts; everyone else sees the same table read-only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.errors import DomainError
+from app.persian import format_number, format_rials, normalize_digits, to_persian_digits
+from app.ui.forms import FormErrors
+from app.ui.list_model import ListTableModel, identifier_text, make_table_view, select_row
+from app.ui.paged_model import Column
+from app.ui.widgets import JalaliDateEdit, NormalizingLineEdit
+
+CHEQUE_HELD = "چک ضمانت پس از پایان قرارداد هنوز پس داده نشده است."
+
+
+def _rials(value: Any) -> str:
+    return "" if value is None else format_number(value)
+
+
+COLUMNS = [
+    Column("number", "شماره قرارداد", identifier_text),
+    Column("office_name", "اداره بهزیستی"),
+    Column("programme", "برنامه"),
+    Column("start_date", "شروع"),
+    Column("end_date", "پایان"),
+    Column("fee_per_case_month_rials", "مبلغ هر پرونده در ماه (ریال)", _rials),
+    Column("capacity", "ظرفیت"),
+    Column("active_cases", "پرونده فعال"),
+    Column("cheque_number", "شماره چک ضمانت", identifier_text),
+    Column("cheque_amount_rials", "مبلغ چک (ریال)", _rials),
+    Column("cheque_given_on", "تحویل چک"),
+    Column("cheque_returned_on", "عودت چک"),
+]
+
+
+def cheque_held_after_end(contract: Any, today: dt.date) -> bool:
+    return bool(contract.cheque_given_on and not contract.cheque_returned_on and contract.end_date < today)
+
+
+class AmountEdit(NormalizingLineEdit):
+    """An amount in rials: Persian digits, grouped with ٬ once the person leaves the field."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent, digits="persian")
+        self.editingFinished.connect(self._group)
+
+    def _digits(self) -> str:
+        return normalize_digits(self.text()).replace("٬", "").replace(",", "").strip()
+
+    def _group(self) -> None:
+        digits = self._digits()
+        if digits.isdigit():
+            self.setText(format_number(int(digits)))
+
+    def value(self) -> str:
+        """The text for the service (which checks it): ASCII digits without separators."""
+        return self._digits()
+
+    def set_value(self, value: int | None) -> None:
+        self.setText("" if value is None else format_number(value))
+
+
+class ContractDialog(QDialog):
+    """Add or edit a contract (read_only: just show it)."""
+
+    TEXT_FIELDS = (("office_name", "اداره بهزیستی طرف قرارداد (&O):"), ("number", "شماره قرارداد (&N):"),
+                   ("programme", "برنامه:"))
+
+    def __init__(self, session: Any, contract: Any = None, parent: QWidget | None = None, *,
+                 read_only: bool = False):
+        super().__init__(parent)
+        self.session = session
+        self.contract = contract
+        self.saved = None
+        self.setObjectName("contractDialog")
+        self.setWindowTitle("قرارداد تازه" if contract is None else f"قرارداد {identifier_text(contract.number)}")
+        self.setMinimumWidth(560)
+        self.errors = FormErrors(self)
+        self.widgets: dict[str, QWidget] = {}
+        self._build(read_only)
+        if contract is not None:
+            self._fill(contract)
+        else:
+            from app.services.contracts import FAMILY_CARE_PROGRAMME
+            self.widgets["programme"].setText(FAMILY_CARE_PROGRAMME)
+        if read_only:
+            self._set_read_only()
+
+    def _add(self, form: QFormLayout, name: str, label: str, widget: QWidget) -> None:
+        widget.setObjectName(name)
+        self.widgets[name] = widget
+        caption = QLabel(label, self)
+        caption.setBuddy(widget)
+        form.addRow(caption, self.errors.field_box(name, widget))
+
+    def _build(self, read_only: bool) -> None:
+        main = QFormLayout()
+        for name, label in self.TEXT_FIELDS:
+            self._add(main, name, label, NormalizingLineEdit(self, digits="persian" if name == "number" else None))
+        self._add(main, "start_date", "تاریخ شروع:", JalaliDateEdit(self, field="start_date"))
+        self._add(main, "end_date", "تاریخ پایان:", JalaliDateEdit(self, field="end_date"))
+        self._add(main, "fee_per_case_month_rials", "مبلغ هر پرونده در ماه (ریال):", AmountEdit(self))
+        self._add(main, "capacity", "ظرفیت (تعداد پرونده):", NormalizingLineEdit(self, digits="persian"))
+        self._add(main, "supervisor_name", "کارشناس ناظر:", NormalizingLineEdit(self))
+        self._add(main, "supervisor_contact", "تماس کارشناس ناظر:", NormalizingLineEdit(self, digits="persian"))
+        cheque = QGroupBox("چک ضمانت", self)
+        cheque_form = QFormLayout(cheque)
+        self._add(cheque_form, "cheque_number", "شماره چک:", NormalizingLineEdit(self, digits="persian"))
+        self._add(cheque_form, "cheque_amount_rials", "مبلغ (ریال):", AmountEdit(self))
+        self._add(cheque_form, "cheque_given_on", "تاریخ تحویل به بهزیستی:", JalaliDateEdit(self, field="cheque_given_on"))
+        self._add(cheque_form, "cheque_returned_on", "تاریخ عودت:", JalaliDateEdit(self, field="cheque_returned_on"))
+        notes = QPlainTextEdit(self)
+        notes.setTabChangesFocus(True)
+        notes.setFixedHeight(60)
+        notes.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        notes_form = QFormLayout()
+        self._add(notes_form, "notes", "یادداشت:", notes)
+        self.buttons = QDialogButtonBox(self)
+        if read_only:
+            self.buttons.addButton("بستن", QDialogButtonBox.ButtonRole.RejectRole)
+        else:
+            save = self.buttons.addButton("ذخیره", QDialogButtonBox.ButtonRole.AcceptRole)
+            save.setObjectName("saveButton")
+            save.setDefault(True)
+            self.buttons.addButton("انصراف", QDialogButtonBox.ButtonRole.RejectRole)
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        body = QWidget(self)
+        body_layout = QVBoxLayout(body)
+        body_layout.addWidget(self.errors.general)
+        body_layout.addLayout(main)
+        body_layout.addWidget(cheque)
+        body_layout.addLayout(notes_form)
+        scroll = QScrollArea(self)  # small screens (1366×768 laptops) still reach the buttons
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(body)
+        layout = QVBoxLayout(self)
+        layout.addWidget(scroll)
+        layout.addWidget(self.buttons)
+        self.resize(620, 720)
+
+    def _fill(self, c: Any) -> None:
+        w = self.widgets
+        for name in ("office_name", "programme", "supervisor_name"):
+            w[name].setText(getattr(c, name))
+        for name in ("number", "supervisor_contact", "cheque_number"):
+            w[name].setText(w[name].normalize(getattr(c, name)))
+        for name in ("start_date", "end_date", "cheque_given_on", "cheque_returned_on"):
+            w[name].setDate(getattr(c, name))
+        w["fee_per_case_month_rials"].set_value(c.fee_per_case_month_rials)
+        w["cheque_amount_rials"].set_value(c.cheque_amount_rials)
+        w["capacity"].setText(to_persian_digits(c.capacity))
+        w["notes"].setPlainText(c.notes)
+
+    def _set_read_only(self) -> None:
+        for widget in self.widgets.values():
+            if isinstance(widget, JalaliDateEdit):
+                widget.line_edit.setReadOnly(True)
+                widget.button.setEnabled(False)
+            else:
+                widget.setReadOnly(True)
+
+    def value(self) -> Any:
+        """ContractInput of what is typed; ValidationError for a date that is not a date."""
+        from app.services.contracts import ContractInput
+
+        w = self.widgets
+        return ContractInput(
+            office_name=w["office_name"].text(), number=w["number"].text(), programme=w["programme"].text(),
+            start_date=w["start_date"].date(), end_date=w["end_date"].date(),
+            fee_per_case_month_rials=w["fee_per_case_month_rials"].value(),
+            capacity=normalize_digits(w["capacity"].text()).strip(),
+            supervisor_name=w["supervisor_name"].text(), supervisor_contact=w["supervisor_contact"].text(),
+            cheque_number=w["cheque_number"].text(), cheque_amount_rials=w["cheque_amount_rials"].value(),
+            cheque_given_on=w["cheque_given_on"].date(), cheque_returned_on=w["cheque_returned_on"].date(),
+            notes=w["notes"].toPlainText())
+
+    def save(self) -> bool:
+        from app.services.contracts import create_contract, update_contract
+
+        self.errors.clear()
+        try:
+            data = self.value()
+            if self.contract is None:
+                self.saved = create_contract(self.session.ctx, data)
+            else:
+                self.saved = update_contract(self.session.ctx, self.contract.id, data)
+        except DomainError as error:
+            self.errors.show(error)
+            return False
+        self.accept()
+        return True
+
+
+class ContractsPage(QWidget):
+    def __init__(self, session: Any, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("page")
+        self.session = session
+        self.can_edit = session.actor.is_manager
+        self.model = ListTableModel(COLUMNS, parent=self, alert=self._alert)
+        self._build()
+        self.refresh()
+
+    def _today(self) -> dt.date:
+        return self.session.ctx.today()
+
+    def _alert(self, contract: Any) -> str:
+        return CHEQUE_HELD if cheque_held_after_end(contract, self._today_cached) else ""
+
+    def _build(self) -> None:
+        title = QLabel("قراردادها با ادارات بهزیستی", self)
+        font = title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.3)
+        font.setBold(True)
+        title.setFont(font)
+        self.warning = QLabel(self)
+        self.warning.setObjectName("chequeWarning")
+        self.warning.setStyleSheet("color: #b3261e; font-weight: bold;")
+        self.warning.setWordWrap(True)
+        self.add_button = QPushButton("قرارداد تازه (Ctrl+N)", self)
+        self.add_button.setObjectName("addContract")
+        self.add_button.clicked.connect(self.add)
+        self.edit_button = QPushButton("ویرایش" if self.can_edit else "مشاهده", self)
+        self.edit_button.setObjectName("editContract")
+        self.edit_button.clicked.connect(self.edit_current)
+        self.add_button.setVisible(self.can_edit)
+        if self.can_edit:
+            QShortcut(QKeySequence(QKeySequence.StandardKey.New), self, self.add)
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Refresh), self, self.refresh)
+        self.table = make_table_view(self.model, self, name="contractsTable", stretch_column=2)
+        self.table.activated.connect(lambda index: self.edit(self.model.row_at(index)))
+        buttons = QHBoxLayout()
+        buttons.addWidget(title)
+        buttons.addStretch(1)
+        buttons.addWidget(self.add_button)
+        buttons.addWidget(self.edit_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(buttons)
+        layout.addWidget(self.warning)
+        layout.addWidget(self.table, 1)
+        if not self.can_edit:
+            note = QLabel("فقط مدیر کلینیک قراردادها را ثبت یا ویرایش می‌کند.", self)
+            layout.addWidget(note)
+
+    def refresh(self) -> None:
+        from app.services.contracts import list_contracts
+
+        self._today_cached = self._today()
+        contracts = list_contracts(self.session.ctx)
+        self.model.set_rows(contracts)
+        held = [c for c in contracts if cheque_held_after_end(c, self._today_cached)]
+        self.warning.setVisible(bool(held))
+        if held:
+            numbers = "، ".join(identifier_text(c.number) for c in held)
+            total = sum(c.cheque_amount_rials or 0 for c in held)
+            self.warning.setText(f"{to_persian_digits(len(held))} چک ضمانت پس از پایان قرارداد هنوز عودت نشده است"
+                                 f" (قرارداد {numbers}؛ جمعاً {format_rials(total)}).")
+
+    def current(self) -> Any:
+        return self.model.row_at(self.table.currentIndex())
+
+    def add(self) -> None:
+        if self.can_edit:
+            self._open(None)
+
+    def edit_current(self) -> None:
+        contract = self.current()
+        if contract is not None:
+            self.edit(contract)
+
+    def edit(self, contract: Any) -> None:
+        if contract is not None:
+            self._open(contract)
+
+    def _open(self, contract: Any) -> None:
+        dialog = ContractDialog(self.session, contract, self, read_only=not self.can_edit)
+        if dialog.exec() and dialog.saved is not None:
+            self.refresh()
+            self._select(dialog.saved.id)
+
+    def _select(self, contract_id: int) -> None:
+        for row, contract in enumerate(self.model.rows()):
+            if contract.id == contract_id:
+                select_row(self.table, row)
+                return

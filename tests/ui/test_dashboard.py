@@ -1,0 +1,83 @@
+"""The dashboard shows the worklists' numbers and lists from demo data, loaded off the GUI thread."""
+
+import threading
+
+from app.persian import format_number
+from app.services import worklists
+from app.services.context import Actor
+from app.models.enums import Role
+from app.ui import dashboard as dashboard_module
+from app.ui.dashboard import DashboardPage
+from tests.ui.screens import demo, demo_session, session_for  # noqa: F401 — fixtures
+
+
+def open_dashboard(qtbot, session):
+    page = DashboardPage(session)
+    qtbot.addWidget(page)
+    with qtbot.waitSignal(page.loaded, timeout=20000):
+        page.show()  # showing starts the loading
+    return page
+
+
+def test_numbers_and_lists_match_the_worklists(qtbot, demo_session):
+    ctx = demo_session.ctx
+    page = open_dashboard(qtbot, demo_session)
+    counts = worklists.dashboard_counts(ctx)
+    assert counts.active_cases > 0
+    for key, tile in page.tiles.items():
+        assert tile.number.text() == format_number(getattr(counts, key)), key
+    assert page.models["follow_today"].rows() == worklists.follow_ups_due(ctx)
+    assert page.models["follow_overdue"].rows() == worklists.follow_ups_overdue(ctx)
+    assert page.models["reviews_overdue"].rows() == worklists.reviews_overdue(ctx)
+    assert page.models["problems"].rows() == worklists.open_problems(ctx)
+    assert [load.staff_id for load in page.chart.loads] == sorted(
+        (load.staff_id for load in worklists.caseloads(ctx)),
+        key=lambda i: -next(x.active_cases for x in worklists.caseloads(ctx) if x.staff_id == i))
+    assert [row.contract_id for row in page.models["contracts"].rows()] == [
+        c.contract_id for c in worklists.contract_loads(ctx)]
+    assert not page.errors and page.status.text() == ""
+
+
+def test_the_manager_sees_child_abuse_concerns_in_red_above_everything(qtbot, demo_session):
+    page = open_dashboard(qtbot, demo_session)
+    concerns = worklists.abuse_concerns(demo_session.ctx)
+    assert concerns, "the demo data should hold some concerns"
+    assert page.abuse_box.isVisible()
+    assert page.models["abuse_alert"].rows() == concerns
+    assert "b3261e" in page.tiles["abuse_concerns"].styleSheet()  # the red of errors
+
+
+def test_a_social_worker_sees_only_their_files_and_no_manager_alert(qtbot, demo_session, db, data_dir):
+    from app.services.accounts import list_staff
+
+    worker = list_staff(demo_session.ctx, role=Role.SOCIAL_WORKER)[0]
+    session = session_for(db, data_dir, Actor(worker.id, worker.full_name, Role.SOCIAL_WORKER))
+    page = open_dashboard(qtbot, session)
+    counts = worklists.dashboard_counts(session.ctx)
+    assert page.tiles["active_cases"].number.text() == format_number(counts.active_cases)
+    assert counts.active_cases < worklists.dashboard_counts(demo_session.ctx).active_cases
+    assert not page.abuse_box.isVisible()
+
+
+def test_loading_runs_off_the_gui_thread(qtbot, demo_session, monkeypatch):
+    threads = []
+    real = worklists.dashboard_counts
+
+    def counting(ctx):
+        threads.append(threading.get_ident())
+        return real(ctx)
+
+    monkeypatch.setattr(worklists, "dashboard_counts", counting)
+    open_dashboard(qtbot, demo_session)
+    assert threads and threads[0] != threading.get_ident()
+
+
+def test_enter_or_double_click_on_a_row_opens_that_file(qtbot, demo_session, monkeypatch):
+    opened = []
+    monkeypatch.setattr(dashboard_module, "open_case", lambda session, case_id, parent: opened.append(case_id))
+    page = open_dashboard(qtbot, demo_session)
+    view = page.tables["problems"]
+    page.show_list("problems")
+    index = view.model().index(0, 0)
+    view.activated.emit(index)
+    assert opened == [page.models["problems"].row_at(0).case_id]

@@ -1,0 +1,124 @@
+"""Starting and ending the program: the first window before the database is open, the wizard
+for a new folder, a damaged database refused with a non-zero exit, the start and exit
+backups, and a restore that reopens the data and asks for sign-in again."""
+
+import pytest
+
+from app.services.contracts import ContractInput, create_contract, list_contracts
+from app.ui.main import Program, run_gui
+from app.ui.sign_in import SignInDialog
+from app.ui.wizard import SetupWizard
+from tests.conftest import NOW, PASSWORD
+from tests.ui.screens import answers  # noqa: F401 — fixture
+
+
+@pytest.fixture
+def program(qapp, data_dir):
+    program = Program(qapp, data_dir, clock=lambda: NOW)
+    yield program
+    for window in (program.sign_in, program.wizard, program.window):
+        if window is not None:
+            window.blockSignals(True)
+            window.close()
+    if program.opener is not None:
+        program.opener.wait()
+    if program.start_backup is not None:
+        program.start_backup.wait()
+    if program.db is not None:
+        program.db.dispose()
+
+
+def backups(data_dir):
+    return sorted(p.name for p in (data_dir / "backups").glob("parvandeh-*.pvbak"))
+
+
+def test_an_existing_folder_starts_with_sign_in_then_the_day_is_backed_up(program, qtbot, manager, data_dir):
+    program.start()
+    assert isinstance(program.sign_in, SignInDialog) and program.sign_in.isVisible()
+    qtbot.waitUntil(lambda: program.db is not None, timeout=15000)
+    assert program.sign_in.button.isEnabled()
+    assert program.sign_in.title.text() == "کلینیک آزمون"
+    qtbot.waitUntil(lambda: not program.start_backup.is_running(), timeout=15000)
+    assert len(backups(data_dir)) == 1
+
+
+def test_a_new_folder_starts_with_the_wizard(qapp, qtbot, tmp_path):
+    program = Program(qapp, tmp_path / "new", clock=lambda: NOW)
+    program.start()
+    try:
+        assert isinstance(program.wizard, SetupWizard) and program.sign_in is None
+        qtbot.waitUntil(lambda: program.wizard.db is not None, timeout=15000)
+    finally:
+        program.wizard.blockSignals(True)
+        program.wizard.close()
+        program.opener.wait()
+        program.start_backup.wait()
+        program.db.dispose()
+
+
+def test_sign_in_opens_the_main_window_and_quitting_takes_the_exit_backup(program, qtbot, manager, data_dir):
+    program.start()
+    qtbot.waitUntil(lambda: program.db is not None, timeout=15000)
+    program.start_backup.wait()
+    program.sign_in.username.setText("boss")
+    program.sign_in.password.setText(PASSWORD)
+    assert program.sign_in.submit()
+    window = program.window
+    assert window is not None and window.isVisible()
+    assert window.session.actor.name == "مینا مدیری"
+    before = backups(data_dir)
+    window.stop_work()
+    window.close()
+    assert program.window is None
+    db = program.db
+    assert program.finish(0) == 0
+    program.db = None  # disposed by finish
+    assert len(backups(data_dir)) == len(before) + 1
+    del db
+
+
+def test_signing_out_returns_to_sign_in(program, qtbot, manager):
+    program.start()
+    qtbot.waitUntil(lambda: program.db is not None, timeout=15000)
+    program.sign_in.username.setText("boss")
+    program.sign_in.password.setText(PASSWORD)
+    program.sign_in.submit()
+    program.window.stop_work()
+    program.window.sign_out(ask=False)
+    assert program.window is None
+    assert program.sign_in is not None and program.sign_in.isVisible()
+
+
+def test_a_damaged_database_is_refused_never_recreated_and_the_exit_code_is_not_zero(
+        qapp, tmp_path, answers):
+    folder = tmp_path / "damaged"
+    folder.mkdir()
+    garbage = b"this is not a database at all " * 200
+    (folder / "parvandeh.sqlite3").write_bytes(garbage)
+    assert run_gui(folder, argv=[]) == 1
+    kind, text, detail = answers.shown[-1]
+    assert kind == "fail" and text == "پوشه داده باز نمی‌شود."
+    assert "آسیب" in detail or "متعلق" in detail or "پرونده نیست" in detail
+    assert (folder / "parvandeh.sqlite3").read_bytes() == garbage
+
+
+def test_restore_puts_the_backup_back_and_asks_for_sign_in(program, qtbot, manager, data_dir, answers):
+    from app.services.context import ServiceContext
+    from app.ui.backup_ui import create_backup_file
+
+    program.start()
+    qtbot.waitUntil(lambda: program.db is not None, timeout=15000)
+    program.start_backup.wait()
+    out, _info = create_backup_file(data_dir, data_dir.parent, None, None, lambda: False)
+    ctx = ServiceContext(program.db, manager, data_dir=data_dir, clock=lambda: NOW)
+    create_contract(ctx, ContractInput(office_name="اداره ری", number="1405-9", start_date="1405/01/01",
+                                       end_date="1405/12/29", fee_per_case_month_rials=1, capacity=5))
+    assert len(list_contracts(ctx)) == 1
+    program.sign_in.blockSignals(True)
+    program.sign_in.close()
+    assert program.restore(out, None)
+    ctx = ServiceContext(program.db, manager, data_dir=data_dir, clock=lambda: NOW)
+    assert list_contracts(ctx) == []
+    assert answers.shown[-1][1] == "پشتیبان بازگردانی شد. دوباره وارد شوید."
+    assert list((data_dir / "backups").glob("before-restore-*.pvbak"))
+    assert program.sign_in is not None and program.sign_in.isVisible()

@@ -1,0 +1,128 @@
+"""Reports: the monthly report made from demo data off the GUI thread, unsigned and signed,
+saved; a wrong signing password is caught before the work; the verify panel says a signed
+file is intact and matches our records, and says otherwise after one changed byte."""
+
+import threading
+
+import pytest
+
+from app.models.enums import Role
+from app.services.accounts import list_staff
+from app.services.context import Actor
+from app.services.reports import check_signing_password
+from app.ui import reports_page as reports_module
+from app.ui.passwords import PasswordDialog
+from app.ui.reports_page import ReportsPage, pdf_tools_available
+from tests.ui.screens import DEMO_PASSWORD, answers, demo, demo_session, session_for  # noqa: F401
+
+
+@pytest.fixture
+def page(qtbot, demo_session):
+    page = ReportsPage(demo_session)
+    qtbot.addWidget(page)
+    page.resize(1100, 800)
+    page.show()
+    qtbot.waitExposed(page)
+    return page
+
+
+def test_defaults_are_the_running_contract_and_last_month(page):
+    assert page.contract.count() >= 1 and page.contract.currentData() is not None
+    assert (page.year.value(), page.month.currentIndex() + 1) == (1405, 8)  # today is 1405/09/02
+    assert page.month.currentText() == "آبان"
+    assert not page.save_pdf_button.isEnabled()
+
+
+def test_monthly_report_unsigned_then_signed(page, tmp_path, monkeypatch):
+    threads = []
+    real = reports_module.render_pages
+    monkeypatch.setattr(reports_module, "render_pages",
+                        lambda pdf: (threads.append(threading.get_ident()), real(pdf))[1])
+    document = page.make("monthly")
+    assert document is not None and not document.signed
+    assert threads and threads[0] != threading.get_ident()  # made off the GUI thread
+    assert document.pdf.startswith(b"%PDF") and document.xlsx
+    assert "امضا نشده" in page.status.text()
+    if pdf_tools_available():
+        assert page.preview.page_labels and not page.preview.page_labels[0].pixmap().isNull()
+    assert page.save_pdf_button.isEnabled() and page.save_xlsx_button.isEnabled()
+    page.save_pdf(tmp_path / "report.pdf")
+    page.save_xlsx(tmp_path / "report.xlsx")
+    assert (tmp_path / "report.pdf").read_bytes() == document.pdf
+    assert (tmp_path / "report.xlsx").read_bytes()[:2] == b"PK"
+
+    monkeypatch.setattr(reports_module, "ask_password", lambda *args: (True, (None, DEMO_PASSWORD)))
+    signed = page.sign()
+    assert signed.signed and signed.report_id != document.report_id
+    assert "امضاشده" in page.status.text()
+    assert page.verify.check_bytes(signed.pdf, "signed.pdf").ok
+
+
+def test_a_wrong_signing_password_is_shown_at_the_field_before_any_work(qtbot, demo_session):
+    dialog = PasswordDialog(None, "امضای گزارش", "رمز", lambda p: check_signing_password(demo_session.ctx, p))
+    qtbot.addWidget(dialog)
+    dialog.password.setText("not-the-password")
+    dialog._try_submit()
+    assert dialog.errors.message_for("password") == "رمز عبور مدیر نادرست است."
+    dialog.password.setText(DEMO_PASSWORD)
+    dialog._try_submit()
+    assert dialog.result() == PasswordDialog.DialogCode.Accepted
+    assert dialog.result_value.fingerprint
+
+
+def test_a_month_outside_the_contract_is_shown_at_the_month(page):
+    page.select_month(1390, 1)
+    assert page.make("monthly") is None
+    assert page.errors.message_for("month") == "این ماه در دوره قرارداد نیست."
+
+
+def test_verify_panel_ok_for_the_signed_file_and_not_after_a_flipped_byte(page):
+    signed = page.make("monthly", sign_password=DEMO_PASSWORD)
+    panel = page.verify
+    check = panel.check_bytes(signed.pdf, "MR.pdf")
+    assert check.ok
+    assert panel.fact("intact") == "بله" and panel.fact("covered") == "بله"
+    assert panel.fact("record") == "بله" and panel.fact("trusted") == "بله"
+    assert panel.fact("signer") == "مریم نمونه"
+    assert "۱۴۰۵" in panel.fact("time")  # the claimed time, Jalali
+    assert panel.verdict.text().startswith("معتبر")
+
+    damaged = bytearray(signed.pdf)
+    middle = len(damaged) // 3
+    damaged[middle] = damaged[middle] ^ 0x01
+    check = panel.check_bytes(bytes(damaged), "MR-changed.pdf")
+    assert check is not None and not check.ok
+    assert panel.verdict.text().startswith("نامعتبر")
+
+    unsigned = page.make("monthly")
+    assert not panel.check_bytes(unsigned.pdf, "unsigned.pdf").ok
+    assert panel.verdict.text() == "این فایل امضای دیجیتال ندارد."
+
+
+def test_case_summary_by_file_number_and_an_unknown_number(page, demo_session):
+    from app.services.caselist import CaseQuery, list_cases
+
+    case = list_cases(demo_session.ctx, CaseQuery(), 0, 1)[0]
+    page.file_number.setText(case.behzisti_file_number)
+    document = page.make("case")
+    assert document is not None and page.kind == "case"
+    page.file_number.setText("99999999999")
+    assert page.make("case") is None
+    assert "پیدا نشد" in page.errors.message_for("file")
+
+
+def test_social_workers_cannot_make_the_monthly_report(qtbot, demo_session, db, data_dir):
+    worker = list_staff(demo_session.ctx, role=Role.SOCIAL_WORKER)[0]
+    page = ReportsPage(session_for(db, data_dir, Actor(worker.id, worker.full_name, Role.SOCIAL_WORKER)))
+    qtbot.addWidget(page)
+    assert not page.preview_button.isEnabled() and not page.sign_button.isEnabled()
+    assert page.case_button.isEnabled()
+
+
+def test_without_pdftoppm_the_page_says_what_was_made_and_offers_the_viewer(page, monkeypatch):
+    monkeypatch.setattr(reports_module, "pdf_tools_available", lambda: False)
+    document = page.make("invoice")
+    assert document is not None and document.xlsx is None
+    assert page.preview.page_labels == []
+    assert "صورتحساب ساخته شد" in page.preview.note.text()
+    assert page.open_button.isEnabled() and not page.save_xlsx_button.isEnabled()

@@ -1,0 +1,116 @@
+"""Settings: clinic details, idle lock minutes, the signing key, backups."""
+
+import pytest
+
+from app.services.clinic import get_clinic, get_setting
+from app.services.reports import signing_key_info
+from app.ui import backup_ui
+from app.ui.backup_ui import BackupNowDialog, create_backup_file, list_backups
+from app.ui.passwords import PasswordDialog
+from app.ui.settings_page import SettingsPage, fingerprint_text
+from tests.conftest import PASSWORD
+from tests.ui.screens import answers, manager_session  # noqa: F401 — fixtures
+
+
+@pytest.fixture
+def page(qtbot, manager_session):
+    page = SettingsPage(manager_session)
+    qtbot.addWidget(page)
+    page.show()
+    qtbot.waitExposed(page)
+    qtbot.waitUntil(lambda: not page.key_loader.is_running())
+    yield page
+    page.stop()
+
+
+def test_clinic_details_errors_at_the_field_then_saved(page, qtbot, answers, manager_session):
+    fields = page.clinic
+    assert fields.name.text() == "کلینیک آزمون"
+    fields.name.setText("")
+    assert not page.save_clinic()
+    assert fields.errors.message_for("name") == "نام کلینیک را وارد کنید."
+    assert get_clinic(manager_session.ctx).name == "کلینیک آزمون"
+    fields.name.setText("کلینیک آزمون نو")
+    fields.licence_expiry.setText("1407/01/15")
+    assert page.save_clinic()
+    clinic = get_clinic(manager_session.ctx)
+    assert clinic.name == "کلینیک آزمون نو" and clinic.licence_expiry.year == 2028
+
+
+def test_lock_minutes_are_stored_and_announced(page, qtbot, manager_session):
+    assert page.lock_minutes.value() == 10
+    page.lock_minutes.setValue(3)
+    with qtbot.waitSignal(page.lockMinutesChanged) as signal:
+        page.save_lock_minutes()
+    assert signal.args == [3]
+    assert get_setting(manager_session.ctx, "ui.lock_minutes") == "3"
+
+
+def test_creating_the_signing_key_needs_the_managers_password(page, qtbot, manager_session):
+    assert "هنوز ساخته نشده" in page.key_label.text()
+    from app.services.reports import create_signing_key
+
+    dialog = PasswordDialog(page, "ساخت کلید", "رمز", lambda p: create_signing_key(manager_session.ctx, p))
+    dialog.password.setText("wrong-password")
+    dialog._try_submit()
+    assert dialog.errors.message_for("password") == "رمز عبور مدیر نادرست است."
+    dialog.password.setText(PASSWORD)
+    dialog._try_submit()
+    page.show_key_info(dialog.result_value)
+    info = signing_key_info(manager_session.ctx)
+    assert info.subject in page.key_label.text()
+    assert fingerprint_text(info.fingerprint) in page.key_label.text()
+
+
+def test_backup_now_checks_its_input_and_writes_a_file_the_rotation_leaves_alone(qtbot, tmp_path, manager_session):
+    dialog = BackupNowDialog(None, "")
+    qtbot.addWidget(dialog)
+    with pytest.raises(Exception) as missing:
+        dialog.value()
+    assert missing.value.field == "folder"
+    dialog.folder.setText(str(tmp_path))
+    dialog.encrypt.setChecked(True)
+    dialog.password.setText("usb-pass-1")
+    dialog.password_again.setText("usb-pass-2")
+    dialog._check()
+    assert dialog.errors.message_for("password_again") == "دو رمز واردشده یکسان نیستند."
+    dialog.password_again.setText("usb-pass-1")
+    folder, password = dialog.value()
+    out, info = create_backup_file(manager_session.data_dir, folder, password, None, lambda: False)
+    assert out.parent == tmp_path and out.name.startswith("parvandeh-manual-14")
+    assert info.encrypted
+    from app.storage.backup import AUTO_NAME
+    assert not AUTO_NAME.match(out.name)
+
+
+def test_the_list_shows_the_automatic_backups(page, manager_session):
+    assert page.backup_model.rowCount() == 0
+    backup_ui.take_auto_backup(manager_session.data_dir, "exit")
+    page.refresh_backups()
+    assert page.backup_model.rowCount() == 1 == len(list_backups(manager_session.data_dir))
+    assert page.backup_model.data(page.backup_model.index(0, 2)).endswith("بایت")
+
+
+def test_importing_a_pkcs12_key_checks_both_passwords(qtbot, tmp_path, manager_session):
+    from app.printing.signing import create_clinic_identity
+    from app.ui.settings_page import ImportKeyDialog
+
+    key_file = tmp_path / "clinic.p12"
+    key_file.write_bytes(create_clinic_identity("کلینیک آزمون", "123/4", "file-password-1"))
+    dialog = ImportKeyDialog(manager_session)
+    qtbot.addWidget(dialog)
+    dialog._try_submit()
+    assert dialog.errors.message_for("file") == "فایل کلید را انتخاب کنید."
+    dialog.path = str(key_file)
+    dialog.file_password.setText("not-the-file-password")
+    dialog.password.setText(PASSWORD)
+    dialog._try_submit()
+    assert dialog.errors.message_for("pkcs12_password")
+    dialog.file_password.setText("file-password-1")
+    dialog.password.setText("not-my-password")
+    dialog._try_submit()
+    assert dialog.errors.message_for("password") == "رمز عبور مدیر نادرست است."
+    dialog.password.setText(PASSWORD)
+    dialog._try_submit()
+    assert dialog.result() == ImportKeyDialog.DialogCode.Accepted
+    assert signing_key_info(manager_session.ctx).fingerprint == dialog.result_value.fingerprint
