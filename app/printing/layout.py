@@ -48,6 +48,9 @@ Progress = Callable[[int, int], None]
 MARGIN_SIDE = 14 * mm
 MARGIN_TOP = 26 * mm  # room for the header band
 MARGIN_BOTTOM = 24 * mm  # room for the footer band and the QR code
+# Where the visible digital signature goes on the last page: just above the footer, bottom left.
+# Documents that can be signed end with signature_space(), so nothing is printed under it.
+SIGNATURE_BOX = (36.0, MARGIN_BOTTOM + 4, 256.0, MARGIN_BOTTOM + 84)
 QR_SIZE = 17 * mm
 
 INK = colors.HexColor("#1f2933")
@@ -688,3 +691,8 @@ def build_document(out, page: PageInfo, story: list[Flowable],
     doc = _Template(out, page, progress_hook)
     with binary_streams():
         doc.build(story, canvasmaker=_numbered_canvas(page))
+
+
+def signature_space() -> Spacer:
+    """Blank room at the foot of the last page for the digital signature box (SIGNATURE_BOX)."""
+    return Spacer(1, SIGNATURE_BOX[3] - MARGIN_BOTTOM + 6)

@@ -26,6 +26,7 @@ from app.printing.documents.invoice import render_invoice
 from app.printing.documents.monthly_report import render_monthly_report
 from app.printing.documents.review_form import render_review_form
 from app.printing.documents.signature_stamp import render_signature_stamp
+from app.printing.layout import SIGNATURE_BOX
 from app.printing.embed import JSON_MIME, XLSX_MIME, embed_files
 from app.printing.export import monthly_report_json, monthly_report_xlsx
 from app.printing.signing import create_clinic_identity, identity_info, import_pkcs12, sign_pdf
@@ -212,7 +213,8 @@ def _finish(ctx: ServiceContext, report_id: str, kind: str, pdf_bytes: bytes, di
             signed_at = ctx.now()
             stamp = render_signature_stamp(ctx.actor.name, clinic.name, signed_at, "گزارش عملکرد ماهانه")
             pdf_bytes = sign_pdf(pdf_bytes, _key_blob(session), sign_password, signer_name=ctx.actor.name,
-                                 location=clinic.name, stamp_pdf=stamp, signing_time=signed_at)
+                                 location=clinic.name, stamp_pdf=stamp, signing_time=signed_at,
+                                 box=SIGNATURE_BOX)
         session.add(ReportRecord(
             id=report_id, kind=kind, contract_id=contract_id, year=year, month=month, case_id=case_id,
             digest=digest, signed=signed_at is not None, signed_at=signed_at,

@@ -21,6 +21,7 @@ from app.printing.layout import (
     para,
     rtl_table,
     signature_row,
+    signature_space,
     styles,
 )
 
@@ -133,4 +134,4 @@ def _closing(data: CaseSummaryData, width: float) -> list:
     s = styles()
     note = (f"تهیه‌شده در {format_jalali(data.generated_at.date())} توسط {data.generated_by}.")
     return [KeepTogether([para("امضا", s.heading), para(note, s.body),
-                          signature_row(data.signers, width)])]
+                          signature_row(data.signers, width), signature_space()])]

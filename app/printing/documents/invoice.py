@@ -21,6 +21,7 @@ from app.printing.layout import (
     para,
     rtl_table,
     signature_row,
+    signature_space,
     styles,
 )
 
@@ -50,7 +51,7 @@ def render_invoice(data: InvoiceData, out, progress: Progress | None = None) -> 
         story += heading("توضیحات") + [para(fa_text(data.note), s.body)]
     story.append(Spacer(1, 10))
     story.append(KeepTogether([para("مهر و امضای کلینیک", s.heading),
-                               signature_row(data.signers, width)]))
+                               signature_row(data.signers, width), signature_space()]))
     if progress is not None:
         progress(1, 2)
     build_document(out, page, story)

@@ -30,6 +30,7 @@ from app.printing.layout import (
     rtl_style,
     rtl_table,
     signature_row,
+    signature_space,
     styles,
 )
 
@@ -260,5 +261,5 @@ def _closing(data: MonthlyReportData, width: float) -> list:
     note = (f"این گزارش در تاریخ {format_jalali(data.generated_at.date())} توسط "
             f"{data.generated_by} تهیه شده و صحت مندرجات آن مورد تأیید امضاکنندگان است.")
     block = [para("تأیید و امضا", s.heading), para(note, s.body), Spacer(1, 4),
-             signature_row(data.signers, width)]
+             signature_row(data.signers, width), signature_space()]
     return [KeepTogether(block)]
