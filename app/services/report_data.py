@@ -15,6 +15,7 @@ from app.models.enums import (CareDomain, CaseStatus, LivingArrangement, Problem
                               ServiceMode, Sex)
 from app.persian import half_year_bounds, half_year_of, month_bounds
 from app.printing import data as pd
+from app.services import validation as v
 from app.services.cases import get_case_row
 from app.services.context import ServiceContext
 from app.services.permissions import can_read_notes
@@ -190,7 +191,7 @@ def case_summary_parts(ctx: ServiceContext, session: Session, case_id: int) -> d
 
 
 def review_parts(ctx: ServiceContext, session: Session, review_id: int) -> dict:
-    review = session.get(Review, review_id) if isinstance(review_id, int) else None
+    review = v.lookup(session, Review, review_id)
     if review is None:
         raise NotFound("بررسی پیدا نشد.")
     c = get_case_row(session, ctx, review.case_id)

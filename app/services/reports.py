@@ -31,7 +31,7 @@ from app.printing.embed import JSON_MIME, XLSX_MIME, embed_files
 from app.printing.export import monthly_report_json, monthly_report_xlsx
 from app.printing.signing import create_clinic_identity, identity_info, import_pkcs12, sign_pdf
 from app.printing.verify import VerificationResult, verify_pdf
-from app.services import audit, report_data as rd
+from app.services import audit, report_data as rd, validation as v
 from app.services.accounts import password_matches
 from app.services.context import ServiceContext
 from app.services.permissions import can_read_notes, require_manager
@@ -163,7 +163,7 @@ def monthly_data(ctx: ServiceContext, contract_id: int, year: int, month: int,
     require_manager(ctx.actor)
     start, end = month_bounds(year, month)
     with ctx.db.read() as session:
-        contract = session.get(Contract, contract_id) if isinstance(contract_id, int) else None
+        contract = v.lookup(session, Contract, contract_id)
         if contract is None:
             raise NotFound("قرارداد پیدا نشد.", field="contract")
         if end < contract.start_date or start > contract.end_date:
@@ -245,7 +245,7 @@ def generate_invoice(ctx: ServiceContext, contract_id: int, year: int, month: in
     require_manager(ctx.actor)
     start, end = month_bounds(year, month)
     with ctx.db.read() as session:
-        contract = session.get(Contract, contract_id) if isinstance(contract_id, int) else None
+        contract = v.lookup(session, Contract, contract_id)
         if contract is None:
             raise NotFound("قرارداد پیدا نشد.", field="contract")
         report = session.scalar(select(ReportRecord.id).where(
