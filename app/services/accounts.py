@@ -232,7 +232,26 @@ def change_password(ctx: ServiceContext, old_password: str, new_password: str) -
             raise AuthError("رمز عبور فعلی نادرست است.", field="old_password")
         staff.password_hash = hash_password(check_new_password(new_password, "new_password"))
         staff.password_changed_at = ctx.now()
+        if staff.role == Role.MANAGER.value:
+            _rekey_signing_identity(session, old_password, new_password)
         audit.record(session, ctx, "password", "staff", staff.id)
+
+
+def _rekey_signing_identity(session: Session, old_password: str, new_password: str) -> None:
+    """The clinic's signing key is kept under the manager's password: it follows a change of it."""
+    import base64
+
+    from app.errors import AuthError as KeyPasswordError
+    from app.models import Setting
+    from app.printing.signing import change_identity_password
+    row = session.get(Setting, "signing.identity")
+    if row is None:
+        return
+    try:
+        blob = change_identity_password(base64.b64decode(row.value), old_password, new_password)
+    except KeyPasswordError:
+        return  # the key is under another manager's password; it stays as it was
+    row.value = base64.b64encode(blob).decode()
 
 
 def reset_password(ctx: ServiceContext, staff_id: int, new_password: str, username: Optional[str] = None) -> None:

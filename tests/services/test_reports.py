@@ -125,3 +125,13 @@ def test_month_outside_the_contract_is_refused(ctx, contract):
     with pytest.raises(ValidationError) as err:
         reports.monthly_data(ctx, contract.id, 1404, 5)
     assert err.value.field == "month"
+
+
+def test_the_signing_key_follows_a_change_of_the_managers_password(ctx, contract, month):
+    from app.services.accounts import change_password
+    reports.create_signing_key(ctx, PASSWORD)
+    change_password(ctx, PASSWORD, "a-new-password-9")
+    doc = reports.generate_monthly(ctx, contract.id, *ABAN, sign_password="a-new-password-9")
+    assert doc.signed and verify_pdf(doc.pdf).ok
+    with pytest.raises(AuthError):
+        reports.generate_monthly(ctx, contract.id, *ABAN, sign_password=PASSWORD)
