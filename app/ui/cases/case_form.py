@@ -1,0 +1,295 @@
+"""The case form: a new file, or the identity and family of an existing one.
+
+Every field of CaseInput is here. The service does all the checking; its error comes back with
+the field's name and is shown under that field (family errors on their cell), with the cursor
+moved there, and nothing is saved until the whole form is valid.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Optional
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.errors import DomainError
+from app.models.enums import LivingArrangement, Role, Sex
+from app.persian import to_persian_digits
+from app.services.cases import CaseInput, create_case, one_year_after, update_case
+from app.services.choices import contract_choices, staff_choices
+from app.services.views import CaseDetail, SaveResult
+from app.ui.cases.common import FILE, FormDialog, IdChoice, NoteEdit, case_events
+from app.ui.cases.family import FamilyEditor
+from app.ui.session import AppSession
+from app.ui.widgets import EnumComboBox, JalaliDateEdit, NormalizingLineEdit
+
+NEW_TITLE = "پرونده جدید"
+EDIT_TITLE = "ویرایش مشخصات و خانواده"
+
+
+def _line(parent: QWidget, *, digits: str | None = None, placeholder: str = "") -> NormalizingLineEdit:
+    edit = NormalizingLineEdit(parent, digits=digits)
+    edit.setPlaceholderText(placeholder)
+    return edit
+
+
+def _group(title: str, parent: QWidget) -> tuple[QGroupBox, QFormLayout]:
+    box = QGroupBox(title, parent)
+    form = QFormLayout(box)
+    form.setLabelAlignment(Qt.AlignmentFlag.AlignLeading | Qt.AlignmentFlag.AlignVCenter)
+    form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+    return box, form
+
+
+class CaseForm(FormDialog):
+    """New file (detail None) or edit of `detail`. result_value is the service's SaveResult."""
+
+    def __init__(self, session: AppSession, detail: Optional[CaseDetail] = None,
+                 parent: QWidget | None = None):
+        super().__init__(session, EDIT_TITLE if detail else NEW_TITLE, parent)
+        self.setObjectName("caseForm")
+        self.detail = detail
+        self.body = QWidget(self)
+        self._build_fields()
+        self._lay_out_body()
+        self._fill_choices()
+        if detail:
+            self._load(detail)
+        else:
+            self._defaults()
+        self._update_conditional_rows()
+        self._connect()
+        self._set_tab_order()
+        self.resize(1040, 760)
+        self.mark_clean()
+        self.behzisti_number.setFocus()
+
+    # --- building ----------------------------------------------------------------------------
+
+    def _build_fields(self) -> None:
+        body, today = self.body, self.session.ctx.today
+        self.behzisti_number = _line(body, digits="persian")
+        self.clinic_number = _line(body, digits="persian", placeholder="خالی بماند: خودکار")
+        self.first_name = _line(body)
+        self.last_name = _line(body)
+        self.father_name = _line(body)
+        self.national_code = _line(body, digits="persian", placeholder="۱۰ رقم")
+        self.sex = EnumComboBox(Sex, body, allow_empty=True)
+        self.birth_date = JalaliDateEdit(body, field="birth_date", today=today)
+        self.living = EnumComboBox(LivingArrangement, body, allow_empty=True)
+        self.discharge_date = JalaliDateEdit(body, field="discharge_date", today=today)
+        self.received_on = JalaliDateEdit(body, field="received_on", today=today)
+        self.early_reason = NoteEdit(body, lines=2, grow=False)
+        self.contract = IdChoice(body)
+        self.priority = QCheckBox("این پرونده اولویت دارد", body)
+        self.priority_reason = NoteEdit(body, lines=2, grow=False)
+        self.social_worker = IdChoice(body)
+        self.psychologist = IdChoice(body)
+        self.address = NoteEdit(body, lines=2, grow=False)
+        self.phones = _line(body, digits="persian")
+        self.family = FamilyEditor(body)
+        self.summary = NoteEdit(body, lines=5)
+
+    def _lay_out_body(self) -> None:
+        identity, identity_form = _group("هویت", self.body)
+        placement, placement_form = _group("پذیرش و سپردن", self.body)
+        contact, contact_form = _group("نشانی و تماس", self.body)
+        for label, field, widget in (
+                ("شماره پرونده بهزیستی", "behzisti_file_number", self.behzisti_number),
+                ("شماره پرونده کلینیک", "clinic_file_number", self.clinic_number),
+                ("نام", "first_name", self.first_name),
+                ("نام خانوادگی", "last_name", self.last_name),
+                ("نام پدر", "father_name", self.father_name),
+                ("کد ملی", "national_code", self.national_code),
+                ("جنسیت", "sex", self.sex),
+                ("تاریخ تولد", "birth_date", self.birth_date)):
+            self.add_row(label, field, widget, identity_form)
+        rows = {}
+        for label, field, widget in (
+                ("وضعیت زندگی", "living_arrangement", self.living),
+                ("تاریخ ترخیص", "discharge_date", self.discharge_date),
+                ("تاریخ دریافت پرونده", "received_on", self.received_on),
+                ("دلیل پذیرش زودتر از یک سال", "early_transfer_reason", self.early_reason),
+                ("قرارداد", "contract_id", self.contract),
+                ("اولویت", "priority", self.priority),
+                ("دلیل اولویت", "priority_reason", self.priority_reason),
+                ("مددکار اجتماعی", "social_worker_id", self.social_worker),
+                ("روانشناس", "psychologist_id", self.psychologist)):
+            rows[field] = self.add_row(label, field, widget, placement_form)
+        self.placement_form, self.placement_rows = placement_form, rows
+        self.add_row("نشانی", "address", self.address, contact_form)
+        self.add_row("تلفن", "phones", self.phones, contact_form)
+        family_box = QGroupBox("خانواده", self.body)
+        QVBoxLayout(family_box).addWidget(self.family)
+        summary_box = QGroupBox("خلاصه پرونده بهزیستی", self.body)
+        summary_layout = QFormLayout(summary_box)
+        summary_layout.addRow(self.errors.field_box("behzisti_summary", self.summary))
+        grid = QGridLayout(self.body)
+        grid.addWidget(identity, 0, 0)  # column 0 stands at the right under right to left
+        grid.addWidget(placement, 0, 1)
+        grid.addWidget(contact, 1, 0, 1, 2)
+        grid.addWidget(family_box, 2, 0, 1, 2)
+        grid.addWidget(summary_box, 3, 0, 1, 2)
+        self.scroll = QScrollArea(self)
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setWidget(self.body)
+        self.lay_out(self.scroll)
+
+    def _fill_choices(self) -> None:
+        ctx = self.session.ctx
+        self.social_worker.set_choices(staff_choices(ctx, (Role.SOCIAL_WORKER, Role.MANAGER)))
+        self.psychologist.set_choices(staff_choices(ctx, (Role.PSYCHOLOGIST,)))
+        self.contract.set_choices(
+            (i, to_persian_digits(f"{number} — {office}")) for i, number, office in contract_choices(ctx))
+        # Only a manager hands a file to another worker; a social worker's files are their own.
+        self.social_worker.setEnabled(ctx.actor.is_manager)
+
+    def _connect(self) -> None:
+        self.discharge_date.dateChanged.connect(lambda _d: self._update_conditional_rows())
+        self.received_on.dateChanged.connect(lambda _d: self._update_conditional_rows())
+        self.priority.toggled.connect(lambda _on: self._update_conditional_rows())
+
+    def _set_tab_order(self) -> None:
+        """Reading order: the identity column (at the right) top to bottom, then the next."""
+        chain = [self.behzisti_number, self.clinic_number, self.first_name, self.last_name,
+                 self.father_name, self.national_code, self.sex, self.birth_date.line_edit,
+                 self.living, self.discharge_date.line_edit, self.received_on.line_edit,
+                 self.early_reason, self.contract, self.priority, self.priority_reason,
+                 self.social_worker, self.psychologist, self.address, self.phones,
+                 self.family.table, self.family.add_button, self.family.remove_button,
+                 self.summary, self.save_button, self.cancel_button]
+        for first, second in zip(chain, chain[1:]):
+            QWidget.setTabOrder(first, second)
+
+    # --- values ------------------------------------------------------------------------------
+
+    def _defaults(self) -> None:
+        ctx = self.session.ctx
+        self.received_on.setDate(ctx.today())
+        if ctx.actor.role is Role.SOCIAL_WORKER:
+            self.social_worker.set_value(ctx.actor.staff_id, ctx.actor.name)
+
+    def _load(self, d: CaseDetail) -> None:
+        for edit, value in ((self.behzisti_number, d.behzisti_file_number),
+                            (self.clinic_number, d.clinic_file_number),
+                            (self.national_code, d.national_code or ""), (self.phones, d.phones)):
+            edit.setText(to_persian_digits(value))
+        self.first_name.setText(d.first_name)
+        self.last_name.setText(d.last_name)
+        self.father_name.setText(d.father_name)
+        self.sex.setValue(d.sex)
+        self.living.setValue(d.living_arrangement)
+        self.birth_date.setDate(d.birth_date)
+        self.discharge_date.setDate(d.discharge_date)
+        self.received_on.setDate(d.received_on)
+        self.early_reason.setText(d.early_transfer_reason)
+        self.contract.set_value(d.contract_id, to_persian_digits(d.contract_number))
+        self.priority.setChecked(d.priority)
+        self.priority_reason.setText(d.priority_reason)
+        self.social_worker.set_value(d.social_worker_id, d.social_worker_name)
+        self.psychologist.set_value(d.psychologist_id, d.psychologist_name)
+        self.address.setText(d.address)
+        self.summary.setText(d.behzisti_summary)
+        self.family.set_members(d.family)
+
+    def _update_conditional_rows(self) -> None:
+        """The early-transfer reason shows when discharge is less than a year before receipt
+        (seed 004: files normally move a year after discharge); the priority reason with priority."""
+        self.placement_form.setRowVisible(
+            self.placement_rows["early_transfer_reason"],
+            self._early_transfer() or bool(self.early_reason.text().strip()))
+        self.placement_form.setRowVisible(
+            self.placement_rows["priority_reason"],
+            self.priority.isChecked() or bool(self.priority_reason.text().strip()))
+
+    def _early_transfer(self) -> bool:
+        discharge = _quiet_date(self.discharge_date)
+        received = _quiet_date(self.received_on)
+        return bool(discharge and received and received < one_year_after(discharge))
+
+    def reveal(self, field: str) -> None:
+        if field == "early_transfer_reason":
+            self.placement_form.setRowVisible(self.placement_rows[field], True)
+        if field == "priority_reason":
+            self.placement_form.setRowVisible(self.placement_rows[field], True)
+
+    def case_input(self) -> CaseInput:
+        """The form as the service's input; a date that cannot be read raises ValidationError."""
+        living, sex = self.living.value(), self.sex.value()
+        return CaseInput(
+            behzisti_file_number=self.behzisti_number.text(), clinic_file_number=self.clinic_number.text(),
+            first_name=self.first_name.text(), last_name=self.last_name.text(),
+            father_name=self.father_name.text(), national_code=self.national_code.text(),
+            sex=sex.value if sex else "", living_arrangement=living.value if living else "",
+            birth_date=self.birth_date.date(), discharge_date=self.discharge_date.date(),
+            received_on=self.received_on.date() or "",
+            early_transfer_reason=self.early_reason.text(), contract_id=self.contract.value(),
+            priority=self.priority.isChecked(), priority_reason=self.priority_reason.text(),
+            social_worker_id=self.social_worker.value(), psychologist_id=self.psychologist.value(),
+            behzisti_summary=self.summary.text(), address=self.address.text(),
+            phones=self.phones.text(), family=tuple(self.family.inputs()))
+
+    def state(self) -> Any:
+        self.family.commit_open_editor()
+        return (tuple(w.text() for w in (
+            self.behzisti_number, self.clinic_number, self.first_name, self.last_name,
+            self.father_name, self.national_code, self.birth_date, self.discharge_date,
+            self.received_on, self.early_reason, self.priority_reason, self.address, self.phones,
+            self.summary)),
+            self.sex.currentIndex(), self.living.currentIndex(), self.contract.currentIndex(),
+            self.priority.isChecked(), self.social_worker.currentIndex(),
+            self.psychologist.currentIndex(), tuple(self.family.state()))
+
+    # --- saving ------------------------------------------------------------------------------
+
+    def submit(self) -> SaveResult:
+        self.family.commit_open_editor()
+        self.family.clear_error()
+        data = self.case_input()
+        ctx = self.session.ctx
+        result = update_case(ctx, self.detail.id, data) if self.detail else create_case(ctx, data)
+        case_events().changed.emit(result.id, FILE)
+        return result
+
+    def show_domain_error(self, error: DomainError) -> None:
+        if error.field and error.field.startswith("family."):
+            self.errors.clear()
+            _, row, field = (error.field.split(".") + ["", ""])[:3]
+            self.family.show_error(int(row) if row.isdigit() else 0, field, error.message)
+            self.scroll.ensureWidgetVisible(self.family)
+            return
+        super().show_domain_error(error)
+        widget = self.errors.widget_for(error.field or "")
+        if widget is not None:
+            self.scroll.ensureWidgetVisible(widget)
+
+
+def _quiet_date(edit: JalaliDateEdit) -> Optional[dt.date]:
+    try:
+        return edit.date()
+    except DomainError:
+        return None
+
+
+def new_case(session: AppSession, parent: QWidget | None = None) -> Optional[int]:
+    """Ask for a new case file; its id once saved, None if the person cancelled."""
+    form = CaseForm(session, None, parent)
+    if form.exec() == QDialog.DialogCode.Accepted and form.result_value is not None:
+        return form.result_value.id
+    return None
+
+
+def edit_case(session: AppSession, detail: CaseDetail, parent: QWidget | None = None) -> bool:
+    """Edit the identity and family of an open file; True if saved."""
+    form = CaseForm(session, detail, parent)
+    return form.exec() == QDialog.DialogCode.Accepted

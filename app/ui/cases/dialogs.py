@@ -1,0 +1,230 @@
+"""The small forms of the case window: a problem and its next stage, a review, a referral and
+its outcome, and closing or returning the file. Each is one service call."""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+from PySide6.QtWidgets import QWidget
+
+from app.models.enums import CaseStatus, ProblemStage, Role
+from app.services.cases import change_status
+from app.services.choices import staff_choices
+from app.services.problems import advance_problem, open_problem
+from app.services.referrals import add_referral, record_outcome
+from app.services.reviews import add_review
+from app.services.views import ProblemView, SaveResult
+from app.ui.cases.common import (
+    FILE,
+    PROBLEMS,
+    REFERRALS,
+    REVIEWS,
+    FormDialog,
+    IdChoice,
+    NoteEdit,
+    case_events,
+)
+from app.ui.session import AppSession
+from app.ui.widgets import EnumComboBox, JalaliDateEdit, NormalizingLineEdit
+
+
+class CaseFormDialog(FormDialog):
+    """A FormDialog about one case: tells the other screens what it changed after it saved."""
+
+    changes = FILE
+
+    def __init__(self, session: AppSession, case_id: int, title: str, parent: QWidget | None):
+        super().__init__(session, title, parent)
+        self.case_id = case_id
+        self.setMinimumWidth(520)
+
+    def date_field(self, field: str) -> JalaliDateEdit:
+        return JalaliDateEdit(self, field=field, default_today=True, today=self.session.ctx.today)
+
+    def finish(self) -> None:
+        self.mark_clean()
+        self.setFocus()
+
+    def save(self) -> bool:
+        saved = super().save()
+        if saved:
+            case_events().changed.emit(self.case_id, self.changes)
+        return saved
+
+
+class ProblemDialog(CaseFormDialog):
+    """A new unforeseen problem: it starts at «مطالعه و شناسایی»."""
+
+    changes = PROBLEMS
+
+    def __init__(self, session: AppSession, case_id: int, parent: QWidget | None = None):
+        super().__init__(session, case_id, "مشکل جدید", parent)
+        self.title = NormalizingLineEdit(self)
+        self.title.setObjectName("problemTitle")
+        self.description = NoteEdit(self, lines=4)
+        self.opened_on = self.date_field("opened_on")
+        self.add_row("عنوان مشکل", "title", self.title)
+        self.add_row("شرح و یافته‌های مطالعه", "description", self.description)
+        self.add_row("تاریخ", "opened_on", self.opened_on)
+        self.lay_out()
+        self.finish()
+        self.title.setFocus()
+
+    def state(self) -> Any:
+        return (self.title.text(), self.description.text(), self.opened_on.text())
+
+    def submit(self) -> SaveResult:
+        return open_problem(self.session.ctx, self.case_id, self.title.text(),
+                            self.description.text(), on=self.opened_on.date() or "")
+
+
+def next_stage(stage: str) -> ProblemStage:
+    order = list(ProblemStage)
+    position = order.index(ProblemStage(stage))
+    return order[min(position + 1, len(order) - 1)]
+
+
+class AdvanceDialog(CaseFormDialog):
+    """The next step of a problem (plan, action, follow-up, resolved); resolving needs a note."""
+
+    changes = PROBLEMS
+
+    def __init__(self, session: AppSession, problem: ProblemView, parent: QWidget | None = None):
+        super().__init__(session, problem.case_id, f"مرحله بعد: {problem.title}", parent)
+        self.problem = problem
+        self.stage = EnumComboBox(ProblemStage, self)
+        self.stage.setObjectName("stage")
+        # study is done when the problem is opened; it is never chosen again
+        self.stage.removeItem(self.stage.findData(ProblemStage.STUDY.value))
+        self.stage.setValue(next_stage(problem.stage))
+        self.note = NoteEdit(self, lines=4)
+        self.note.setObjectName("stageNote")
+        self.date = self.date_field("date")
+        self.add_row("مرحله", "stage", self.stage)
+        self.add_row("شرح اقدام", "note", self.note)
+        self.add_row("تاریخ", "date", self.date)
+        self.lay_out()
+        self.finish()
+        self.stage.setFocus()
+
+    def state(self) -> Any:
+        return (self.stage.currentIndex(), self.note.text(), self.date.text())
+
+    def submit(self) -> SaveResult:
+        stage = self.stage.value()
+        return advance_problem(self.session.ctx, self.problem.id, stage.value if stage else "",
+                               self.note.text(), on=self.date.date() or "")
+
+
+class ReviewDialog(CaseFormDialog):
+    """The twice-yearly review; the attending social worker must be named."""
+
+    changes = REVIEWS
+
+    def __init__(self, session: AppSession, case_id: int, default_worker: Optional[int],
+                 parent: QWidget | None = None):
+        super().__init__(session, case_id, "بررسی وضعیت (شش‌ماهه)", parent)
+        self.date = self.date_field("date")
+        self.worker = IdChoice(self, empty_label="— انتخاب کنید —")
+        self.worker.setObjectName("reviewWorker")
+        self.worker.set_choices(staff_choices(session.ctx, (Role.SOCIAL_WORKER, Role.MANAGER)))
+        self.worker.set_value(default_worker)
+        self.findings = NoteEdit(self, lines=4)
+        self.findings.setObjectName("findings")
+        self.decisions = NoteEdit(self, lines=3)
+        self.add_row("تاریخ بررسی", "date", self.date)
+        self.add_row("مددکار اجتماعی حاضر", "social_worker_id", self.worker)
+        self.add_row("یافته‌ها", "findings", self.findings)
+        self.add_row("تصمیم‌ها", "decisions", self.decisions)
+        self.lay_out()
+        self.finish()
+        self.date.setFocus()
+
+    def state(self) -> Any:
+        return (self.date.text(), self.worker.currentIndex(), self.findings.text(),
+                self.decisions.text())
+
+    def submit(self) -> SaveResult:
+        return add_review(self.session.ctx, self.case_id, social_worker_id=self.worker.value(),
+                          findings=self.findings.text(), decisions=self.decisions.text(),
+                          on=self.date.date() or "")
+
+
+class ReferralDialog(CaseFormDialog):
+    changes = REFERRALS
+
+    def __init__(self, session: AppSession, case_id: int, parent: QWidget | None = None):
+        super().__init__(session, case_id, "ارجاع جدید", parent)
+        self.to_body = NormalizingLineEdit(self)
+        self.to_body.setObjectName("toBody")
+        self.to_body.setPlaceholderText("مثلاً: مرکز مشاوره بهزیستی، درمانگاه، آموزش و پرورش")
+        self.reason = NoteEdit(self, lines=3)
+        self.date = self.date_field("date")
+        self.add_row("مرجع ارجاع", "to_body", self.to_body)
+        self.add_row("دلیل ارجاع", "reason", self.reason)
+        self.add_row("تاریخ ارجاع", "date", self.date)
+        self.lay_out()
+        self.finish()
+        self.to_body.setFocus()
+
+    def state(self) -> Any:
+        return (self.to_body.text(), self.reason.text(), self.date.text())
+
+    def submit(self) -> SaveResult:
+        return add_referral(self.session.ctx, self.case_id, to_body=self.to_body.text(),
+                            reason=self.reason.text(), on=self.date.date() or "")
+
+
+class OutcomeDialog(CaseFormDialog):
+    changes = REFERRALS
+
+    def __init__(self, session: AppSession, case_id: int, referral_id: int,
+                 parent: QWidget | None = None):
+        super().__init__(session, case_id, "نتیجه ارجاع", parent)
+        self.referral_id = referral_id
+        self.outcome = NoteEdit(self, lines=3)
+        self.date = self.date_field("outcome_on")
+        self.add_row("نتیجه", "outcome", self.outcome)
+        self.add_row("تاریخ نتیجه", "outcome_on", self.date)
+        self.lay_out()
+        self.finish()
+        self.outcome.setFocus()
+
+    def state(self) -> Any:
+        return (self.outcome.text(), self.date.text())
+
+    def submit(self) -> SaveResult:
+        return record_outcome(self.session.ctx, self.referral_id, self.outcome.text(),
+                              on=self.date.date() or "")
+
+
+STATUS_TITLES = {
+    CaseStatus.CLOSED: "بستن پرونده (مختومه)",
+    CaseStatus.RETURNED: "عودت پرونده به بهزیستی",
+    CaseStatus.ACTIVE: "فعال‌سازی دوباره پرونده",
+}
+
+
+class StatusDialog(CaseFormDialog):
+    """Close the file, return it to Behzisti, or make it active again; leaving needs a reason."""
+
+    def __init__(self, session: AppSession, case_id: int, status: CaseStatus,
+                 parent: QWidget | None = None):
+        super().__init__(session, case_id, STATUS_TITLES[status], parent)
+        self.status = status
+        self.date = self.date_field("status_on")
+        self.reason = NoteEdit(self, lines=3)
+        self.reason.setObjectName("statusReason")
+        self.add_row("تاریخ", "status_on", self.date)
+        self.add_row("دلیل", "status_reason", self.reason)
+        self.save_button.setText(STATUS_TITLES[status].split(" (")[0])
+        self.lay_out()
+        self.finish()
+        self.reason.setFocus()
+
+    def state(self) -> Any:
+        return (self.date.text(), self.reason.text())
+
+    def submit(self) -> SaveResult:
+        return change_status(self.session.ctx, self.case_id, self.status.value,
+                             on=self.date.date() or "", reason=self.reason.text())

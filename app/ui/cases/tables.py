@@ -1,0 +1,131 @@
+"""Small read-only tables of one case's records (services, problems, reviews, referrals, files).
+
+A case has tens of these records, not thousands, so the model holds them all; the service
+returns them already in order (newest first).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Optional
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QItemSelectionModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+
+from app.persian import to_persian_digits
+from app.ui.text import jalali_text
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+@dataclass(frozen=True)
+class Field:
+    header: str
+    text: Callable[[Any], str]
+    tooltip: Optional[Callable[[Any], str]] = None
+
+
+@dataclass(frozen=True)
+class RowStyle:
+    background: Optional[QColor] = None
+    foreground: Optional[QColor] = None
+
+
+def date_text(value: Optional[dt.date]) -> str:
+    return jalali_text(value) if value else ""
+
+
+def digits(value: Any) -> str:
+    return to_persian_digits(value) if value not in (None, "") else ""
+
+
+class RecordTable(QAbstractTableModel):
+    """Records shown through `fields`; `style(record)` may colour a whole row."""
+
+    def __init__(self, fields: Sequence[Field], parent=None, *,
+                 style: Optional[Callable[[Any], Optional[RowStyle]]] = None):
+        super().__init__(parent)
+        self.fields = list(fields)
+        self.records: list[Any] = []
+        self._style = style
+
+    def set_records(self, records: Sequence[Any]) -> None:
+        self.beginResetModel()
+        self.records = list(records)
+        self.endResetModel()
+
+    def record(self, index: Index | int) -> Any:
+        row = index if isinstance(index, int) else index.row()
+        return self.records[row] if 0 <= row < len(self.records) else None
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.records)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.fields)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.fields[section].header
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        record = self.records[index.row()]
+        field = self.fields[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return field.text(record)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return field.tooltip(record) if field.tooltip else field.text(record)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return Qt.AlignmentFlag.AlignLeading | Qt.AlignmentFlag.AlignTop
+        if role in (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole) and self._style:
+            style = self._style(record)
+            if style is None:
+                return None
+            return style.background if role == Qt.ItemDataRole.BackgroundRole else style.foreground
+        return None
+
+
+def record_view(parent: QWidget, model: RecordTable, *, name: str, stretch: int = -1,
+                widths: Sequence[int] = (), wrap: bool = False) -> QTableView:
+    """A read-only table of whole rows: arrows move, Enter activates, Tab leaves."""
+    view = QTableView(parent)
+    view.setObjectName(name)
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setTabKeyNavigation(False)
+    view.setAlternatingRowColors(True)
+    view.setWordWrap(wrap)
+    view.verticalHeader().hide()
+    header = view.horizontalHeader()
+    for column, width in enumerate(widths):
+        header.resizeSection(column, width)
+    if stretch >= 0:
+        header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    else:
+        header.setStretchLastSection(True)
+    if wrap:
+        view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    return view
+
+
+def select_first(view: QTableView) -> None:
+    """Make the newest record current, so Enter and the buttons act on it, without painting it
+    selected: the selection colour would hide a row's own colour (a red abuse concern)."""
+    if view.model().rowCount():
+        view.selectionModel().setCurrentIndex(
+            view.model().index(0, 0), QItemSelectionModel.SelectionFlag.NoUpdate)
