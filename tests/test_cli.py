@@ -102,3 +102,60 @@ def test_commands_on_an_empty_folder_say_so(tmp_path):
 def test_environment_variable_chooses_the_folder(demo_dir):
     result = run("contracts", "list", env_extra={"PARVANDEH_DATA_DIR": str(demo_dir)})
     assert result.returncode == 0 and "1405-101" in result.stdout
+
+
+def test_backup_and_restore_round_trip_with_encryption(demo_dir, tmp_path):
+    import shutil
+    folder = tmp_path / "clinic"
+    shutil.copytree(demo_dir, folder)
+    before = run("cases", "list", "--format", "json", "--limit", "500", "--data-dir", str(folder)).stdout
+    out = tmp_path / "usb" / "backup.pvbak"
+    made = run("backup", "--out", str(out), "--encrypt", "--data-dir", str(folder), stdin="usb-pass-123\n")
+    assert made.returncode == 0, made.stderr
+    assert b"SQLite format" not in out.read_bytes()
+    (folder / "parvandeh.sqlite3").write_bytes(b"ruined")
+    for leftover in ("parvandeh.sqlite3-wal", "parvandeh.sqlite3-shm"):
+        (folder / leftover).unlink(missing_ok=True)
+    wrong = run("restore", str(out), "--data-dir", str(folder), stdin="not-it\n")
+    assert wrong.returncode == 1 and "رمز" in wrong.stderr
+    restored = run("restore", str(out), "--data-dir", str(folder), stdin="usb-pass-123\n")
+    assert restored.returncode == 0, restored.stderr
+    assert run("cases", "list", "--format", "json", "--limit", "500", "--data-dir", str(folder)).stdout == before
+    assert run("check", "--data-dir", str(folder)).returncode == 0
+
+
+def test_restore_refuses_a_foreign_file(tmp_path):
+    bogus = tmp_path / "x.pvbak"
+    bogus.write_bytes(b"PK\x03\x04 not really")
+    result = run("restore", str(bogus), "--data-dir", str(tmp_path / "d"))
+    assert result.returncode == 1 and "پشتیبان" in result.stderr
+
+
+def test_report_and_verify_commands(demo_dir, tmp_path):
+    import shutil
+    folder = tmp_path / "clinic"
+    shutil.copytree(demo_dir, folder)
+    pdf = tmp_path / "aban.pdf"
+    made = run("report", "monthly", "--month", "۱۴۰۵/۰۸", "--out", str(pdf), "--sign", "--data-dir", str(folder),
+               stdin=f"{DEMO_PASSWORD}\n")
+    assert made.returncode == 0, made.stderr
+    ok = run("verify", str(pdf))
+    assert ok.returncode == 0 and "VALID" in ok.stdout and "مریم نمونه" in ok.stdout
+    unsigned = tmp_path / "plain.pdf"
+    assert run("report", "monthly", "--month", "1405/08", "--out", str(unsigned), "--data-dir", str(folder)).returncode == 0
+    assert run("verify", str(unsigned)).returncode != 0
+    data = bytearray(pdf.read_bytes())
+    data[len(data) // 3] ^= 0x01
+    flipped = tmp_path / "flipped.pdf"
+    flipped.write_bytes(bytes(data))
+    assert run("verify", str(flipped)).returncode != 0
+    appended = tmp_path / "appended.pdf"
+    appended.write_bytes(pdf.read_bytes() + b"\n%more\n")
+    assert run("verify", str(appended)).returncode != 0
+    invoice = tmp_path / "invoice.pdf"
+    assert run("report", "invoice", "--month", "1405/08", "--out", str(invoice), "--data-dir", str(folder)).returncode == 0
+    first = json.loads(run("cases", "list", "--format", "json", "--limit", "1", "--data-dir", str(folder)).stdout)[0]
+    case_pdf = tmp_path / "case.pdf"
+    assert run("report", "case", "--file", first["behzisti_file_number"], "--out", str(case_pdf),
+               "--data-dir", str(folder)).returncode == 0
+    assert case_pdf.read_bytes().startswith(b"%PDF")
