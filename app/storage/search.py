@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from sqlalchemy import String, and_, column, func, literal, select, table
+from sqlalchemy import String, and_, column, func, intersect, literal, select, table
 
 from app.models import CaseFile
 
@@ -62,11 +62,13 @@ def name_match_ids(fragments: Iterable[str]):
     short = [f for f in fragments if len(f) < MIN_TRIGRAM]
     # The long fragments in one question (phrases, all required); each short one in its own.
     first, rest = (" ".join(_phrase(f) for f in long), short) if long else (_starting_with(short[0]), short[1:])
-    query = select(_fts.c.rowid).where(_fts.c.name_key.match(first))
-    for fragment in rest:
-        query = query.where(_fts.c.rowid.in_(
-            select(_fts.c.rowid).where(_fts.c.name_key.match(_starting_with(fragment)))))
-    return query
+    queries = [select(_fts.c.rowid).where(_fts.c.name_key.match(first))]
+    # Each short fragment is its own index question, intersected afterwards: nested as a rowid IN
+    # inside the first, SQLite re-ran the first MATCH once per candidate row (seconds, not ms).
+    queries += [select(_fts.c.rowid).where(_fts.c.name_key.match(_starting_with(f))) for f in rest]
+    if len(queries) == 1:
+        return queries[0]
+    return select(intersect(*queries).subquery().c.rowid)
 
 
 def _phrase(fragment: str) -> str:

@@ -96,3 +96,11 @@ def test_short_fragments_and_renamed_files_are_found(ctx, files, worker, contrac
 
 def test_the_trigram_index_is_used(ctx, files):
     assert ctx.db.has_name_index
+
+
+def test_long_and_short_fragments_together_for_a_social_worker(ctx, files, worker):
+    worker_ctx = as_actor(ctx, worker.id, "social_worker")
+    assert {r.full_name for r in list_cases(worker_ctx, CaseQuery(text="علیرضا اح"), 0, 50)} == {"علیرضا احمدی"}
+    assert {r.full_name for r in list_cases(worker_ctx, CaseQuery(text="اح رضا"), 0, 50)} == {"علیرضا احمدی",
+                                                                                          "رضا احمدی"}
+    assert count_cases(worker_ctx, CaseQuery(text="رض اح")) == 2
