@@ -67,11 +67,11 @@ class Database:
 
     @property
     def has_name_index(self) -> bool:
-        """Whether the trigram name index exists (checked once; it comes with a schema revision)."""
+        """Whether the trigram name index can answer searches (checked once; it comes with a schema revision)."""
         if self._name_index is None:
-            from app.storage.search import fts_available
+            from app.storage.search import fts_searchable
             with self.read_engine.connect() as conn:
-                self._name_index = fts_available(conn)
+                self._name_index = fts_searchable(conn)
         return self._name_index
 
     @contextmanager

@@ -9,7 +9,7 @@ from reportlab.platypus import KeepTogether, Spacer, Table, TableStyle
 from app.models.enums import CaseStatus
 from app.persian import format_jalali, format_month, format_number, format_rials
 from app.printing.bidi_text import RtlParagraph, RtlStack
-from app.printing.data import ClientMonthRow, MonthlyReportData, MonthlySummary
+from app.printing.data import ClientMonthRow, MonthlyReportData, MonthlySummary, jalali_date
 from app.printing.layout import (
     ALERT_INK,
     Column,
@@ -215,7 +215,7 @@ def _client_rows(client: ClientMonthRow, index: int) -> list[list]:
         if service.domain_labels:
             summary = f"{summary} (حوزه‌ها: {'، '.join(service.domain_labels)})"
         row = identity if n == 0 else ["", ""]
-        rows.append(row + [format_jalali(service.date), service.kind_label, service.mode_label,
+        rows.append(row + [jalali_date(service.date), service.kind_label, service.mode_label,
                            fa(service.minutes), summary])
     return rows
 
