@@ -53,6 +53,8 @@ class CaseFile(Timestamps, Base):
 
     __table_args__ = (
         Index("ix_case_follow_up", "status", "next_follow_up"),
+        # Contract capacity is counted on every save and every opening of a file.
+        Index("ix_case_contract_status", "contract_id", "status"),
         # Fragments too short for the trigram index are matched by scanning this narrow index.
         Index("ix_case_name_key", "name_key", "priority", "last_name_key", "first_name_key", "id"),
     )
