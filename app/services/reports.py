@@ -53,6 +53,23 @@ class GeneratedDocument:
 
 
 @dataclass(frozen=True)
+class ReportView:
+    id: str
+    kind: str
+    contract_id: Optional[int]
+    year: Optional[int]
+    month: Optional[int]
+    case_id: Optional[int]
+    digest: str
+    signed: bool
+    signed_at: Optional[dt.datetime]
+    signer_name: str
+    correction_number: int
+    replaces_id: Optional[str]
+    created_at: dt.datetime
+
+
+@dataclass(frozen=True)
 class SigningKeyInfo:
     subject: str
     fingerprint: str
@@ -259,12 +276,8 @@ def generate_invoice(ctx: ServiceContext, contract_id: int, year: int, month: in
             contract=rd.contract_info(contract), year=year, month=month,
             payable_case_months=rd.payable_case_months(session, contract.id, start, end),
             report_id=report or "", issued_at=ctx.now(), generated_by=ctx.actor.name, signers=manager)
-    digest = hashlib.sha256(repr((data.invoice_id, data.payable_case_months, data.total_rials)).encode()).hexdigest()
-    data = dataclasses.replace(data, qr_payload=f"PARVANDEH:{data.invoice_id}:{digest}")
-    out = io.BytesIO()
-    render_invoice(data, out)
-    return _finish(ctx, data.invoice_id, "invoice", out.getvalue(), digest, sign_password,
-                   contract_id=contract_id, year=year, month=month)
+    return _render_and_finish(ctx, data, data.invoice_id, render_invoice, "invoice", sign_password,
+                              contract_id=contract_id, year=year, month=month)
 
 
 def generate_case_summary(ctx: ServiceContext, case_id: int, purpose: str = "بازدید کارشناس ناظر", *,
@@ -273,11 +286,8 @@ def generate_case_summary(ctx: ServiceContext, case_id: int, purpose: str = "ب�
         parts = rd.case_summary_parts(ctx, session, case_id)
         data = pd.CaseSummaryData(document_id=_new_id("CS", ctx.today()), clinic=rd.clinic_info(session),
                                   purpose=purpose, generated_at=ctx.now(), generated_by=ctx.actor.name, **parts)
-    digest = hashlib.sha256(repr(data).encode()).hexdigest()
-    data = dataclasses.replace(data, qr_payload=f"PARVANDEH:{data.document_id}:{digest}")
-    out = io.BytesIO()
-    render_case_summary(data, out)
-    return _finish(ctx, data.document_id, "case", out.getvalue(), digest, sign_password, case_id=case_id)
+    return _render_and_finish(ctx, data, data.document_id, render_case_summary, "case", sign_password,
+                              case_id=case_id)
 
 
 def generate_review_form(ctx: ServiceContext, review_id: int) -> GeneratedDocument:
@@ -287,11 +297,17 @@ def generate_review_form(ctx: ServiceContext, review_id: int) -> GeneratedDocume
             CaseFile.behzisti_file_number == parts["child"].behzisti_file_number))
         data = pd.ReviewFormData(document_id=_new_id("RV", ctx.today()), clinic=rd.clinic_info(session),
                                  generated_at=ctx.now(), generated_by=ctx.actor.name, **parts)
+    return _render_and_finish(ctx, data, data.document_id, render_review_form, "review", None, case_id=case_id)
+
+
+def _render_and_finish(ctx: ServiceContext, data, document_id: str, render, kind: str,
+                       sign_password: Optional[str], **record) -> GeneratedDocument:
+    """Digest the document's data, print it with a QR code carrying ID and digest, sign and record it."""
     digest = hashlib.sha256(repr(data).encode()).hexdigest()
-    data = dataclasses.replace(data, qr_payload=f"PARVANDEH:{data.document_id}:{digest}")
+    data = dataclasses.replace(data, qr_payload=f"PARVANDEH:{document_id}:{digest}")
     out = io.BytesIO()
-    render_review_form(data, out)
-    return _finish(ctx, data.document_id, "review", out.getvalue(), digest, None, case_id=case_id)
+    render(data, out)
+    return _finish(ctx, document_id, kind, out.getvalue(), digest, sign_password, **record)
 
 
 def find_case_id(ctx: ServiceContext, file_number: str) -> int:
@@ -324,8 +340,10 @@ def check_report(ctx: ServiceContext, pdf: bytes) -> ReportCheck:
     return ReportCheck(result, report_id, record is not None, digest_ok)
 
 
-def list_reports(ctx: ServiceContext, limit: int = 200) -> list[ReportRecord]:
+def list_reports(ctx: ServiceContext, limit: int = 200) -> list[ReportView]:
+    """The documents on record, newest first (what the QR code on a paper copy is checked against)."""
     with ctx.db.read() as session:
-        rows = session.scalars(select(ReportRecord).order_by(ReportRecord.created_at.desc()).limit(limit)).all()
-        session.expunge_all()
-        return list(rows)
+        rows = session.scalars(select(ReportRecord).order_by(ReportRecord.created_at.desc()).limit(limit))
+        return [ReportView(r.id, r.kind, r.contract_id, r.year, r.month, r.case_id, r.digest, r.signed,
+                           r.signed_at, r.signer_name, r.correction_number, r.replaces_id, r.created_at)
+                for r in rows]
