@@ -24,7 +24,7 @@ class ReportRecord(Base):
     year: Mapped[Optional[int]]
     month: Mapped[Optional[int]]
     case_id: Mapped[Optional[int]] = mapped_column(ForeignKey("case_file.id"), index=True)
-    # sha256 hex of the PDF before signing: the same data always gives the same digest.
+    # sha256 hex of the document's data (a monthly report: its embedded JSON), also printed in the QR code.
     digest: Mapped[str] = mapped_column(String(64))
     signed: Mapped[bool] = mapped_column(default=False)
     signed_at: Mapped[Optional[dt.datetime]]
