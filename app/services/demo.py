@@ -19,7 +19,7 @@ from app.models import (CaseFile, Contract, FamilyMember, Problem, ProblemStep, 
                         Staff)
 from app.models.enums import (CareDomain, LivingArrangement, ProblemStage, Relation, Role, ServiceKind,
                               ServiceMode, Sex)
-from app.persian import collation_key, half_year_bounds, half_year_of, make_national_code, search_key
+from app.persian import to_persian_digits, collation_key, half_year_bounds, half_year_of, make_national_code, search_key
 from app.services import audit
 from app.services.accounts import StaffInput, hash_password
 from app.services.clinic import ClinicInput, set_up_clinic
@@ -186,7 +186,8 @@ class DemoBuilder:
         contract_id = rng.choice(contracts)
         worker = workers[index % len(workers)]
         psychologist = rng.choice(psychologists)
-        address = f"{rng.choice(COUNTIES)}، کوچه {rng.randrange(1, 40)}، پلاک {rng.randrange(1, 200)}"
+        # Typed by Persian keyboards: Persian digits, as a clinic's own records would have them.
+        address = to_persian_digits(f"{rng.choice(COUNTIES)}، کوچه {rng.randrange(1, 40)}، پلاک {rng.randrange(1, 200)}")
         phones = f"0912{rng.randrange(10**7):07d}"
         self.family(cid, last, out)
         end = status_on or today
