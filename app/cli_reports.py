@@ -97,6 +97,10 @@ def cmd_report_case(args) -> int:
 
 
 def cmd_verify(args) -> int:
+    if args.code:
+        return _verify_code(args)
+    if not args.file:
+        raise DomainError("فایل PDF یا --code را بدهید.")
     from app.printing.verify import format_verification, verify_pdf
     try:
         data = Path(args.file).read_bytes()
@@ -107,6 +111,27 @@ def cmd_verify(args) -> int:
     if args.data_dir or _env_has_data():
         _print_record_match(args, data)
     return 0 if result.ok else 1
+
+
+def _verify_code(args) -> int:
+    """A paper copy's QR code, checked against this clinic's records."""
+    from app.persian import format_jalali_datetime
+    from app.services.reports import check_printed_code
+    ctx = _ctx(args)
+    try:
+        record, digest_ok = check_printed_code(ctx, args.code)
+    finally:
+        ctx.db.dispose()
+    if record is None:
+        print("این گزارش در سوابق این کلینیک نیست. / Not in this clinic's records.")
+        return 1
+    signed = f"امضاشده توسط {record.signer_name}" if record.signed else "امضانشده"
+    print(f"گزارش {record.id} ({record.kind})، ساخته‌شده {format_jalali_datetime(record.created_at)}، {signed}.")
+    if not digest_ok:
+        print("چکیده چاپ‌شده با سابقه مطابقت ندارد. / The printed digest does not match the record.")
+        return 1
+    print("با سابقه مطابقت دارد. / Matches the record.")
+    return 0
 
 
 def _env_has_data() -> bool:
@@ -150,8 +175,9 @@ def register(sub, common) -> None:
     p.add_argument("--file", required=True, help="Behzisti or clinic file number")
     p.add_argument("--purpose", default="بازدید کارشناس ناظر")
 
-    p = sub.add_parser("verify", parents=[common], help="check a signed PDF")
-    p.add_argument("file")
+    p = sub.add_parser("verify", parents=[common], help="check a signed PDF, or a paper copy's QR code")
+    p.add_argument("file", nargs="?")
+    p.add_argument("--code", help="the text of the QR code on a printed copy (needs the data folder)")
     p.set_defaults(handler=cmd_verify)
 
 

@@ -340,10 +340,32 @@ def check_report(ctx: ServiceContext, pdf: bytes) -> ReportCheck:
     return ReportCheck(result, report_id, record is not None, digest_ok)
 
 
+def check_printed_code(ctx: ServiceContext, code: str) -> tuple[Optional[ReportView], bool]:
+    """The QR code of a paper copy («PARVANDEH:<id>:<digest>») against the clinic's records:
+    the record it names (or None) and whether the digest matches it."""
+    parts = (code or "").strip().split(":")
+    if len(parts) != 3 or parts[0] != "PARVANDEH":
+        raise ValidationError("این کد، کد گزارش پرونده نیست.", field="code")
+    _, report_id, digest = parts
+    matches = [r for r in _reports_where(ctx, ReportRecord.id == report_id)]
+    if not matches:
+        return None, False
+    return matches[0], matches[0].digest == digest.lower()
+
+
+def _reports_where(ctx: ServiceContext, *where) -> list[ReportView]:
+    with ctx.db.read() as session:
+        rows = session.scalars(select(ReportRecord).where(*where))
+        return [_report_view(r) for r in rows]
+
+
+def _report_view(r: ReportRecord) -> ReportView:
+    return ReportView(r.id, r.kind, r.contract_id, r.year, r.month, r.case_id, r.digest, r.signed, r.signed_at,
+                      r.signer_name, r.correction_number, r.replaces_id, r.created_at)
+
+
 def list_reports(ctx: ServiceContext, limit: int = 200) -> list[ReportView]:
     """The documents on record, newest first (what the QR code on a paper copy is checked against)."""
     with ctx.db.read() as session:
         rows = session.scalars(select(ReportRecord).order_by(ReportRecord.created_at.desc()).limit(limit))
-        return [ReportView(r.id, r.kind, r.contract_id, r.year, r.month, r.case_id, r.digest, r.signed,
-                           r.signed_at, r.signer_name, r.correction_number, r.replaces_id, r.created_at)
-                for r in rows]
+        return [_report_view(r) for r in rows]

@@ -135,3 +135,22 @@ def test_the_signing_key_follows_a_change_of_the_managers_password(ctx, contract
     assert doc.signed and verify_pdf(doc.pdf).ok
     with pytest.raises(AuthError):
         reports.generate_monthly(ctx, contract.id, *ABAN, sign_password=PASSWORD)
+
+
+def test_a_paper_copys_qr_code_is_checked_against_the_records(ctx, contract, month):
+    doc = reports.generate_monthly(ctx, contract.id, *ABAN)
+    record, ok = reports.check_printed_code(ctx, f"PARVANDEH:{doc.report_id}:{doc.digest}")
+    assert ok and record.id == doc.report_id and record.kind == "monthly"
+    assert reports.check_printed_code(ctx, f"PARVANDEH:{doc.report_id}:{'0' * 64}")[1] is False
+    assert reports.check_printed_code(ctx, f"PARVANDEH:MR-NOPE:{doc.digest}") == (None, False)
+    with pytest.raises(ValidationError):
+        reports.check_printed_code(ctx, "http://example.invalid")
+    # The QR drawn on the page carries exactly this code.
+    import subprocess
+    import tempfile
+    from pathlib import Path
+    with tempfile.TemporaryDirectory() as folder:
+        pdf = Path(folder) / "r.pdf"
+        pdf.write_bytes(doc.pdf)
+        text = subprocess.run(["pdftotext", "-l", "1", str(pdf), "-"], capture_output=True, text=True).stdout
+    assert doc.report_id in text
