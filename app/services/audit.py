@@ -99,3 +99,114 @@ def verify_chain(session: Session, batch: int = 5000) -> ChainReport:
 
 def count_entries(session: Session) -> int:
     return session.scalar(select(func.count()).select_from(AuditEntry)) or 0
+
+
+# -- the manager's viewer -------------------------------------------------------------------------
+
+ACTION_LABELS = {
+    "create": "ایجاد", "update": "تغییر", "delete": "حذف", "open": "باز کردن", "status": "تغییر وضعیت",
+    "sign_in": "ورود", "password": "تغییر رمز", "password_reset": "تعیین رمز", "report": "ساخت گزارش",
+    "signing_key": "کلید امضا", "demo": "داده نمونه",
+}
+ENTITY_LABELS = {
+    "case_file": "پرونده", "service": "خدمت", "problem": "مشکل", "review": "بررسی", "referral": "ارجاع",
+    "attachment": "پیوست", "staff": "کارمند", "contract": "قرارداد", "clinic": "کلینیک", "setting": "تنظیمات",
+    "report_record": "گزارش",
+}
+
+
+FIELD_LABELS = {
+    "behzisti_file_number": "شماره پرونده بهزیستی", "clinic_file_number": "شماره پرونده کلینیک",
+    "first_name": "نام", "last_name": "نام خانوادگی", "father_name": "نام پدر", "national_code": "کد ملی",
+    "sex": "جنسیت", "birth_date": "تاریخ تولد", "living_arrangement": "وضعیت زندگی", "discharge_date": "تاریخ ترخیص",
+    "received_on": "تاریخ دریافت", "early_transfer_reason": "دلیل پذیرش زودهنگام", "contract_id": "قرارداد",
+    "priority": "اولویت", "priority_reason": "دلیل اولویت", "social_worker_id": "مددکار",
+    "psychologist_id": "روانشناس", "behzisti_summary": "خلاصه پرونده", "address": "نشانی", "phones": "تلفن",
+    "status": "وضعیت", "status_on": "تاریخ وضعیت", "status_reason": "دلیل", "family": "اعضای خانواده",
+    "date": "تاریخ", "kind": "نوع خدمت", "domains": "حوزه‌ها", "mode": "شیوه", "staff_id": "کارمند",
+    "minutes": "دقیقه", "note": "شرح", "abuse_concern": "نگرانی کودک‌آزاری", "abuse_action": "اقدام",
+    "next_follow_up": "پیگیری بعدی", "problem_id": "مشکل", "amend_reason": "دلیل اصلاح", "title": "عنوان",
+    "stage": "مرحله", "name": "نام", "role": "سمت", "username": "نام کاربری", "active": "فعال",
+    "number": "شماره", "office_name": "اداره", "licence_number": "شماره پروانه", "manager_name": "مدیر",
+    "cases": "تعداد پرونده", "fingerprint": "اثر انگشت کلید", "signed": "امضاشده", "digest": "چکیده",
+    "to_body": "مرجع", "outcome": "نتیجه", "sha256": "چکیده فایل", "size": "اندازه",
+    "licence_expiry": "اعتبار پروانه", "licence_province": "استان پروانه", "logo_path": "نشان کلینیک",
+    "programme": "برنامه", "capacity": "ظرفیت", "fee_per_case_month_rials": "مبلغ هر پرونده در ماه",
+}
+
+
+@dataclass(frozen=True)
+class AuditQuery:
+    actor_id: Optional[int] = None
+    action: Optional[str] = None
+    entity: Optional[str] = None
+    file_number: str = ""
+    since: Optional[dt.date] = None
+    until: Optional[dt.date] = None
+    sort: str = "at"
+    descending: bool = True
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    id: int
+    at: dt.datetime
+    actor_name: str
+    action: str
+    action_label: str
+    entity: str
+    entity_label: str
+    entity_id: Optional[int]
+    case_id: Optional[int]
+    file_number: str
+    changes: str
+
+
+def _audit_where(ctx: ServiceContext, session: Session, q: AuditQuery) -> list:
+    from app.persian import normalize_identifier
+    from app.services.permissions import require_manager
+    from app.models import CaseFile
+    require_manager(ctx.actor)
+    where = []
+    if q.actor_id:
+        where.append(AuditEntry.actor_id == q.actor_id)
+    if q.action:
+        where.append(AuditEntry.action == q.action)
+    if q.entity:
+        where.append(AuditEntry.entity == q.entity)
+    number = normalize_identifier(q.file_number)
+    if number:
+        ids = session.scalars(select(CaseFile.id).where(
+            (CaseFile.behzisti_file_number == number) | (CaseFile.clinic_file_number == number))).all()
+        where.append(AuditEntry.case_id.in_(ids or [-1]))
+    if q.since:
+        where.append(AuditEntry.at >= dt.datetime.combine(q.since, dt.time.min).astimezone(dt.timezone.utc))
+    if q.until:
+        where.append(AuditEntry.at < dt.datetime.combine(q.until + dt.timedelta(days=1), dt.time.min)
+                     .astimezone(dt.timezone.utc))
+    return where
+
+
+def count_audit(ctx: ServiceContext, q: AuditQuery) -> int:
+    with ctx.db.read() as session:
+        return session.scalar(select(func.count()).select_from(AuditEntry).where(*_audit_where(ctx, session, q))) or 0
+
+
+def list_audit(ctx: ServiceContext, q: AuditQuery, offset: int = 0, limit: int = 100) -> list[AuditRow]:
+    """The trail, newest first, for the manager's viewer; every read of it is itself not recorded."""
+    from app.models import CaseFile
+    with ctx.db.read() as session:
+        order = AuditEntry.id.desc() if q.descending else AuditEntry.id
+        rows = session.execute(
+            select(AuditEntry, CaseFile.behzisti_file_number).outerjoin(CaseFile, CaseFile.id == AuditEntry.case_id)
+            .where(*_audit_where(ctx, session, q)).order_by(order).offset(max(0, offset)).limit(min(limit, 1000)))
+        return [AuditRow(e.id, e.at, e.actor_name, e.action, ACTION_LABELS.get(e.action, e.action), e.entity,
+                         ENTITY_LABELS.get(e.entity, e.entity), e.entity_id, e.case_id, number or "", e.changes)
+                for e, number in rows]
+
+
+def check_chain(ctx: ServiceContext) -> ChainReport:
+    from app.services.permissions import require_manager
+    require_manager(ctx.actor)
+    with ctx.db.read() as session:
+        return verify_chain(session)

@@ -1,7 +1,7 @@
 """The main window: the pages in a list at the right, the signed-in person in the status bar.
 
 Pages are built the first time they are shown, so the window opens quickly and a page's heavy
-imports (the report printer, for one) wait until someone needs them. Ctrl+1…Ctrl+6 switch pages.
+imports (the report printer, for one) wait until someone needs them. Ctrl+1…Ctrl+7 switch pages.
 The screen locks itself after the clinic's idle minutes (app.ui.lock).
 """
 
@@ -46,6 +46,7 @@ PAGES = (
     PageSpec("contracts", "قراردادها", "app.ui.contracts_page", "ContractsPage"),
     PageSpec("staff", "کارکنان", "app.ui.staff_page", "StaffPage"),
     PageSpec("settings", "تنظیمات", "app.ui.settings_page", "SettingsPage"),
+    PageSpec("audit", "رویدادها", "app.ui.audit_page", "AuditPage"),
 )
 NOT_READY = "این بخش در این نسخه هنوز آماده نیست."
 

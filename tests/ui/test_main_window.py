@@ -12,7 +12,7 @@ from tests.ui.conftest import type_text
 from tests.ui.screens import manager_session  # noqa: F401 — fixture
 
 PAGE_CLASSES = {"dashboard": "DashboardPage", "reports": "ReportsPage", "contracts": "ContractsPage",
-                "staff": "StaffPage", "settings": "SettingsPage"}
+                "staff": "StaffPage", "settings": "SettingsPage", "audit": "AuditPage"}
 
 
 def make_window(qtbot, session, **kwargs):
@@ -39,7 +39,7 @@ def test_ctrl_1_to_6_and_the_list_show_each_page(window, qtbot):
         if expected:
             assert type(page).__name__ == expected
         else:  # the case list, from app.ui.cases (or its placeholder until that is there)
-            assert type(page).__name__ in ("CaseListPage", "PlaceholderPage")
+            assert type(page).__name__ == "CaseListPage"
     window.navigation.setCurrentRow(3)
     assert type(window.stack.currentWidget()).__name__ == "ContractsPage"
 
