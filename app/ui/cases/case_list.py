@@ -46,7 +46,7 @@ from app.ui.widgets import EnumComboBox, NormalizingLineEdit
 
 # Short: the search itself runs in a worker thread and stale results are dropped, so a
 # search per pause in typing costs the typist nothing.
-SEARCH_DELAY_MS = 40
+SEARCH_DELAY_MS = 20
 SEARCHING_HINT_MS = 250  # say «در حال جستجو…» only when a search is slow enough to notice
 PRIORITY_BACKGROUND = QColor("#fff3e0")
 PRIORITY_COLOR = QColor("#c2410c")
