@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
@@ -11,7 +10,7 @@ from app.errors import DomainError
 
 def _ctx(args):
     from app.cli import _data_dir, _open, _require_set_up
-    from app.services.context import Actor, ServiceContext
+    from app.services.context import ServiceContext
     db = _open(args)
     _require_set_up(db)
     return ServiceContext(db, _cli_actor(db, args), data_dir=_data_dir(args))
@@ -55,15 +54,21 @@ def _password(args):
     return read_password("رمز عبور مدیر (برای امضا): ")
 
 
-def cmd_report_monthly(args) -> int:
-    from app.services.reports import generate_monthly
+def _monthly_document(args, generate):
+    """A document for one contract and Jalali month (the report or the invoice), written to --out."""
     ctx = _ctx(args)
     try:
         year, month = _month(args)
-        doc = generate_monthly(ctx, _contract_id(ctx, args, year, month), year, month, sign_password=_password(args))
+        doc = generate(ctx, _contract_id(ctx, args, year, month), year, month, sign_password=_password(args))
     finally:
         ctx.db.dispose()
     _write(args.out, doc.pdf)
+    return doc
+
+
+def cmd_report_monthly(args) -> int:
+    from app.services.reports import generate_monthly
+    doc = _monthly_document(args, generate_monthly)
     if args.xlsx and doc.xlsx:
         _write(args.xlsx, doc.xlsx)
     kind = f"اصلاحیه شماره {doc.correction_number} (جایگزین {doc.replaces_id})" if doc.correction_number else "گزارش"
@@ -73,13 +78,7 @@ def cmd_report_monthly(args) -> int:
 
 def cmd_report_invoice(args) -> int:
     from app.services.reports import generate_invoice
-    ctx = _ctx(args)
-    try:
-        year, month = _month(args)
-        doc = generate_invoice(ctx, _contract_id(ctx, args, year, month), year, month, sign_password=_password(args))
-    finally:
-        ctx.db.dispose()
-    _write(args.out, doc.pdf)
+    doc = _monthly_document(args, generate_invoice)
     print(f"صورتحساب {doc.report_id} در {args.out} نوشته شد.")
     return 0
 

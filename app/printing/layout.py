@@ -696,3 +696,12 @@ def build_document(out, page: PageInfo, story: list[Flowable],
 def signature_space() -> Spacer:
     """Blank room at the foot of the last page for the digital signature box (SIGNATURE_BOX)."""
     return Spacer(1, SIGNATURE_BOX[3] - MARGIN_BOTTOM + 6)
+
+
+def build_short_document(out, page: PageInfo, story: list[Flowable], progress: Progress | None = None) -> None:
+    """build_document for a document of a page or two: progress is just «laid out», then «done»."""
+    if progress is not None:
+        progress(1, 2)
+    build_document(out, page, story)
+    if progress is not None:
+        progress(2, 2)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Optional
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -100,6 +99,3 @@ def _view(p: Problem, service_ids: list[int]) -> ProblemView:
         steps=tuple(ProblemStepView(s.stage, ProblemStage(s.stage).label, s.date, s.note) for s in p.steps),
         service_ids=tuple(service_ids))
 
-
-def resolved_on(problem: Problem) -> Optional[dt.date]:
-    return problem.resolved_on

@@ -34,7 +34,7 @@ from app.printing.verify import VerificationResult, verify_pdf
 from app.services import audit, report_data as rd, validation as v
 from app.services.accounts import password_matches
 from app.services.context import ServiceContext
-from app.services.permissions import can_read_notes, require_manager
+from app.services.permissions import require_manager
 from app.services.visits import register_signed_month_check
 
 Progress = Callable[[int, int], None]

@@ -11,7 +11,7 @@ from app.printing.layout import (
     Column,
     PageInfo,
     Progress,
-    build_document,
+    build_short_document,
     fa,
     fa_id,
     fa_text,
@@ -52,11 +52,7 @@ def render_invoice(data: InvoiceData, out, progress: Progress | None = None) -> 
     story.append(Spacer(1, 10))
     story.append(KeepTogether([para("مهر و امضای کلینیک", s.heading),
                                signature_row(data.signers, width), signature_space()]))
-    if progress is not None:
-        progress(1, 2)
-    build_document(out, page, story)
-    if progress is not None:
-        progress(2, 2)
+    build_short_document(out, page, story, progress)
 
 
 def _parties(data: InvoiceData, width: float) -> list:

@@ -12,7 +12,7 @@ from app.printing.layout import (
     Column,
     PageInfo,
     Progress,
-    build_document,
+    build_short_document,
     fa,
     fa_text,
     frame_width,
@@ -51,11 +51,7 @@ def render_review_form(data: ReviewFormData, out, progress: Progress | None = No
     story.append(Spacer(1, 8))
     story.append(KeepTogether([para("امضای حاضران در جلسه", s.heading),
                                signature_row(data.signers, width)]))
-    if progress is not None:
-        progress(1, 2)
-    build_document(out, page, story)
-    if progress is not None:
-        progress(2, 2)
+    build_short_document(out, page, story, progress)
 
 
 def _findings(data: ReviewFormData, width: float) -> list:
