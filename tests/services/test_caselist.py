@@ -104,3 +104,38 @@ def test_long_and_short_fragments_together_for_a_social_worker(ctx, files, worke
     assert {r.full_name for r in list_cases(worker_ctx, CaseQuery(text="اح رضا"), 0, 50)} == {"علیرضا احمدی",
                                                                                           "رضا احمدی"}
     assert count_cases(worker_ctx, CaseQuery(text="رض اح")) == 2
+
+
+@pytest.mark.parametrize("count_from, walk_from", [(1000, 5000), (1, 2)])
+def test_name_index_shortcuts_agree_with_reading_every_file(ctx, make_case, monkeypatch, count_from, walk_from):
+    """Counts and pages taken through the name index (looked up, walked, subtracted by status)
+    are those of testing every file; small thresholds force every shortcut on a small list."""
+    import datetime as dt
+
+    from app.services import caselist
+    from app.services.cases import change_status
+    from app.persian import normalize_text, search_key
+    monkeypatch.setattr(caselist, "COUNT_BY_STATUS_FROM", count_from)
+    monkeypatch.setattr(caselist, "WALK_FROM", walk_from)
+    firsts, lasts = ("مهسا", "محمد", "علی", "زهرا", "رضا"), ("عباسی", "محمدی", "رضایی", "مهری", "کاظمی", "عبدی")
+    made = [make_case(first_name=f, last_name=last, priority=(i % 7 == 0),
+                      priority_reason="نیاز فوری" if i % 7 == 0 else "")
+            for i, (f, last) in enumerate((f, last) for f in firsts for last in lasts)]
+    for i, saved in enumerate(made):
+        if i % 4 == 1:
+            change_status(ctx, saved.id, "closed" if i % 8 == 1 else "returned",
+                          on=dt.date(2026, 2, 1), reason="پایان کار")
+    everything = list_cases(ctx, CaseQuery(status=None), 0, 1000)
+    assert len(everything) == len(made)
+
+    def matches(row, text):
+        key = search_key(f"{row.first_name} {row.last_name}")
+        return all(search_key(t) in key for t in normalize_text(text).split())
+
+    for text in ("م", "مه", "مهسا", "مهسا ع", "مهسا عب", "ع ی", "رضا", "علی م", "ی", "محمد"):
+        for status in ("active", "closed", "returned", None):
+            expected = [r.id for r in everything if matches(r, text) and status in (None, r.status)]
+            query = CaseQuery(text=text, status=status)
+            assert count_cases(ctx, query) == len(expected), (text, status)
+            assert [r.id for r in list_cases(ctx, query, 0, 1000)] == expected, (text, status)
+            assert [r.id for r in list_cases(ctx, query, 2, 3)] == expected[2:5], (text, status)
