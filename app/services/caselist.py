@@ -27,6 +27,7 @@ MAX_SEARCH_CHARS = 200
 # (matches of a common first name are spread along it; those of one last name sit together).
 COUNT_BY_STATUS_FROM = 1000
 WALK_FROM = 5000
+COUNT_NUMBERS_UP_TO = 20000  # number matches past which a count walks the status index instead
 
 
 @dataclass(frozen=True)
@@ -53,16 +54,33 @@ def text_clause(text: str, dialect: str = "sqlite", fts: bool = False):
     ident = normalize_identifier(text)
     if not ident:
         return None
-    if set(ident) <= _IDENTIFIER_CHARS and any(ch.isdigit() for ch in ident):
-        # Ids from each column's own unique index; a plain OR makes the planner walk the list order instead.
-        return CaseFile.id.in_(union(*(select(CaseFile.id).where(_prefix(col, ident)) for col in (
-            CaseFile.national_code, CaseFile.behzisti_file_number, CaseFile.clinic_file_number))))
+    numbers = _identifier_ids(text)
+    if numbers is not None:
+        return CaseFile.id.in_(numbers)
     tokens = [search_key(t) for t in normalize_text(text).split()]
     tokens = [t for t in tokens if t]
     if not tokens:
         return None
     # All fragments in one question to the name index (see app.storage.search).
     return name_fragments_clause(dialect, tokens, fts_available=fts)
+
+
+def _identifier_selects(text: str) -> Optional[list]:
+    """One SELECT per column (national code, Behzisti and clinic file numbers) of the ids whose
+    value begins with text, when it is a number (digits, - and /); otherwise None."""
+    ident = normalize_identifier((text or "")[:MAX_SEARCH_CHARS])
+    if not (ident and set(ident) <= _IDENTIFIER_CHARS and any(ch.isdigit() for ch in ident)):
+        return None
+    return [select(CaseFile.id).where(_prefix(col, ident)) for col in (
+        CaseFile.national_code, CaseFile.behzisti_file_number, CaseFile.clinic_file_number)]
+
+
+def _identifier_ids(text: str):
+    """The SELECT of the ids whose national code or a file number begins with text; None when
+    text is not a number."""
+    selects = _identifier_selects(text)
+    # Ids from each column's own unique index; a plain OR makes the planner walk the list order instead.
+    return None if selects is None else union(*selects)
 
 
 def _prefix(column, value: str):
@@ -141,16 +159,29 @@ def _name_parts(ctx: ServiceContext, q: CaseQuery) -> Optional[tuple[Any, list]]
     return (name_match_ids(indexed) if indexed else None), letters
 
 
-def _count_by_name_index(session, ctx: ServiceContext, q: CaseQuery) -> Optional[int]:
-    """A name search with no filter but the status, counted without reading each matching file.
+def _text_parts(ctx: ServiceContext, q: CaseQuery) -> Optional[tuple[Any, list]]:
+    """The search text as (ids, conditions) for SQLite: a number's ids from the three number
+    indexes, or a name's from the name index (see _name_parts). None: no text, or PostgreSQL,
+    whose planner needs no such help."""
+    if ctx.db.dialect != "sqlite":
+        return None
+    numbers = _identifier_ids(q.text)
+    return (numbers, []) if numbers is not None else _name_parts(ctx, q)
 
-    The index counts its matches itself; for a common name the statuses then come from an index on
-    status, which holds far fewer closed and returned files than the name has matches. A few
-    matches are looked up one by one. None: not such a search."""
-    parts = _name_parts(ctx, q)
+
+def _count_by_index(session, ctx: ServiceContext, q: CaseQuery) -> Optional[int]:
+    """A search with no filter but the status, counted without reading each matching file.
+
+    The indexes count their matches themselves; for a common name or a short number the statuses
+    then come from an index on status, which holds far fewer closed and returned files than the
+    text has matches. A few matches are looked up one by one. None: not such a search."""
+    parts = _text_parts(ctx, q)
     if parts is None or case_scope(ctx.actor) is not None or any((
             q.social_worker_id, q.contract_id, q.living_arrangement, q.priority_only, q.review_overdue)):
         return None
+    selects = _identifier_selects(q.text)
+    if selects and sum(_at_most(session, each, COUNT_NUMBERS_UP_TO + 1) for each in selects) > COUNT_NUMBERS_UP_TO:
+        return None  # «1» or «139»: reading the union twice costs more than walking the status index
     ids, letters = parts
     if ids is not None and not letters:
         total = session.scalar(select(func.count()).select_from(ids.subquery())) or 0
@@ -174,24 +205,32 @@ def _count(session, clauses: list) -> int:
 
 
 def _page_where(session, ctx: ServiceContext, q: CaseQuery) -> list:
-    """The page's conditions. When a name matches more files than WALK_FROM, the page is read
-    walking the list's own order and stops at the page's last row; fewer matches are looked up
-    one by one and sorted (cheaper then than walking far for the few).
+    """The page's conditions. When a name or number matches more files than WALK_FROM, the page
+    is read walking the list's own order and stops at the page's last row; fewer matches are
+    looked up one by one and sorted (cheaper then than walking far for the few).
 
     Left to itself SQLite walks the status index (it gives the list's order) for few matches
-    too: 30 ms for a first and last name instead of 1 ms. The status is then kept off it.
-    A one-letter fragment («مهسا ع», half way through typing a last name) is not in the index:
-    the index narrows by the others and the letter is tested on what they found."""
-    parts = _name_parts(ctx, q)
+    too: 20-30 ms for one national code or a first and last name instead of 1 ms. The status
+    is then kept off it. A one-letter fragment («مهسا ع», half way through typing a last
+    name) is not in the name index: the index narrows by the others and the letter is tested
+    on what they found."""
+    parts = _text_parts(ctx, q)
     if parts is None or parts[0] is None:
         return _where(ctx, q)
     ids, letters = parts
-    matches = session.scalar(select(func.count()).select_from(ids.subquery())) or 0
+    # Counted only as far as the choice needs (a short number matches tens of thousands), and a
+    # number per column: a UNION is read whole before a LIMIT on it stops anything.
+    selects = _identifier_selects(q.text) or [ids]
+    matches = sum(_at_most(session, each, WALK_FROM + 1) for each in selects)
     if matches <= WALK_FROM:
         return _filters(ctx, q, status_index=False) + [CaseFile.id.in_(ids), *letters]
     if q.status and q.sort == "name" and not q.descending:
         return _filters(ctx, q) + [(CaseFile.id + 0).in_(ids), *letters]
     return _where(ctx, q)
+
+
+def _at_most(session, ids, limit: int) -> int:
+    return session.scalar(select(func.count()).select_from(ids.limit(limit).subquery())) or 0
 
 
 def _no_index(column):
@@ -211,7 +250,7 @@ def _order(q: CaseQuery) -> list:
 
 def count_cases(ctx: ServiceContext, q: CaseQuery) -> int:
     with ctx.db.read() as session:
-        fast = _count_by_name_index(session, ctx, q)
+        fast = _count_by_index(session, ctx, q)
         if fast is not None:
             return fast
         return session.scalar(select(func.count()).select_from(CaseFile).where(*_where(ctx, q))) or 0

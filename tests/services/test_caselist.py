@@ -106,8 +106,9 @@ def test_long_and_short_fragments_together_for_a_social_worker(ctx, files, worke
     assert count_cases(worker_ctx, CaseQuery(text="رض اح")) == 2
 
 
-@pytest.mark.parametrize("count_from, walk_from", [(1000, 5000), (1, 2)])
-def test_name_index_shortcuts_agree_with_reading_every_file(ctx, make_case, monkeypatch, count_from, walk_from):
+@pytest.mark.parametrize("count_from, walk_from, numbers_up_to", [(1000, 5000, 20000), (1, 2, 5)])
+def test_index_shortcuts_agree_with_reading_every_file(ctx, make_case, monkeypatch, count_from, walk_from,
+                                                       numbers_up_to):
     """Counts and pages taken through the name index (looked up, walked, subtracted by status)
     are those of testing every file; small thresholds force every shortcut on a small list."""
     import datetime as dt
@@ -117,8 +118,9 @@ def test_name_index_shortcuts_agree_with_reading_every_file(ctx, make_case, monk
     from app.persian import normalize_text, search_key
     monkeypatch.setattr(caselist, "COUNT_BY_STATUS_FROM", count_from)
     monkeypatch.setattr(caselist, "WALK_FROM", walk_from)
+    monkeypatch.setattr(caselist, "COUNT_NUMBERS_UP_TO", numbers_up_to)
     firsts, lasts = ("مهسا", "محمد", "علی", "زهرا", "رضا"), ("عباسی", "محمدی", "رضایی", "مهری", "کاظمی", "عبدی")
-    made = [make_case(first_name=f, last_name=last, priority=(i % 7 == 0),
+    made = [make_case(first_name=f, last_name=last, priority=(i % 7 == 0), behzisti_file_number=f"14{i % 3}{i:03d}",
                       priority_reason="نیاز فوری" if i % 7 == 0 else "")
             for i, (f, last) in enumerate((f, last) for f in firsts for last in lasts)]
     for i, saved in enumerate(made):
@@ -129,10 +131,14 @@ def test_name_index_shortcuts_agree_with_reading_every_file(ctx, make_case, monk
     assert len(everything) == len(made)
 
     def matches(row, text):
+        if text.isdigit():
+            return any((number or "").startswith(text) for number in (
+                row.behzisti_file_number, row.clinic_file_number, row.national_code))
         key = search_key(f"{row.first_name} {row.last_name}")
         return all(search_key(t) in key for t in normalize_text(text).split())
 
-    for text in ("م", "مه", "مهسا", "مهسا ع", "مهسا عب", "ع ی", "رضا", "علی م", "ی", "محمد"):
+    for text in ("م", "مه", "مهسا", "مهسا ع", "مهسا عب", "ع ی", "رضا", "علی م", "ی", "محمد",
+                 "1", "14", "141", "2", "140007"):
         for status in ("active", "closed", "returned", None):
             expected = [r.id for r in everything if matches(r, text) and status in (None, r.status)]
             query = CaseQuery(text=text, status=status)

@@ -31,7 +31,7 @@ from app.persian import format_number, to_persian_digits
 from app.services.caselist import CaseQuery, count_cases, list_cases
 from app.services.choices import contract_choices, staff_choices
 from app.ui.cases.common import IdChoice, case_events
-from app.ui.cases.loader import QueryLoader
+from app.ui.cases.loader import UNCOUNTED, QueryLoader
 from app.ui.paged_model import (
     PAGE_SIZE,
     RAW_VALUE_ROLE,
@@ -43,6 +43,7 @@ from app.ui.paged_model import (
 )
 from app.ui.session import AppSession
 from app.ui.widgets import EnumComboBox, NormalizingLineEdit
+from app.ui.widgets.quick_text_delegate import QuickTextDelegate
 
 # Short: the search itself runs in a worker thread and stale results are dropped, so a
 # search per pause in typing costs the typist nothing.
@@ -171,6 +172,19 @@ class CaseTableModel(PagedTableModel):
             return f"{text} — {PRIORITY_TIP}" if row["priority"] and index.column() == 0 else text
         return super().data(index, role)
 
+    def cell(self, row_number: int, column: int) -> Optional[tuple[str, Any, Any]]:
+        """Text, background and icon of a cell in one call, for QuickTextDelegate; None (an
+        empty cell) while its page loads."""
+        if not self.has_page(row_number // self.page_size):
+            self.pageNeeded.emit(row_number // self.page_size)
+            return None
+        row = self.row_at(row_number)
+        if row is None:
+            return None
+        priority = row["priority"]
+        return (self._texts(row)[column], PRIORITY_BACKGROUND if priority else None,
+                self.priority_icon if priority and column == 0 else None)
+
     def _texts(self, row: dict) -> list[str]:
         """The row's cell texts, formatted once (Jalali dates and digits cost at each paint)."""
         texts = row.get("_texts")
@@ -189,10 +203,28 @@ class CaseTableModel(PagedTableModel):
             self.dataChanged.emit(self.index(offset, 0), self.index(last, self.columnCount() - 1))
 
     def show_results(self, query: CaseQuery, count: int, first_page: list[dict]) -> None:
+        """The rows of a new search; count UNCOUNTED shows the first page until set_count()."""
+        if count == UNCOUNTED:
+            count = len(first_page)
         self.source.hold(query, count=count, offset=0, rows=first_page)
         self.set_query(query)
         if count:
             self.row_at(0)
+
+    def set_count(self, query: CaseQuery, count: int) -> None:
+        """The full count of the rows shown, once it is known: the rows after the first page
+        are added (and load as they come into view)."""
+        shown = self.rowCount()
+        if query != self.query or count == shown:
+            return
+        if count > shown:
+            self.beginInsertRows(QModelIndex(), shown, count - 1)
+            self._count = count
+            self.endInsertRows()
+        else:  # files left the list between the two queries
+            self.beginRemoveRows(QModelIndex(), count, shown - 1)
+            self._count = count
+            self.endRemoveRows()
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         # Sorting 150,000 rows is a new query: it goes through the page's loader, off the GUI thread.
@@ -293,12 +325,14 @@ class CaseListPage(QWidget):
     """The page of case files. Enter or a double click opens a file; Ctrl+N makes a new one;
     Ctrl+F goes to the search box.
 
-    Signals: caseOpened(id) after a case window was opened; rowsUpdated(count) whenever a
-    search's rows are on screen.
+    Signals: caseOpened(id) after a case window was opened; rowsUpdated(rows) whenever a
+    search's rows are on screen; counted(count) when the count label shows a search's final
+    count (at once for a search of under a page, a moment after the rows otherwise).
     """
 
     caseOpened = Signal(int)
     rowsUpdated = Signal(int)
+    counted = Signal(int)
 
     def __init__(self, session: AppSession, parent: QWidget | None = None):
         super().__init__(parent)
@@ -356,6 +390,7 @@ class CaseListPage(QWidget):
         table.setAlternatingRowColors(True)
         table.setTabKeyNavigation(False)  # Tab leaves the table, arrows move inside it
         table.setWordWrap(False)
+        table.setItemDelegate(QuickTextDelegate(table, self.model.cell))  # a screen of rows in ms, not tens of ms
         vertical = table.verticalHeader()
         vertical.hide()
         # fixed row heights: the view then never measures 150,000 rows
@@ -375,6 +410,7 @@ class CaseListPage(QWidget):
         self.search.textChanged.connect(self.debounce.push)
         self.filters.changed.connect(self.reload)
         self.loader.searched.connect(self._show_results)
+        self.loader.counted.connect(self._show_full_count)
         self.loader.failed.connect(self._show_failure)
         self.loader.paged.connect(self.model.accept_page)
         self.model.pageNeeded.connect(lambda number: self.loader.load_page(self.model.query, number))
@@ -448,9 +484,18 @@ class CaseListPage(QWidget):
         selected = self.selected_case_id()
         self.model.show_results(query, count, rows)
         self._show_status_column()
-        self._show_count(count)
+        self._show_count(count, len(rows))
         self._reselect(selected)
-        self.rowsUpdated.emit(count)
+        self.rowsUpdated.emit(self.model.rowCount())
+        if count != UNCOUNTED:
+            self.counted.emit(count)
+
+    def _show_full_count(self, generation: int, query: CaseQuery, count: int) -> None:
+        if not self.loader.is_current(generation):
+            return
+        self.model.set_count(query, count)
+        self._show_count(count)
+        self.counted.emit(count)
 
     def _show_failure(self, generation: int, error: Exception) -> None:
         if not self.loader.is_current(generation):
@@ -464,8 +509,11 @@ class CaseListPage(QWidget):
         width is better spent on the columns after it."""
         self.table.setColumnHidden(STATUS_COLUMN, self.model.query.status is not None)
 
-    def _show_count(self, count: int) -> None:
-        self.count_label.setText(f"{format_number(count)} پرونده")
+    def _show_count(self, count: int, shown: int = 0) -> None:
+        if count == UNCOUNTED:  # for the few milliseconds until the rest are counted
+            self.count_label.setText(f"دست‌کم {format_number(shown)} پرونده")
+        else:
+            self.count_label.setText(f"{format_number(count)} پرونده")
 
     def _keep_sort_indicator(self, column: int, _order: Qt.SortOrder) -> None:
         """Columns that cannot be sorted must not show an arrow: put it back where the list is sorted."""
@@ -498,8 +546,13 @@ class CaseListPage(QWidget):
         for number in range(min(self.model.rowCount(), PAGE_SIZE)):
             row = self.model.row_at(number)
             if row and row["id"] == case_id:
-                self.table.selectRow(number)
+                self._select(number)
                 return
+
+    def _select(self, number: int) -> None:
+        # Not QTableView.selectRow: right to left it asks the header for the column at the
+        # viewport's far edge, finds none, and selects nothing.
+        self.table.setCurrentIndex(self.model.index(number, 0))
 
     def focus_search(self) -> None:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -508,8 +561,7 @@ class CaseListPage(QWidget):
     def focus_first_row(self) -> None:
         if self.model.rowCount():
             self.table.setFocus(Qt.FocusReason.OtherFocusReason)
-            self.table.selectRow(0)
-            self.table.setCurrentIndex(self.model.index(0, 0))
+            self._select(0)
 
     def _open_index(self, index: QModelIndex) -> None:
         row = self.model.row_at(index) if index.isValid() else None

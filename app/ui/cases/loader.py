@@ -20,11 +20,20 @@ from PySide6.QtCore import QObject, Signal
 log = logging.getLogger(__name__)
 
 
+UNCOUNTED = -1  # searched's count when the first page is full: counted(...) follows
+
+
 class QueryLoader(QObject):
-    """searched(generation, query, count, first_page) / paged(query, page_number, rows) /
-    failed(generation, error) are emitted from worker threads and arrive queued."""
+    """searched(generation, query, count, first_page) / counted(generation, query, count) /
+    paged(query, page_number, rows) / failed(generation, error) are emitted from worker threads
+    and arrive queued.
+
+    A first page that is full is sent before the rows are counted, with the count UNCOUNTED:
+    counting the thousands of files a first name or a single letter matches can take longer
+    than finding the first hundred, and the typist is waiting for those."""
 
     searched = Signal(int, object, int, object)
+    counted = Signal(int, object, int)
     paged = Signal(object, int, object)
     failed = Signal(int, object)
 
@@ -67,13 +76,21 @@ class QueryLoader(QObject):
             return  # typed over before it started: skip the work altogether
         try:
             rows = self._page(query, 0, self.page_size)
-            # A first page that is not full is the whole answer: no second query to count it
-            # (most searches for a name or a number end here).
-            count = len(rows) if len(rows) < self.page_size else self._count(query)
         except Exception as error:  # everything must reach the GUI thread
             self._emit(self.failed, generation, error)
             return
-        self._emit(self.searched, generation, query, count, rows)
+        # A first page that is not full is the whole answer: no second query to count it
+        # (most searches for a name or a number end here).
+        full = len(rows) >= self.page_size
+        self._emit(self.searched, generation, query, UNCOUNTED if full else len(rows), rows)
+        if not full or not self.is_current(generation):
+            return
+        try:
+            count = self._count(query)
+        except Exception as error:
+            self._emit(self.failed, generation, error)
+            return
+        self._emit(self.counted, generation, query, count)
 
     def load_page(self, query: Any, number: int) -> None:
         key = (query, number)

@@ -248,3 +248,65 @@ def test_stop_waits_for_a_running_search_and_takes_no_more(qtbot, qapp):
     release.set()
     assert loader.shutdown(timeout=2)
     loader.search("y")  # after stop: ignored, no error
+
+
+def test_a_full_first_page_is_shown_before_the_rest_are_counted(qtbot, qapp):
+    import threading
+
+    from app.ui.cases.loader import UNCOUNTED, QueryLoader
+    counting = threading.Event()
+    loader = QueryLoader(lambda query: counting.wait(5) and 250, lambda query, offset, limit: [{"id": i}
+                                                                                             for i in range(limit)], 100)
+    events = []
+    loader.searched.connect(lambda _g, _q, count, rows: events.append(("rows", count, len(rows))))
+    loader.counted.connect(lambda _g, _q, count: events.append(("count", count)))
+    loader.search("م")
+    qtbot.waitUntil(lambda: bool(events), timeout=3000)
+    assert events == [("rows", UNCOUNTED, 100)]  # on screen while the count still runs
+    counting.set()
+    qtbot.waitUntil(lambda: len(events) == 2, timeout=3000)
+    assert events[1] == ("count", 250)
+    loader.shutdown()
+
+
+def test_a_search_of_more_than_a_page_shows_its_rows_then_its_count(qtbot, manager_session, make_case):
+    for number in range(105):
+        make_case(first_name="نگار", last_name=f"صالحی{to_persian_digits(number)}")
+    make_case(first_name="مهدی", last_name="کرمانی")
+    page = CaseListPage(manager_session)
+    qtbot.addWidget(page)
+    page.resize(1200, 600)
+    page.show()
+    rows_then_count = []
+    page.rowsUpdated.connect(lambda rows: rows_then_count.append(("rows", rows)))
+    with qtbot.waitSignal(page.counted, timeout=5000) as counted:
+        page.counted.connect(lambda count: rows_then_count.append(("count", count)))
+        page.search.setFocus()
+        type_text(page.search, "نگار")
+    assert counted.args == [105]
+    assert rows_then_count[-2:] == [("rows", 100), ("count", 105)]
+    assert page.model.rowCount() == 105
+    assert page.count_label.text() == "۱۰۵ پرونده"
+    page.table.scrollToBottom()  # the rows past the first page load as they come into view
+    qtbot.waitUntil(lambda: page.model.has_page(1), timeout=5000)
+    assert {page.model.row_at(row)["first_name"] for row in range(105)} == {"نگار"}
+    page.stop(timeout=5)
+
+
+def test_the_selected_file_stays_selected_when_the_list_reloads(qtbot, page, cases):
+    row = names(page).index("زهرا یوسفی")
+    page.table.setCurrentIndex(page.model.index(row, 0))
+    assert page.selected_case_id() == cases["zahra"]
+    with qtbot.waitSignal(page.rowsUpdated):
+        page.reload()
+    assert page.selected_case_id() == cases["zahra"]
+    assert [i.row() for i in page.table.selectionModel().selectedRows()] == [row]
+
+
+def test_the_rows_are_painted_by_the_quick_delegate(page):
+    from app.ui.widgets.quick_text_delegate import QuickTextDelegate
+    delegate = page.table.itemDelegate()
+    assert isinstance(delegate, QuickTextDelegate)
+    page.table.viewport().grab()
+    assert delegate.cached_count() >= 3  # the three names at least were laid out
+    assert page.model.cell(0, 0)[0] == "مریم احمدی" and page.model.cell(0, 0)[2] is not None  # priority mark
