@@ -11,6 +11,7 @@ of the GUI thread meanwhile, opening a case window, and saving a visit note.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import statistics
 import time
@@ -133,7 +134,15 @@ def main() -> None:
     parser.add_argument("--data-dir", required=True)
     parser.add_argument("--user", default="manager")
     parser.add_argument("--password", default="parvandeh-demo")
+    parser.add_argument("--json", action="store_true",
+                        help="end with one line of JSON holding every timing (for benchmarks.run)")
     args = parser.parse_args()
+    timings = measure(args)
+    if args.json:
+        print(json.dumps(timings))
+
+
+def measure(args) -> dict[str, list[float]]:
     app = create_application(["bench"])
     db = open_database(Path(args.data_dir))
     session = AppSession(Path(args.data_dir), db, sign_in(db, args.user, args.password))
@@ -145,6 +154,7 @@ def main() -> None:
         elapsed, page = first_page(session, app)
         warm.append(elapsed)
         close(page, app)
+    timings = {"first_page_cold": [cold], "first_page": warm}
     print(f"{'case list first page, cold (first ever)':<44} {cold:7.1f} ms")
     report("case list first page, warm", warm)
 
@@ -157,10 +167,12 @@ def main() -> None:
     stall = StallMeter()
     _, page = first_page(session, app)
     table_paints = PaintWatch(page.table.viewport())
-    for label, queries in (("search keystroke → rows, identifiers", ids),
-                           ("search keystroke → rows, names", names)):
+    for key, label, queries in (("keystroke_numbers", "search keystroke → rows, identifiers", ids),
+                                ("keystroke_names", "search keystroke → rows, names", names)):
         results = [keystroke(page, app, q, stall, table_paints) for q in queries]
-        report(label, [r[0] for r in results])
+        timings[key] = [r[0] for r in results]
+        timings[f"{key}_stall"] = [r[1] for r in results]
+        report(label, timings[key])
         print(f"{'   longest GUI-thread stall meanwhile':<44} max {max(r[1] for r in results):7.1f} ms")
     pause = page.debounce.timer.interval()
     print(f"   (includes the {pause} ms pause that makes a burst of keys one search)")
@@ -176,6 +188,7 @@ def main() -> None:
         window.close()
         app.processEvents()
     report("open case window", opened)
+    timings["open_case"] = opened
 
     from app.ui.cases.visit_form import VisitForm
     active = [r for r in sample if r.status == "active"][:10]
@@ -205,7 +218,9 @@ def main() -> None:
     report("save visit (Ctrl+Enter → saved, timeline reread)", saves)
     report("   then repainting the window", paints)
     report("   add_service alone (the database write)", services_only)
+    timings.update(save_visit=saves, save_visit_repaint=paints, add_service=services_only)
     db.dispose()
+    return timings
 
 
 if __name__ == "__main__":

@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QIcon, QPixmap, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QTableView
 
-from app.ui.widgets.quick_text_delegate import QuickTextDelegate
+from app.ui.widgets.quick_text_delegate import Cell, QuickTextDelegate
 
 MARK = QColor("#fff3e0")
 
@@ -104,7 +104,7 @@ def test_cells_can_come_from_one_call(qtbot):
 
     def cells(row, column):
         asked.append((row, column))
-        return (f"ردیف {row}", MARK if row == 0 else None, None)
+        return Cell(f"ردیف {row}", MARK if row == 0 else None)
 
     model = QStandardItemModel(2, 1)
     view = QTableView()
@@ -126,3 +126,57 @@ def test_nothing_is_drawn_for_an_empty_cell(table):
     image = cell_image(view, 1, 1)
     assert not inked_columns(image, image.pixelColor(1, 1))
     assert Qt.LayoutDirection.RightToLeft == view.layoutDirection()
+
+
+def test_a_wrapping_view_breaks_long_text_into_lines_and_sizes_its_rows(qtbot):
+    from PySide6.QtWidgets import QHeaderView
+    long_note = "در بازدید امروز وضعیت فرزند بررسی شد و با خانواده درباره ادامه تحصیل گفت‌وگو شد. " * 3
+    model = QStandardItemModel(0, 1)
+    model.appendRow([QStandardItem("کوتاه")])
+    model.appendRow([QStandardItem(long_note)])
+    view = QTableView()
+    qtbot.addWidget(view)
+    view.setModel(model)
+    view.setWordWrap(True)
+    view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    view.horizontalHeader().setStretchLastSection(True)
+    delegate = QuickTextDelegate(view)
+    view.setItemDelegate(delegate)
+    view.resize(320, 400)
+    view.show()
+    qtbot.waitExposed(view)
+    lines = delegate.wrapped(long_note, 200, True)
+    assert lines.size().height() > 3 * view.fontMetrics().height()  # several lines
+    assert lines.size().width() <= 200
+    qtbot.waitUntil(lambda: view.rowHeight(1) > 3 * view.rowHeight(0) / 2)
+    assert view.rowHeight(1) >= lines.size().height()
+    image = cell_image(view, 1, 0)
+    inked_rows = [y for y in range(image.height())
+                  if any(image.pixelColor(x, y) != image.pixelColor(1, 1) for x in range(2, image.width() - 2))]
+    assert inked_rows and max(inked_rows) - min(inked_rows) > 2 * view.fontMetrics().height()
+
+
+def test_the_models_text_colour_is_used(qtbot, table):
+    view, model, _delegate = table
+    model.item(2, 1).setForeground(QColor("#9b1c1c"))
+    image = cell_image(view, 2, 1)
+    colours = {image.pixelColor(x, y).name() for x in range(image.width()) for y in range(image.height())}
+    assert "#9b1c1c" in colours
+
+
+def test_an_error_while_painting_falls_back_to_qts_painter(qtbot, caplog):
+    def broken(row, column):
+        raise RuntimeError("boom")
+
+    model = QStandardItemModel(1, 1)
+    model.setItem(0, 0, QStandardItem("متن"))
+    view = QTableView()
+    qtbot.addWidget(view)
+    view.setModel(model)
+    view.setItemDelegate(QuickTextDelegate(view, broken))
+    view.resize(200, 100)
+    view.show()
+    qtbot.waitExposed(view)
+    image = cell_image(view, 0, 0)  # painted by Qt's own delegate, and the program lives on
+    assert inked_columns(image, image.pixelColor(1, 1))
+    assert "painting a cell failed" in caplog.text

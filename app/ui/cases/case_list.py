@@ -43,7 +43,7 @@ from app.ui.paged_model import (
 )
 from app.ui.session import AppSession
 from app.ui.widgets import EnumComboBox, NormalizingLineEdit
-from app.ui.widgets.quick_text_delegate import QuickTextDelegate
+from app.ui.widgets.quick_text_delegate import Cell, QuickTextDelegate
 
 # Short: the search itself runs in a worker thread and stale results are dropped, so a
 # search per pause in typing costs the typist nothing.
@@ -172,7 +172,7 @@ class CaseTableModel(PagedTableModel):
             return f"{text} — {PRIORITY_TIP}" if row["priority"] and index.column() == 0 else text
         return super().data(index, role)
 
-    def cell(self, row_number: int, column: int) -> Optional[tuple[str, Any, Any]]:
+    def cell(self, row_number: int, column: int) -> Optional[Cell]:
         """Text, background and icon of a cell in one call, for QuickTextDelegate; None (an
         empty cell) while its page loads."""
         if not self.has_page(row_number // self.page_size):
@@ -182,8 +182,8 @@ class CaseTableModel(PagedTableModel):
         if row is None:
             return None
         priority = row["priority"]
-        return (self._texts(row)[column], PRIORITY_BACKGROUND if priority else None,
-                self.priority_icon if priority and column == 0 else None)
+        return Cell(self._texts(row)[column], PRIORITY_BACKGROUND if priority else None,
+                    self.priority_icon if priority and column == 0 else None)
 
     def _texts(self, row: dict) -> list[str]:
         """The row's cell texts, formatted once (Jalali dates and digits cost at each paint)."""

@@ -15,14 +15,17 @@ from PySide6.QtCore import (
     QAbstractTableModel,
     QItemSelectionModel,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     Qt,
+    QTimer,
 )
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from app.persian import to_persian_digits
 from app.ui.text import jalali_text
+from app.ui.widgets.quick_text_delegate import Cell, QuickTextDelegate
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -57,11 +60,30 @@ class RecordTable(QAbstractTableModel):
         self.fields = list(fields)
         self.records: list[Any] = []
         self._style = style
+        self._texts: list[Optional[list[str]]] = []
 
     def set_records(self, records: Sequence[Any]) -> None:
         self.beginResetModel()
         self.records = list(records)
+        self._texts = [None] * len(self.records)
         self.endResetModel()
+
+    def _row_texts(self, row: int) -> list[str]:
+        """A row's cell texts, made once: the view asks for them at every layout and paint, and
+        a Jalali date costs a conversion each time."""
+        texts = self._texts[row]
+        if texts is None:
+            record = self.records[row]
+            texts = self._texts[row] = [field.text(record) for field in self.fields]
+        return texts
+
+    def cell(self, row: int, column: int) -> Optional[Cell]:
+        """Text and colours of a cell in one call, for QuickTextDelegate."""
+        if not 0 <= row < len(self.records):
+            return None
+        style = self._style(self.records[row]) if self._style else None
+        return Cell(self._row_texts(row)[column], style.background if style else None, None,
+                    style.foreground if style else None)
 
     def record(self, index: Index | int) -> Any:
         row = index if isinstance(index, int) else index.row()
@@ -85,9 +107,9 @@ class RecordTable(QAbstractTableModel):
         record = self.records[index.row()]
         field = self.fields[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return field.text(record)
+            return self._row_texts(index.row())[index.column()]
         if role == Qt.ItemDataRole.ToolTipRole:
-            return field.tooltip(record) if field.tooltip else field.text(record)
+            return field.tooltip(record) if field.tooltip else self._row_texts(index.row())[index.column()]
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return Qt.AlignmentFlag.AlignLeading | Qt.AlignmentFlag.AlignTop
         if role in (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole) and self._style:
@@ -110,6 +132,8 @@ def record_view(parent: QWidget, model: RecordTable, *, name: str, stretch: int 
     view.setTabKeyNavigation(False)
     view.setAlternatingRowColors(True)
     view.setWordWrap(wrap)
+    # Laid-out texts kept: a wrapping view measures every row at each layout.
+    view.setItemDelegate(QuickTextDelegate(view, model.cell))
     view.verticalHeader().hide()
     header = view.horizontalHeader()
     for column, width in enumerate(widths):
@@ -119,8 +143,39 @@ def record_view(parent: QWidget, model: RecordTable, *, name: str, stretch: int 
     else:
         header.setStretchLastSection(True)
     if wrap:
-        view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        RowHeights(view)
     return view
+
+
+class RowHeights(QObject):
+    """Gives each row of a word-wrapping view the height of its tallest wrapped text: when the
+    records are set, and when a column's width changes.
+
+    Instead of a ResizeToContents header, which measured every cell of every row several times
+    per layout: saving a visit note in a file with 70 services spent 60 ms there."""
+
+    def __init__(self, view: QTableView):
+        super().__init__(view)
+        self.view = view
+        header = view.verticalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        header.setMinimumSectionSize(1)
+        self.least = view.fontMetrics().height() + 12  # as the case list's rows: not cramped
+        header.setDefaultSectionSize(self.least)
+        self._pending = QTimer(self)
+        self._pending.setSingleShot(True)
+        self._pending.timeout.connect(self.fit)
+        view.model().modelReset.connect(self.fit)
+        view.model().layoutChanged.connect(self.fit)
+        view.horizontalHeader().sectionResized.connect(lambda *_: self._pending.start(0))
+
+    def fit(self) -> None:
+        self._pending.stop()
+        delegate, header = self.view.itemDelegate(), self.view.verticalHeader()
+        for row in range(self.view.model().rowCount()):
+            height = max(self.least, delegate.row_height(row))
+            if header.sectionSize(row) != height:
+                header.resizeSection(row, height)
 
 
 def select_first(view: QTableView) -> None:
