@@ -353,7 +353,11 @@ class CaseListPage(QWidget):
         self._connect()
         self._lay_out()
         self._add_actions()
-        self._show_count(self.model.rowCount())
+        if self.model.rowCount() < PAGE_SIZE:
+            self._show_count(self.model.rowCount())
+        else:
+            self._show_count(UNCOUNTED, PAGE_SIZE)
+            self.loader.count(self.model.query)
         self._show_status_column()
         self.setFocusProxy(self.search)
 
@@ -372,10 +376,10 @@ class CaseListPage(QWidget):
         """The opening list, read at once: the page must show rows when it first paints."""
         query = self.filters.apply(CaseQuery())
         rows = self.source.fetch_page(query, 0, PAGE_SIZE)
-        count = len(rows) if len(rows) < PAGE_SIZE else self.source.fetch_count(query)
-        self.source.hold(query, count=count, offset=0, rows=rows)
+        # A full page is counted afterwards, in the background (see _connect)
+        self.source.hold(query, count=len(rows), offset=0, rows=rows)
         model = CaseTableModel(self.source, query, self)
-        if count:
+        if rows:
             model.row_at(0)
         return model
 

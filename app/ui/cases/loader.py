@@ -68,6 +68,16 @@ class QueryLoader(QObject):
         self._track(self._search_pool.submit(self._run_search, generation, query))
         return generation
 
+    def count(self, query: Any) -> int:
+        """Count query's rows in the background (its first page is already on screen): emits
+        counted with the current generation, unless a search replaces it first."""
+        with self._lock:
+            generation = self._generation
+            if self._closed:
+                return generation
+        self._track(self._search_pool.submit(self._run_count, generation, query))
+        return generation
+
     def is_current(self, generation: int) -> bool:
         return generation == self._generation
 
@@ -83,7 +93,11 @@ class QueryLoader(QObject):
         # (most searches for a name or a number end here).
         full = len(rows) >= self.page_size
         self._emit(self.searched, generation, query, UNCOUNTED if full else len(rows), rows)
-        if not full or not self.is_current(generation):
+        if full:
+            self._run_count(generation, query)
+
+    def _run_count(self, generation: int, query: Any) -> None:
+        if not self.is_current(generation):
             return
         try:
             count = self._count(query)

@@ -276,7 +276,8 @@ def test_a_search_of_more_than_a_page_shows_its_rows_then_its_count(qtbot, manag
     page = CaseListPage(manager_session)
     qtbot.addWidget(page)
     page.resize(1200, 600)
-    page.show()
+    with qtbot.waitSignal(page.counted, timeout=5000):  # the opening list's own count
+        page.show()
     rows_then_count = []
     page.rowsUpdated.connect(lambda rows: rows_then_count.append(("rows", rows)))
     with qtbot.waitSignal(page.counted, timeout=5000) as counted:
@@ -310,3 +311,17 @@ def test_the_rows_are_painted_by_the_quick_delegate(page):
     page.table.viewport().grab()
     assert delegate.cached_count() >= 3  # the three names at least were laid out
     assert page.model.cell(0, 0)[0] == "مریم احمدی" and page.model.cell(0, 0)[2] is not None  # priority mark
+
+
+def test_an_opening_list_of_more_than_a_page_is_counted_in_the_background(qtbot, manager_session, make_case):
+    for number in range(103):
+        make_case(first_name="نگار", last_name=f"صالحی{to_persian_digits(number)}")
+    page = CaseListPage(manager_session)
+    qtbot.addWidget(page)
+    assert page.model.rowCount() == 100  # the first page, on screen at once
+    with qtbot.waitSignal(page.counted, timeout=5000) as counted:
+        page.show()
+    assert counted.args == [103]
+    assert page.model.rowCount() == 103
+    assert page.count_label.text() == "۱۰۳ پرونده"
+    page.stop(timeout=5)
