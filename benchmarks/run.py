@@ -13,6 +13,9 @@ Figures (each the median of several runs, with min and max):
   - case list: count + first page, and a page from the middle of the list;
   - search: count + first page (what the case list asks per search) over realistic queries, p50/p95;
   - opening a case file (services.cases.open_case), saving a visit note (services.visits.add_service);
+  - the same through the real widgets (benchmarks/bench_case_screens.py, offscreen): the case
+    list page's first rows, a search keystroke until its rows are painted, the case window
+    opened, a visit note saved from its form;
   - monthly report for 200 and 2,000 clients, unsigned and signed;
   - backup and restore of the largest database; database size; peak memory of the GUI with the
     largest folder's case list open and scrolled.
@@ -60,6 +63,11 @@ TARGETS = {  # figure id -> (limit, unit, words)
     "search.ratio": (3, "x", "search within 3x of bare SQL"),
     "list.first_page": (200, "ms", "list first page < 200 ms"),
     "gui.signin": (2000, "ms", "start to sign-in < 2 s"),
+    "screen.first_page": (200, "ms", "case list page shown with its first rows < 200 ms"),
+    "screen.keystroke.names": (100, "ms", "search keystroke to rows on screen < 100 ms (names)"),
+    "screen.keystroke.numbers": (100, "ms", "search keystroke to rows on screen < 100 ms (codes, file numbers)"),
+    "screen.open_case": (200, "ms", "case file window open < 200 ms"),
+    "screen.save_visit": (100, "ms", "visit note saved < 100 ms"),
     "report.200.signed": (3000, "ms", "report for 200 clients < 3 s with signing"),
     "report.2000.signed": (20000, "ms", "report for 2,000 clients < 20 s with signing"),
     "gui.rss": (300, "MB", "GUI peak RSS < 300 MB with the largest folder"),
@@ -484,6 +492,26 @@ class Bench:
         for leftover in work.glob(".parvandeh-backup-*"):
             leftover.unlink()  # a background backup cut short by the probe's exit
 
+    def screens(self, work: Path, size: int) -> None:
+        """The case screens through the real widgets, in a fresh offscreen process (it writes:
+        opening a file is audited and visits are saved, so it runs last on the work copy)."""
+        command = [sys.executable, "-m", "benchmarks.bench_case_screens", "--data-dir", str(work),
+                   "--password", PASSWORD, "--json"]
+        done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=900,
+                              env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+        if done.returncode != 0:
+            raise RuntimeError(f"bench_case_screens failed (exit {done.returncode}): {done.stderr[-1500:]}")
+        timings = json.loads(done.stdout.strip().splitlines()[-1])
+        for fid, key, label in (
+                ("screen.first_page", "first_page", "case list page built and its first rows painted (warm)"),
+                ("screen.keystroke.names", "keystroke_names", "search keystroke → rows painted: names"),
+                ("screen.keystroke.numbers", "keystroke_numbers",
+                 "search keystroke → rows painted: national codes, file numbers"),
+                ("screen.open_case", "open_case", "case file window opened and painted"),
+                ("screen.save_visit", "save_visit", "visit note saved from its form (timeline read again)"),
+                ("screen.save_visit_paint", "save_visit_repaint", "   then the case window repainted")):
+            self.add(Figure(fid, label, size, "ms", timings[key]))
+
 
 def probe(mode: str, data_dir: Optional[Path] = None, *, timeout: float = 120) -> dict:
     """Run benchmarks.gui_probe in a fresh process; {event: {"t": child ms, "wall": our ms, ...}}."""
@@ -655,6 +683,7 @@ def main(argv: Optional[list[str]] = None) -> int:
                 bench.attempt(f"gui {size}", lambda: bench.gui(work, size, rss=True))
                 bench.attempt(f"reports {size}", lambda: bench.reports(work, size, list(REPORT_SIZES)))
                 bench.attempt(f"backup {size}", lambda: bench.backup(work, size))
+                bench.attempt(f"screens {size}", lambda: bench.screens(work, size))
         finally:
             shutil.rmtree(work, ignore_errors=True)
     results.update(load_end=load(), figures=[f.summary() for f in bench.figures], errors=bench.errors,

@@ -26,7 +26,9 @@ def test_quick_benchmark_run_writes_its_results(tmp_path):
     assert results["quick"] and results["errors"] == []
     measured = {f["id"] for f in results["figures"]}
     assert {"demo.generate", "db.size", "list.first_page", "search.p95", "case.open", "visit.save",
-            "gui.signin", "gui.main", "gui.rss", "report.200.signed", "backup.create", "backup.restore"} <= measured
+            "gui.signin", "gui.main", "gui.rss", "report.200.signed", "backup.create", "backup.restore",
+            "screen.first_page", "screen.keystroke.names", "screen.keystroke.numbers", "screen.open_case",
+            "screen.save_visit"} <= measured
     for figure in results["figures"]:
         assert figure["n"] >= 1 and figure["median"] is not None, figure
     search = next(f for f in results["figures"] if f["id"] == "search.p95")
