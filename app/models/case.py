@@ -55,6 +55,8 @@ class CaseFile(Timestamps, Base):
         Index("ix_case_follow_up", "status", "next_follow_up"),
         # Contract capacity is counted on every save and every opening of a file.
         Index("ix_case_contract_status", "contract_id", "status"),
+        # The dashboard's reviews due and overdue this half-year, counted on this index alone.
+        Index("ix_case_review", "status", "last_review_on", "received_on"),
         # Fragments too short for the trigram index are matched by scanning this narrow index.
         Index("ix_case_name_key", "name_key", "priority", "last_name_key", "first_name_key", "id"),
     )
@@ -109,6 +111,8 @@ class Service(Timestamps, Base):
         Index("ix_service_case_date", "case_id", "date"),
         Index("ix_service_date", "date", "case_id"),
         Index("ix_service_staff_date", "staff_id", "date"),
+        # The few abuse concerns of the last months, without reading every service of them.
+        Index("ix_service_abuse", "abuse_concern", "date"),
     )
 
 
