@@ -112,4 +112,28 @@ def open_database(data_dir: Path, *, migrate_schema: bool = True,
     except StorageError:
         db.dispose()
         raise
+    remove_stale_temp_files(data_dir)
     return db
+
+
+# Working files a killed program can leave behind: a backup's snapshot of the database (with
+# its journal files) and a draft being written. A day old, nobody is still writing them.
+STALE_PATTERNS = (".parvandeh-backup-*.tmp", ".parvandeh-backup-*.tmp-wal", ".parvandeh-backup-*.tmp-shm",
+                  ".parvandeh-backup-*.tmp-journal", "drafts/.*.tmp")
+STALE_AFTER = dt.timedelta(days=1)
+
+
+def remove_stale_temp_files(data_dir: Path, now: Optional[dt.datetime] = None) -> list[Path]:
+    """Deletes the working files of backups and drafts cut short by a crash or a power cut
+    (never a backup, a draft or the database itself); returns what it deleted."""
+    cutoff = (now or dt.datetime.now()).timestamp() - STALE_AFTER.total_seconds()
+    deleted = []
+    for pattern in STALE_PATTERNS:
+        for path in Path(data_dir).glob(pattern):
+            try:
+                if path.is_file() and path.stat().st_mtime < cutoff:
+                    path.unlink()
+                    deleted.append(path)
+            except OSError:
+                continue  # in use (Windows) or already gone: next time
+    return deleted

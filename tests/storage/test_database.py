@@ -68,3 +68,24 @@ def test_data_dir_resolution(monkeypatch, tmp_path):
     assert resolve_data_dir(tmp_path / "arg") == (tmp_path / "arg").resolve()
     monkeypatch.delenv("PARVANDEH_DATA_DIR")
     assert "Parvandeh" in str(resolve_data_dir(None)) or "parvandeh" in str(resolve_data_dir(None)).lower()
+
+
+def test_working_files_left_by_a_killed_program_are_removed_after_a_day(tmp_path):
+    import os
+    import time
+    folder = tmp_path / "d"
+    open_database(folder).dispose()
+    (folder / "drafts").mkdir()
+    old = [folder / ".parvandeh-backup-abc123.tmp", folder / ".parvandeh-backup-abc123.tmp-wal",
+           folder / "drafts" / ".visit-1-2-x1y2.tmp"]
+    fresh = folder / ".parvandeh-backup-def456.tmp"  # perhaps another program's backup, running now
+    kept = [folder / "drafts" / "visit-1-2-abcdef.json", folder / "backups" / "notes.tmp", fresh]
+    two_days_ago = time.time() - 2 * 86400
+    for path in old + kept:
+        path.write_bytes(b"x")
+        if path is not fresh:
+            os.utime(path, (two_days_ago, two_days_ago))
+    open_database(folder).dispose()
+    assert [p for p in old if p.exists()] == []
+    assert all(p.exists() for p in kept)
+    assert (folder / DB_FILENAME).is_file()
