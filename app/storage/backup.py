@@ -856,11 +856,13 @@ def prune_backups(backup_dir: Path, now: datetime) -> list[Path]:
     return deleted
 
 
-def auto_backup(data_dir: Path, *, reason: str, now: datetime) -> Path | None:
+def auto_backup(data_dir: Path, *, reason: str, now: datetime, progress: Progress | None = None,
+                cancel: Callable[[], bool] | None = None) -> Path | None:
     """The automatic backup at start (once a day) and at every exit, then rotation.
 
     Returns the new backup, or None when there was nothing to do (no database yet, or a
-    backup already exists for today at start).
+    backup already exists for today at start). Cancelled, it raises BackupCancelled and
+    leaves nothing behind; the older backups are kept as they were.
     """
     if reason not in REASONS:
         raise ValueError(f"unknown backup reason {reason!r}")
@@ -875,7 +877,7 @@ def auto_backup(data_dir: Path, *, reason: str, now: datetime) -> Path | None:
         return None
     backup_dir.mkdir(parents=True, exist_ok=True)
     out = _unique_path(backup_dir, "parvandeh-" + _stamp(now))
-    create_backup(db_path, data_dir / ATTACHMENTS_DIRNAME, out)
+    create_backup(db_path, data_dir / ATTACHMENTS_DIRNAME, out, progress=progress, cancel=cancel)
     prune_backups(backup_dir, now)
     return out
 

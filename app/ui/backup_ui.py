@@ -2,8 +2,8 @@
 automatic backups, restoring one, and the automatic backups at start and exit.
 
 The work itself is app.storage.backup's; here it runs off the GUI thread. A backup the person
-asked for can be cancelled; a restore and the exit backup cannot (stopping half-way would
-help no one), so they show a dialog without a Cancel button.
+asked for can be cancelled, and the exit backup skipped (the day's start backup is on disk); a
+restore cannot (stopping half-way would help no one), so it shows a dialog without a button.
 """
 
 from __future__ import annotations
@@ -69,10 +69,21 @@ def run_without_cancel(parent: QWidget | None, title: str, fn: Callable[..., Any
                        delay_ms: int = 0) -> Any:
     """fn(progress, *args) in a thread; a progress dialog (no Cancel) shows after delay_ms if
     the work is still going. Returns fn's result or raises its exception here."""
-    dialog = QProgressDialog(title, "", 0, 0, parent)
+    return run_in_background(parent, title, fn, *args, delay_ms=delay_ms)
+
+
+def run_in_background(parent: QWidget | None, title: str, fn: Callable[..., Any], *args: Any,
+                      delay_ms: int = 0, cancel_text: str | None = None) -> Any:
+    """fn(progress, *args) in a thread behind a progress dialog that shows after delay_ms if
+    the work is still going. With cancel_text the dialog has a button so labelled and fn is
+    called as fn(progress, cancelled, *args): cancelled() turns True when it is pressed, and
+    fn should then stop soon. Esc and the window's close button never end the wait: only fn
+    returning does. Returns fn's result or raises its exception here."""
+    dialog = QProgressDialog(title, cancel_text or "", 0, 0, parent)
     dialog.setObjectName("waitDialog")
     dialog.setWindowTitle(title)
-    dialog.setCancelButton(None)
+    if cancel_text is None:
+        dialog.setCancelButton(None)
     dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
     dialog.setWindowFlag(Qt.WindowType.WindowCloseButtonHint, False)
     dialog.setMinimumWidth(360)
@@ -82,6 +93,10 @@ def run_without_cancel(parent: QWidget | None, title: str, fn: Callable[..., Any
     dialog.canceled.disconnect(dialog.cancel)  # Esc must not close it: the work goes on
     dialog.hide()
     relay = _Relay(dialog)
+    cancel_flag = threading.Event()
+    if cancel_text is not None:
+        dialog.canceled.connect(lambda: _stopping(dialog, cancel_flag))
+        args = (cancel_flag.is_set, *args)
     outcome: dict[str, Any] = {}
     loop = QEventLoop()
 
@@ -112,14 +127,24 @@ def run_without_cancel(parent: QWidget | None, title: str, fn: Callable[..., Any
     return outcome.get("result")
 
 
+def _stopping(dialog: QProgressDialog, flag: threading.Event) -> None:
+    flag.set()
+    dialog.setLabelText("در حال توقف…")
+    button = dialog.findChild(QPushButton)
+    if button is not None:
+        button.setEnabled(False)
+
+
 # ---------------------------------------------------------------- automatic backups
 
 
-def take_auto_backup(data_dir: Path, reason: str, now: dt.datetime | None = None) -> Path | None:
-    """The start or exit backup (call off the GUI thread, or through run_without_cancel)."""
+def take_auto_backup(data_dir: Path, reason: str, now: dt.datetime | None = None, *,
+                     progress: Callable[[int, int], None] | None = None,
+                     cancel: Callable[[], bool] | None = None) -> Path | None:
+    """The start or exit backup (call off the GUI thread, or through run_in_background)."""
     from app.storage.backup import auto_backup
 
-    return auto_backup(Path(data_dir), reason=reason, now=now or _now())
+    return auto_backup(Path(data_dir), reason=reason, now=now or _now(), progress=progress, cancel=cancel)
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ from app.ui.sign_in import SignInDialog, utc_now
 log = logging.getLogger(__name__)
 DB_FILENAME = "parvandeh.sqlite3"  # as app.storage.database names it; repeated to keep start-up light
 WAIT_DIALOG_DELAY_MS = 700  # shorter waits pass without a dialog flashing up
+SKIP_EXIT_BACKUP = "خروج بدون پشتیبان"
 
 
 def open_folder(data_dir: Path) -> tuple[Any, bool, str]:
@@ -228,7 +229,8 @@ class Program(QObject):
 
     def finish(self, code: int) -> int:
         """After the event loop: finish the start backup, take the exit backup, close the database."""
-        from app.ui.backup_ui import run_without_cancel, take_auto_backup
+        from app.storage.backup import BackupCancelled
+        from app.ui.backup_ui import run_in_background, take_auto_backup
 
         if self.opener is not None:
             self.opener.wait()
@@ -237,9 +239,14 @@ class Program(QObject):
         self._wait_for_start_backup()
         if self.used and self.db is not None and self.exit_code == 0:
             try:
-                run_without_cancel(None, "در حال پشتیبان‌گیری هنگام خروج…",
-                                   lambda _progress: take_auto_backup(self.data_dir, "exit", self.clock()),
-                                   delay_ms=WAIT_DIALOG_DELAY_MS)
+                # Skippable: the data itself is safe in the database, and the day's start
+                # backup is on disk; someone leaving in a hurry must not wait a minute.
+                run_in_background(None, "در حال پشتیبان‌گیری هنگام خروج…",
+                                  lambda progress, cancelled: take_auto_backup(
+                                      self.data_dir, "exit", self.clock(), progress=progress, cancel=cancelled),
+                                  delay_ms=WAIT_DIALOG_DELAY_MS, cancel_text=SKIP_EXIT_BACKUP)
+            except BackupCancelled:
+                log.info("exit backup skipped by the person")
             except DomainError as error:
                 messages.warn(None, "پشتیبان خروج گرفته نشد.", error.message)
         if self.db is not None:

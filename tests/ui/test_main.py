@@ -122,3 +122,47 @@ def test_restore_puts_the_backup_back_and_asks_for_sign_in(program, qtbot, manag
     assert answers.shown[-1][1] == "پشتیبان بازگردانی شد. دوباره وارد شوید."
     assert list((data_dir / "backups").glob("before-restore-*.pvbak"))
     assert program.sign_in is not None and program.sign_in.isVisible()
+
+
+def test_the_exit_backup_can_be_skipped_and_leaves_nothing_behind(program, qtbot, manager, data_dir, monkeypatch):
+    """A big database takes a minute to back up; someone leaving in a hurry presses the button."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QProgressDialog, QPushButton
+
+    from app.storage import backup as storage_backup
+    from app.ui import main as ui_main
+    monkeypatch.setattr(ui_main, "WAIT_DIALOG_DELAY_MS", 0)
+    real_create = storage_backup.create_backup
+
+    def slow_create(*args, cancel=None, **kwargs):
+        import time
+        deadline = time.monotonic() + 10
+        while not (cancel and cancel()) and time.monotonic() < deadline:
+            time.sleep(0.02)  # a long backup, until the button is pressed
+        return real_create(*args, cancel=cancel, **kwargs)
+
+    monkeypatch.setattr(storage_backup, "create_backup", slow_create)
+    program.start()
+    qtbot.waitUntil(lambda: program.db is not None, timeout=15000)
+    program.start_backup.wait()
+    before = backups(data_dir)
+    pressed = []
+
+    def press_skip():
+        dialog = next((w for w in QApplication.topLevelWidgets()
+                       if isinstance(w, QProgressDialog) and w.isVisible()), None)
+        if dialog is None:
+            QTimer.singleShot(50, press_skip)
+            return
+        button = dialog.findChild(QPushButton)
+        pressed.append(button.text())
+        button.click()
+
+    program.used = True
+    QTimer.singleShot(50, press_skip)
+    assert program.finish(0) == 0
+    program.db = None
+    assert pressed == ["خروج بدون پشتیبان"]
+    assert backups(data_dir) == before  # no exit backup, the older ones kept
+    assert not list((data_dir / "backups").glob("*.partial"))
+    assert not list(data_dir.glob(".parvandeh-backup-*"))
