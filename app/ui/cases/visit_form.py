@@ -1,9 +1,9 @@
 """The visit note: the form social workers fill many times a day, built for the keyboard.
 
 Ctrl+Shift+N in the case window opens it; Tab (or Enter) goes from field to field; Ctrl+Enter
-saves. While a new note is typed it is kept as a draft on disk every few seconds, so a crash
-or a power cut loses at most those seconds; the next time the same person opens a note for
-the same child, the draft is offered back.
+saves. While a note is typed, new or being edited, it is kept as a draft on disk every few
+seconds, so a crash or a power cut loses at most those seconds; the next time the same person
+opens a new note for the same child (or the same note to edit), the draft is offered back.
 """
 
 from __future__ import annotations
@@ -37,6 +37,11 @@ def visit_draft_key(staff_id: Optional[int], case_id: int) -> str:
     return f"visit-{staff_id}-{case_id}"
 
 
+def edit_draft_key(staff_id: Optional[int], service_id: int) -> str:
+    """The draft of one person's unsaved changes to one note."""
+    return f"visit-edit-{staff_id}-{service_id}"
+
+
 def draft_saved_at(session: AppSession, key: str) -> Optional[dt.datetime]:
     for stored_key, saved_at, _data in session.drafts.list():
         if stored_key == key:
@@ -45,7 +50,7 @@ def draft_saved_at(session: AppSession, key: str) -> Optional[dt.datetime]:
 
 
 class VisitForm(FormDialog):
-    """A new note for case_id, or the edit of `service` (editing keeps no draft)."""
+    """A new note for case_id, or the edit of `service`; either is kept as a draft while typed."""
 
     def __init__(self, session: AppSession, case_id: int, parent: QWidget | None = None, *,
                  service: Optional[ServiceView] = None, problem_id: Optional[int] = None,
@@ -54,7 +59,8 @@ class VisitForm(FormDialog):
         self.setObjectName("visitForm")
         self.case_id = case_id
         self.service = service
-        self.draft_key = visit_draft_key(session.ctx.actor.staff_id, case_id)
+        staff_id = session.ctx.actor.staff_id
+        self.draft_key = edit_draft_key(staff_id, service.id) if service else visit_draft_key(staff_id, case_id)
         self._build_fields()
         self._lay_out()
         self._fill_problems()
@@ -65,13 +71,10 @@ class VisitForm(FormDialog):
             self.problem.set_value(problem_id)
         self._kind_changed()
         self.mark_clean()  # before a draft is restored: a restored draft is unsaved work
-        self.autosaver: Optional[DraftAutosaver] = None
-        if not service:
-            if offer_draft:
-                self.offer_draft()
-            self.autosaver = DraftAutosaver(session.drafts, self.draft_key, self.draft_data,
-                                            DRAFT_INTERVAL_S, self)
-            self.autosaver.start()
+        if offer_draft:
+            self.offer_draft()
+        self.autosaver = DraftAutosaver(session.drafts, self.draft_key, self.draft_data, DRAFT_INTERVAL_S, self)
+        self.autosaver.start()
         self.resize(620, 640)
         self.date.setFocus()
 
@@ -195,8 +198,9 @@ class VisitForm(FormDialog):
             return False
         saved_at = draft_saved_at(self.session, self.draft_key)
         when = f" ({moment_text(saved_at)})" if saved_at else ""
-        if ask_yes_no(self.parentWidget() or self, DRAFT_TITLE,
-                      f"یادداشتی برای این پرونده نوشته و ثبت نشده بود{when}. بازیابی شود؟"):
+        question = (f"تغییراتی در این یادداشت داده و ثبت نشده بود{when}. بازیابی شود؟" if self.service
+                    else f"یادداشتی برای این پرونده نوشته و ثبت نشده بود{when}. بازیابی شود؟")
+        if ask_yes_no(self.parentWidget() or self, DRAFT_TITLE, question):
             self.restore(data)
             return True
         self.session.drafts.discard(self.draft_key)
@@ -225,8 +229,7 @@ class VisitForm(FormDialog):
             result = update_service(ctx, self.service.id, data)
         else:
             result = add_service(ctx, self.case_id, data)
-        if self.autosaver:
-            self.autosaver.stop_and_discard()
+        self.autosaver.stop_and_discard()
         case_events().changed.emit(self.case_id, SERVICES)
         return result
 
@@ -236,8 +239,7 @@ class VisitForm(FormDialog):
         super().show_domain_error(error)
 
     def discarded(self) -> None:
-        if self.autosaver:
-            self.autosaver.stop_and_discard()
+        self.autosaver.stop_and_discard()
 
 
 def new_visit(session: AppSession, case_id: int, parent: QWidget | None = None,

@@ -234,10 +234,44 @@ def test_enter_on_a_timeline_row_edits_that_service(qtbot, window, worker_sessio
     tab.view.setFocus()
     qtbot.keyClick(tab.view, Qt.Key.Key_Return)
     form = next(f for f in window.findChildren(VisitForm) if f.isVisible())
-    assert form.service is not None and form.autosaver is None  # an edit keeps no draft
+    assert form.service is not None
+    assert form.autosaver.key == visit_form.edit_draft_key(worker_session.ctx.actor.staff_id, form.service.id)
     assert form.note.toPlainText() == "تماس تلفنی با مادر" and form.minutes.value() == 15
     assert not form.domains.isEnabled()  # counselling has no care domains
     form.note.setText("تماس تلفنی با مادر و پدر")
     assert form.save()
     assert list_services(worker_session.ctx, case_id)[0].note == "تماس تلفنی با مادر و پدر"
     assert tab.model.data(tab.model.index(0, 6)) == "تماس تلفنی با مادر و پدر"
+
+
+def test_an_edit_in_progress_survives_a_crash_and_is_offered_back_for_that_note(
+        qtbot, monkeypatch, worker_session, case_id, worker, messages):
+    from app.services.visits import ServiceInput, add_service
+    from app.ui.cases.visit_form import edit_draft_key
+    monkeypatch.setattr(visit_form, "DRAFT_INTERVAL_S", 0.05)
+    add_service(worker_session.ctx, case_id, ServiceInput(kind="care", mode="phone", note="تماس کوتاه",
+                                                          domains=("health",)))
+    service = list_services(worker_session.ctx, case_id)[0]
+    form = VisitForm(worker_session, case_id, service=service)
+    form.show()
+    assert form.note.toPlainText() == "تماس کوتاه"
+    form.note.setText("تماس کوتاه؛ مادر گفت فرزند بیمار است و فردا دوباره تماس می‌گیریم.")
+    key = edit_draft_key(worker.id, service.id)
+    qtbot.waitUntil(lambda: worker_session.drafts.load(key) is not None, timeout=3000)
+    shiboken6.delete(form)  # a power cut while editing
+    QApplication.processEvents()
+
+    fresh = VisitForm(worker_session, case_id)  # a new note is not offered the edit
+    qtbot.addWidget(fresh)
+    assert messages.texts("question") == [] and fresh.note.toPlainText() == ""
+    fresh.discarded()
+
+    messages.answers = [QMessageBox.StandardButton.Yes]
+    again = VisitForm(worker_session, case_id, service=service)
+    qtbot.addWidget(again)
+    assert "این یادداشت" in messages.texts("question")[0]
+    assert again.note.toPlainText().startswith("تماس کوتاه؛ مادر گفت")
+    assert again.is_dirty()  # restored work is unsaved work
+    assert again.save()
+    assert worker_session.drafts.load(key) is None
+    assert list_services(worker_session.ctx, case_id)[0].note.startswith("تماس کوتاه؛ مادر گفت")
