@@ -183,10 +183,14 @@ def _print_table(rows: Sequence[Sequence[str]]) -> None:
 # -- parser ------------------------------------------------------------------------------------------
 
 def build_parser() -> argparse.ArgumentParser:
+    # --data-dir may come before or after the command. The commands' copy must not default: a
+    # default there would overwrite the one given before the command with nothing.
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--data-dir", help="data folder (default: PARVANDEH_DATA_DIR or the user's data folder)")
-    parser = argparse.ArgumentParser(prog="parvandeh", parents=[common],
+    common.add_argument("--data-dir", default=argparse.SUPPRESS,
+                        help="data folder (default: PARVANDEH_DATA_DIR or the user's data folder)")
+    parser = argparse.ArgumentParser(prog="parvandeh",
                                      description="پرونده — پرونده‌های مددجویان کلینیک مددکاری اجتماعی")
+    parser.add_argument("--data-dir", help="data folder (default: PARVANDEH_DATA_DIR or the user's data folder)")
     parser.set_defaults(handler=cmd_gui)
     sub = parser.add_subparsers(dest="command")
 

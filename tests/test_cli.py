@@ -159,3 +159,15 @@ def test_report_and_verify_commands(demo_dir, tmp_path):
     assert run("report", "case", "--file", first["behzisti_file_number"], "--out", str(case_pdf),
                "--data-dir", str(folder)).returncode == 0
     assert case_pdf.read_bytes().startswith(b"%PDF")
+
+
+@pytest.mark.parametrize("argv, expected", [
+    (["--data-dir", "/clinic/a", "demo", "--cases", "5"], "/clinic/a"),  # before the command
+    (["demo", "--cases", "5", "--data-dir", "/clinic/b"], "/clinic/b"),  # after it
+    (["--data-dir", "/clinic/c", "cases", "list"], "/clinic/c"),  # before a command's action
+    (["cases", "list"], None),
+    ([], None),
+])
+def test_the_data_folder_is_taken_wherever_it_is_given(argv, expected):
+    from app.cli import build_parser
+    assert build_parser().parse_args(argv).data_dir == expected
