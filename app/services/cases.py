@@ -205,19 +205,25 @@ def load_warnings(session: Session, case: CaseFile) -> tuple[str, ...]:
 
 def create_case(ctx: ServiceContext, data: CaseInput) -> SaveResult:
     with ctx.db.transaction() as session:
-        case = CaseFile(status=CaseStatus.ACTIVE.value)
-        _apply(session, ctx, case, data)
-        if not case.clinic_file_number:
-            case.clinic_file_number = _next_clinic_number(session)
-        if case.social_worker_id is None and ctx.actor.role is Role.SOCIAL_WORKER:
-            case.social_worker_id = ctx.actor.staff_id
-        require_case_access(ctx.actor, case)
-        _apply_family(case, data.family)
-        session.add(case)
-        _flush_unique(session)
-        audit.record(session, ctx, "create", "case_file", case.id, case_id=case.id,
-                     changes=audit.snapshot(case, CASE_FIELDS))
+        case = add_case(session, ctx, data)
         return SaveResult(case.id, load_warnings(session, case))
+
+
+def add_case(session: Session, ctx: ServiceContext, data: CaseInput) -> CaseFile:
+    """A new active file inside the caller's transaction (the form's save, or an import)."""
+    case = CaseFile(status=CaseStatus.ACTIVE.value)
+    _apply(session, ctx, case, data)
+    if not case.clinic_file_number:
+        case.clinic_file_number = _next_clinic_number(session)
+    if case.social_worker_id is None and ctx.actor.role is Role.SOCIAL_WORKER:
+        case.social_worker_id = ctx.actor.staff_id
+    require_case_access(ctx.actor, case)
+    _apply_family(case, data.family)
+    session.add(case)
+    _flush_unique(session)
+    audit.record(session, ctx, "create", "case_file", case.id, case_id=case.id,
+                 changes=audit.snapshot(case, CASE_FIELDS))
+    return case
 
 
 def update_case(ctx: ServiceContext, case_id: int, data: CaseInput) -> SaveResult:

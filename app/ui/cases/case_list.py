@@ -347,6 +347,11 @@ class CaseListPage(QWidget):
         self.new_button = QPushButton("پرونده جدید", self)
         self.new_button.setToolTip("پرونده جدید (Ctrl+N)")
         self.new_button.clicked.connect(self.new_file)
+        self.import_button = QPushButton("ورود از فایل…", self)
+        self.import_button.setObjectName("importButton")
+        self.import_button.setToolTip("ورود فهرست پرونده‌های بهزیستی از فایل اکسل یا CSV")
+        self.import_button.clicked.connect(self.import_files)
+        self.import_button.setVisible(session.ctx.actor.is_manager)
         self.model = self._first_model()
         self.table = self._build_table()
         self.loader = QueryLoader(self.source.fetch_count, self.source.fetch_page, PAGE_SIZE, self)
@@ -434,6 +439,7 @@ class CaseListPage(QWidget):
         top.addWidget(self.search, 1)
         top.addWidget(self.count_label)
         top.addWidget(self.new_button)
+        top.addWidget(self.import_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.filters)
@@ -583,6 +589,10 @@ class CaseListPage(QWidget):
         if case_id is not None:
             self.reload()
             self.open_case(case_id)
+
+    def import_files(self) -> None:
+        from app.ui.cases.import_dialog import import_files
+        import_files(self.session, self)  # the list reloads on the import's case event
 
     def stop(self, timeout: float | None = None) -> bool:
         """Stop searching and wait (up to timeout seconds) for a query still running, so the
