@@ -4,8 +4,8 @@ Persian letters and digits, dates ۱۴۰۵/۰۹/۰۱ with the year at the right)
     python scripts/case_screenshots.py [--data-dir /tmp/parvandeh-case-shots] [--out docs/screenshots]
 
 Makes the demo folder (300 files, «today» 1405/09/02) when it does not exist yet, then writes:
-case-list-search.png, case-window-1-… to case-window-7-… (one per tab), visit-form-abuse-error.png
-and case-form-error.png. Runs offscreen; every picture is a widget's grab().
+case-list-search.png, case-window-1-… to case-window-7-… (one per tab), visit-form-abuse-error.png,
+case-form-error.png and import-check-problems.png. Runs offscreen; every picture is a widget's grab().
 """
 
 from __future__ import annotations
@@ -168,6 +168,30 @@ def shoot_case_form(app, session, out: Path) -> None:
     form.hide()
 
 
+def shoot_import(app, session, out: Path, folder: Path) -> None:
+    """The import dialog after checking a list with mistakes in three rows."""
+    from openpyxl import Workbook
+
+    from app.ui.cases.import_dialog import ImportDialog
+    book = Workbook()
+    book.active.append(["شماره پرونده بهزیستی", "نام", "نام خانوادگی", "نام پدر", "کد ملی", "جنسیت", "وضعیت زندگی",
+                        "تاریخ ترخیص", "تاریخ دریافت"])
+    for row in (["1403009901", "مهسا", "کریمی", "علی", "", "دختر", "خانواده خودی", "1403/02/10", "1404/10/01"],
+                ["1403009902", "آرش", "یوسفی", "رضا", "1234567890", "پسر", "بستگان", "", "1404/10/01"],
+                ["1403009903", "", "صالحی", "", "", "دختر", "زندگی مستقل", "1403/05/01", "1404/10/01"],
+                ["1403009904", "سارا", "نیکو", "", "", "دختر", "خانواده خودی", "1404/08/01", "1404/10/01"]):
+        book.active.append(row)
+    path = folder / "فهرست-پرونده‌ها.xlsx"
+    book.save(path)
+    dialog = ImportDialog(session)
+    dialog.show()
+    dialog.path.setText(str(path))
+    dialog.run(check_only=True)
+    settle(app, 0.2)
+    save(dialog, out / "import-check-problems.png")
+    dialog.hide()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--data-dir", default="/tmp/parvandeh-case-shots")
@@ -192,6 +216,7 @@ def main() -> None:
     window = shoot_window(app, session, case_id, out)
     shoot_visit_form(app, window, out)
     shoot_case_form(app, session, out)
+    shoot_import(app, session, out, folder)
     window.close()
     db.dispose()
 
