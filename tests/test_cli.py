@@ -171,3 +171,31 @@ def test_report_and_verify_commands(demo_dir, tmp_path):
 def test_the_data_folder_is_taken_wherever_it_is_given(argv, expected):
     from app.cli import build_parser
     assert build_parser().parse_args(argv).data_dir == expected
+
+
+def test_import_checks_then_imports_a_list_and_says_which_rows_are_wrong(tmp_path, demo_dir):
+    import shutil
+
+    from openpyxl import Workbook
+    demo_dir = shutil.copytree(demo_dir, tmp_path / "clinic")  # the shared folder stays as it was
+    book = Workbook()
+    book.active.append(["شماره پرونده بهزیستی", "نام", "نام خانوادگی", "کد ملی", "جنسیت", "وضعیت زندگی"])
+    book.active.append(["1405777001", "ترانه", "افشار", "", "دختر", "خانواده خودی"])
+    book.active.append(["1405777002", "بردیا", "افشار", "1234567890", "پسر", "بستگان"])
+    path = tmp_path / "list.xlsx"
+    book.save(path)
+    bad = run("import", str(path), "--data-dir", str(demo_dir))
+    assert bad.returncode == 1
+    assert "ردیف ۳، ستون «کد ملی»" in bad.stderr and "هیچ پرونده‌ای ثبت نشد" in bad.stderr
+    book.active.delete_rows(3)
+    book.save(path)
+    checked = run("import", str(path), "--check", "--data-dir", str(demo_dir))
+    assert "۱ پرونده آماده ورود" in checked.stdout
+    assert json.loads(run("cases", "list", "--search", "ترانه افشار", "--format", "json",
+                          "--data-dir", str(demo_dir)).stdout) == []
+    assert run("import", str(path), "--data-dir", str(demo_dir)).returncode == 0
+    again = run("import", str(path), "--data-dir", str(demo_dir))
+    assert "۰ پرونده وارد شد؛ ۱ پرونده از پیش در برنامه بود" in again.stdout
+    found = json.loads(run("cases", "list", "--search", "ترانه افشار", "--format", "json",
+                           "--data-dir", str(demo_dir)).stdout)
+    assert [f["behzisti_file_number"] for f in found] == ["1405777001"]

@@ -1,0 +1,55 @@
+"""`parvandeh import`: Behzisti's list of case files from an Excel or CSV file (see app.services.importing)."""
+
+from __future__ import annotations
+
+import sys
+
+from app.errors import NotFound
+
+
+def cmd_import(args) -> int:
+    from app.cli import _open, _require_set_up, _system_ctx
+    from app.persian import to_persian_digits
+    from app.services.contracts import find_contract
+    from app.services.importing import import_cases, read_rows
+    rows = read_rows(args.file)
+    db = _open(args)
+    ctx = _system_ctx(args, db)
+    try:
+        _require_set_up(db)
+        contract = find_contract(ctx, args.contract, ctx.today())
+        worker_id = _worker_id(ctx, args.worker) if args.worker else None
+        result = import_cases(ctx, rows, contract_id=contract.id, social_worker_id=worker_id, check_only=args.check)
+    finally:
+        ctx.db.dispose()
+    for problem in result.problems:
+        column = f"، ستون «{problem.column}»" if problem.column else ""
+        print(f"ردیف {to_persian_digits(problem.line)}{column}: {problem.message}", file=sys.stderr)
+    present = (f"؛ {to_persian_digits(len(result.already_present))} پرونده از پیش در برنامه بود"
+               if result.already_present else "")
+    if result.problems:
+        print(f"{to_persian_digits(len(result.problems))} ردیف اشکال دارد؛ هیچ پرونده‌ای ثبت نشد.", file=sys.stderr)
+        return 1
+    if result.checked_only:
+        print(f"فایل درست است: {to_persian_digits(result.ready)} پرونده آماده ورود{present}.")
+    else:
+        print(f"{to_persian_digits(result.created)} پرونده وارد شد{present}.")
+    return 0
+
+
+def _worker_id(ctx, username: str) -> int:
+    from app.services.accounts import list_staff
+    wanted = username.strip().lower()
+    for staff in list_staff(ctx):
+        if staff.username == wanted:
+            return staff.id
+    raise NotFound(f"کاربری با نام {username} پیدا نشد.", field="worker")
+
+
+def register(sub, common) -> None:
+    p = sub.add_parser("import", parents=[common], help="import Behzisti's list of case files (xlsx or csv)")
+    p.add_argument("file")
+    p.add_argument("--contract", help="contract number (optional when one is active)")
+    p.add_argument("--worker", help="user name of the social worker who takes every file")
+    p.add_argument("--check", action="store_true", help="check every row, save nothing")
+    p.set_defaults(handler=cmd_import)
