@@ -89,7 +89,7 @@ def enrich(session: AppSession, case_id: int, folder: Path) -> None:
     """What the demo seldom has, so every tab shows something (once per demo folder): a scanned
     school report, a referral with its outcome, a visit with a child-abuse concern."""
     from app.services.attachments import add_attachment, list_attachments
-    from app.services.referrals import add_referral, list_referrals, record_outcome
+    from app.services.referrals import add_referral, record_outcome
     from app.services.visits import ServiceInput, add_service
     ctx = session.ctx
     if list_attachments(ctx, case_id):

@@ -140,7 +140,6 @@ def test_social_worker_sees_only_assigned_files(ctx, make_case, make_staff, work
 
 
 def test_caseload_and_capacity_warnings(ctx, make_case, worker, db):
-    from sqlalchemy import update
     saved = make_case()
     with db.transaction() as s:
         # Give the worker 200 more active files cheaply by cloning rows.

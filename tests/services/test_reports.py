@@ -1,7 +1,5 @@
 """Reports built from real services data: the numbers the clinic is paid by."""
 
-import datetime as dt
-import io
 
 import pytest
 
