@@ -344,6 +344,11 @@ class CaseListPage(QWidget):
         self.filters = CaseFilters(session, self)
         self.count_label = QLabel(self)
         self.count_label.setObjectName("caseCount")
+        # As wide as its longest text from the start: a count that changes width would lay the
+        # whole row out again, and repaint the table, at every search.
+        self.count_label.setMinimumWidth(self.count_label.fontMetrics().horizontalAdvance(
+            f"دست‌کم {format_number(150_000)} پرونده") + 8)
+        self.count_label.setAlignment(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeading)
         self.new_button = QPushButton("پرونده جدید", self)
         self.new_button.setToolTip("پرونده جدید (Ctrl+N)")
         self.new_button.clicked.connect(self.new_file)
@@ -504,6 +509,8 @@ class CaseListPage(QWidget):
         if not self.loader.is_current(generation):
             return
         self.model.set_count(query, count)
+        # Lay the longer list out now: left to Qt's timer, it paints the table a second time.
+        self.table.doItemsLayout()
         self._show_count(count)
         self.counted.emit(count)
 
