@@ -96,7 +96,8 @@ def test_importing_a_pkcs12_key_checks_both_passwords(qtbot, tmp_path, manager_s
     from app.ui.settings_page import ImportKeyDialog
 
     key_file = tmp_path / "clinic.p12"
-    key_file.write_bytes(create_clinic_identity("کلینیک آزمون", "123/4", "file-password-1"))
+    # made at the session's fixed time: made now, it would not be valid yet at that time after 11:00 today
+    key_file.write_bytes(create_clinic_identity("کلینیک آزمون", "123/4", "file-password-1", now=manager_session.now))
     dialog = ImportKeyDialog(manager_session)
     qtbot.addWidget(dialog)
     dialog._try_submit()
