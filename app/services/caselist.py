@@ -69,10 +69,15 @@ def _identifier_selects(text: str) -> Optional[list]:
     """One SELECT per column (national code, Behzisti and clinic file numbers) of the ids whose
     value begins with text, when it is a number (digits, - and /); otherwise None."""
     ident = normalize_identifier((text or "")[:MAX_SEARCH_CHARS])
-    if not (ident and set(ident) <= _IDENTIFIER_CHARS and any(ch.isdigit() for ch in ident)):
+    if not _is_number(ident):
         return None
     return [select(CaseFile.id).where(_prefix(col, ident)) for col in (
         CaseFile.national_code, CaseFile.behzisti_file_number, CaseFile.clinic_file_number)]
+
+
+def _is_number(ident: str) -> bool:
+    """Digits (with - or /): a national code or a file number, not a name."""
+    return bool(ident) and set(ident) <= _IDENTIFIER_CHARS and any(ch.isdigit() for ch in ident)
 
 
 def _identifier_ids(text: str):
@@ -135,16 +140,9 @@ def _name_tokens(ctx: ServiceContext, q: CaseQuery) -> Optional[list[str]]:
         return None
     text = (q.text or "")[:MAX_SEARCH_CHARS]
     ident = normalize_identifier(text)
-    if not ident or (set(ident) <= _IDENTIFIER_CHARS and any(ch.isdigit() for ch in ident)):
+    if not ident or _is_number(ident):
         return None
     return [key for key in (search_key(t) for t in normalize_text(text).split()) if key]
-
-
-def _name_ids(ctx: ServiceContext, q: CaseQuery):
-    """The ids matching the search text, from the SQLite name index alone, when the index can
-    answer the whole text; otherwise None (see app.storage.search.name_match_ids)."""
-    tokens = _name_tokens(ctx, q)
-    return None if tokens is None else name_match_ids(tokens)
 
 
 def _name_parts(ctx: ServiceContext, q: CaseQuery) -> Optional[tuple[Any, list]]:
