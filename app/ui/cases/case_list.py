@@ -161,12 +161,9 @@ class CaseTableModel(PagedTableModel):
         row = self.row_at(row_number)
         if row is None:
             return None
-        if role == _DISPLAY:
-            return self._texts(row)[index.column()]
-        if role == _BACKGROUND:
-            return PRIORITY_BACKGROUND if row["priority"] else None
-        if role == _DECORATION:
-            return self.priority_icon if row["priority"] and index.column() == 0 else None
+        if role in (_DISPLAY, _BACKGROUND, _DECORATION):
+            text, background, icon, _colour = self._cell_of(row, index.column())
+            return text if role == _DISPLAY else background if role == _BACKGROUND else icon
         if role == _TOOLTIP:
             text = self._texts(row)[index.column()]
             return f"{text} — {PRIORITY_TIP}" if row["priority"] and index.column() == 0 else text
@@ -179,8 +176,9 @@ class CaseTableModel(PagedTableModel):
             self.pageNeeded.emit(row_number // self.page_size)
             return None
         row = self.row_at(row_number)
-        if row is None:
-            return None
+        return None if row is None else self._cell_of(row, column)
+
+    def _cell_of(self, row: dict, column: int) -> Cell:
         priority = row["priority"]
         return Cell(self._texts(row)[column], PRIORITY_BACKGROUND if priority else None,
                     self.priority_icon if priority and column == 0 else None)
