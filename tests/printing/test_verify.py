@@ -19,6 +19,9 @@ CLINIC = "کلینیک مددکاری «امید» شیراز"
 PASSWORD = "pw-verify"
 SIGNER = "زهرا کاظمی"
 SIGNED_AT = datetime(2026, 11, 30, 16, 45, tzinfo=timezone(timedelta(hours=3, minutes=30)))
+# The key is made at a fixed moment before SIGNED_AT: made with the wall clock, it was "not yet
+# valid" at SIGNED_AT from that day on.
+KEY_MADE_AT = datetime(2026, 11, 1, 9, 0, tzinfo=timezone.utc)
 
 
 def make_pdf(pages: int = 4) -> bytes:
@@ -34,7 +37,7 @@ def make_pdf(pages: int = 4) -> bytes:
 
 @pytest.fixture(scope="module")
 def blob() -> bytes:
-    return signing.create_clinic_identity(CLINIC, "98765", PASSWORD)
+    return signing.create_clinic_identity(CLINIC, "98765", PASSWORD, now=KEY_MADE_AT)
 
 
 @pytest.fixture(scope="module")
@@ -200,7 +203,7 @@ def test_trusted_when_certificate_is_known(signed, blob):
 
 
 def test_other_clinic_key_is_intact_but_not_trusted(signed, blob):
-    impostor = signing.create_clinic_identity(CLINIC, "98765", "other")  # same name, other key
+    impostor = signing.create_clinic_identity(CLINIC, "98765", "other", now=KEY_MADE_AT)  # same name, other key
     forged = signing.sign_pdf(make_pdf(), impostor, "other", signer_name=SIGNER)
     result = verify_pdf(forged, trusted_certs=[signing.certificate_der(blob, PASSWORD)])
     assert result.ok  # intact and whole ...
