@@ -36,7 +36,10 @@ def _open(args: argparse.Namespace):
     return open_database(_data_dir(args))
 
 
-def _system_ctx(args: argparse.Namespace, db):
+def _acting_ctx(args: argparse.Namespace, db):
+    """The service context every record-touching sub-command acts through.
+
+    Today the system actor; issue 11 makes it the signed-in user (--user and a password)."""
     from app.services.context import Actor, ServiceContext
     return ServiceContext(db, Actor.system(), data_dir=_data_dir(args))
 
@@ -111,7 +114,7 @@ def cmd_contracts_list(args: argparse.Namespace) -> int:
     db = _open(args)
     try:
         _require_set_up(db)
-        contracts = list_contracts(_system_ctx(args, db))
+        contracts = list_contracts(_acting_ctx(args, db))
     finally:
         db.dispose()
     if args.format == "json":
@@ -132,7 +135,7 @@ def cmd_cases_list(args: argparse.Namespace) -> int:
     try:
         _require_set_up(db)
         query = CaseQuery(text=args.search or "", status=None if args.status == "all" else args.status)
-        rows = list_cases(_system_ctx(args, db), query, 0, args.limit)
+        rows = list_cases(_acting_ctx(args, db), query, 0, args.limit)
     finally:
         db.dispose()
     columns = ("behzisti_file_number", "clinic_file_number", "last_name", "first_name", "father_name",

@@ -8,13 +8,13 @@ from app.errors import NotFound
 
 
 def cmd_import(args) -> int:
-    from app.cli import _open, _require_set_up, _system_ctx
+    from app.cli import _open, _require_set_up, _acting_ctx
     from app.persian import to_persian_digits
     from app.services.contracts import find_contract
     from app.services.importing import import_cases, read_rows
     rows = read_rows(args.file)
     db = _open(args)
-    ctx = _system_ctx(args, db)
+    ctx = _acting_ctx(args, db)
     try:
         _require_set_up(db)
         contract = find_contract(ctx, args.contract, ctx.today())
