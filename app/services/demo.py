@@ -414,7 +414,8 @@ class _BulkLoader:
             return
         with self.conn.begin():
             for model, batch in batches:
-                columns = [c.name for c in model.__table__.columns]
+                # A new record's version is the column's server default (1); the rows do not carry it.
+                columns = [c.name for c in model.__table__.columns if c.name != "version"]
                 if self.sqlite:
                     sql = (f"INSERT INTO {model.__tablename__} ({', '.join(columns)}) "
                            f"VALUES ({', '.join('?' * len(columns))})")

@@ -62,7 +62,7 @@ def list_reviews(ctx: ServiceContext, case_id: int) -> list[ReviewView]:
             .outerjoin(reviewer, reviewer.id == Review.reviewer_id).join(worker, worker.id == Review.social_worker_id)
             .where(Review.case_id == case_id).order_by(Review.date.desc()))
         return [ReviewView(r.id, r.case_id, r.date, f"{rf or ''} {rl or ''}".strip(), r.social_worker_id,
-                           f"{wf} {wl}", r.findings, r.decisions) for r, rf, rl, wf, wl in rows]
+                           f"{wf} {wl}", r.findings, r.decisions, r.version) for r, rf, rl, wf, wl in rows]
 
 
 def half_year_status(case: CaseFile, today: dt.date) -> str:

@@ -52,6 +52,10 @@ class Database:
             self.write_engine = create_engine(url, pool_pre_ping=True)
             self.read_engine = self.write_engine
         self._name_index: Optional[bool] = None
+        # The generation this process opened (app.storage.guard); None until first used, and
+        # _guarded is False on a database older than revision 0009 (nothing to check yet).
+        self.generation: Optional[str] = None
+        self._guarded: Optional[bool] = None
         self._writer = sessionmaker(self.write_engine, expire_on_commit=False)
         self._reader = sessionmaker(self.read_engine, expire_on_commit=False)
 
@@ -76,16 +80,43 @@ class Database:
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        """One service call's write: committed when the block ends, rolled back on any error."""
-        with self._writer() as session:
-            with session.begin():
-                yield session
+        """One service call's write: committed when the block ends, rolled back on any error.
+
+        Refused with Restored when the database was restored since this process opened it;
+        a busy database or a stale version check comes out as a Persian error (app.storage.guard)."""
+        from app.storage import guard
+        try:
+            with self._writer() as session:
+                with session.begin():
+                    if self._is_guarded():
+                        self.generation = guard.check_generation(session, self.generation)
+                    yield session
+        except Exception as exc:
+            persian = guard.translate(exc)
+            if persian is None:
+                raise
+            raise persian from exc
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        with self._reader() as session:
-            with session.begin():
-                yield session
+        from app.storage import guard
+        try:
+            with self._reader() as session:
+                with session.begin():
+                    if self.generation is None and self._is_guarded():
+                        self.generation = guard.read_generation(session)
+                    yield session
+        except Exception as exc:
+            persian = guard.translate(exc)
+            if persian is None:
+                raise
+            raise persian from exc
+
+    def _is_guarded(self) -> bool:
+        if self._guarded is None:
+            from app.storage.guard import has_meta
+            self._guarded = has_meta(self.read_engine)
+        return self._guarded
 
     def analyze(self) -> None:
         """Full statistics after a bulk load, so the planner picks the search and list indexes."""
