@@ -25,8 +25,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.errors import DomainError
+from app.errors import DomainError, StaleEdit
 from app.persian import format_jalali_datetime, normalize_letters
+from app.ui import conflict
 from app.ui.forms import FormErrors
 from app.ui.session import AppSession
 from app.ui.text import rtl_date_text
@@ -304,6 +305,9 @@ class FormDialog(QDialog):
     def save(self) -> bool:
         try:
             result = self.submit()
+        except StaleEdit as error:
+            self.stale(error)
+            return False
         except DomainError as error:
             self.show_domain_error(error)
             return False
@@ -330,6 +334,20 @@ class FormDialog(QDialog):
 
     def discarded(self) -> None:
         """Called when the person leaves without saving (drafts are thrown away here)."""
+
+    # --- someone else saved first (app.services.concurrency) -----------------------------------
+
+    def stale(self, error: StaleEdit) -> None:
+        """Keep the typing, show who changed what, and on request reload with the typing on top."""
+        self.keep_draft()
+        if conflict.ask_reload(self, error) and not error.deleted:
+            self.reload_and_reapply()
+
+    def keep_draft(self) -> None:
+        """Put the person's typing on disk before anything else happens (forms with drafts)."""
+
+    def reload_and_reapply(self) -> None:
+        """Read the record again and put back every field this person changed."""
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt name)
         if self.result() == QDialog.DialogCode.Accepted or not self.isVisible():
