@@ -70,6 +70,8 @@ class Program(QObject):
         self.window: Any = None
         self.opener: BackgroundCall | None = None
         self.start_backup: BackgroundCall | None = None
+        from app.ui.presence import PresenceKeeper
+        self.presence = PresenceKeeper(self)  # who is connected, for a restore on any PC
 
     # --- start -------------------------------------------------------------------------------
 
@@ -167,12 +169,14 @@ class Program(QObject):
             self.sign_in.deleteLater()
             self.sign_in = None
         session = AppSession(self.data_dir, self.db, actor)
+        self.presence.start(self.db, actor.name)
         self.window = MainWindow(session, username=username, clock=self.clock, lock_ms=self.lock_ms)
         self.window.finished.connect(self._window_finished)
         self.window.show()
 
     def _window_finished(self, reason: str) -> None:
         window, self.window = self.window, None
+        self.presence.stop()
         if window is not None:
             window.deleteLater()
         if reason == "sign_out":

@@ -1,0 +1,186 @@
+"""Several PCs on one database, as separate processes on the real engines (SQLite file, and the
+PostgreSQL that .ci/run starts): no lost update, no lost save around a restore."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select, text
+
+from app.errors import StaleEdit, StorageError
+from app.models import Service
+from app.services.accounts import StaffInput
+from app.services.cases import CaseInput, case_detail, create_case
+from app.services.clinic import ClinicInput, set_up_clinic
+from app.services.context import ServiceContext
+from app.storage.backup import create_backup, restore_backup
+from app.storage.database import DB_FILENAME, Database, sqlite_url
+from app.storage.migrate import known_revisions, upgrade
+from tests.conftest import NOW
+
+ROOT = Path(__file__).resolve().parents[2]
+PG_URL = os.environ.get("PARVANDEH_TEST_PG_URL")
+
+
+def run_worker(*args: str, wait: bool = True):
+    cmd = [sys.executable, "-m", "tests.multipc.worker", *args]
+    if wait:
+        return subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    return subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def fresh_pg() -> Database:
+    if not PG_URL:
+        if os.environ.get("CI"):
+            pytest.fail("CI must provide PostgreSQL (PARVANDEH_TEST_PG_URL); .ci/run starts it")
+        pytest.skip("PARVANDEH_TEST_PG_URL is not set; .ci/run starts PostgreSQL and sets it")
+    db = Database(PG_URL)
+    with db.write_engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    upgrade(db)
+    return db
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine_db(request, db):
+    if request.param == "sqlite":
+        yield db
+        return
+    pg = fresh_pg()
+    yield pg
+    pg.dispose()
+
+
+def one_case(db: Database) -> tuple[ServiceContext, int]:
+    manager = set_up_clinic(db, ClinicInput("کلینیک", "1", "مدیر"),
+                            StaffInput("مینا", "مدیری", "manager", username="boss", password="password-1"), now=NOW)
+    ctx = ServiceContext(db, manager, clock=lambda: NOW)
+    case = create_case(ctx, CaseInput(behzisti_file_number="77", first_name="علی", last_name="احمدی", sex="male",
+                                      living_arrangement="own_family", received_on=dt.date(2026, 1, 1)))
+    return ctx, case.id
+
+
+def test_lost_update_is_refused_between_two_processes(engine_db):
+    ctx, case_id = one_case(engine_db)
+    read = case_detail(ctx, case_id).version  # both PCs opened the file at this version
+    first = run_worker("update-case", engine_db.url, str(case_id), str(read), "priority", "1")
+    assert first.stdout.startswith("saved"), first.stderr
+    second = run_worker("update-case", engine_db.url, str(case_id), str(read), "address", "خیابان آزادی")
+    assert second.returncode == 0, second.stderr
+    assert second.stdout.startswith("stale"), second.stdout
+    changes = json.loads(second.stdout[len("stale "):])
+    assert changes[-1][2]["اولویت"] == [False, True]
+    now = case_detail(ctx, case_id)
+    assert now.priority and now.address == ""
+
+
+def test_postgresql_race_between_read_and_write_is_refused_by_the_version_check():
+    """Two connections: both read version 1; the first commits; the second's UPDATE names version 1
+    and finds nothing (READ COMMITTED would otherwise let it overwrite)."""
+    pg = fresh_pg()
+    try:
+        ctx, case_id = one_case(pg)
+        from app.models import CaseFile
+        with pytest.raises(StaleEdit):
+            with pg.transaction() as slow:
+                case = slow.get(CaseFile, case_id)
+                assert case.version == 1
+                with pg.transaction() as fast:
+                    fast.get(CaseFile, case_id).address = "نشانی تازه"
+                case.phones = "0211234"
+        assert case_detail(ctx, case_id).address == "نشانی تازه"
+    finally:
+        pg.dispose()
+
+
+def acked(log: Path) -> tuple[set[int], list[str]]:
+    ids, other = set(), []
+    for line in log.read_text(encoding="utf-8").splitlines():
+        (ids.add(int(line)) if line.isdigit() else other.append(line))
+    return ids, other
+
+
+def service_ids(db_path: Path) -> set[int]:
+    db = Database(sqlite_url(db_path))
+    try:
+        with db.read() as s:
+            return set(s.scalars(select(Service.id)))
+    finally:
+        db.dispose()
+
+
+def wait_for(condition, timeout: float = 90.0) -> None:
+    end = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < end, "timed out"
+        time.sleep(0.2)
+
+
+def start_writers(db: Database, case_id: int, tmp_path: Path, register: bool, n: int = 2):
+    logs = [tmp_path / f"ack-{i}.log" for i in range(n)]
+    procs = [run_worker("writer", db.url, str(case_id), str(log), "1" if register else "0", wait=False)
+             for log in logs]
+    wait_for(lambda: all(log.exists() and len(acked(log)[0]) >= 3 for log in logs))
+    return procs, logs
+
+
+def test_restore_is_refused_while_other_programs_are_connected(db, data_dir, tmp_path):
+    ctx, case_id = one_case(db)
+    backup = tmp_path / "before.pvbak"
+    create_backup(data_dir / DB_FILENAME, data_dir / "attachments", backup)
+    procs, logs = start_writers(db, case_id, tmp_path, register=True)
+    try:
+        with pytest.raises(StorageError) as err:
+            restore_backup(backup, data_dir / DB_FILENAME, data_dir / "attachments",
+                           known_revisions=known_revisions(), keep_dir=data_dir / "backups")
+        for proc in procs:
+            assert f"شناسه فرایند {proc.pid}" in err.value.message.replace("۰", "0")
+    finally:
+        for proc in procs:
+            proc.send_signal(signal.SIGKILL)
+            proc.wait()
+    saved = service_ids(data_dir / DB_FILENAME)
+    for log in logs:
+        ids, other = acked(log)
+        assert ids <= saved
+        assert not [line for line in other if line.startswith("raw")]
+
+
+def test_restore_beside_unseen_writers_loses_no_acknowledged_save(db, data_dir, tmp_path):
+    """Writers that never registered (say, an older program): restore goes ahead, and every save
+    they were told succeeded is in the restored data or in the copy kept before it; after the
+    restore each writer is refused, in Persian, and writes nothing more anywhere."""
+    ctx, case_id = one_case(db)
+    backup = tmp_path / "before.pvbak"
+    create_backup(data_dir / DB_FILENAME, data_dir / "attachments", backup)
+    procs, logs = start_writers(db, case_id, tmp_path, register=False)
+    db.dispose()
+    try:
+        result = restore_backup(backup, data_dir / DB_FILENAME, data_dir / "attachments",
+                                known_revisions=known_revisions(), keep_dir=data_dir / "backups")
+        wait_for(lambda: all("refused" in acked(log)[1] for log in logs))
+        for proc in procs:
+            assert proc.wait(timeout=60) == 0
+    finally:
+        for proc in procs:
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGKILL)
+                proc.wait()
+    kept_dir = tmp_path / "kept"
+    (kept_dir / "attachments").mkdir(parents=True)
+    restore_backup(result.kept_copy, kept_dir / DB_FILENAME, kept_dir / "attachments",
+                   known_revisions=known_revisions(), keep_dir=kept_dir / "backups")
+    restored, kept = service_ids(data_dir / DB_FILENAME), service_ids(kept_dir / DB_FILENAME)
+    assert restored == set()  # the backup was taken before any visit
+    for log in logs:
+        ids, other = acked(log)
+        assert ids and ids <= kept | restored
+        assert not [line for line in other if line.startswith(("raw", "domain"))]
