@@ -424,6 +424,10 @@ class _BulkLoader:
                     self.conn.execute(insert(model.__table__), [dict(zip(columns, row)) for row in batch])
 
     def __exit__(self, *exc) -> None:
+        if not self.sqlite:
+            from app.storage.sequences import reset_sequences
+            with self.conn.begin():
+                reset_sequences(self.conn)  # the rows came with their ids; the next save needs a free one
         try:
             if self.dropped_indexes or self.paused_index:
                 with self.conn.begin():

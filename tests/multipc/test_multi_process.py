@@ -184,3 +184,18 @@ def test_restore_beside_unseen_writers_loses_no_acknowledged_save(db, data_dir, 
         ids, other = acked(log)
         assert ids and ids <= kept | restored
         assert not [line for line in other if line.startswith(("raw", "domain"))]
+
+
+def test_demo_on_postgresql_leaves_the_sequences_right():
+    from app.services.demo import build_demo
+    pg = fresh_pg()
+    try:
+        demo = build_demo(pg, 5, seed=3, today=dt.date(2026, 11, 23))
+        from app.services.context import Actor
+        ctx = ServiceContext(pg, Actor.system(), clock=lambda: NOW)
+        case = create_case(ctx, CaseInput(behzisti_file_number="X-1", first_name="نو", last_name="تازه", sex="male",
+                                          living_arrangement="own_family", received_on=dt.date(2026, 1, 1)))
+        assert case.id > 5
+        assert demo is not None
+    finally:
+        pg.dispose()
