@@ -199,3 +199,38 @@ def test_demo_on_postgresql_leaves_the_sequences_right():
         assert demo is not None
     finally:
         pg.dispose()
+
+
+def test_postgresql_backup_and_restore_use_pg_dump_and_stop_old_writers(tmp_path):
+    from app.errors import Restored
+    from app.storage import pgdump, presence
+    pg = fresh_pg()
+    try:
+        ctx, case_id = one_case(pg)
+        dump = pgdump.dump(pg.url, tmp_path / "clinic.pgdump")
+        assert dump.read_bytes()[:5] == b"PGDMP"
+        later = create_case(ctx, CaseInput(behzisti_file_number="78", first_name="زهرا", last_name="آقایی",
+                                           sex="female", living_arrangement="own_family",
+                                           received_on=dt.date(2026, 1, 1))).id
+        other = presence.register(pg, "سارا کارگر", "gui")
+        with pytest.raises(StorageError) as err:
+            pgdump.restore(pg.url, dump)
+        assert "سارا کارگر" in err.value.message
+        presence.unregister(pg, other)
+        pgdump.restore(pg.url, dump)
+        with pytest.raises(Restored):  # this process opened the database before the restore
+            create_case(ctx, CaseInput(behzisti_file_number="79", first_name="نو", last_name="تازه", sex="male",
+                                       living_arrangement="own_family", received_on=dt.date(2026, 1, 1)))
+    finally:
+        pg.dispose()
+    fresh = Database(PG_URL)
+    try:
+        ctx2 = ServiceContext(fresh, ctx.actor, clock=lambda: NOW)
+        case_detail(ctx2, case_id)
+        from app.errors import NotFound
+        with pytest.raises(NotFound):
+            case_detail(ctx2, later)
+        create_case(ctx2, CaseInput(behzisti_file_number="80", first_name="نو", last_name="تازه", sex="male",
+                                    living_arrangement="own_family", received_on=dt.date(2026, 1, 1)))
+    finally:
+        fresh.dispose()
