@@ -136,6 +136,11 @@ class Database:
             self.read_engine.dispose()
 
 
+URL_FILENAME = "database-url.txt"  # written by `parvandeh connect --url`: this PC uses the clinic's server
+
+
 def database_url_for(data_dir: Path) -> str:
-    """PARVANDEH_DATABASE_URL (e.g. PostgreSQL) wins; otherwise the data folder's SQLite file."""
-    return os.environ.get("PARVANDEH_DATABASE_URL") or sqlite_url(Path(data_dir) / DB_FILENAME)
+    """PARVANDEH_DATABASE_URL (e.g. PostgreSQL) wins; then the folder's database-url.txt; else its SQLite file."""
+    url_file = Path(data_dir) / URL_FILENAME
+    saved = url_file.read_text(encoding="utf-8").strip() if url_file.is_file() else ""
+    return os.environ.get("PARVANDEH_DATABASE_URL") or saved or sqlite_url(Path(data_dir) / DB_FILENAME)

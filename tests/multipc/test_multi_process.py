@@ -234,3 +234,18 @@ def test_postgresql_backup_and_restore_use_pg_dump_and_stop_old_writers(tmp_path
                                     living_arrangement="own_family", received_on=dt.date(2026, 1, 1)))
     finally:
         fresh.dispose()
+
+
+def test_connect_tests_the_server_then_points_the_folder_at_it(tmp_path, capsys):
+    from app.cli import main
+    from app.storage.database import database_url_for
+    folder = tmp_path / "pc2"
+    assert main(["connect", "--url", "postgresql://nobody@/nowhere?host=/nonexistent&port=1",
+                 "--data-dir", str(folder)]) != 0
+    assert database_url_for(folder).startswith("sqlite")  # a failed test writes nothing
+    pg = fresh_pg()
+    pg.dispose()
+    assert main(["connect", "--url", PG_URL.replace("postgresql+psycopg://", "postgresql://"),
+                 "--data-dir", str(folder)]) == 0
+    assert "اتصال برقرار شد" in capsys.readouterr().out
+    assert database_url_for(folder) == PG_URL
