@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator, Optional
+from typing import Callable, Iterator, Optional
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
@@ -19,7 +19,10 @@ def sqlite_url(path: Path) -> str:
     return f"sqlite:///{Path(path).resolve()}"
 
 
-def _sqlite_engine(url: str, *, begin: str) -> Engine:
+BUSY_MS = 30000  # how long a write waits for another PC's write before Busy (the desktop waits less, visibly)
+
+
+def _sqlite_engine(url: str, *, begin: str, busy_ms: Callable[[], int] = lambda: BUSY_MS) -> Engine:
     # isolation_level=None hands transaction control to us, so we can say BEGIN IMMEDIATE for
     # writers: two PCs (or processes) never deadlock upgrading a read lock to a write lock.
     engine = create_engine(url, connect_args={"isolation_level": None, "timeout": 30})
@@ -30,7 +33,7 @@ def _sqlite_engine(url: str, *, begin: str) -> Engine:
         cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA synchronous=FULL")
-        cur.execute("PRAGMA busy_timeout=30000")
+        cur.execute(f"PRAGMA busy_timeout={int(busy_ms())}")
         cur.close()
 
     @event.listens_for(engine, "begin")
@@ -46,7 +49,8 @@ class Database:
     def __init__(self, url: str):
         self.url = url
         if url.startswith("sqlite"):
-            self.write_engine = _sqlite_engine(url, begin="BEGIN IMMEDIATE")
+            self.busy_ms = BUSY_MS
+            self.write_engine = _sqlite_engine(url, begin="BEGIN IMMEDIATE", busy_ms=lambda: self.busy_ms)
             self.read_engine = _sqlite_engine(url, begin="BEGIN")
         else:
             self.write_engine = create_engine(url, pool_pre_ping=True)
@@ -129,6 +133,12 @@ class Database:
         if self.dialect == "sqlite":
             with self.write_engine.connect() as conn:
                 conn.exec_driver_sql("PRAGMA optimize")
+
+    def wait_when_busy(self, ms: int) -> None:
+        """How long one write waits for the write lock before Busy; the desktop keeps it short and
+        retries with a visible «در حال انتظار…» rather than freezing."""
+        self.busy_ms = ms
+        self.write_engine.dispose()  # connections made so far carry the old timeout
 
     def dispose(self) -> None:
         self.write_engine.dispose()

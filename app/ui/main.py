@@ -32,6 +32,9 @@ WAIT_DIALOG_DELAY_MS = 700  # shorter waits pass without a dialog flashing up
 SKIP_EXIT_BACKUP = "خروج بدون پشتیبان"
 
 
+BUSY_WAIT_MS = 2000
+
+
 def open_folder(data_dir: Path) -> tuple[Any, bool, str]:
     """(database, is it set up, clinic name). Runs in the background at start."""
     from app.services.clinic import get_clinic, is_set_up
@@ -39,6 +42,8 @@ def open_folder(data_dir: Path) -> tuple[Any, bool, str]:
     from app.storage.datadir import open_database
 
     db = open_database(data_dir)
+    if db.dialect == "sqlite":
+        db.wait_when_busy(BUSY_WAIT_MS)  # the form waits visibly and tries again (app.ui.cases.common)
     try:
         set_up = is_set_up(db)
         name = get_clinic(ServiceContext(db, Actor.system())).name if set_up else ""

@@ -18,7 +18,7 @@ import json
 import os
 import sys
 
-from app.errors import DomainError, Restored, StaleEdit
+from app.errors import Busy, DomainError, Restored, StaleEdit
 from app.services.context import Actor, ServiceContext
 from app.storage.database import Database
 
@@ -52,9 +52,9 @@ def writer(url: str, case_id: int, ack_log: str, register: bool) -> int:
                 log.write("refused\n")
                 log.flush()
                 return 0
+            except Busy:
+                continue  # the screen would wait and try again
             except DomainError as error:
-                if "مشغول" in error.message:
-                    continue  # Busy: the screen would wait and try again
                 log.write(f"domain {error.message}\n")
                 log.flush()
                 return 1

@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from typing import Any, Optional
 
-from PySide6.QtCore import QEvent, QMimeData, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QMimeData, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.errors import DomainError, StaleEdit
+from app.errors import Busy, DomainError, StaleEdit
 from app.persian import format_jalali_datetime, normalize_letters
 from app.ui import conflict
 from app.ui.forms import FormErrors
@@ -34,6 +34,9 @@ from app.ui.text import rtl_date_text
 
 SAVE_TEXT = "ذخیره"
 CANCEL_TEXT = "انصراف"
+WAITING_TEXT = "در حال انتظار… پایگاه داده در دست کار رایانه دیگری است؛ ذخیره دوباره امتحان می‌شود."
+BUSY_TRIES = 15  # with a 2 s wait in the database each, about a minute before giving up
+BUSY_RETRY_MS = 1000
 WARNING_TITLE = "یادآوری"
 ERROR_TITLE = "خطا"
 UNSAVED_TITLE = "تغییرات ذخیره نشده"
@@ -308,9 +311,13 @@ class FormDialog(QDialog):
         except StaleEdit as error:
             self.stale(error)
             return False
+        except Busy as error:
+            self.wait_and_retry(error)
+            return False
         except DomainError as error:
             self.show_domain_error(error)
             return False
+        self._busy_tries = 0
         self.result_value = result
         self.mark_clean()
         self.after_save(result)
@@ -334,6 +341,25 @@ class FormDialog(QDialog):
 
     def discarded(self) -> None:
         """Called when the person leaves without saving (drafts are thrown away here)."""
+
+    # --- another PC's long write holds the database -------------------------------------------
+
+    def wait_and_retry(self, error: Busy) -> None:
+        """Say «در حال انتظار…» and try the same save again shortly; after a while, the Persian message."""
+        tries = getattr(self, "_busy_tries", 0)
+        if tries >= BUSY_TRIES:
+            self._busy_tries = 0
+            self.save_button.setEnabled(True)
+            self.errors.show(error)
+            return
+        self._busy_tries = tries + 1
+        self.errors.general.show_message(WAITING_TEXT)
+        self.save_button.setEnabled(False)
+        QTimer.singleShot(BUSY_RETRY_MS, self._retry_save)
+
+    def _retry_save(self) -> None:
+        self.save_button.setEnabled(True)
+        self.save()
 
     # --- someone else saved first (app.services.concurrency) -----------------------------------
 

@@ -105,3 +105,51 @@ def test_the_conflict_dialog_names_who_when_and_each_field(qtbot, ctx, make_case
     dialog.show()
     qtbot.waitExposed(dialog)
     dialog.grab().save(str(SHOTS / "12-conflict.png"))
+
+
+def test_a_busy_database_makes_the_form_wait_visibly_and_save_when_free(qtbot, manager_session, ctx, make_case,
+                                                                        db, monkeypatch):
+    import sqlite3
+
+    from app.ui.cases import common
+    monkeypatch.setattr(common, "BUSY_RETRY_MS", 50)
+    case_id = make_case().id
+    db.wait_when_busy(100)
+    form = CaseForm(manager_session, case_detail(ctx, case_id))
+    qtbot.addWidget(form)
+    form.show()
+    form.address.setFocus()
+    type_text(form.address, "خیابان آزادی")
+    other_pc = sqlite3.connect(str(db.sqlite_path), isolation_level=None)
+    other_pc.execute("BEGIN IMMEDIATE")  # another PC's long import holds the write lock
+    try:
+        assert not form.save()
+        assert form.errors.general.text() == common.WAITING_TEXT
+        assert not form.save_button.isEnabled()
+        qtbot.wait(200)
+        assert form.isVisible()  # still waiting, nothing half-saved
+    finally:
+        other_pc.execute("ROLLBACK")
+        other_pc.close()
+    qtbot.waitUntil(lambda: not form.isVisible(), timeout=5000)
+    assert case_detail(ctx, case_id).address == "خیابان آزادی"
+
+
+def test_a_database_busy_for_too_long_gives_a_persian_message_not_a_raw_error(ctx, make_case, db):
+    import sqlite3
+
+    from app.errors import Busy
+    case_id = make_case().id
+    read = case_detail(ctx, case_id)
+    db.wait_when_busy(50)
+    other_pc = sqlite3.connect(str(db.sqlite_path), isolation_level=None)
+    other_pc.execute("BEGIN IMMEDIATE")
+    try:
+        names = {f.name for f in dataclasses.fields(CaseInput)} - {"family", "version"}
+        with pytest.raises(Busy) as err:
+            update_case(ctx, case_id, CaseInput(**{n: getattr(read, n) for n in names}, version=read.version))
+        assert "locked" not in err.value.message and "مشغول" not in err.value.message
+        assert "رایانه دیگری" in err.value.message
+    finally:
+        other_pc.execute("ROLLBACK")
+        other_pc.close()
