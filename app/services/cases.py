@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Optional, Sequence
+from typing import Iterator, Optional, Sequence
 
 import jdatetime
 from sqlalchemy import func, select
@@ -172,6 +172,21 @@ def _next_clinic_number(session: Session) -> str:
     return str(n)
 
 
+def free_clinic_numbers(session: Session, also_taken: set[str] = frozenset()) -> Iterator[str]:
+    """Clinic file numbers for many new files at once, as _next_clinic_number would give them one by one."""
+    taken = set(session.scalars(select(CaseFile.clinic_file_number)))
+    n = len(taken)
+    taken |= set(also_taken)
+    while True:
+        n += 1
+        if str(n) not in taken:
+            yield str(n)
+
+
+def flush_unique(session: Session) -> None:
+    _flush_unique(session)
+
+
 def _flush_unique(session: Session) -> None:
     try:
         session.flush()
@@ -208,6 +223,17 @@ def create_case(ctx: ServiceContext, data: CaseInput) -> SaveResult:
     with ctx.db.transaction() as session:
         case = add_case(session, ctx, data)
         return SaveResult(case.id, load_warnings(session, case))
+
+
+def new_case_checked(session: Session, ctx: ServiceContext, data: CaseInput) -> CaseFile:
+    """A new file checked by the form's rules but not added to any session (an import's staging)."""
+    case = CaseFile(status=CaseStatus.ACTIVE.value)
+    _apply(session, ctx, case, data)
+    if case.social_worker_id is None and ctx.actor.role is Role.SOCIAL_WORKER:
+        case.social_worker_id = ctx.actor.staff_id
+    require_case_access(ctx.actor, case)
+    _apply_family(case, data.family)
+    return case
 
 
 def add_case(session: Session, ctx: ServiceContext, data: CaseInput) -> CaseFile:

@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 
 from app.errors import StaleEdit, StorageError
 from app.models import Service
@@ -249,3 +249,47 @@ def test_connect_tests_the_server_then_points_the_folder_at_it(tmp_path, capsys)
                  "--data-dir", str(folder)]) == 0
     assert "اتصال برقرار شد" in capsys.readouterr().out
     assert database_url_for(folder) == PG_URL
+
+
+def import_rows(n: int, first_line: int = 2):
+    from app.services.importing import ImportRow
+    return [ImportRow(first_line + i, {"behzisti_file_number": f"IMP-{i:05d}", "first_name": "مریم",
+                                       "last_name": f"رضایی{i}", "sex": "دختر", "living_arrangement": "مستقل",
+                                       "received_on": "1405/01/15"}) for i in range(n)]
+
+
+def test_a_big_import_beside_a_writer_stalls_nobody_and_is_all_or_nothing(db, data_dir, tmp_path):
+    from app.services.importing import import_cases
+    ctx, case_id = one_case(db)
+    log = tmp_path / "ack.log"
+    proc = run_worker("writer", db.url, str(case_id), str(log), "0", wait=False)
+    try:
+        wait_for(lambda: log.exists() and len(acked(log)[0]) >= 3)
+        before = len(acked(log)[0])
+        halfway = {}
+
+        def progress(done, total):
+            if done == total // 2 and not halfway:
+                halfway["acks"] = len(acked(log)[0])
+        result = import_cases(ctx, import_rows(3000), contract_id=None, progress=progress)
+        assert result.created == 3000 and result.ok
+        # the other PC went on saving while the rows were being checked
+        assert halfway["acks"] > before
+        # a second list with one bad row: nothing of it is saved, the writer still unharmed
+        rows = import_rows(50, first_line=2)
+        rows = [type(r)(r.line, dict(r.values, behzisti_file_number=f"NEW-{i}")) for i, r in enumerate(rows)]
+        rows[-1].values["sex"] = "نامعلوم"
+        bad = import_cases(ctx, rows, contract_id=None)
+        assert bad.created == 0 and bad.problems[0].line == rows[-1].line
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    ids, other = acked(log)
+    assert not other  # no raw error, no Persian error either
+    assert ids <= service_ids(data_dir / DB_FILENAME)
+    from app.models import CaseFile
+    with db.read() as s:
+        assert s.scalar(select(func.count()).select_from(CaseFile).where(
+            CaseFile.behzisti_file_number.like("NEW-%"))) == 0
+        numbers = s.scalars(select(CaseFile.clinic_file_number)).all()
+    assert len(numbers) == len(set(numbers)) == 3001
