@@ -293,3 +293,45 @@ def test_a_big_import_beside_a_writer_stalls_nobody_and_is_all_or_nothing(db, da
             CaseFile.behzisti_file_number.like("NEW-%"))) == 0
         numbers = s.scalars(select(CaseFile.clinic_file_number)).all()
     assert len(numbers) == len(set(numbers)) == 3001
+
+
+def test_migrate_moves_a_sqlite_clinic_to_postgresql_with_counts_and_chain_verified(db, data_dir, capsys):
+    from app.cli import main
+    from app.services.visits import ServiceInput, add_service
+    from app.storage.database import database_url_for
+    ctx, case_id = one_case(db)
+    for day in range(1, 4):
+        add_service(ctx, case_id, ServiceInput(kind="care", mode="phone", note=f"تماس {day}", domains=["health"],
+                                               date=dt.date(2026, 11, day), staff_id=ctx.actor.staff_id))
+    db.dispose()
+    pg = fresh_pg()
+    with pg.write_engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    pg.dispose()
+    assert main(["migrate", "--to", PG_URL.replace("postgresql+psycopg://", "postgresql://"),
+                 "--data-dir", str(data_dir)]) == 0
+    out = capsys.readouterr().out
+    assert "نادرست" not in out and "case_file" in out and "زنجیره رویدادها" in out
+    assert database_url_for(data_dir) == PG_URL
+    server = Database(PG_URL)
+    try:
+        ctx2 = ServiceContext(server, ctx.actor, clock=lambda: NOW)
+        saved = add_service(ctx2, case_id, ServiceInput(kind="care", mode="phone", note="پس از انتقال",
+                                                        domains=["health"], date=dt.date(2026, 11, 5),
+                                                        staff_id=ctx.actor.staff_id))
+        assert saved.id == 4  # the sequence continues after the copied rows
+        assert len(__import__("app.services.visits", fromlist=["x"]).list_services(ctx2, case_id)) == 4
+    finally:
+        server.dispose()
+    # a second move onto a server that already holds a clinic is refused
+    (data_dir / "database-url.txt").unlink()
+    assert main(["migrate", "--to", PG_URL.replace("postgresql+psycopg://", "postgresql://"),
+                 "--data-dir", str(data_dir)]) != 0
+
+
+def test_server_setup_prints_the_role_and_database_sql(capsys):
+    from app.cli import main
+    assert main(["server", "setup", "--role", "clinic_user", "--database", "clinic_db"]) == 0
+    out = capsys.readouterr().out
+    assert "CREATE ROLE clinic_user LOGIN" in out and "CREATE DATABASE clinic_db OWNER clinic_user" in out
+    assert main(["server", "setup", "--role", "x; DROP TABLE y"]) != 0
