@@ -335,3 +335,19 @@ def test_server_setup_prints_the_role_and_database_sql(capsys):
     out = capsys.readouterr().out
     assert "CREATE ROLE clinic_user LOGIN" in out and "CREATE DATABASE clinic_db OWNER clinic_user" in out
     assert main(["server", "setup", "--role", "x; DROP TABLE y"]) != 0
+
+
+PERSIAN_ORDER = ["آبادی", "احمدی", "بهرامی", "پاکزاد", "تهرانی", "ثابتی", "جعفری", "چگینی", "حسینی", "خسروی",
+                 "زارعی", "ژیان", "سلیمانی", "شریفی", "کاظمی", "گودرزی", "لطفی", "نوری", "وحیدی", "هاشمی", "یزدانی"]
+
+
+def test_the_same_persian_sort_order_on_both_engines(engine_db):
+    from app.services.caselist import CaseQuery, list_cases
+    ctx, _ = one_case(engine_db)  # احمدی, علی
+    shuffled = sorted(set(PERSIAN_ORDER) - {"احمدی"}, key=lambda s: s[::-1])
+    for i, last in enumerate(shuffled):
+        typed = last.replace("ی", "ي").replace("ک", "ك")  # as an Arabic keyboard types them
+        create_case(ctx, CaseInput(behzisti_file_number=f"S{i}", first_name="علی", last_name=typed, sex="male",
+                                   living_arrangement="own_family", received_on=dt.date(2026, 1, 1)))
+    rows = list_cases(ctx, CaseQuery(), 0, 100)
+    assert [r.last_name for r in rows] == PERSIAN_ORDER
