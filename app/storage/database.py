@@ -47,6 +47,7 @@ class Database:
     """The clinic's database: a write engine and a read engine over the same store."""
 
     def __init__(self, url: str):
+        from app.storage import notify  # noqa: F401  (PostgreSQL: every save tells the other PCs)
         self.url = url
         if url.startswith("sqlite"):
             self.busy_ms = BUSY_MS

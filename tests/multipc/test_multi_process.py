@@ -351,3 +351,30 @@ def test_the_same_persian_sort_order_on_both_engines(engine_db):
                                    living_arrangement="own_family", received_on=dt.date(2026, 1, 1)))
     rows = list_cases(ctx, CaseQuery(), 0, 100)
     assert [r.last_name for r in rows] == PERSIAN_ORDER
+
+
+def test_postgresql_notify_reaches_another_connection_only_for_committed_saves():
+    from app.errors import ValidationError
+    from app.services.changes import changes_since, latest_change
+    from app.storage.notify import ChangeWaiter
+    pg = fresh_pg()
+    try:
+        ctx, case_id = one_case(pg)
+        waiter = ChangeWaiter(pg.url)
+        try:
+            last = latest_change(ctx)
+            assert not waiter.wait(0.3)
+            with pytest.raises(ValidationError):  # refused, rolled back: nobody is told
+                create_case(ctx, CaseInput(behzisti_file_number="", first_name="", last_name="", sex="male",
+                                           living_arrangement="own_family"))
+            assert not waiter.wait(0.5)
+            other = run_worker("update-case", pg.url, str(case_id), str(case_detail(ctx, case_id).version),
+                               "address", "خیابان آزادی")
+            assert other.stdout.startswith("saved"), other.stderr
+            assert waiter.wait(5)
+            _, changes = changes_since(ctx, last)
+            assert [(c.entity, c.entity_id) for c in changes] == [("case_file", case_id)]
+        finally:
+            waiter.close()
+    finally:
+        pg.dispose()

@@ -97,6 +97,8 @@ class CaseEvents(QObject):
     """Told whenever a screen changed a case file, so lists and open windows can refresh."""
 
     changed = Signal(int, str)  # the case id, and what changed (FILE, SERVICES, ...)
+    deleted = Signal(str, int)  # another PC deleted a record: its kind ("service", ...) and id (app.ui.live)
+    others = Signal()  # another PC saved something (app.ui.live): pages with totals read them again
 
 
 _events: CaseEvents | None = None

@@ -29,6 +29,7 @@ from app.ui.widgets import ChecklistWidget, EnumComboBox, JalaliDateEdit, Normal
 DRAFT_INTERVAL_S = 3.0
 NEW_TITLE = "یادداشت خدمت جدید"
 EDIT_TITLE = "ویرایش خدمت"
+DELETED_TEXT = "این خدمت را کاربر دیگری حذف کرده است؛ آنچه نوشته‌اید به‌صورت پیش‌نویس نگه داشته شد."
 DRAFT_TITLE = "پیش‌نویس یادداشت"
 
 
@@ -75,6 +76,7 @@ class VisitForm(FormDialog):
             self.offer_draft()
         self.autosaver = DraftAutosaver(session.drafts, self.draft_key, self.draft_data, DRAFT_INTERVAL_S, self)
         self.autosaver.start()
+        case_events().deleted.connect(self._deleted_elsewhere)
         self.resize(620, 640)
         self.date.setFocus()
 
@@ -240,6 +242,12 @@ class VisitForm(FormDialog):
 
     def discarded(self) -> None:
         self.autosaver.stop_and_discard()
+
+    def _deleted_elsewhere(self, entity: str, entity_id: int) -> None:
+        if entity == "service" and self.service is not None and entity_id == self.service.id:
+            self.keep_draft()
+            self.errors.general.show_message(DELETED_TEXT)
+            self.save_button.setEnabled(False)
 
     def keep_draft(self) -> None:
         self.session.drafts.save(self.draft_key, self.draft_data())
