@@ -29,6 +29,14 @@ MSG_CHANGED = "این {what} پس از باز شدن در این صفحه، در
 MSG_DELETED = "این {what} را کاربر دیگری حذف کرده است؛ ذخیره شما انجام نشد."
 
 
+def latest_for_derived(session: Session, row: Versioned) -> None:
+    """Before a derived column of row is written (a file's last service date): lock it and read its
+    current version. On PostgreSQL another PC may have edited the file since this transaction read
+    it; without this the version check would refuse a visit note for a change to the file."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.refresh(row, with_for_update=True)
+
+
 def expect(session: Session, row: Versioned, version: Optional[int]) -> None:
     """Refuse the save when the screen read an older version of row (None: the caller read none)."""
     if version is None or int(version) == row.version:

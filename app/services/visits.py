@@ -109,6 +109,7 @@ def _amend_reason(session: Session, ctx: ServiceContext, case_id: int, dates: Se
 def refresh_case_dates(session: Session, case: CaseFile) -> None:
     """The case keeps its latest service date and that service's follow-up date for worklists."""
     session.flush()
+    concurrency.latest_for_derived(session, case)
     latest = session.execute(
         select(Service.date, Service.next_follow_up).where(Service.case_id == case.id)
         .order_by(Service.date.desc(), Service.id.desc()).limit(1)).first()

@@ -378,3 +378,36 @@ def test_postgresql_notify_reaches_another_connection_only_for_committed_saves()
             waiter.close()
     finally:
         pg.dispose()
+
+
+def test_postgresql_a_visit_saved_while_the_file_is_edited_elsewhere_is_not_refused():
+    """READ COMMITTED: the note's transaction read the file before another PC's edit committed; the
+    file's derived dates are written on its newest version, not refused as a stale edit."""
+    import dataclasses
+
+    from app.models import CaseFile, Service
+    from app.services.cases import update_case
+    from app.services.visits import refresh_case_dates
+    pg = fresh_pg()
+    try:
+        ctx, case_id = one_case(pg)
+        with pg.transaction() as note_tx:
+            case = note_tx.get(CaseFile, case_id)
+            note_tx.add(Service(case_id=case_id, date=dt.date(2026, 11, 20), kind="care", mode="phone",
+                                staff_id=ctx.actor.staff_id, note="تماس"))
+            read = case_detail(ctx, case_id)
+            names = {f.name for f in dataclasses.fields(CaseInput)} - {"family", "version", "address"}
+            update_case(ctx, case_id, CaseInput(**{n: getattr(read, n) for n in names}, address="تازه",
+                                                version=read.version))
+            refresh_case_dates(note_tx, case)
+        after = case_detail(ctx, case_id)
+        assert after.address == "تازه" and after.version == read.version + 1
+    finally:
+        pg.dispose()
+
+
+def test_soak_smoke_two_clients_lose_nothing(tmp_path):
+    from benchmarks.soak_multipc import soak
+    result = soak(sqlite_url(tmp_path / "soak.sqlite3"), clients=2, seconds=3, cases=5)
+    assert result["clients_finished"] == 2 and result["saves"] > 0
+    assert result["lost"] == 0 and result["raw_errors"] == 0, result["raw_samples"]
