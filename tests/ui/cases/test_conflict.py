@@ -153,3 +153,26 @@ def test_a_database_busy_for_too_long_gives_a_persian_message_not_a_raw_error(ct
     finally:
         other_pc.execute("ROLLBACK")
         other_pc.close()
+
+
+def test_typing_kept_after_a_conflict_is_offered_back_next_time(qtbot, manager_session, ctx, make_case, worker,
+                                                                 monkeypatch):
+    from app.ui.cases import case_form
+    monkeypatch.setattr(conflict, "ask_reload", lambda _parent, _error: False)  # «بستن»
+    case_id = make_case().id
+    form = CaseForm(manager_session, case_detail(ctx, case_id))
+    qtbot.addWidget(form)
+    form.address.setFocus()
+    type_text(form.address, "خیابان آزادی")
+    other_pc_sets_priority(ctx, worker, case_id)
+    assert not form.save()
+    form.discarded()
+    asked = []
+    monkeypatch.setattr(case_form, "ask_yes_no", lambda *_a: asked.append(1) or True)
+    again = CaseForm(manager_session, case_detail(ctx, case_id))
+    qtbot.addWidget(again)
+    assert asked and again.address.text() == "خیابان آزادی"
+    assert again.priority.isChecked()  # the other PC's change is there too
+    assert again.save()
+    assert case_detail(ctx, case_id).address == "خیابان آزادی"
+    assert manager_session.drafts.load(again.draft_key()) is None
