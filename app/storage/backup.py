@@ -871,6 +871,15 @@ def prune_backups(backup_dir: Path, now: datetime) -> list[Path]:
     return deleted
 
 
+def _uses_server(data_dir: Path) -> bool:
+    """Whether this folder's program uses the clinic's PostgreSQL server (app.storage.database.database_url_for):
+    then the folder's SQLite file, if any, is a stray one and must not be backed up as if it were the data."""
+    url_file = Path(data_dir) / "database-url.txt"
+    url = os.environ.get("PARVANDEH_DATABASE_URL") or (
+        url_file.read_text(encoding="utf-8").strip() if url_file.is_file() else "")
+    return bool(url) and not url.startswith("sqlite")
+
+
 def auto_backup(data_dir: Path, *, reason: str, now: datetime, progress: Progress | None = None,
                 cancel: Callable[[], bool] | None = None) -> Path | None:
     """The automatic backup at start (once a day) and at every exit, then rotation.
@@ -884,8 +893,8 @@ def auto_backup(data_dir: Path, *, reason: str, now: datetime, progress: Progres
     data_dir, now = Path(data_dir), _local(now)
     db_path = data_dir / DB_FILENAME
     backup_dir = data_dir / BACKUPS_DIRNAME
-    if not db_path.is_file():
-        return None
+    if not db_path.is_file() or _uses_server(data_dir):
+        return None  # on the clinic's server, backups are pg_dump's (README: One PC or several)
     if reason == "start" and any(
         b.when.date() == now.date() for b in _auto_files(backup_dir) if not b.partial
     ):

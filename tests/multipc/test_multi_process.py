@@ -411,3 +411,26 @@ def test_soak_smoke_two_clients_lose_nothing(tmp_path):
     result = soak(sqlite_url(tmp_path / "soak.sqlite3"), clients=2, seconds=3, cases=5)
     assert result["clients_finished"] == 2 and result["saves"] > 0
     assert result["lost"] == 0 and result["raw_errors"] == 0, result["raw_samples"]
+
+
+def test_in_postgresql_mode_no_backup_touches_the_stray_sqlite_file(db, data_dir, tmp_path, capsys):
+    from app.cli import main
+    from app.storage.backup import auto_backup
+    from app.storage.connect import save_url
+    one_case(db)  # the folder's SQLite file has a clinic in it: the stray file
+    db.dispose()
+    pg = fresh_pg()
+    pg.dispose()
+    save_url(data_dir, PG_URL)
+    assert auto_backup(data_dir, reason="exit", now=NOW) is None
+    assert list((data_dir / "backups").iterdir()) == []
+    out = tmp_path / "clinic.backup"
+    assert main(["backup", "--out", str(out), "--data-dir", str(data_dir)]) == 0
+    assert out.read_bytes()[:5] == b"PGDMP"
+    stray = tmp_path / "stray.pvbak"
+    from app.storage.backup import create_backup
+    create_backup(data_dir / DB_FILENAME, data_dir / "attachments", stray)
+    before = (data_dir / DB_FILENAME).read_bytes()
+    assert main(["restore", str(stray), "--data-dir", str(data_dir)]) != 0  # not a pg_dump file: refused
+    assert "pg_dump" in capsys.readouterr().err
+    assert (data_dir / DB_FILENAME).read_bytes() == before
