@@ -1,7 +1,10 @@
 """Several PCs at once: a soak of 5 client processes saving visit notes and editing case files.
 
     .venv/bin/python -m benchmarks.soak_multipc [--clients 5] [--seconds 180] [--cases 40]
-                                                [--pg postgresql+psycopg://...] [--out benchmarks/SOAK.md]
+                                                [--pg postgresql+psycopg://...] [--engines sqlite,postgresql]
+                                                [--out benchmarks/SOAK.md]
+
+--pg names a database of its own: the soak drops and re-creates its schema.
 
 Each client is a process of its own (as a PC would be). In a loop it either saves a visit note
 (7 times in 10) or edits a case file the way the form does: read it, "think" a few milliseconds,
@@ -171,12 +174,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cases", type=int, default=40)
     parser.add_argument("--pg", default=os.environ.get("PARVANDEH_TEST_PG_URL"))
     parser.add_argument("--out", default=str(Path(__file__).with_name("SOAK.md")))
+    parser.add_argument("--engines", default="sqlite,postgresql", help="which engines, comma-separated")
     args = parser.parse_args(argv)
     rows = []
-    with tempfile.TemporaryDirectory() as tmp:
-        from app.storage.database import sqlite_url
-        rows.append(soak(sqlite_url(Path(tmp) / "soak.sqlite3"), args.clients, args.seconds, args.cases))
-    if args.pg:
+    if "sqlite" in args.engines:
+        with tempfile.TemporaryDirectory() as tmp:
+            from app.storage.database import sqlite_url
+            rows.append(soak(sqlite_url(Path(tmp) / "soak.sqlite3"), args.clients, args.seconds, args.cases))
+    if args.pg and "postgresql" in args.engines:
         rows.append(soak(args.pg, args.clients, args.seconds, args.cases))
     for row in rows:
         print(json.dumps(row, ensure_ascii=False))
