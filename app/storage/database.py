@@ -93,7 +93,7 @@ class Database:
         try:
             with self._writer() as session:
                 with session.begin():
-                    if self._is_guarded():
+                    if self._is_guarded(session):
                         self.generation = guard.check_generation(session, self.generation)
                     yield session
         except Exception as exc:
@@ -108,7 +108,7 @@ class Database:
         try:
             with self._reader() as session:
                 with session.begin():
-                    if self.generation is None and self._is_guarded():
+                    if self.generation is None and self._is_guarded(session):
                         self.generation = guard.read_generation(session)
                     yield session
         except Exception as exc:
@@ -117,10 +117,10 @@ class Database:
                 raise
             raise persian from exc
 
-    def _is_guarded(self) -> bool:
+    def _is_guarded(self, session: Session) -> bool:
         if self._guarded is None:
             from app.storage.guard import has_meta
-            self._guarded = has_meta(self.read_engine)
+            self._guarded = has_meta(session)
         return self._guarded
 
     def analyze(self) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from sqlalchemy import inspect, text
+from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -38,9 +38,13 @@ def read_generation(session: Session) -> Optional[str]:
     return session.execute(text("SELECT value FROM db_meta WHERE key = :k"), {"k": GENERATION_KEY}).scalar()
 
 
-def has_meta(engine) -> bool:
-    with engine.connect() as conn:
-        return inspect(conn).has_table("db_meta")
+def has_meta(session: Session) -> bool:
+    """Whether the schema has revision 0009's db_meta (asked once per process, in its first transaction)."""
+    if session.get_bind().dialect.name == "sqlite":
+        sql = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'db_meta'"
+    else:
+        sql = "SELECT 1 WHERE to_regclass('db_meta') IS NOT NULL"
+    return session.execute(text(sql)).first() is not None
 
 
 def check_generation(session: Session, known: Optional[str]) -> str:
