@@ -43,6 +43,33 @@ class Presence:
         return f"{who} در {where} ({what}، شناسه فرایند {self.pid})"
 
 
+def pid_alive(pid: int) -> bool:
+    """Whether a process of this PC is still running (a killed program's row must not block a restore)."""
+    if os.name == "nt":
+        import ctypes
+        kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
+        handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
+        if not handle:
+            return False
+        code = ctypes.c_ulong()
+        try:
+            kernel32.GetExitCodeProcess(handle, ctypes.byref(code))
+        finally:
+            kernel32.CloseHandle(handle)
+        return code.value == 259  # STILL_ACTIVE
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _gone(host: str, pid: int) -> bool:
+    return host == socket.gethostname() and not pid_alive(int(pid))
+
+
 def _utc(now: Optional[dt.datetime]) -> dt.datetime:
     return (now or dt.datetime.now(dt.timezone.utc)).astimezone(dt.timezone.utc)
 
@@ -75,7 +102,7 @@ def others(db: Database, own_id: Optional[str] = None, now: Optional[dt.datetime
     with db.read() as s:
         rows = s.execute(text("SELECT id, host, pid, user_name, program, heartbeat_at FROM db_session "
                               "WHERE heartbeat_at >= :since ORDER BY started_at"), {"since": since}).all()
-    return [Presence(*row) for row in rows if row[0] != own_id]
+    return [Presence(*row) for row in rows if row[0] != own_id and not _gone(row[1], row[2])]
 
 
 def refusal(people: list[Presence]) -> StorageError:
@@ -107,7 +134,7 @@ def _live(conn: sqlite3.Connection, own_id: Optional[str], now: Optional[dt.date
     for row in conn.execute("SELECT id, host, pid, user_name, program, heartbeat_at FROM db_session"):
         beat = dt.datetime.fromisoformat(str(row[5]))
         beat = beat if beat.tzinfo else beat.replace(tzinfo=dt.timezone.utc)
-        if row[0] != own_id and beat >= since:
+        if row[0] != own_id and beat >= since and not _gone(row[1], row[2]):
             out.append(Presence(row[0], row[1], row[2], row[3], row[4], beat))
     return out
 

@@ -434,3 +434,20 @@ def test_in_postgresql_mode_no_backup_touches_the_stray_sqlite_file(db, data_dir
     assert main(["restore", str(stray), "--data-dir", str(data_dir)]) != 0  # not a pg_dump file: refused
     assert "pg_dump" in capsys.readouterr().err
     assert (data_dir / DB_FILENAME).read_bytes() == before
+
+
+def test_a_killed_program_of_this_pc_does_not_block_a_restore(db, data_dir, tmp_path):
+    from app.storage import presence
+    one_case(db)
+    backup = tmp_path / "before.pvbak"
+    create_backup(data_dir / DB_FILENAME, data_dir / "attachments", backup)
+    log = tmp_path / "ack.log"
+    proc = run_worker("writer", db.url, "1", str(log), "1", wait=False)
+    wait_for(lambda: log.exists() and len(acked(log)[0]) >= 1)
+    assert [p.pid for p in presence.others(db)] == [proc.pid]
+    proc.send_signal(signal.SIGKILL)  # its row stays, with a fresh heartbeat
+    proc.wait()
+    assert presence.others(db) == []
+    db.dispose()
+    restore_backup(backup, data_dir / DB_FILENAME, data_dir / "attachments",
+                   known_revisions=known_revisions(), keep_dir=data_dir / "backups")
