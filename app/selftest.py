@@ -60,8 +60,8 @@ def app_modules(include_ui: bool) -> list[str]:
 def import_all(names: list[str]) -> str:
     failed = []
     for name in names:
-        if name.startswith(MIGRATION_SCRIPTS):
-            continue  # Alembic's scripts run inside a migration; check_migrations loads them
+        if name.startswith(MIGRATION_SCRIPTS) or name == "app.__main__":
+            continue  # Alembic's scripts run inside a migration (check_migrations loads them); __main__ is the program
         try:
             importlib.import_module(name)
         except Exception as exc:  # noqa: BLE001
