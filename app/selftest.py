@@ -71,6 +71,13 @@ def import_all(names: list[str]) -> str:
     return f"{len(names)} ماژول"  # the count is compared with the source tree's in CI
 
 
+def check_version() -> str:
+    import app
+    if "unknown" in app.__version__:
+        raise RuntimeError("شماره نسخه پیدا نشد (metadata of parvandeh is missing)")
+    return app.__version__
+
+
 def check_fonts() -> str:
     from app.printing.fonts import REGULAR, font_cmap, register_fonts
     from app.resources import missing_fonts, resources_dir
@@ -219,6 +226,7 @@ def run_checks(folder: Path, *, today: Optional[dt.date] = None,
     clock = clock or (lambda: dt.datetime.now(dt.timezone.utc))
     today = today or clock().astimezone().date()
     folder.mkdir(parents=True, exist_ok=True)
+    yield attempt("نسخه (version)", check_version)
     yield attempt("ماژول‌های برنامه (modules)", lambda: import_all(app_modules(include_ui_modules)))
     yield attempt("قلم‌ها (fonts)", check_fonts)
     yield attempt("بازنگری‌های پایگاه داده (migrations)", check_migrations)
