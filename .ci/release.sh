@@ -17,7 +17,7 @@ CACHE=${PARVANDEH_CI_CACHE:-$HOME/.cache/parvandeh-ci}
 mkdir -p "$CACHE"
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
-quiet_pip() { "$@" 2>&1 | { grep -v "^WARNING: Location 'file:" || true; }; }
+quiet_pip() { PYTHONWARNINGS=ignore "$@" 2>&1 | { grep -v "^WARNING: Location 'file:" || true; }; }
 export QT_QPA_PLATFORM=offscreen
 source_modules=$("$VENV/bin/python" -c "from app.selftest import app_modules; print(len(app_modules(True)))")
 

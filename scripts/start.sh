@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 qt_system_libs
 
 # pip prints a warning for each local package folder named in this machine's pip config: noise.
-quiet_pip() { "$@" 2>&1 | { grep -v "^WARNING: Location 'file:" || true; }; }
+quiet_pip() { PYTHONWARNINGS=ignore "$@" 2>&1 | { grep -v "^WARNING: Location 'file:" || true; }; }
 
 PY=${PYTHON:-python3.11}
 command -v "$PY" >/dev/null || PY=python3
