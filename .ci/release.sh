@@ -8,6 +8,8 @@
 # keyed by requirements/build.txt; and the last bundle proven whole, keyed by the SHA-256 of every
 # input of the bundle (app/, installer/, pyproject.toml, requirements/build.txt). The same inputs
 # build the same bundle, so only then is the build skipped; pip's own download cache serves the rest.
+# `bash .ci/release.sh [wheel|bundle|all]`; .ci/run builds the bundle beside the test suite (each
+# mostly uses one of the two cores) and checks the wheel before it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 VENV=${VENV:-.venv-ci}
@@ -35,6 +37,7 @@ selftest() {
   echo "== $what: selftest passed ($(grep -c '^OK' "$log") checks, $seen modules)"
 }
 
+wheel() {
 started=$SECONDS
 echo "== release: the wheel, installed in a fresh venv"
 "$VENV/bin/python" -m pip wheel -q --no-deps --no-build-isolation -w "$WORK/wheel" . 2>&1 \
@@ -44,7 +47,9 @@ quiet_pip "$WORK/wheel-venv/bin/python" -m pip install -q --require-hashes -r re
 quiet_pip "$WORK/wheel-venv/bin/python" -m pip install -q --no-deps "$WORK"/wheel/parvandeh-*.whl
 selftest wheel "$WORK/wheel-venv/bin/parvandeh"
 echo "   ($((SECONDS - started)) s)"
+}
 
+bundle() {
 started=$SECONDS
 key=$( (cat pyproject.toml requirements/build.txt; find app installer -type f -not -name '*.pyc' | LC_ALL=C sort \
         | xargs sha256sum) | sha256sum | cut -d' ' -f1)
@@ -63,3 +68,11 @@ else
   echo "$key" > "$CACHE/bundle-proven"
 fi
 echo "   ($((SECONDS - started)) s)"
+}
+
+case "${1:-all}" in
+  wheel) wheel ;;
+  bundle) bundle ;;
+  all) wheel; bundle ;;
+  *) echo "usage: $0 [wheel|bundle|all]" >&2; exit 2 ;;
+esac
