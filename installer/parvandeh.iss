@@ -137,8 +137,12 @@ begin
 end;
 
 function RunHidden(const Exe, Params: String): Integer;
+var
+  Code: Integer;
 begin
-  if not Exec(Exe, Params, '', SW_HIDE, ewWaitUntilTerminated, Result) then
+  if Exec(Exe, Params, '', SW_HIDE, ewWaitUntilTerminated, Code) then
+    Result := Code
+  else
     Result := -1;
 end;
 
