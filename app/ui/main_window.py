@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from app.ui import messages
 from app.ui.lock import DEFAULT_MINUTES, IdleWatcher, ScreenLock, lock_minutes
+from app.ui.screen_fit import fit_size, let_shrink, scroll_area
 from app.ui.settings import WindowStateKeeper
 from app.ui.sign_in import utc_now
 
@@ -87,7 +88,7 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self.keeper = WindowStateKeeper(self, session.data_dir, "main")
         if not self.keeper.restore():
-            self.resize(1280, 800)
+            fit_size(self, 1280, 800)  # smaller on a 1024×768 or scaled screen
         self.screen_lock = ScreenLock(session.db, username, session.actor.name, self, clock=clock)
         self.screen_lock.locked.connect(lambda: self.idle.pause())
         self.screen_lock.unlocked.connect(lambda: self.idle.resume())
@@ -118,7 +119,9 @@ class MainWindow(QMainWindow):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.navigation)  # first in a right-to-left row: at the right
-        layout.addWidget(self.stack, 1)
+        # A page wider or taller than a small screen scrolls inside the window; it never widens it.
+        self.page_scroll = scroll_area(self.stack, central)
+        layout.addWidget(self.page_scroll, 1)
         self.setCentralWidget(central)
 
     def _action(self, text: str, slot, shortcut: Any = None, name: str = "") -> QAction:
@@ -157,6 +160,7 @@ class MainWindow(QMainWindow):
         folder.setObjectName("dataFolder")
         folder.setToolTip("پوشه داده")
         folder.setLayoutDirection(Qt.LayoutDirection.LeftToRight)  # a path reads left to right
+        let_shrink(folder)  # a long path must not widen the window
         self.statusBar().addPermanentWidget(folder)
 
     # --- pages -------------------------------------------------------------------------------

@@ -32,6 +32,7 @@ from app.ui.cases.common import FILE, FormDialog, IdChoice, NoteEdit, case_event
 from app.ui.cases.family import FamilyEditor
 from app.ui.session import AppSession
 from app.ui.widgets import EnumComboBox, JalaliDateEdit, NormalizingLineEdit
+from app.ui.screen_fit import fit_size
 
 NEW_TITLE = "پرونده جدید"
 EDIT_TITLE = "ویرایش مشخصات و خانواده"
@@ -70,7 +71,7 @@ class CaseForm(FormDialog):
         self._update_conditional_rows()
         self._connect()
         self._set_tab_order()
-        self.resize(1040, 760)
+        fit_size(self, 1040, 760)
         self.mark_clean()
         self.behzisti_number.setFocus()
 

@@ -32,6 +32,7 @@ from app.ui.cases.common import FILE, FormDialog, add_shortcut, case_events, mom
 from app.ui.cases.dialogs import StatusDialog
 from app.ui.cases.visit_form import VisitForm, draft_saved_at, visit_draft_key
 from app.ui.session import AppSession
+from app.ui.screen_fit import fit_size
 
 TAB_CLASSES = (tabs.IdentityTab, tabs.SummaryTab, tabs.ServicesTab, tabs.ProblemsTab,
                tabs.ReviewsTab, tabs.ReferralsTab, tabs.AttachmentsTab)
@@ -154,7 +155,7 @@ class CaseWindow(QMainWindow):
         self.show_detail(detail)
         self.current_tab().load_if_stale()
         self.show_waiting_draft()
-        self.resize(1100, 720)
+        fit_size(self, 1100, 720)
 
     # --- building ----------------------------------------------------------------------------
 

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QMessageBox,
     QPushButton,
+    QScrollArea,
     QTextEdit,
     QVBoxLayout,
     QWidget,
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
 from app.errors import DomainError
 from app.persian import format_jalali_datetime, normalize_letters
 from app.ui.forms import FormErrors
+from app.ui.screen_fit import scroll_area
 from app.ui.session import AppSession
 from app.ui.text import rtl_date_text
 
@@ -57,12 +59,19 @@ def show_error(parent: QWidget | None, error: DomainError) -> None:
     QMessageBox.critical(parent, ERROR_TITLE, rtl_date_text(error.message))
 
 
-def ask_yes_no(parent: QWidget | None, title: str, text: str) -> bool:
+def ask_yes_no(parent: QWidget | None, title: str, text: str, *, default_yes: bool = False) -> bool:
+    """«بله»/«خیر»; Enter gives «خیر» unless `default_yes` (only where «خیر» is the loss, as
+    throwing a draft away), and Escape is always «خیر»."""
+    default = QMessageBox.StandardButton.Yes if default_yes else QMessageBox.StandardButton.No
     answer = QMessageBox.question(
         parent, title, rtl_date_text(text),
-        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-        QMessageBox.StandardButton.Yes)
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, default)
     return answer == QMessageBox.StandardButton.Yes
+
+
+def confirm_delete(parent: QWidget | None, title: str, what: str) -> bool:
+    """Ask before deleting, naming what goes; «خیر» is the default and Escape cancels."""
+    return ask_yes_no(parent, title, f"{what}\n\nحذف شود؟")
 
 
 def ask_unsaved_changes(parent: QWidget | None) -> str:
@@ -255,9 +264,17 @@ class FormDialog(QDialog):
         """errors at the top, the form, any extra widgets, the buttons at the bottom."""
         layout = QVBoxLayout(self)
         layout.addWidget(self.errors.general)
-        layout.addLayout(self.form)
-        for widget in middle:
-            layout.addWidget(widget)
+        if len(middle) == 1 and isinstance(middle[0], QScrollArea) and self.form.rowCount() == 0:
+            layout.addWidget(middle[0], 1)  # the form brought its own scroll area
+        else:
+            # On a small or scaled screen the fields scroll; Save stays on screen below them.
+            body = QWidget(self)
+            body_layout = QVBoxLayout(body)
+            body_layout.setContentsMargins(0, 0, 0, 0)
+            body_layout.addLayout(self.form)
+            for widget in middle:
+                body_layout.addWidget(widget)
+            layout.addWidget(scroll_area(body, self), 1)
         layout.addWidget(self.buttons)
         return layout
 

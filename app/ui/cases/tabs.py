@@ -41,6 +41,7 @@ from app.ui.cases.common import (
     SERVICES,
     NoteEdit,
     ask_yes_no,
+    confirm_delete,
     case_events,
     inform,
     show_dialog,
@@ -224,6 +225,15 @@ def _note_text(s: ServiceView) -> str:
     return s.note
 
 
+def _service_named(s: ServiceView) -> str:
+    """The note a delete question names: kind, how, date, who, and how it begins."""
+    minutes = f"، {to_persian_digits(str(s.minutes))} دقیقه" if s.minutes else ""
+    words = (s.note or "").split()
+    start = "" if s.note_hidden or not words else "\n«" + " ".join(words[:12]) + ("…»" if len(words) > 12 else "»")
+    return rtl_date_text(f"خدمت «{s.kind_label}» ({s.mode_label}{minutes}) در {date_text(s.date)}"
+                         f" — {s.staff_name}{start}")
+
+
 def _marks(s: ServiceView) -> str:
     marks = []
     if s.abuse_concern:
@@ -290,9 +300,7 @@ class ServicesTab(CaseTab):
 
     def delete_service(self) -> None:
         service = self.current()
-        if service is None or not ask_yes_no(
-                self, "حذف خدمت", rtl_date_text(
-                    f"خدمت {service.kind_label} در {date_text(service.date)} حذف شود؟")):
+        if service is None or not confirm_delete(self, "حذف خدمت", _service_named(service)):
             return
         reason = ""
         while True:

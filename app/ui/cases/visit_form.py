@@ -25,6 +25,7 @@ from app.ui.cases.common import SERVICES, FormDialog, IdChoice, NoteEdit, ask_ye
 from app.ui.drafts import DraftAutosaver
 from app.ui.session import AppSession
 from app.ui.widgets import ChecklistWidget, EnumComboBox, JalaliDateEdit, NormalizingLineEdit
+from app.ui.screen_fit import fit_size
 
 DRAFT_INTERVAL_S = 3.0
 NEW_TITLE = "یادداشت خدمت جدید"
@@ -75,7 +76,7 @@ class VisitForm(FormDialog):
             self.offer_draft()
         self.autosaver = DraftAutosaver(session.drafts, self.draft_key, self.draft_data, DRAFT_INTERVAL_S, self)
         self.autosaver.start()
-        self.resize(620, 640)
+        fit_size(self, 620, 640)
         self.date.setFocus()
 
     # --- building ----------------------------------------------------------------------------
@@ -200,7 +201,8 @@ class VisitForm(FormDialog):
         when = f" ({moment_text(saved_at)})" if saved_at else ""
         question = (f"تغییراتی در این یادداشت داده و ثبت نشده بود{when}. بازیابی شود؟" if self.service
                     else f"یادداشتی برای این پرونده نوشته و ثبت نشده بود{when}. بازیابی شود؟")
-        if ask_yes_no(self.parentWidget() or self, DRAFT_TITLE, question):
+        # «خیر» throws the draft away: here the default is to keep it
+        if ask_yes_no(self.parentWidget() or self, DRAFT_TITLE, question, default_yes=True):
             self.restore(data)
             return True
         self.session.drafts.discard(self.draft_key)
