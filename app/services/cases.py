@@ -114,6 +114,32 @@ def _apply(session: Session, ctx: ServiceContext, case: CaseFile, data: CaseInpu
     case.first_name_key = v.fit(collation_key(case.first_name), CaseFile.first_name_key)
 
 
+def check_case_entry(data: CaseInput, today: dt.date) -> list[ValidationError]:
+    """Every field error of the identity and placement as typed, at once and without the
+    database (the form calls it before saving; the save checks again, with the records)."""
+
+    def national_code() -> None:
+        code = v.identifier(data.national_code, "national_code", "کد ملی")
+        if code:
+            validate_national_code(code, "national_code")
+
+    return v.collect((
+        lambda: v.identifier(data.behzisti_file_number, "behzisti_file_number", "شماره پرونده بهزیستی",
+                             required=True),
+        lambda: v.identifier(data.clinic_file_number, "clinic_file_number", "شماره پرونده کلینیک"),
+        lambda: v.text(data.first_name, "first_name", "نام", required=True, max_len=100),
+        lambda: v.text(data.last_name, "last_name", "نام خانوادگی", required=True, max_len=100),
+        lambda: v.text(data.father_name, "father_name", "نام پدر", max_len=100),
+        national_code,
+        lambda: v.choice(Sex, data.sex, "sex", "جنسیت"),
+        lambda: v.date(data.birth_date, "birth_date", "تاریخ تولد", not_after=today),
+        lambda: v.choice(LivingArrangement, data.living_arrangement, "living_arrangement", "وضعیت زندگی"),
+        lambda: v.date(data.discharge_date, "discharge_date", "تاریخ ترخیص", not_after=today),
+        lambda: v.date(data.received_on, "received_on", "تاریخ دریافت پرونده", required=True, not_after=today),
+        lambda: v.identifier(data.phones, "phones", "تلفن", max_len=200),
+    ))
+
+
 def _check_dates(case: CaseFile) -> None:
     if case.birth_date and case.discharge_date and case.discharge_date < case.birth_date:
         raise ValidationError("تاریخ ترخیص نمی‌تواند پیش از تاریخ تولد باشد.", field="discharge_date")

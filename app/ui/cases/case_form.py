@@ -24,8 +24,9 @@ from PySide6.QtWidgets import (
 
 from app.errors import DomainError
 from app.models.enums import LivingArrangement, Role, Sex
-from app.persian import to_persian_digits
-from app.services.cases import CaseInput, create_case, one_year_after, update_case
+from app.persian import to_persian_digits, validate_national_code
+from app.services import validation as v
+from app.services.cases import CaseInput, check_case_entry, create_case, one_year_after, update_case
 from app.services.choices import contract_choices, staff_choices
 from app.services.views import CaseDetail, SaveResult
 from app.ui.cases.common import FILE, FormDialog, IdChoice, NoteEdit, case_events
@@ -156,6 +157,17 @@ class CaseForm(FormDialog):
         self.social_worker.setEnabled(ctx.actor.is_manager)
 
     def _connect(self) -> None:
+        today = self.session.ctx.today
+        for field, label, edit in (("birth_date", "تاریخ تولد", self.birth_date),
+                                   ("discharge_date", "تاریخ ترخیص", self.discharge_date),
+                                   ("received_on", "تاریخ دریافت پرونده", self.received_on)):
+            self.check_when_left(field, edit.line_edit,
+                                 lambda edit=edit, field=field, label=label: v.date(
+                                     edit.text(), field, label, required=field == "received_on",
+                                     not_after=today()))
+        self.check_when_left("national_code", self.national_code,
+                             lambda: self.national_code.text().strip()
+                             and validate_national_code(self.national_code.text()))
         self.discharge_date.dateChanged.connect(lambda _d: self._update_conditional_rows())
         self.received_on.dateChanged.connect(lambda _d: self._update_conditional_rows())
         self.priority.toggled.connect(lambda _on: self._update_conditional_rows())
@@ -239,6 +251,22 @@ class CaseForm(FormDialog):
             social_worker_id=self.social_worker.value(), psychologist_id=self.psychologist.value(),
             behzisti_summary=self.summary.text(), address=self.address.text(),
             phones=self.phones.text(), family=tuple(self.family.inputs()))
+
+    def entry_errors(self) -> list[DomainError]:
+        living, sex = self.living.value(), self.sex.value()
+        typed = CaseInput(
+            behzisti_file_number=self.behzisti_number.text(), clinic_file_number=self.clinic_number.text(),
+            first_name=self.first_name.text(), last_name=self.last_name.text(),
+            father_name=self.father_name.text(), national_code=self.national_code.text(),
+            sex=sex.value if sex else "", living_arrangement=living.value if living else "",
+            birth_date=self.birth_date.text(), discharge_date=self.discharge_date.text(),
+            received_on=self.received_on.text(), phones=self.phones.text())
+        errors = check_case_entry(typed, self.session.ctx.today())
+        if errors:
+            first = self.errors.widget_for(errors[0].field or "")
+            if first is not None:
+                self.scroll.ensureWidgetVisible(first)
+        return errors
 
     def state(self) -> Any:
         self.family.commit_open_editor()

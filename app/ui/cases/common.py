@@ -302,6 +302,21 @@ class FormDialog(QDialog):
     def reveal(self, field: str) -> None:
         """Show a field hidden until the service asks for it (amend reason, early transfer)."""
 
+    def entry_errors(self) -> list[DomainError]:
+        """Every error of the form as typed, found before the save (all shown at once)."""
+        return []
+
+    def check_when_left(self, field: str, editor: QWidget, check: Callable[[], Any]) -> None:
+        """Check one field (a date, a national code) as soon as the cursor leaves it."""
+        def run() -> None:
+            try:
+                check()
+            except DomainError as error:
+                self.errors.show_at(field, error)
+            else:
+                self.errors.show_at(field, None)
+        editor.editingFinished.connect(run)
+
     def after_save(self, result: Any) -> None:
         show_warnings(self.parentWidget() or self, getattr(result, "warnings", ()))
 
@@ -319,6 +334,13 @@ class FormDialog(QDialog):
         self.errors.show(error)
 
     def save(self) -> bool:
+        errors = self.entry_errors()
+        if errors:
+            for error in errors:
+                if error.field:
+                    self.reveal(error.field)
+            self.errors.show_all(errors)
+            return False
         try:
             result = self.submit()
         except DomainError as error:

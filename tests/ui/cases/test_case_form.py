@@ -181,3 +181,29 @@ def test_enter_moves_to_the_next_field(form, qtbot):
     qtbot.keyClick(form.first_name, Qt.Key.Key_Return)
     assert focused() is form.last_name
     assert form.isVisible()  # Enter did not press «ذخیره»
+
+
+def test_every_error_of_the_form_is_shown_at_once_and_the_first_has_the_cursor(form, ctx):
+    form.national_code.setText("۱۲۳۴۵۶۷۸۹۰")  # wrong check digit
+    form.birth_date.setText("1405/14/01")  # no 14th month
+    form.received_on.setText("")
+
+    assert not form.save()
+
+    for field in ("behzisti_file_number", "first_name", "last_name", "national_code", "sex",
+                  "birth_date", "living_arrangement", "received_on"):
+        assert form.errors.message_for(field), field
+    assert focused() is form.behzisti_number
+    assert all_cases(ctx) == 0
+
+
+def test_a_national_code_is_checked_when_the_field_is_left(form):
+    form.national_code.setText("۱۲۳۴۵۶۷۸۹۰")
+    form.national_code.editingFinished.emit()
+    assert "کد ملی" in form.errors.message_for("national_code")
+    form.national_code.setText(to_persian_digits(GOOD_CODE))
+    form.national_code.editingFinished.emit()
+    assert form.errors.message_for("national_code") == ""
+    form.birth_date.setText("1405/02/40")
+    form.birth_date.line_edit.editingFinished.emit()
+    assert form.errors.message_for("birth_date")
