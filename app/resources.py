@@ -15,3 +15,11 @@ def resources_dir() -> Path:
 
 def font_path(weight: str = "Regular") -> Path:
     return resources_dir() / "fonts" / f"Vazirmatn-{weight}.ttf"
+
+
+def guide_dir() -> Path:
+    """The Persian user guide (docs/guide): Markdown chapters and their pictures."""
+    frozen_root = getattr(sys, "_MEIPASS", None)
+    if frozen_root:
+        return Path(frozen_root) / "docs" / "guide"
+    return Path(__file__).resolve().parent.parent / "docs" / "guide"

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.ui import messages
+from app.ui.keyboard import label_shortcuts
 from app.ui.lock import DEFAULT_MINUTES, IdleWatcher, ScreenLock, lock_minutes
 from app.ui.screen_fit import fit_size, let_shrink, scroll_area
 from app.ui.settings import WindowStateKeeper
@@ -113,6 +114,8 @@ class MainWindow(QMainWindow):
         for spec in PAGES:
             QListWidgetItem(spec.title, self.navigation)
         self.navigation.currentRowChanged.connect(self._row_changed)
+        # a click on a page's name puts the cursor in that page, so typing goes somewhere useful
+        self.navigation.itemClicked.connect(lambda _item: _focus_first(self.stack.currentWidget()))
         self.stack = QStackedWidget(self)
         central = QWidget(self)
         layout = QHBoxLayout(central)
@@ -148,7 +151,12 @@ class MainWindow(QMainWindow):
                                   f"Ctrl+{n}", f"page_{spec.key}")
             pages.addAction(action)
             self.page_actions.append(action)
+        # Ctrl+F from any page: the case list's search box, with what is already in it kept
+        self._action("جستجوی پرونده", self.find_case, "Ctrl+F", "findCase")
         help_menu = self.menuBar().addMenu("راهنما (&H)")
+        help_menu.addAction(self._action("راهنمای برنامه", self.show_guide, "F1", "guide"))
+        help_menu.addAction(self._action("میانبرهای صفحه‌کلید", self.show_shortcuts, name="shortcuts"))
+        help_menu.addSeparator()
         help_menu.addAction(self._action("درباره پرونده", self.about, name="about"))
 
     def _build_status_bar(self) -> None:
@@ -181,6 +189,10 @@ class MainWindow(QMainWindow):
         return page
 
     def _connect_page(self, page: QWidget) -> None:
+        for action in page.actions():
+            if action.shortcut() == QKeySequence("Ctrl+F"):
+                action.setShortcut(QKeySequence())  # the window's Ctrl+F does it from every page
+        label_shortcuts(page)
         if hasattr(page, "lockMinutesChanged"):
             page.lockMinutesChanged.connect(self.idle.set_minutes)
         if hasattr(page, "restoreRequested"):
@@ -252,6 +264,30 @@ class MainWindow(QMainWindow):
             return self.close()
         finally:
             self._force = False
+
+    def find_case(self) -> None:
+        page = self.show_page("cases")
+        focus = getattr(page, "focus_search", None)
+        if focus is not None:
+            focus()
+            search = getattr(page, "search", None)
+            if search is not None:  # keep the earlier search: the next key adds to it
+                search.deselect()
+                search.end(False)
+
+    def show_guide(self) -> None:
+        from app.ui.guide import GuideDialog
+
+        if getattr(self, "guide", None) is None:
+            self.guide = GuideDialog(self)
+        self.guide.show()
+        self.guide.raise_()
+        self.guide.activateWindow()
+
+    def show_shortcuts(self) -> None:
+        from app.ui.guide import ShortcutsDialog
+
+        ShortcutsDialog(self).exec()
 
     def about(self) -> None:
         import app
