@@ -27,11 +27,11 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import DomainError
-from app.persian import format_jalali_datetime, normalize_letters
+from app.persian import normalize_letters
 from app.ui.forms import FormErrors
 from app.ui.screen_fit import scroll_area
 from app.ui.session import AppSession
-from app.ui.text import rtl_date_text
+from app.ui.text import moment_text as iran_moment_text, rtl_date_text
 
 SAVE_TEXT = "ذخیره"
 CANCEL_TEXT = "انصراف"
@@ -90,7 +90,7 @@ def ask_unsaved_changes(parent: QWidget | None) -> str:
 
 def moment_text(moment: dt.datetime) -> str:
     """A stored UTC time as the clinic's local date and clock, year at the right."""
-    return rtl_date_text(format_jalali_datetime(moment.astimezone()))
+    return iran_moment_text(moment)
 
 
 # What changed in a case file: the window then reads again only what shows it.
