@@ -8,6 +8,7 @@ moved there, and nothing is saved until the whole form is valid.
 from __future__ import annotations
 
 import datetime as dt
+import html
 from typing import Any, Optional
 
 from PySide6.QtCore import Qt
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGridLayout,
     QGroupBox,
+    QLabel,
     QScrollArea,
     QVBoxLayout,
     QWidget,
@@ -26,7 +28,7 @@ from app.errors import DomainError
 from app.models.enums import LivingArrangement, Role, Sex
 from app.persian import to_persian_digits, validate_national_code
 from app.services import validation as v
-from app.services.cases import CaseInput, check_case_entry, create_case, one_year_after, update_case
+from app.services.cases import CaseInput, check_case_entry, similar_cases, create_case, one_year_after, update_case
 from app.services.choices import contract_choices, staff_choices
 from app.services.views import CaseDetail, SaveResult
 from app.ui.cases.common import FILE, FormDialog, IdChoice, NoteEdit, case_events
@@ -146,6 +148,14 @@ class CaseForm(FormDialog):
         self.scroll.setWidgetResizable(True)
         self.scroll.setWidget(self.body)
         self.lay_out(self.scroll)
+        self.duplicate_note = QLabel(self)
+        self.duplicate_note.setObjectName("duplicateNote")
+        self.duplicate_note.setWordWrap(True)
+        self.duplicate_note.setTextFormat(Qt.TextFormat.RichText)
+        self.duplicate_note.linkActivated.connect(self._open_similar)
+        self.duplicate_note.hide()
+        self.layout().insertWidget(1, self.duplicate_note)
+        self._warned_for: tuple | None = None
 
     def _fill_choices(self) -> None:
         ctx = self.session.ctx
@@ -251,6 +261,39 @@ class CaseForm(FormDialog):
             social_worker_id=self.social_worker.value(), psychologist_id=self.psychologist.value(),
             behzisti_summary=self.summary.text(), address=self.address.text(),
             phones=self.phones.text(), family=tuple(self.family.inputs()))
+
+    def save(self) -> bool:
+        if self.detail is None and not self.entry_errors() and self._warn_of_similar():
+            return False  # told once; a second «ذخیره» registers the file all the same
+        return super().save()
+
+    def _warn_of_similar(self) -> bool:
+        """A file with the same name, father and birth date: named with a link, and not saved
+        this time. True when the warning is new."""
+        key = (self.first_name.text(), self.last_name.text(), self.father_name.text(), self.birth_date.text())
+        try:
+            found = similar_cases(self.session.ctx, *key)
+        except DomainError:
+            return False
+        if not found:
+            self.duplicate_note.hide()
+            return False
+        lines = [f'<a href="case:{c.id}">{html.escape(c.text)}</a>' if c.id is not None else html.escape(c.text)
+                 for c in found]
+        self.duplicate_note.setText(
+            "<b>شاید این فرزند پیش‌تر پرونده داشته باشد</b> (همین نام، نام پدر و تاریخ تولد):<br>"
+            + "<br>".join(lines) + "<br>اگر فرزند دیگری است، دوباره «ذخیره» را بزنید.")
+        self.duplicate_note.show()
+        if key == self._warned_for:
+            return False
+        self._warned_for = key
+        return True
+
+    def _open_similar(self, link: str) -> None:
+        from app.ui.case_link import open_case
+
+        if link.startswith("case:") and link[5:].isdigit():
+            open_case(self.session, int(link[5:]), self.parentWidget())
 
     def entry_errors(self) -> list[DomainError]:
         living, sex = self.living.value(), self.sex.value()

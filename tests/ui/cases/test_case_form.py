@@ -207,3 +207,30 @@ def test_a_national_code_is_checked_when_the_field_is_left(form):
     form.birth_date.setText("1405/02/40")
     form.birth_date.line_edit.editingFinished.emit()
     assert form.errors.message_for("birth_date")
+
+
+def test_a_child_already_on_file_is_named_with_a_link_before_a_second_file_is_made(form, ctx, worker, make_case):
+    existing = make_case(first_name="زهرا", last_name="یوسفی", father_name="علی", sex="female",
+                         birth_date=dt.date(2015, 5, 1))
+    fill_required(form, worker)
+    form.father_name.setText("علي")
+    form.birth_date.setText("1394/02/11")  # 2015-05-01
+    before = all_cases(ctx)
+
+    assert not form.save()  # told first, nothing saved
+
+    note = form.duplicate_note
+    assert note.isVisible() and f'href="case:{existing.id}"' in note.text()
+    assert all_cases(ctx) == before
+    opened = []
+    import app.ui.case_link as case_link
+    original = case_link.open_case
+    case_link.open_case = lambda session, case_id, parent=None: opened.append(case_id)
+    try:
+        note.linkActivated.emit(f"case:{existing.id}")
+    finally:
+        case_link.open_case = original
+    assert opened == [existing.id]
+
+    assert form.save()  # «another child»: the second press registers it
+    assert all_cases(ctx) == before + 1
