@@ -1,5 +1,6 @@
 """SQLAlchemy models. Importing this package registers every table on Base.metadata."""
 
+from app.models.acknowledgement import AbuseAcknowledgement
 from app.models.audit import AuditEntry
 from app.models.base import Base
 from app.models.case import (
@@ -17,6 +18,6 @@ from app.models.contract import Contract
 from app.models.report import ReportRecord
 
 __all__ = [
-    "AuditEntry", "Attachment", "Base", "CaseFile", "Clinic", "Contract", "FamilyMember",
+    "AbuseAcknowledgement", "AuditEntry", "Attachment", "Base", "CaseFile", "Clinic", "Contract", "FamilyMember",
     "Problem", "ProblemStep", "Referral", "ReportRecord", "Review", "Service", "Setting", "Staff", "StaffTraining",
 ]
