@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from app.errors import DomainError
 from app.models.enums import LivingArrangement, Role, Sex
-from app.persian import to_persian_digits, validate_national_code
+from app.persian import age_text, to_persian_digits, validate_national_code
 from app.services import validation as v
 from app.services.cases import CaseInput, check_case_entry, similar_cases, create_case, one_year_after, update_case
 from app.services.choices import contract_choices, staff_choices
@@ -118,6 +118,9 @@ class CaseForm(FormDialog):
                 ("جنسیت", "sex", self.sex),
                 ("تاریخ تولد", "birth_date", self.birth_date)):
             self.add_row(label, field, widget, identity_form)
+        self.age_label = QLabel(self.body)  # the age beside the birth date, as everywhere else
+        self.age_label.setObjectName("ageLabel")
+        identity_form.addRow("سن", self.age_label)
         rows = {}
         for label, field, widget in (
                 ("وضعیت زندگی", "living_arrangement", self.living),
@@ -178,6 +181,9 @@ class CaseForm(FormDialog):
         self.check_when_left("national_code", self.national_code,
                              lambda: self.national_code.text().strip()
                              and validate_national_code(self.national_code.text()))
+        self.birth_date.dateChanged.connect(
+            lambda born: self.age_label.setText(age_text(born, today()) or "—"))
+        self.age_label.setText(age_text(_quiet_date(self.birth_date), today()) or "—")
         self.discharge_date.dateChanged.connect(lambda _d: self._update_conditional_rows())
         self.received_on.dateChanged.connect(lambda _d: self._update_conditional_rows())
         self.priority.toggled.connect(lambda _on: self._update_conditional_rows())

@@ -7,6 +7,8 @@ file (from this window or another screen) the header and the tab on screen are r
 
 from __future__ import annotations
 
+import datetime as dt
+
 from typing import Optional
 
 from PySide6.QtCore import Qt
@@ -24,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from app.errors import DomainError
 from app.models.enums import CaseStatus
-from app.persian import to_persian_digits
+from app.persian import age_text, to_persian_digits
 from app.services.cases import case_detail, open_case
 from app.services.views import CaseDetail, ServiceView
 from app.ui.cases import tabs
@@ -87,8 +89,9 @@ class CaseHeader(QFrame):
         layout.addLayout(top)
         layout.addLayout(details)
 
-    def show_detail(self, d: CaseDetail) -> None:
-        self.name.setText(d.full_name)
+    def show_detail(self, d: CaseDetail, today: dt.date | None = None) -> None:
+        age = age_text(d.birth_date, today) if today else ""
+        self.name.setText(f"{d.full_name} ({age})" if age else d.full_name)
         self.numbers.setText(
             f"پرونده بهزیستی: {to_persian_digits(d.behzisti_file_number)}   "
             f"پرونده کلینیک: {to_persian_digits(d.clinic_file_number)}")
@@ -199,7 +202,7 @@ class CaseWindow(QMainWindow):
     def show_detail(self, detail: CaseDetail) -> None:
         self.detail = detail
         self.setWindowTitle(f"پرونده {detail.full_name} — {to_persian_digits(detail.clinic_file_number)}")
-        self.header.show_detail(detail)
+        self.header.show_detail(detail, self.session.ctx.today())
         active = detail.status == CaseStatus.ACTIVE.value
         self.close_file_button.setVisible(active)
         self.return_button.setVisible(active)
