@@ -94,7 +94,7 @@ def inline_html(text: str) -> str:
                      escaped)
 
 
-def to_html(blocks: list[Block], image_folder: Path | None = None) -> str:
+def to_html(blocks: list[Block], image_folder: Path | None = None, image_width: int = 560) -> str:
     """The guide as one right-to-left HTML page (for QTextBrowser); headings get anchors."""
     parts = ['<html><body dir="rtl" style="line-height: 150%;">']
     for n, b in enumerate(blocks):
@@ -102,12 +102,15 @@ def to_html(blocks: list[Block], image_folder: Path | None = None) -> str:
             parts.append(f'<a name="s{n}"></a><{b.kind}>{inline_html(b.text)}</{b.kind}>')
         elif b.kind == "p":
             parts.append(f"<p>{inline_html(b.text)}</p>")
-        elif b.kind in ("ul", "ol"):
+        elif b.kind == "ul":
             items = "".join(f"<li>{inline_html(i)}</li>" for i in b.items)
-            parts.append(f"<{b.kind}>{items}</{b.kind}>")
+            parts.append(f"<ul>{items}</ul>")
+        elif b.kind == "ol":  # Qt numbers lists with Latin digits: Persian ones by hand
+            parts += [f'<p style="margin-right: 14px;">{to_persian_digits(n)}. {inline_html(i)}</p>'
+                      for n, i in enumerate(b.items, start=1)]
         elif b.kind == "img":
             src = (image_folder / b.path).as_uri() if image_folder else b.path
-            parts.append(f'<p align="center"><img src="{html.escape(src)}" width="560"><br>'
+            parts.append(f'<p align="center"><img src="{html.escape(src)}" width="{image_width}"><br>'
                          f"<small>{inline_html(b.text)}</small></p>")
         elif b.kind == "table":
             head, *rows = b.rows
@@ -148,8 +151,10 @@ def render_guide_pdf(blocks: list[Block], image_folder: Path, out, *, clinic, ge
         styles,
     )
 
-    page = PageInfo(clinic=clinic, title="راهنمای پرونده", document_id="guide", generated_at=generated_at,
-                    id_label="راهنما")
+    import app
+
+    page = PageInfo(clinic=clinic, title="راهنمای پرونده", document_id=app.__version__, generated_at=generated_at,
+                    id_label="راهنمای نسخه")
     width = frame_width(page)
     title = rtl_style("guide_h1", 14, bold=True, space_before=8, space_after=6)
     bullet = rtl_style("guide_li", 9.5, space_after=2, rightIndent=10)

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -47,8 +48,11 @@ class GuideDialog(QDialog):
         self.browser.setObjectName("guideText")
         self.browser.setOpenExternalLinks(False)
         self.browser.setSearchPaths([str(folder)])
+        fit_size(self, 980, 720)
         if blocks:
-            self.browser.setHtml(to_html(blocks, folder))
+            # pictures as wide as the text on this screen: a wider one would scroll sideways
+            width = max(240, min(560, self.width() - 300))
+            self.browser.setHtml(to_html(blocks, folder, image_width=width))
         else:
             self.browser.setPlainText(NO_GUIDE)
         for level, text, anchor in headings(blocks):
@@ -61,6 +65,11 @@ class GuideDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.button(QDialogButtonBox.StandardButton.Close).setText("بستن")
         buttons.rejected.connect(self.reject)
+        self.pdf_path = folder / "parvandeh-guide.pdf"
+        if self.pdf_path.exists():  # the same guide, printed (scripts/guide_pdf.py)
+            pdf = buttons.addButton("نسخه PDF برای چاپ", QDialogButtonBox.ButtonRole.ActionRole)
+            pdf.setObjectName("guidePdf")
+            pdf.clicked.connect(lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.pdf_path))))
         row = QHBoxLayout()
         row.addWidget(self.contents)  # first in a right-to-left row: at the right
         row.addWidget(self.browser, 1)

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from app.ui import messages
 from app.ui.keyboard import label_shortcuts
 from app.ui.lock import DEFAULT_MINUTES, IdleWatcher, ScreenLock, lock_minutes
-from app.ui.screen_fit import fit_size, let_shrink, scroll_area
+from app.ui.screen_fit import available_rect, fit_size, let_shrink, scroll_area
 from app.ui.settings import WindowStateKeeper
 from app.ui.sign_in import utc_now
 
@@ -105,7 +105,8 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("پرونده")
         self.navigation = QListWidget(self)
         self.navigation.setObjectName("navigation")
-        self.navigation.setFixedWidth(180)
+        # narrower on a 1024×768 screen at 125–150%, where every pixel of the page counts
+        self.navigation.setFixedWidth(180 if available_rect(self).width() >= 900 else 130)
         self.navigation.setIconSize(QSize(0, 0))
         self.navigation.setStyleSheet("QListWidget#navigation { background: #e9edf1; border: none; }"
                                       " QListWidget#navigation::item { padding: 10px 12px; }"

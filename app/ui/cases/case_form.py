@@ -35,9 +35,10 @@ from app.ui.cases.common import FILE, FormDialog, IdChoice, NoteEdit, case_event
 from app.ui.cases.family import FamilyEditor
 from app.ui.session import AppSession
 from app.ui.widgets import EnumComboBox, JalaliDateEdit, NormalizingLineEdit
-from app.ui.screen_fit import fit_size
+from app.ui.screen_fit import available_rect, fit_size
 
 NEW_TITLE = "پرونده جدید"
+NARROW_SCREEN = 900  # logical pixels: below this the two field groups go one above the other
 EDIT_TITLE = "ویرایش مشخصات و خانواده"
 
 
@@ -142,11 +143,15 @@ class CaseForm(FormDialog):
         summary_layout = QFormLayout(summary_box)
         summary_layout.addRow(self.errors.field_box("behzisti_summary", self.summary))
         grid = QGridLayout(self.body)
-        grid.addWidget(identity, 0, 0)  # column 0 stands at the right under right to left
-        grid.addWidget(placement, 0, 1)
-        grid.addWidget(contact, 1, 0, 1, 2)
-        grid.addWidget(family_box, 2, 0, 1, 2)
-        grid.addWidget(summary_box, 3, 0, 1, 2)
+        if available_rect(self.parentWidget()).width() >= NARROW_SCREEN:
+            grid.addWidget(identity, 0, 0)  # column 0 stands at the right under right to left
+            grid.addWidget(placement, 0, 1)
+        else:  # a 1024×768 screen at 125% or more: one column, or the fields squeeze their labels
+            grid.addWidget(identity, 0, 0, 1, 2)
+            grid.addWidget(placement, 1, 0, 1, 2)
+        grid.addWidget(contact, 2, 0, 1, 2)
+        grid.addWidget(family_box, 3, 0, 1, 2)
+        grid.addWidget(summary_box, 4, 0, 1, 2)
         self.scroll = QScrollArea(self)
         self.scroll.setWidgetResizable(True)
         self.scroll.setWidget(self.body)
