@@ -68,8 +68,9 @@ def outside(widget, screen_rect) -> list[str]:
 
 
 class Checker:
-    def __init__(self, app, shots: Path | None):
+    def __init__(self, app, shots: Path | None, real_screen: bool = False):
         self.app = app
+        self.real_screen = real_screen
         self.shots = shots
         self.problems: dict[str, list[str]] = {}
         self.checked: list[str] = []
@@ -101,6 +102,9 @@ class Checker:
             self.problems[name] = found
         if self.shots is not None:
             window.grab().save(str(self.shots / f"{name}.png"))
+            if self.real_screen:  # what the X server shows: the whole screen, window manager or not
+                self.settle(0.2)
+                window.screen().grabWindow(0).save(str(self.shots / f"{name}-screen.png"))
 
 
 def run(checker: Checker, folder: Path) -> None:
@@ -244,9 +248,16 @@ def main() -> int:
     parser.add_argument("--scale", type=float, default=1.0, help="Windows scaling: 1, 1.25 or 1.5")
     parser.add_argument("--shots", type=Path, help="save a PNG of each window in this folder")
     parser.add_argument("--json", type=Path, help="write the problems found as JSON")
+    parser.add_argument("--x11", action="store_true",
+                        help="use the X server of $DISPLAY (e.g. under xvfb-run -s '-screen 0 1024x768x24') "
+                             "instead of the offscreen screen; --size is then the X screen's")
     args = parser.parse_args()
     width, height = (int(n) for n in args.size.lower().split("x"))
-    _configure_screen(width, height, args.scale)
+    if args.x11:
+        os.environ["QT_QPA_PLATFORM"] = "xcb"
+        os.environ["QT_SCALE_FACTOR"] = f"{args.scale:g}"
+    else:
+        _configure_screen(width, height, args.scale)
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     from app.ui.application import create_application
 
@@ -254,7 +265,7 @@ def main() -> int:
     app.setQuitOnLastWindowClosed(False)
     if args.shots:
         args.shots.mkdir(parents=True, exist_ok=True)
-    checker = Checker(app, args.shots)
+    checker = Checker(app, args.shots, real_screen=args.x11)
     folder = Path(tempfile.mkdtemp(prefix="parvandeh-fit-"))
     try:
         run(checker, folder)
