@@ -30,7 +30,8 @@ from app.persian import age_text, to_persian_digits
 from app.services.cases import case_detail, open_case
 from app.services.views import CaseDetail, ServiceView
 from app.ui.cases import tabs
-from app.ui.cases.common import FILE, FormDialog, add_shortcut, case_events, moment_text, show_dialog
+from app.ui.cases.common import (FILE, FormDialog, add_shortcut, case_events, confirm_delete, moment_text,
+                                  show_dialog)
 from app.ui.cases.dialogs import StatusDialog
 from app.ui.cases.visit_form import VisitForm, draft_saved_at, visit_draft_key
 from app.ui.session import AppSession
@@ -117,7 +118,7 @@ class DraftBanner(QFrame):
         self.resume_button = QPushButton("ادامه نوشتن", self)
         self.discard_button = QPushButton("دور انداختن", self)
         self.resume_button.clicked.connect(window.resume_draft)
-        self.discard_button.clicked.connect(window.discard_draft)
+        self.discard_button.clicked.connect(window.ask_discard_draft)
         layout = QHBoxLayout(self)
         layout.addWidget(self.label, 1)
         layout.addWidget(self.resume_button)
@@ -242,6 +243,17 @@ class CaseWindow(QMainWindow):
             self.banner.hide()
         else:
             self.banner.show_draft(moment_text(saved_at))
+
+    def ask_discard_draft(self) -> bool:
+        """«دور انداختن» on the banner: the note typed is named, «خیر» is the default."""
+        data = self.session.drafts.load(self.draft_key()) or {}
+        words = str(data.get("note") or "").split()
+        start = " ".join(words[:12]) + ("…" if len(words) > 12 else "")
+        what = f"یادداشت ثبت‌نشده «{start}»" if start else "یادداشت ثبت‌نشده این پرونده"
+        if not confirm_delete(self, "دور انداختن پیش‌نویس", what):
+            return False
+        self.discard_draft()
+        return True
 
     def discard_draft(self) -> None:
         self.session.drafts.discard(self.draft_key())

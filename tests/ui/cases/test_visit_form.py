@@ -324,3 +324,17 @@ def test_a_bad_date_is_told_when_the_field_is_left(qtbot, form):
     form.date.setText("1405/09/01")
     form.date.line_edit.editingFinished.emit()
     assert form.errors.message_for("date") == ""
+
+
+def test_throwing_a_waiting_draft_away_asks_naming_it_and_no_keeps_it(qtbot, worker_session, case_id, worker,
+                                                                      messages):
+    key = visit_draft_key(worker.id, case_id)
+    worker_session.drafts.save(key, {"note": "مادر گفت فرزند سه روز به مدرسه نرفته است"})
+    win = open_case_window(worker_session, case_id)
+    messages.answers = [QMessageBox.StandardButton.No]
+    win.banner.discard_button.click()
+    assert "مادر گفت فرزند" in messages.texts("question")[-1]
+    assert worker_session.drafts.load(key) is not None and win.banner.isVisible()
+    messages.answers = [QMessageBox.StandardButton.Yes]
+    win.banner.discard_button.click()
+    assert worker_session.drafts.load(key) is None and not win.banner.isVisible()
