@@ -142,6 +142,8 @@ def shoot_window(app, session, case_id: int, out: Path):
 
 def shoot_visit_form(app, window, out: Path) -> None:
     form = window.new_visit()
+    form.kind.setValue("care")  # nothing is chosen for the worker
+    form.mode.setValue("home_visit")
     form.domains.setValues(["abuse_watch", "family_relations"])
     form.minutes.setValue(45)
     form.note.setText("در بازدید از منزل آثار کبودی روی بازوی فرزند دیده شد. مادر توضیح روشنی نداد.")
