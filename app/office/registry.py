@@ -32,6 +32,10 @@ def iran_date(moment: dt.datetime) -> dt.date:
     return moment.astimezone(zone).date()
 
 
+def _wall_clock() -> dt.datetime:
+    return utcnow()  # looked up when called, so a test can fix this module's clock
+
+
 @dataclass
 class OfficeContext:
     """Who acts at the office desk, on which database and folder, at what time."""
@@ -39,7 +43,7 @@ class OfficeContext:
     db: Database
     data_dir: Path
     user_name: str = "سیستم"
-    clock: Callable[[], dt.datetime] = field(default=utcnow)
+    clock: Callable[[], dt.datetime] = field(default_factory=lambda: _wall_clock)
 
     def now(self) -> dt.datetime:
         return self.clock()
