@@ -123,12 +123,20 @@ def receive_one(ctx: OfficeContext, path: Path, trusted: Optional[dict[str, int]
         return Receipt(str(path), False, MSG_UNREADABLE.format(error=exc.strerror or exc))
     digest = hashlib.sha256(data).hexdigest()
     try:
+        _known_file(ctx, digest)  # before the costly verification: a second copy is common
         signature = _verified_clinic(data, trusted)
         read = read_embedded(data)
         return _store(ctx, path, data, digest, signature, read)
     except Refused as refusal:
         _refuse(ctx, path, data, digest, refusal.message)
         return Receipt(str(path), False, refusal.message, duplicate=refusal.duplicate)
+
+
+def _known_file(ctx: OfficeContext, digest: str) -> None:
+    with ctx.db.read() as session:
+        same = session.scalar(select(OfficeDocument.document_id).where(OfficeDocument.file_sha256 == digest))
+    if same is not None:
+        raise Refused(MSG_DUPLICATE.format(id=same), duplicate=True)
 
 
 def _verified_clinic(data: bytes, trusted: dict[str, int]):
