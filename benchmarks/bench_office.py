@@ -82,7 +82,7 @@ def make_clinic(args) -> None:
 
 
 def generate(clinics: int, month_count: int, jobs: int) -> Path:
-    folder = HERE / "cache" / f"office-{clinics}-{month_count}"
+    folder = HERE / "cache" / f"office-{month_count}m"  # clinic i is the same in every run: N uses the first N
     folder.mkdir(parents=True, exist_ok=True)
     if not (folder / "template.pickle").exists():
         with tempfile.TemporaryDirectory() as tmp:
@@ -96,7 +96,7 @@ def generate(clinics: int, month_count: int, jobs: int) -> Path:
     return folder
 
 
-def measure(folder: Path, url: str | None, label: str) -> dict:
+def measure(folder: Path, url: str | None, label: str, clinics: int) -> dict:
     from app.office.export import summary_xlsx
     from app.office.receiving import receive_files
     from app.office.registry import ContractTerms, OfficeContext, add_clinic, set_up_office
@@ -114,7 +114,7 @@ def measure(folder: Path, url: str | None, label: str) -> dict:
         set_up_office(db, "اداره کل بهزیستی استان تهران", "desk", "office-pass-1")
         write_marker(office_dir, "bench")
         ctx = OfficeContext(db, office_dir, clock=lambda: RECEIVED_AT)
-        clinic_dirs = sorted(p for p in folder.iterdir() if p.name.startswith("clinic-"))
+        clinic_dirs = sorted(p for p in folder.iterdir() if p.name.startswith("clinic-"))[:clinics]
         started = time.monotonic()
         for clinic in clinic_dirs:
             meta = json.loads((clinic / "meta.json").read_text())
@@ -167,10 +167,10 @@ def main() -> None:
     folder = generate(args.clinics, args.months, args.jobs)
     results = []
     if not args.no_sqlite:
-        results.append(measure(folder, None, "SQLite"))
+        results.append(measure(folder, None, "SQLite", args.clinics))
         print(results[-1])
     if args.pg:
-        results.append(measure(folder, args.pg, "PostgreSQL"))
+        results.append(measure(folder, args.pg, "PostgreSQL", args.clinics))
         print(results[-1])
     with open(HERE / "OFFICE-RESULTS.md", "a", encoding="utf-8") as out:
         out.write(f"\n## {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC — {args.clinics} clinics × "

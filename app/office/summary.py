@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from app.office.models import OfficeClinic, OfficeContract, OfficeDocument
 from app.office.registry import OfficeContext, iran_date
-from app.persian import format_month, month_bounds
+from app.persian import format_month, format_number as _n, month_bounds
 
 LATE_AFTER_DAYS = 10  # a report is due by the 10th of the next month
 OVERDUE_THRESHOLD = 0.10  # share of active files whose review is behind schedule
@@ -194,10 +194,10 @@ def _check_invoice(result: MonthSummary, clinic, contract, report: Optional[Offi
             problems.append(f"به گزارش {invoice.cites_report_id or '—'} استناد می‌کند، نه به گزارش کنونی "
                             f"{report.document_id}")
         if invoice.payable_case_months != report.payable_case_months:
-            problems.append(f"{invoice.payable_case_months} پرونده‌ماه صورت کرده، گزارش امضاشده "
-                            f"{report.payable_case_months} نشان می‌دهد")
+            problems.append(f"{_n(invoice.payable_case_months)} پرونده‌ماه صورت کرده، گزارش امضاشده "
+                            f"{_n(report.payable_case_months)} نشان می‌دهد")
     if invoice.fee_rials != contract.fee_rials:
-        problems.append(f"مبلغ هر پرونده {invoice.fee_rials} ریال است، در قرارداد {contract.fee_rials} ریال")
+        problems.append(f"مبلغ هر پرونده {_n(invoice.fee_rials)} ریال است، در قرارداد {_n(contract.fee_rials)} ریال")
     if invoice.amount_rials != invoice.payable_case_months * invoice.fee_rials:
         problems.append("جمع صورتحساب با تعداد × مبلغ نمی‌خواند")
     if problems:
@@ -208,14 +208,14 @@ def _check_invoice(result: MonthSummary, clinic, contract, report: Optional[Offi
 def _check_row(result: MonthSummary, row: ClinicMonth, threshold: float, late_after_days: int) -> None:
     if row.active_at_end > row.capacity:
         result.findings.append(Finding("capacity", row.clinic, row.licence, row.contract,
-                                       f"{row.active_at_end} پرونده فعال، بیش از ظرفیت {row.capacity}"))
+                                       f"{_n(row.active_at_end)} پرونده فعال، بیش از ظرفیت {_n(row.capacity)}"))
     if row.active_at_end and row.reviews_overdue / row.active_at_end > threshold:
         result.findings.append(Finding(
             "reviews_overdue", row.clinic, row.licence, row.contract,
-            f"بررسی شش‌ماهه {row.reviews_overdue} پرونده از {row.active_at_end} عقب افتاده است"))
+            f"بررسی شش‌ماهه {_n(row.reviews_overdue)} پرونده از {_n(row.active_at_end)} عقب افتاده است"))
     if row.late:
         result.findings.append(Finding("late", row.clinic, row.licence, row.contract,
-                                       f"گزارش دیر رسید ({late_after_days} روز پس از پایان ماه گذشته بود)"))
+                                       f"گزارش دیر رسید ({_n(late_after_days)} روز پس از پایان ماه گذشته بود)"))
 
 
 def _counties(contracts, result: MonthSummary, start: dt.date, end: dt.date) -> list[CountyTotal]:

@@ -254,7 +254,7 @@ def test_checks_invoice_capacity_overdue_late_and_not_reported(office, clinics, 
     kinds = {f.kind for f in summary.findings}
     assert {"invoice_mismatch", "capacity", "late"} <= kinds
     mismatch = next(f for f in summary.findings if f.kind == "invoice_mismatch")
-    assert "99" in mismatch.message
+    assert "۹۹" in mismatch.message
     assert [m.licence for m in summary.missing] == [b.licence]
     row, = summary.rows
     assert row.reviews_due > 0 and row.reviews_overdue == 0  # Aban, 2nd month of the half: 4/6 may still wait
@@ -296,6 +296,6 @@ def test_reviews_overdue_above_the_threshold_are_listed(office, clinics, tmp_pat
     assert row.reviews_overdue == 10
     finding, = [f for f in month_summary(office, 1405, 6, overdue_threshold=0.10).findings
                 if f.kind == "reviews_overdue"]
-    assert "10" in finding.message
+    assert "۱۰" in finding.message
     assert not [f for f in month_summary(office, 1405, 6, overdue_threshold=0.5).findings
                 if f.kind == "reviews_overdue"]
