@@ -102,7 +102,7 @@ def cmd_office_receive(args) -> int:
     from app.office.receiving import receive_files
     ctx = _office(args)
     try:
-        receipts = receive_files(ctx, args.paths)
+        receipts = receive_files(ctx, args.paths, jobs=max(1, args.jobs))
     finally:
         ctx.db.dispose()
     if not receipts:
@@ -209,6 +209,8 @@ def register(sub, common) -> None:
     p = with_user(osub.add_parser("receive", parents=[common],
                                   help="دریافت و بررسی گزارش‌های امضاشده (فایل یا پوشه)"))
     p.add_argument("paths", nargs="+", metavar="FILE_OR_FOLDER", help="فایل PDF یا پوشه‌ای از فایل‌ها")
+    p.add_argument("--jobs", type=int, default=1,
+                   help="بررسی امضاها در این تعداد فرایند هم‌زمان (برای هزاران فایل؛ پیش‌فرض ۱)")
     p.set_defaults(handler=cmd_office_receive)
 
     p = with_user(osub.add_parser("summary", parents=[common], help="جمع یک ماه به تفکیک کلینیک، قرارداد و شهرستان"))

@@ -299,3 +299,18 @@ def test_reviews_overdue_above_the_threshold_are_listed(office, clinics, tmp_pat
     assert "۱۰" in finding.message
     assert not [f for f in month_summary(office, 1405, 6, overdue_threshold=0.5).findings
                 if f.kind == "reviews_overdue"]
+
+
+def test_receiving_in_several_processes_gives_the_same_answers(office, clinics, tmp_path):
+    a, b = clinics
+    register(office, a)
+    inbox = tmp_path / "inbox"
+    write(inbox, "1.pdf", a.reports[(1405, 7)])
+    write(inbox, "2.pdf", a.reports[(1405, 8)])
+    write(inbox, "3.pdf", b.reports[(1405, 8)])  # not registered
+    write(inbox, "4.pdf", a.reports[(1405, 8)])  # the same file again
+    receipts = receive_files(office, [inbox], jobs=2)
+    assert [(r.accepted, r.duplicate) for r in receipts] == [(True, False), (True, False), (False, False),
+                                                            (False, True)]
+    assert "گواهی ناشناخته" in receipts[2].message
+    assert documents(office) == 2 and len(refusals(office)) == 2
