@@ -36,7 +36,8 @@ def _plain(value):
 def invoice_json(data) -> bytes:
     document = {"format": "parvandeh.invoice", "version": 1, "kind": "invoice", "document_id": data.invoice_id}
     document |= _plain(data)
-    document["total_rials"] = data.total_rials
+    document |= {"cites_report_id": data.report_id or None, "fee_rials": data.fee_rials,
+                 "total_rials": data.total_rials, "total_in_words": data.total_in_words}
     return json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8")
 
 

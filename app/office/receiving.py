@@ -248,12 +248,12 @@ def _monthly(doc: dict, contract: dict, common: dict) -> _Read:
 
 def _invoice(doc: dict, contract: dict, common: dict) -> _Read:
     payable = int(doc["payable_case_months"])
-    fee = int(contract["fee_per_case_month_rials"])
+    fee = int(doc.get("fee_rials") or contract["fee_per_case_month_rials"])
     total = doc.get("total_rials")
     figures = dict(payable_case_months=payable, fee_rials=fee,
                    amount_rials=int(total) if total is not None else payable * fee)
     document_id = str(doc.get("invoice_id") or doc["document_id"])
-    return _Read("invoice", document_id, cites_report=str(doc.get("report_id") or ""), figures=figures,
+    return _Read("invoice", document_id, cites_report=str(doc.get("cites_report_id") or doc.get("report_id") or ""), figures=figures,
                  details={"contract": contract, "clinic_name": doc["clinic"].get("name", "")}, **common)
 
 

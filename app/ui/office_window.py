@@ -5,6 +5,7 @@ Receiving runs off the GUI thread; every table is a small model over plain rows 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
@@ -17,6 +18,18 @@ from app.errors import DomainError
 from app.persian import format_month, format_number, parse_jalali_month, to_jalali, to_persian_digits
 from app.ui import messages
 from app.ui.background import BackgroundCall
+
+
+_LATIN_RUN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]*[A-Za-z0-9]")
+
+
+def isolated(text: str) -> str:
+    """Document IDs and file names kept left to right inside Persian text (LRI … PDI), so a
+    bracket or hyphen beside them does not jump to the other end of the line."""
+    def wrap(match: re.Match) -> str:
+        run = match.group(0)
+        return f"\u2066{run}\u2069" if run.isdigit() is False else run
+    return _LATIN_RUN.sub(wrap, text)
 
 
 class RowsModel(QAbstractTableModel):
@@ -49,7 +62,7 @@ class RowsModel(QAbstractTableModel):
                 return to_persian_digits(f"{value:.2f}")
             if isinstance(value, int):
                 return format_number(value)
-            return str(value)
+            return isolated(str(value))
         if role == Qt.BackgroundRole:
             return self.colours[index.row()]
         if role == Qt.TextAlignmentRole and isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -189,7 +202,7 @@ class OfficeWindow(QMainWindow):
         refused = sum(not r.accepted for r in receipts)
         self.receive_status.setText(f"{format_number(len(receipts) - refused)} پذیرفته، "
                                     f"{format_number(refused)} پذیرفته‌نشده (در پوشه refused نگه داشته شد)")
-        self.receipts.set_rows([(f"\u2066{Path(r.file).name}\u2069", "پذیرفته شد" if r.accepted else "پذیرفته نشد", r.message)
+        self.receipts.set_rows([(Path(r.file).name, "پذیرفته شد" if r.accepted else "پذیرفته نشد", r.message)
                                 for r in receipts],
                                [None if r.accepted else QColor("#f8dcdc") for r in receipts])
         if self.summary is not None:
