@@ -11,7 +11,7 @@ from typing import Any, Callable, Sequence
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QRectF, Qt
 from PySide6.QtGui import QColor, QFontMetrics, QPainter
-from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMainWindow, QPushButton,
+from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMainWindow, QPushButton,
                                QSplitter, QTableView, QTabWidget, QVBoxLayout, QWidget)
 
 from app.errors import DomainError
@@ -309,6 +309,43 @@ class OfficeWindow(QMainWindow):
         return page
 
 
+class OfficeSignIn(QDialog):
+    """The office user's name and password (argon2id, as the clinic's)."""
+
+    def __init__(self, db, parent=None):
+        super().__init__(parent)
+        self.db = db
+        self.user_name = ""
+        self.setWindowTitle("ورود به میز اداره")
+        self.setLayoutDirection(Qt.RightToLeft)
+        form = QFormLayout(self)
+        self.username = QLineEdit()
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.Password)
+        self.error = QLabel("")
+        self.error.setStyleSheet("color: #b00020;")
+        form.addRow("نام کاربری:", self.username)
+        form.addRow("رمز عبور:", self.password)
+        form.addRow(self.error)
+        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
+        buttons.button(QDialogButtonBox.Ok).setText("ورود")
+        buttons.button(QDialogButtonBox.Cancel).setText("انصراف")
+        buttons.accepted.connect(self.try_sign_in)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def try_sign_in(self) -> None:
+        from app.office.registry import sign_in
+        try:
+            self.user_name = sign_in(self.db, self.username.text(), self.password.text())
+            self.error.setText("")
+        except DomainError as error:
+            self.error.setText(error.message)
+            self.password.clear()
+            return
+        self.accept()
+
+
 def last_ended_month(ctx) -> tuple[int, int]:
     year, month, _ = to_jalali(ctx.today())
     return (year - 1, 12) if month == 1 else (year, month - 1)
@@ -323,7 +360,11 @@ def run_office(app, data_dir: Path) -> int:
     except DomainError as error:
         messages.fail(None, "پوشه داده اداره باز نشد.", error.message)
         return 1
-    window = OfficeWindow(OfficeContext(db, Path(data_dir)))
+    sign_in = OfficeSignIn(db)
+    if sign_in.exec() != QDialog.Accepted:
+        db.dispose()
+        return 0
+    window = OfficeWindow(OfficeContext(db, Path(data_dir), user_name=sign_in.user_name))
     window.show_month(*last_ended_month(window.ctx))
     window.show()
     app.setQuitOnLastWindowClosed(True)

@@ -10,7 +10,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import pytest  # noqa: E402
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl  # noqa: E402
 from PySide6.QtGui import QDropEvent  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtWidgets import QApplication, QDialog  # noqa: E402
 
 from app.office.demo import signed_invoice  # noqa: E402
 from tests.office.conftest import CLINIC_PASSWORD, register, write  # noqa: E402
@@ -71,3 +71,19 @@ def test_dropping_a_folder_receives_it_and_the_month_is_added_up(qtbot, office, 
     QApplication.processEvents()
     shot(window, "22-office-province.png")
     window.close()
+
+
+def test_the_office_window_opens_only_after_a_user_signs_in(qtbot, office):
+    from app.ui.office_window import OfficeSignIn
+    from tests.office.conftest import OFFICE_PASSWORD
+    dialog = OfficeSignIn(office.db)
+    qtbot.addWidget(dialog)
+    dialog.username.setText("desk")
+    dialog.password.setText("not-the-password")
+    dialog.try_sign_in()
+    assert dialog.result() != QDialog.Accepted and "نادرست" in dialog.error.text()
+    assert dialog.password.text() == ""
+    dialog.password.setText(OFFICE_PASSWORD)
+    dialog.try_sign_in()
+    assert dialog.result() == QDialog.Accepted and dialog.user_name == "desk"
+    shot(dialog, "23-office-sign-in.png")
