@@ -16,6 +16,7 @@ from app.persian.jalali import (
     parse_optional_jalali,
     to_jalali,
 )
+from app.persian.iran_time import IRAN, format_iran_datetime, iran_date, iran_time
 from app.persian.national_code import (
     is_valid_national_code,
     make_national_code,
@@ -35,6 +36,10 @@ from app.persian.text import (
 from app.persian.words import number_to_words
 
 __all__ = [
+    "IRAN",
+    "format_iran_datetime",
+    "iran_date",
+    "iran_time",
     "collation_key",
     "days_in_month",
     "format_jalali",
