@@ -14,9 +14,9 @@ from app.models.case import (
 )
 from app.models.clinic import Clinic, Setting, Staff, StaffTraining
 from app.models.contract import Contract
-from app.models.report import ReportRecord
+from app.models.report import ReportRecord, SignedMonthChange
 
 __all__ = [
     "AuditEntry", "Attachment", "Base", "CaseFile", "Clinic", "Contract", "FamilyMember",
-    "Problem", "ProblemStep", "Referral", "ReportRecord", "Review", "Service", "Setting", "Staff", "StaffTraining",
+    "Problem", "ProblemStep", "Referral", "ReportRecord", "Review", "Service", "Setting", "SignedMonthChange", "Staff", "StaffTraining",
 ]

@@ -35,7 +35,6 @@ from app.services import audit, report_data as rd, validation as v
 from app.services.accounts import password_matches
 from app.services.context import ServiceContext
 from app.services.permissions import require_manager
-from app.services.visits import register_signed_month_check
 
 Progress = Callable[[int, int], None]
 KEY_SETTING, FINGERPRINT_SETTING, SUBJECT_SETTING = "signing.identity", "signing.fingerprint", "signing.subject"
@@ -242,17 +241,6 @@ def _finish(ctx: ServiceContext, report_id: str, kind: str, pdf_bytes: bytes, di
     return GeneratedDocument(report_id, pdf_bytes, digest, signed_at is not None, correction, replaces, xlsx)
 
 
-def month_is_signed(session: Session, case_id: int, day: dt.date) -> bool:
-    contract_id = session.scalar(select(CaseFile.contract_id).where(CaseFile.id == case_id))
-    if contract_id is None:
-        return False
-    year, month, _ = to_jalali(day)
-    return bool(session.scalar(select(func.count()).select_from(ReportRecord).where(
-        ReportRecord.kind == "monthly", ReportRecord.contract_id == contract_id, ReportRecord.year == year,
-        ReportRecord.month == month, ReportRecord.signed.is_(True))))
-
-
-register_signed_month_check(month_is_signed)
 
 
 # -- the invoice, a child's file, the review form ---------------------------------------------------
