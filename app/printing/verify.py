@@ -352,6 +352,11 @@ def load_trust_folder(folder: str | Path) -> list[TrustedCert]:
     return trusted
 
 
+def load_certificate_name(data: bytes) -> str:
+    """The CN (clinic name) of a certificate given as DER or PEM bytes."""
+    return _common_name(_load_cert(data)) or ""
+
+
 def _load_cert(data: bytes) -> asn1_x509.Certificate:
     if pem.detect(data):
         _, _, data = pem.unarmor(data)

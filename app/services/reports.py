@@ -576,11 +576,16 @@ def find_case_id(ctx: ServiceContext, file_number: str) -> int:
 
 # -- checking a document -----------------------------------------------------------------------------
 
-def check_report(ctx: ServiceContext, pdf: bytes) -> ReportCheck:
-    """Signature intact and covering the whole file, and the embedded data matching our record."""
+def check_report(ctx: ServiceContext, pdf: bytes, also_trusted: Optional[list] = None) -> ReportCheck:
+    """Signature intact, nothing after it, signed by this clinic's own certificate (or one in
+    `also_trusted`), and the embedded data matching our record."""
     from app.printing.embed import list_embedded_files
-    trusted = signing_key_info(ctx)
-    result = verify_pdf(pdf, trusted_certs=[trusted.fingerprint] if trusted else None)
+    from app.printing.verify import TrustedCert
+    key = signing_key_info(ctx)
+    trusted = list(also_trusted or [])
+    if key is not None:
+        trusted.append(TrustedCert(key.fingerprint, key.subject, "این کلینیک"))
+    result = verify_pdf(pdf, trusted_certs=trusted if (key is not None or also_trusted) else None)
     try:
         files = list_embedded_files(pdf)
     except Exception:  # a damaged file has no readable attachments; the verification says why
