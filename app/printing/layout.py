@@ -559,17 +559,18 @@ class _Furniture:
 
     def __call__(self, canvas: Canvas, doc) -> None:
         canvas.saveState()
-        if self.page.draft:
-            self._draft_mark(canvas, doc)
         self._header(canvas, doc)
         self._footer(canvas, doc)
         canvas.restoreState()
 
-    def _draft_mark(self, canvas: Canvas, doc) -> None:
-        """A large pale «پیش‌نویس» across the page, under the text (drawn before the body)."""
+    def draft_mark(self, canvas: Canvas, doc) -> None:
+        """A large see-through «پیش‌نویس» across the page, over the body (tables would hide it below)."""
+        if not self.page.draft:
+            return
         width, height = doc.pagesize
         canvas.saveState()
         canvas.setFillColor(DRAFT_INK)
+        canvas.setFillAlpha(0.45)
         canvas.translate(width / 2, height / 2)
         canvas.rotate(35)
         draw_line(canvas, DRAFT_MARK, 0, -30, fonts.BOLD, 110, "center")
@@ -683,7 +684,9 @@ class _Template(BaseDocTemplate):
         )
         frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height,
                       leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body")
-        self.addPageTemplates([PageTemplate("page", frames=[frame], onPage=_Furniture(page))])
+        furniture = _Furniture(page)
+        self.addPageTemplates([PageTemplate("page", frames=[frame], onPage=furniture,
+                                            onPageEnd=furniture.draft_mark)])
         self._progress_hook = progress_hook
 
     def afterFlowable(self, flowable):

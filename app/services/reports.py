@@ -322,7 +322,7 @@ def generate_monthly(ctx: ServiceContext, contract_id: int, year: int, month: in
     # The QR's digest is the embedded JSON's SHA-256: anyone can recompute it from the file itself.
     digest = hashlib.sha256(table).hexdigest()
     summary = monthly_summary_text(data)
-    data = dataclasses.replace(data, qr_payload=f"PARVANDEH:{data.report_id}:{digest}:{summary}")
+    data = dataclasses.replace(data, qr_payload=qr_code_text(data.report_id, digest, summary))
     pdf = io.BytesIO()
     render_monthly_report(data, pdf, progress)
     xlsx = io.BytesIO()
@@ -334,6 +334,12 @@ def generate_monthly(ctx: ServiceContext, contract_id: int, year: int, month: in
                    correction=data.correction_number or 0, replaces=data.replaces_report_id,
                    reason=data.correction_reason, expected_previous=previous.id if previous else None,
                    xlsx=xlsx.getvalue())
+
+
+def qr_code_text(document_id: str, digest: str, summary: str) -> str:
+    """«PARVANDEH:<id>:<DIGEST>:<SUMMARY>» in capitals: then the whole code fits the QR's
+    alphanumeric mode, a smaller code with bigger modules than the same text in lower case."""
+    return f"PARVANDEH:{document_id}:{digest.upper()}:{summary.upper()}"
 
 
 def monthly_summary_text(data: pd.MonthlyReportData) -> str:
@@ -556,7 +562,7 @@ def _render_and_finish(ctx: ServiceContext, data, document_id: str, render, kind
                        sign_password: Optional[str], table: bytes, *, summary: str, **record) -> GeneratedDocument:
     """Print with a QR code carrying ID, digest and summary; attach the data (JSON); sign and record."""
     digest = hashlib.sha256(table).hexdigest()
-    data = dataclasses.replace(data, qr_payload=f"PARVANDEH:{document_id}:{digest}:{summary}")
+    data = dataclasses.replace(data, qr_payload=qr_code_text(document_id, digest, summary))
     out = io.BytesIO()
     render(data, out)
     pdf_bytes = embed_files(out.getvalue(), [(f"{document_id}.json", table, JSON_MIME)])
@@ -610,7 +616,7 @@ def check_printed_code(ctx: ServiceContext, code: str) -> tuple[Optional[ReportV
     if not matches:
         return None, False
     record = matches[0]
-    summary_ok = len(parts) == 3 or not record.summary or parts[3].strip() == record.summary
+    summary_ok = len(parts) == 3 or not record.summary or parts[3].strip().upper() == record.summary.upper()
     return record, record.digest == digest.lower() and summary_ok
 
 
