@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.errors import AuthError, NotFound, ValidationError
-from app.models import CaseFile, Contract, ReportRecord, Setting, SignedMonthChange, Staff
+from app.models import CaseFile, Contract, ReportRecord, Setting, Staff
 from app.persian import format_jalali, format_month, iran_date, iran_time, month_bounds, to_jalali
 from app.printing import data as pd
 from app.printing.documents.case_summary import render_case_summary
@@ -37,7 +37,8 @@ from app.services import audit, report_data as rd, validation as v
 from app.services.accounts import password_matches
 from app.services.context import ServiceContext
 from app.services.permissions import require_manager
-from app.services.signed_months import month_needs_correction, signed_monthly_report
+from app.services.signed_months import (MonthMark, month_needs_correction, months_needing_correction,  # noqa: F401
+                                        signed_monthly_report)
 
 Progress = Callable[[int, int], None]
 KEY_SETTING, FINGERPRINT_SETTING, SUBJECT_SETTING = "signing.identity", "signing.fingerprint", "signing.subject"
@@ -111,18 +112,6 @@ class ReportView:
 
 
 @dataclass(frozen=True)
-class MonthMark:
-    """A signed month changed since its newest signed report: it needs a correction."""
-
-    contract_id: int
-    contract_number: str
-    year: int
-    month: int
-    report_id: str
-    changes: int
-
-
-@dataclass(frozen=True)
 class SigningKeyInfo:
     subject: str
     fingerprint: str
@@ -134,10 +123,16 @@ class ReportCheck:
     report_id: Optional[str]
     record_found: bool
     digest_matches: bool
+    kind: str = ""  # monthly | invoice | case | review, from the registry (or the embedded data)
 
     @property
     def ok(self) -> bool:
         return self.verification.ok and self.record_found and self.digest_matches
+
+    @property
+    def accepted(self) -> bool:
+        """Intact, nothing after the signature, signed by this clinic's certificate, and on record."""
+        return self.ok and self.verification.accepted
 
 
 # -- the signing key ---------------------------------------------------------------------------------
@@ -600,8 +595,16 @@ def check_report(ctx: ServiceContext, pdf: bytes, also_trusted: Optional[list] =
     report_id = next((name[:-5] for name in files if name.endswith(".json")), None)
     with ctx.db.read() as session:
         record = session.get(ReportRecord, report_id) if report_id else None
+        kind = record.kind if record else _embedded_kind(table)
     digest_ok = bool(record and table and hashlib.sha256(table).hexdigest() == record.digest)
-    return ReportCheck(result, report_id, record is not None, digest_ok)
+    return ReportCheck(result, report_id, record is not None, digest_ok, kind)
+
+
+def _embedded_kind(table: Optional[bytes]) -> str:
+    try:
+        return str(json.loads(table).get("kind", "")) if table else ""
+    except (ValueError, AttributeError):
+        return ""
 
 
 def check_printed_code(ctx: ServiceContext, code: str) -> tuple[Optional[ReportView], bool]:
@@ -638,20 +641,3 @@ def list_reports(ctx: ServiceContext, limit: int = 200) -> list[ReportView]:
         rows = session.scalars(select(ReportRecord).order_by(ReportRecord.created_at.desc()).limit(limit))
         return [_report_view(r) for r in rows]
 
-
-def months_needing_correction(ctx: ServiceContext) -> list[MonthMark]:
-    """Signed months whose records changed after their newest signed report (for the dashboard
-    and the reports page): each needs a correction signed."""
-    with ctx.db.read() as session:
-        rows = session.execute(
-            select(SignedMonthChange.report_id, func.count()).group_by(SignedMonthChange.report_id)).all()
-        marks = []
-        for report_id, count in rows:
-            report = session.get(ReportRecord, report_id)
-            if report is None or signed_monthly_report(session, report.contract_id, report.year,
-                                                       report.month).id != report.id:
-                continue  # a newer correction has been signed since
-            contract = session.get(Contract, report.contract_id)
-            marks.append(MonthMark(report.contract_id, contract.number if contract else "", report.year,
-                                   report.month, report.id, count))
-        return sorted(marks, key=lambda m: (m.year, m.month, m.contract_number))

@@ -11,18 +11,31 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Optional
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.errors import ValidationError
-from app.models import CaseFile, ReportRecord, SignedMonthChange
+from app.models import CaseFile, Contract, ReportRecord, SignedMonthChange
 from app.persian import format_month, to_jalali
 from app.services import audit, validation as v
 from app.services.context import ServiceContext
 
 FIELD = "amend_reason"
+
+
+@dataclass(frozen=True)
+class MonthMark:
+    """A signed month changed since its newest signed report: it needs a correction."""
+
+    contract_id: int
+    contract_number: str
+    year: int
+    month: int
+    report_id: str
+    changes: int
 
 
 def signed_monthly_report(session: Session, contract_id: Optional[int], year: int,
@@ -71,3 +84,21 @@ def month_needs_correction(session: Session, contract_id: int, year: int, month:
         return False
     return session.scalar(select(SignedMonthChange.id).where(SignedMonthChange.report_id == report.id)
                           .limit(1)) is not None
+
+
+def months_needing_correction(ctx: ServiceContext) -> list[MonthMark]:
+    """Signed months whose records changed after their newest signed report (for the dashboard
+    and the reports page): each needs a correction signed."""
+    with ctx.db.read() as session:
+        rows = session.execute(
+            select(SignedMonthChange.report_id, func.count()).group_by(SignedMonthChange.report_id)).all()
+        marks = []
+        for report_id, count in rows:
+            report = session.get(ReportRecord, report_id)
+            if report is None or signed_monthly_report(session, report.contract_id, report.year,
+                                                       report.month).id != report.id:
+                continue  # a newer correction has been signed since
+            contract = session.get(Contract, report.contract_id)
+            marks.append(MonthMark(report.contract_id, contract.number if contract else "", report.year,
+                                   report.month, report.id, count))
+        return sorted(marks, key=lambda m: (m.year, m.month, m.contract_number))
