@@ -152,7 +152,7 @@ def monthly_report_json(data: MonthlyReportData) -> bytes:
         "payable_case_months": payable_case_months(data),
         "clinic": _plain(data.clinic, drop={"logo_path"}),
         "contract": _plain(data.contract),
-        "summary": _plain(data.summary),
+        "summary": _plain(data.summary) | {"total_services": data.summary.total_services},
         "clients": len(data.clients),
         "columns": [{"key": key, "title": title} for key, title in MONTHLY_ROW_COLUMNS],
         "rows": data.to_table_rows(),

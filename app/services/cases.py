@@ -208,6 +208,8 @@ def load_warnings(session: Session, case: CaseFile) -> tuple[str, ...]:
 def create_case(ctx: ServiceContext, data: CaseInput) -> SaveResult:
     with ctx.db.transaction() as session:
         case = add_case(session, ctx, data)
+        require_reason_in_signed_month(session, ctx, case.id, [case.received_on], data.amend_reason,
+                                       record_kind="case_file", record_id=case.id, action="create")
         return SaveResult(case.id, load_warnings(session, case))
 
 
