@@ -131,7 +131,7 @@ def cmd_verify(args) -> int:
 
 def _verify_code(args) -> int:
     """A paper copy's QR code, checked against this clinic's records."""
-    from app.persian import format_iran_datetime as format_jalali_datetime
+    from app.persian import format_iran_datetime
     from app.services.reports import check_printed_code
     ctx = _ctx(args)
     try:
@@ -142,7 +142,8 @@ def _verify_code(args) -> int:
         print("این گزارش در سوابق این کلینیک نیست. / Not in this clinic's records.")
         return 1
     signed = f"امضاشده توسط {record.signer_name}" if record.signed else "امضانشده"
-    print(f"گزارش {record.id} ({record.kind})، ساخته‌شده {format_jalali_datetime(record.created_at)}، {signed}.")
+    made = format_iran_datetime(record.created_at, say_zone=True)
+    print(f"گزارش {record.id} ({record.kind})، ساخته‌شده {made}، {signed}.")
     if record.summary:
         print(f"{record.kind_label}: {record.summary}")
         print(f"Registry: {record.summary}")

@@ -431,9 +431,11 @@ def _finish(ctx: ServiceContext, report_id: str, kind: str, pdf_bytes: bytes, ta
             pdf_bytes = sign_pdf(pdf_bytes, _key_blob(session), sign_password, signer_name=ctx.actor.name,
                                  reason=label, location=clinic.name, stamp_pdf=stamp, signing_time=signed_at,
                                  box=SIGNATURE_BOX)
+        # The registry keeps instants in UTC like every other table (SQLite drops the zone); they
+        # are shown in Iran time (format_iran_datetime), the same instant as the stamp's.
         session.add(ReportRecord(
             id=report_id, kind=kind, contract_id=contract_id, year=year, month=month, case_id=case_id,
-            digest=digest, signed=signed_at is not None, signed_at=signed_at,
+            digest=digest, signed=signed_at is not None, signed_at=ctx.now() if signed_at else None,
             signer_name=ctx.actor.name if signed_at else "", correction_number=correction if signed_at else 0,
             replaces_id=replaces if signed_at else None, created_at=ctx.now(), created_by=ctx.actor.staff_id,
             file_name=file_name, data_json=table.decode("utf-8"), reason=reason, cites_id=cites, summary=summary))
