@@ -10,7 +10,7 @@ def test_the_stamp_never_reaches_the_footer_or_the_qr():
     qr_top = layout.QR_BOTTOM + layout.QR_SIZE
     assert qr_top < layout.FOOTER_TOP < y1  # QR below the rule, stamp above it
     assert layout.MARGIN_BOTTOM <= y1 and x1 >= layout.MARGIN_SIDE - 1
-    assert y2 - y1 >= 80 and x2 - x1 >= 200  # room for the 200×80 pt stamp
+    assert round(y2 - y1) >= 80 and round(x2 - x1) >= 200  # room for the 200×80 pt stamp
 
 
 def test_qr_has_a_quiet_zone_of_four_modules():
