@@ -251,3 +251,16 @@ def test_iran_time_near_midnight_number_and_text_agree(db, manager, data_dir, co
     text = _pdf_text(invoice.pdf)
     assert "۱۴۰۵/۰۹/۰۳" in text or "۰۳/۰۹/۱۴۰۵" in text
     assert "۱۴۰۵/۰۹/۰۲" not in text
+
+
+def test_a_signed_monthly_report_passes_pdfsig(ctx, contract, month, tmp_path):
+    import shutil
+    import subprocess
+    if shutil.which("pdfsig") is None:
+        pytest.skip("poppler-utils (pdfsig) not installed")
+    reports.create_signing_key(ctx, PASSWORD)
+    document = reports.generate_monthly(ctx, contract.id, *ABAN, sign_password=PASSWORD)
+    path = tmp_path / document.file_name
+    path.write_bytes(document.pdf)
+    run = subprocess.run(["pdfsig", str(path)], capture_output=True, text=True)
+    assert run.returncode == 0 and "Signature is Valid" in run.stdout and "Total document signed" in run.stdout
