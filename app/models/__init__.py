@@ -1,5 +1,6 @@
 """SQLAlchemy models. Importing this package registers every table on Base.metadata."""
 
+from app.models.acknowledgement import AbuseAcknowledgement
 from app.models.audit import AuditEntry
 from app.models.base import Base
 from app.models.case import (
@@ -14,9 +15,12 @@ from app.models.case import (
 )
 from app.models.clinic import Clinic, Setting, Staff, StaffTraining
 from app.models.contract import Contract
+from app.models.presence import DbMeta, DbSession
+from app.models import versioning  # noqa: F401  (registers the version counting)
 from app.models.report import ReportRecord, SignedMonthChange
 
 __all__ = [
-    "AuditEntry", "Attachment", "Base", "CaseFile", "Clinic", "Contract", "FamilyMember",
+    "AbuseAcknowledgement", "AuditEntry", "Attachment", "Base", "CaseFile", "Clinic", "Contract", "DbMeta", "DbSession",
+    "FamilyMember",
     "Problem", "ProblemStep", "Referral", "ReportRecord", "Review", "Service", "Setting", "SignedMonthChange", "Staff", "StaffTraining",
 ]

@@ -2,6 +2,8 @@
 
 from app.persian.collation import collation_key
 from app.persian.jalali import (
+    age_in_years,
+    age_text,
     days_in_month,
     format_jalali,
     format_jalali_datetime,
@@ -40,6 +42,8 @@ __all__ = [
     "format_iran_datetime",
     "iran_date",
     "iran_time",
+    "age_in_years",
+    "age_text",
     "collation_key",
     "days_in_month",
     "format_jalali",

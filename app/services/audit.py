@@ -68,6 +68,28 @@ def record(session: Session, ctx: ServiceContext, action: str, entity: str, enti
     ))
 
 
+def record_many(session: Session, ctx: ServiceContext, action: str, entity: str,
+                items: Iterable[tuple[Optional[int], Optional[int], Optional[dict]]]) -> None:
+    """record() for many rows at once (an import's publish): the same entries and chain, one
+    read of the last hash and one flush instead of one each per row."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(5052564)"))
+    session.flush()
+    prev = session.scalar(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)) or GENESIS
+    at, actor = ctx.now(), ctx.actor
+    name = actor.name[:AuditEntry.actor_name.type.length]
+    entries = []
+    for entity_id, case_id, changes in items:
+        payload = json.dumps(changes or {}, ensure_ascii=False, sort_keys=True, default=_plain)
+        digest = entry_hash(prev, at, actor.staff_id, name, action, entity, entity_id, case_id, payload)
+        entries.append(AuditEntry(at=at, actor_id=actor.staff_id, actor_name=name, action=action, entity=entity,
+                                  entity_id=entity_id, case_id=case_id, changes=payload, prev_hash=prev,
+                                  hash=digest))
+        prev = digest
+    session.add_all(entries)
+    session.flush()
+
+
 @dataclass(frozen=True)
 class ChainReport:
     entries: int
@@ -107,6 +129,7 @@ ACTION_LABELS = {
     "create": "ایجاد", "update": "تغییر", "delete": "حذف", "open": "باز کردن", "status": "تغییر وضعیت",
     "sign_in": "ورود", "password": "تغییر رمز", "password_reset": "تعیین رمز", "report": "ساخت گزارش",
     "signing_key": "کلید امضا", "signed_month_change": "تغییر در ماه امضاشده", "demo": "داده نمونه",
+    "abuse_seen": "دیده شدن نگرانی کودک‌آزاری",
 }
 ENTITY_LABELS = {
     "case_file": "پرونده", "service": "خدمت", "problem": "مشکل", "review": "بررسی", "referral": "ارجاع",
@@ -122,6 +145,7 @@ FIELD_LABELS = {
     "received_on": "تاریخ دریافت", "early_transfer_reason": "دلیل پذیرش زودهنگام", "contract_id": "قرارداد",
     "priority": "اولویت", "priority_reason": "دلیل اولویت", "social_worker_id": "مددکار",
     "psychologist_id": "روانشناس", "behzisti_summary": "خلاصه پرونده", "address": "نشانی", "phones": "تلفن",
+    "abuse_seen_note": "یادداشت مدیر",
     "status": "وضعیت", "status_on": "تاریخ وضعیت", "status_reason": "دلیل", "family": "اعضای خانواده",
     "date": "تاریخ", "kind": "نوع خدمت", "domains": "حوزه‌ها", "mode": "شیوه", "staff_id": "کارمند",
     "minutes": "دقیقه", "note": "شرح", "abuse_concern": "نگرانی کودک‌آزاری", "abuse_action": "اقدام",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Optional, Sequence
+from typing import Iterator, Optional, Sequence
 
 import jdatetime
 from sqlalchemy import func, select
@@ -15,10 +15,10 @@ from app.errors import Conflict, NotFound, ValidationError
 from app.models import CaseFile, Contract, FamilyMember, Staff
 from app.models.enums import CaseStatus, LivingArrangement, Relation, Role, Sex
 from app.persian import collation_key, search_key, to_persian_digits, validate_national_code
-from app.services import audit, validation as v
+from app.services import audit, concurrency, validation as v
 from app.services.context import ServiceContext
 from app.services.signed_months import require_reason_in_signed_month
-from app.services.permissions import require_case_access, require_manager
+from app.services.permissions import can_see_case, require_case_access, require_manager
 from app.services.views import CaseDetail, FamilyMemberView, SaveResult
 
 CASELOAD_LIMIT = 200  # clients one clinic social worker follows (seed 003)
@@ -66,6 +66,7 @@ class CaseInput:
     phones: str = ""
     family: Sequence[FamilyInput] = field(default_factory=tuple)
     amend_reason: str = ""  # needed when a date inside a signed month moves
+    version: Optional[int] = None  # the version the screen read; None: no check (import, command line)
 
 
 def one_year_after(d: dt.date) -> dt.date:
@@ -114,6 +115,32 @@ def _apply(session: Session, ctx: ServiceContext, case: CaseFile, data: CaseInpu
     case.name_key = v.fit(search_key(f"{case.first_name} {case.last_name}"), CaseFile.name_key)
     case.last_name_key = v.fit(collation_key(case.last_name), CaseFile.last_name_key)
     case.first_name_key = v.fit(collation_key(case.first_name), CaseFile.first_name_key)
+
+
+def check_case_entry(data: CaseInput, today: dt.date) -> list[ValidationError]:
+    """Every field error of the identity and placement as typed, at once and without the
+    database (the form calls it before saving; the save checks again, with the records)."""
+
+    def national_code() -> None:
+        code = v.identifier(data.national_code, "national_code", "کد ملی")
+        if code:
+            validate_national_code(code, "national_code")
+
+    return v.collect((
+        lambda: v.identifier(data.behzisti_file_number, "behzisti_file_number", "شماره پرونده بهزیستی",
+                             required=True),
+        lambda: v.identifier(data.clinic_file_number, "clinic_file_number", "شماره پرونده کلینیک"),
+        lambda: v.text(data.first_name, "first_name", "نام", required=True, max_len=100),
+        lambda: v.text(data.last_name, "last_name", "نام خانوادگی", required=True, max_len=100),
+        lambda: v.text(data.father_name, "father_name", "نام پدر", max_len=100),
+        national_code,
+        lambda: v.choice(Sex, data.sex, "sex", "جنسیت"),
+        lambda: v.date(data.birth_date, "birth_date", "تاریخ تولد", not_after=today),
+        lambda: v.choice(LivingArrangement, data.living_arrangement, "living_arrangement", "وضعیت زندگی"),
+        lambda: v.date(data.discharge_date, "discharge_date", "تاریخ ترخیص", not_after=today),
+        lambda: v.date(data.received_on, "received_on", "تاریخ دریافت پرونده", required=True, not_after=today),
+        lambda: v.identifier(data.phones, "phones", "تلفن", max_len=200),
+    ))
 
 
 def _check_dates(case: CaseFile) -> None:
@@ -173,6 +200,79 @@ def _next_clinic_number(session: Session) -> str:
     return str(n)
 
 
+def free_clinic_numbers(session: Session, also_taken: set[str] = frozenset()) -> Iterator[str]:
+    """Clinic file numbers for many new files at once, as _next_clinic_number would give them one by one."""
+    taken = set(session.scalars(select(CaseFile.clinic_file_number)))
+    n = len(taken)
+    taken |= set(also_taken)
+    while True:
+        n += 1
+        if str(n) not in taken:
+            yield str(n)
+
+
+def flush_unique(session: Session) -> None:
+    _flush_unique(session)
+
+
+def file_label(case: CaseFile) -> str:
+    """How a file is named to someone allowed to see it: name, father, clinic and Behzisti numbers."""
+    father = f" فرزند {case.father_name}" if case.father_name else ""
+    return (f"{case.first_name} {case.last_name}{father} — پرونده کلینیک {to_persian_digits(case.clinic_file_number)}"
+            f"، بهزیستی {to_persian_digits(case.behzisti_file_number)}")
+
+
+def _refuse_same_national_code(session: Session, ctx: ServiceContext, case: CaseFile) -> None:
+    """One file per child: a national code already on file is refused, naming that file only to
+    someone who may see it (to others a name would tell whose child is in the clinic)."""
+    if not case.national_code:
+        return
+    query = select(CaseFile).where(CaseFile.national_code == case.national_code)
+    if case.id is not None:
+        query = query.where(CaseFile.id != case.id)
+    existing = session.scalars(query.limit(1)).first()
+    if existing is None:
+        return
+    if can_see_case(ctx.actor, existing):
+        raise Conflict(f"این کد ملی پیش‌تر در پرونده «{file_label(existing)}» ثبت شده است.",
+                       field="national_code")
+    raise Conflict("این کد ملی پیش‌تر در پرونده‌ای ثبت شده است.", field="national_code")
+
+
+@dataclass(frozen=True)
+class SimilarCase:
+    """A file with the same name, father's name and birth date; id is None (and the text says
+    nothing about it) when the file is not the caller's to see."""
+
+    id: Optional[int]
+    text: str
+
+
+def similar_cases(ctx: ServiceContext, first_name: str, last_name: str, father_name: str,
+                  birth_date: dt.date | str | None, *, exclude_id: Optional[int] = None) -> list[SimilarCase]:
+    """Files that may be the same child (same name + father + birth date, spelt either way)."""
+    born = v.date(birth_date, "birth_date", "تاریخ تولد")
+    if born is None or not (first_name or "").strip() or not (last_name or "").strip():
+        return []
+    first = v.text(first_name, "first_name", "نام", max_len=100)
+    last = v.text(last_name, "last_name", "نام خانوادگی", max_len=100)
+    father_key = search_key(v.text(father_name, "father_name", "نام پدر", max_len=100))
+    name_key = search_key(f"{first} {last}")
+    with ctx.db.read() as session:
+        query = select(CaseFile).where(CaseFile.birth_date == born, CaseFile.name_key == v.fit(name_key, CaseFile.name_key))
+        if exclude_id is not None:
+            query = query.where(CaseFile.id != exclude_id)
+        found = []
+        for case in session.scalars(query.limit(20)):
+            if search_key(case.father_name or "") != father_key:
+                continue
+            if can_see_case(ctx.actor, case):
+                found.append(SimilarCase(case.id, file_label(case)))
+            else:
+                found.append(SimilarCase(None, "پرونده‌ای با همین نام، نام پدر و تاریخ تولد هست که به شما سپرده نشده؛ از مدیر بپرسید."))
+        return found
+
+
 def _flush_unique(session: Session) -> None:
     try:
         session.flush()
@@ -213,6 +313,17 @@ def create_case(ctx: ServiceContext, data: CaseInput) -> SaveResult:
         return SaveResult(case.id, load_warnings(session, case))
 
 
+def new_case_checked(session: Session, ctx: ServiceContext, data: CaseInput) -> CaseFile:
+    """A new file checked by the form's rules but not added to any session (an import's staging)."""
+    case = CaseFile(status=CaseStatus.ACTIVE.value)
+    _apply(session, ctx, case, data)
+    if case.social_worker_id is None and ctx.actor.role is Role.SOCIAL_WORKER:
+        case.social_worker_id = ctx.actor.staff_id
+    require_case_access(ctx.actor, case)
+    _apply_family(case, data.family)
+    return case
+
+
 def add_case(session: Session, ctx: ServiceContext, data: CaseInput) -> CaseFile:
     """A new active file inside the caller's transaction (the form's save, or an import)."""
     case = CaseFile(status=CaseStatus.ACTIVE.value)
@@ -222,6 +333,7 @@ def add_case(session: Session, ctx: ServiceContext, data: CaseInput) -> CaseFile
     if case.social_worker_id is None and ctx.actor.role is Role.SOCIAL_WORKER:
         case.social_worker_id = ctx.actor.staff_id
     require_case_access(ctx.actor, case)
+    _refuse_same_national_code(session, ctx, case)
     _apply_family(case, data.family)
     session.add(case)
     _flush_unique(session)
@@ -232,10 +344,12 @@ def add_case(session: Session, ctx: ServiceContext, data: CaseInput) -> CaseFile
 
 def update_case(ctx: ServiceContext, case_id: int, data: CaseInput) -> SaveResult:
     with ctx.db.transaction() as session:
-        case = get_case_row(session, ctx, case_id)
+        case = get_case_row(session, ctx, case_id, data.version)
         before = audit.snapshot(case, CASE_FIELDS)
         family_before = len(case.family)
-        _apply(session, ctx, case, data)
+        with session.no_autoflush:  # the code is checked against other files before it is written
+            _apply(session, ctx, case, data)
+            _refuse_same_national_code(session, ctx, case)
         require_reason_in_signed_month(session, ctx, case.id, _moved({before["received_on"]}, {case.received_on}),
                                        data.amend_reason, record_kind="case_file", record_id=case.id)
         case.clinic_file_number = case.clinic_file_number or before["clinic_file_number"]
@@ -246,15 +360,17 @@ def update_case(ctx: ServiceContext, case_id: int, data: CaseInput) -> SaveResul
         changes = audit.diff(before, audit.snapshot(case, CASE_FIELDS))
         if len(case.family) != family_before or data.family:
             changes["family"] = [family_before, len(case.family)]
+            concurrency.touch(session, case)
         audit.record(session, ctx, "update", "case_file", case.id, case_id=case.id, changes=changes)
-        return SaveResult(case.id, load_warnings(session, case))
+        session.flush()
+        return SaveResult(case.id, load_warnings(session, case), case.version)
 
 
 def change_status(ctx: ServiceContext, case_id: int, status: str, *, on: dt.date | str | None = None,
-                  reason: str = "", amend_reason: str = "") -> SaveResult:
+                  reason: str = "", version: Optional[int] = None, amend_reason: str = "") -> SaveResult:
     """Close a file, return it to Behzisti, or reopen it; leaving 'active' needs a reason."""
     with ctx.db.transaction() as session:
-        case = get_case_row(session, ctx, case_id)
+        case = get_case_row(session, ctx, case_id, version)
         new = v.choice(CaseStatus, status, "status", "وضعیت پرونده")
         why = v.text(reason, "status_reason", "دلیل", max_len=2000, multiline=True)
         if new is not CaseStatus.ACTIVE and not why:
@@ -277,11 +393,14 @@ def _moved(old: set, new: set) -> set:
     return old ^ new
 
 
-def get_case_row(session: Session, ctx: ServiceContext, case_id: int) -> CaseFile:
+def get_case_row(session: Session, ctx: ServiceContext, case_id: int, version: Optional[int] = None) -> CaseFile:
+    """The file, if the actor may see it; with `version`, only as the screen read it (app.services.concurrency)."""
     case = v.lookup(session, CaseFile, case_id)
     if case is None:
-        raise NotFound("پرونده پیدا نشد.")
+        raise concurrency.gone(session, "case_file", case_id, version) if version is not None \
+            else NotFound("پرونده پیدا نشد.")
     require_case_access(ctx.actor, case)
+    concurrency.expect(session, case, version)
     return case
 
 
@@ -313,8 +432,8 @@ def _detail(session: Session, case: CaseFile) -> CaseDetail:
         family=tuple(FamilyMemberView(
             id=m.id, name=m.name, relation=m.relation, relation_label=Relation(m.relation).label,
             birth_year=m.birth_year, occupation=m.occupation, phone=m.phone,
-            lives_with_child=m.lives_with_child) for m in case.family),
-        warnings=load_warnings(session, case),
+            lives_with_child=m.lives_with_child, version=m.version) for m in case.family),
+        warnings=load_warnings(session, case), version=case.version,
         **values,
     )
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from app.errors import NotFound, PermissionDenied, ValidationError
 from app.models import CaseFile, Problem, Service, Staff
 from app.models.enums import CareDomain, CaseStatus, Role, ServiceKind, ServiceMode
-from app.services import audit, validation as v
+from app.services import audit, concurrency, validation as v
 from app.services.cases import get_case_row
 from app.services.context import ServiceContext
 from app.services.signed_months import require_reason_in_signed_month
@@ -36,6 +36,7 @@ class ServiceInput:
     next_follow_up: dt.date | str | None = None
     problem_id: Optional[int] = None
     amend_reason: str = ""
+    version: Optional[int] = None  # the version the screen read; None: no check (import, command line)
 
 
 def _apply(session: Session, ctx: ServiceContext, case: CaseFile, svc: Service, data: ServiceInput) -> None:
@@ -62,6 +63,40 @@ def _apply(session: Session, ctx: ServiceContext, case: CaseFile, svc: Service, 
     if svc.next_follow_up and svc.next_follow_up < svc.date:
         raise ValidationError("تاریخ پیگیری بعدی باید بعد از تاریخ خدمت باشد.", field="next_follow_up")
     svc.problem_id = _problem(session, case.id, data.problem_id)
+
+
+MINUTES_MESSAGE = "مدت خدمت را به دقیقه بنویسید؛ برای بازدید، جلسه یا تماس باید بیشتر از صفر باشد."
+
+
+def check_visit_entry(data: ServiceInput, today: dt.date) -> list[ValidationError]:
+    """Every field error of a note as typed, at once and without the database (the form calls
+    it before saving). Stricter than the save: kind and mode must be chosen and the minutes
+    given, because a silent default (a home visit of 0 minutes) would go into the monthly report."""
+
+    def minutes() -> None:
+        value = v.integer(data.minutes, "minutes", "مدت (دقیقه)", minimum=0, maximum=720)
+        if not value:  # every mode (home, clinic, phone) is a contact with the family
+            raise ValidationError(MINUTES_MESSAGE, field="minutes")
+
+    def domains() -> None:
+        if data.kind == ServiceKind.CARE.value and not data.domains:
+            raise ValidationError("برای خدمت مراقبت و پیگیری، دست‌کم یک حوزه را علامت بزنید.", field="domains")
+
+    def abuse_action() -> None:
+        if data.abuse_concern and not v.text(data.abuse_action, "abuse_action", "اقدام انجام‌شده",
+                                             max_len=5000, multiline=True):
+            raise ValidationError("برای نگرانی کودک‌آزاری، اقدام انجام‌شده را بنویسید.", field="abuse_action")
+
+    return v.collect((
+        lambda: v.date(data.date, "date", "تاریخ خدمت", required=True, not_after=today),
+        lambda: v.choice(ServiceKind, data.kind, "kind", "نوع خدمت"),
+        domains,
+        lambda: v.choice(ServiceMode, data.mode, "mode", "نحوه ارائه"),
+        minutes,
+        lambda: v.text(data.note, "note", "شرح خدمت", required=True, max_len=20000, multiline=True),
+        abuse_action,
+        lambda: v.date(data.next_follow_up, "next_follow_up", "تاریخ پیگیری بعدی"),
+    ))
 
 
 def _staff(session: Session, staff_id: Optional[int]) -> int:
@@ -94,6 +129,7 @@ def _amend_reason(session: Session, ctx: ServiceContext, case_id: int, dates: Se
 def refresh_case_dates(session: Session, case: CaseFile) -> None:
     """The case keeps its latest service date and that service's follow-up date for worklists."""
     session.flush()
+    concurrency.latest_for_derived(session, case)
     latest = session.execute(
         select(Service.date, Service.next_follow_up).where(Service.case_id == case.id)
         .order_by(Service.date.desc(), Service.id.desc()).limit(1)).first()
@@ -120,7 +156,7 @@ def add_service(ctx: ServiceContext, case_id: int, data: ServiceInput) -> SaveRe
 def update_service(ctx: ServiceContext, service_id: int, data: ServiceInput) -> SaveResult:
     _require_writer(ctx)
     with ctx.db.transaction() as session:
-        svc = _get(session, service_id)
+        svc = _get(session, service_id, data.version)
         case = get_case_row(session, ctx, svc.case_id)
         before = audit.snapshot(svc, SERVICE_FIELDS)
         _apply(session, ctx, case, svc, data)
@@ -132,13 +168,14 @@ def update_service(ctx: ServiceContext, service_id: int, data: ServiceInput) -> 
         if reason:
             changes["amend_reason"] = [None, reason]
         audit.record(session, ctx, "update", "service", svc.id, case_id=case.id, changes=changes)
-        return SaveResult(svc.id)
+        session.flush()
+        return SaveResult(svc.id, version=svc.version)
 
 
-def delete_service(ctx: ServiceContext, service_id: int, reason: str = "") -> None:
+def delete_service(ctx: ServiceContext, service_id: int, reason: str = "", version: Optional[int] = None) -> None:
     _require_writer(ctx)
     with ctx.db.transaction() as session:
-        svc = _get(session, service_id)
+        svc = _get(session, service_id, version)
         case = get_case_row(session, ctx, svc.case_id)
         why = _amend_reason(session, ctx, case.id, [svc.date], reason)
         snapshot = audit.snapshot(svc, SERVICE_FIELDS)
@@ -149,10 +186,12 @@ def delete_service(ctx: ServiceContext, service_id: int, reason: str = "") -> No
         audit.record(session, ctx, "delete", "service", service_id, case_id=case.id, changes=snapshot)
 
 
-def _get(session: Session, service_id: int) -> Service:
+def _get(session: Session, service_id: int, version: Optional[int] = None) -> Service:
     svc = v.lookup(session, Service, service_id)
     if svc is None:
-        raise NotFound("خدمت پیدا نشد.")
+        raise concurrency.gone(session, "service", service_id, version) if version is not None \
+            else NotFound("خدمت پیدا نشد.")
+    concurrency.expect(session, svc, version)
     return svc
 
 
@@ -174,5 +213,5 @@ def service_view(ctx: ServiceContext, s: Service, staff_name: str, staff_role: s
         staff_id=s.staff_id, staff_name=staff_name, minutes=s.minutes,
         note="" if hidden else s.note, abuse_concern=s.abuse_concern,
         abuse_action="" if hidden else s.abuse_action, next_follow_up=s.next_follow_up,
-        problem_id=s.problem_id, amended_reason=s.amended_reason, note_hidden=hidden,
+        problem_id=s.problem_id, amended_reason=s.amended_reason, note_hidden=hidden, version=s.version,
     )

@@ -32,6 +32,7 @@ from app.ui.forms import FormErrors
 from app.ui.list_model import ListTableModel, identifier_text, make_table_view, select_row
 from app.ui.paged_model import Column
 from app.ui.widgets import JalaliDateEdit, NormalizingLineEdit
+from app.ui.screen_fit import fit_size
 
 CHEQUE_HELD = "چک ضمانت پس از پایان قرارداد هنوز پس داده نشده است."
 
@@ -160,7 +161,7 @@ class ContractDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(scroll)
         layout.addWidget(self.buttons)
-        self.resize(620, 720)
+        fit_size(self, 620, 720)
 
     def _fill(self, c: Any) -> None:
         w = self.widgets
@@ -196,7 +197,7 @@ class ContractDialog(QDialog):
             supervisor_name=w["supervisor_name"].text(), supervisor_contact=w["supervisor_contact"].text(),
             cheque_number=w["cheque_number"].text(), cheque_amount_rials=w["cheque_amount_rials"].value(),
             cheque_given_on=w["cheque_given_on"].date(), cheque_returned_on=w["cheque_returned_on"].date(),
-            notes=w["notes"].toPlainText())
+            notes=w["notes"].toPlainText(), version=self.contract.version if self.contract else None)
 
     def save(self) -> bool:
         from app.services.contracts import create_contract, update_contract

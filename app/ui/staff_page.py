@@ -37,6 +37,7 @@ from app.ui.paged_model import Column
 from app.ui.passwords import ResetPasswordDialog, password_edit
 from app.ui.text import jalali_text, plain_text, rtl_date_text
 from app.ui.widgets import EnumComboBox, NormalizingLineEdit
+from app.ui.screen_fit import scroll_area
 
 
 def _degree(value: str) -> str:
@@ -191,7 +192,11 @@ class StaffDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.errors.general)
-        layout.addLayout(self.form)
+        body = QWidget(self)  # scrolls on a small or scaled screen; the buttons stay in view
+        body_layout = QVBoxLayout(body)
+        body_layout.setContentsMargins(0, 0, 0, 0)
+        body_layout.addLayout(self.form)
+        layout.addWidget(scroll_area(body, self), 1)
         layout.addWidget(buttons)
 
     def _fill(self, s: Any) -> None:
@@ -211,7 +216,8 @@ class StaffDialog(QDialog):
         data = StaffInput(
             first_name=self.first_name.text(), last_name=self.last_name.text(), role=self.role.value().value,
             national_code=self.national_code.text() or None, degree=degree.value if degree else "",
-            field_of_study=self.field_of_study.text(), phone=self.phone.text(), trainings=self.trainings.values())
+            field_of_study=self.field_of_study.text(), phone=self.phone.text(), trainings=self.trainings.values(),
+            version=self.staff.version if self.staff else None)
         if self.staff is None and self.username.text().strip():
             if self.password.text() != self.password_again.text():
                 raise ValidationError("دو رمز واردشده یکسان نیستند.", field="password_again")

@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from typing import Any, Optional
 
-from PySide6.QtCore import QEvent, QMimeData, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QMimeData, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -20,19 +20,25 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QMessageBox,
     QPushButton,
+    QScrollArea,
     QTextEdit,
     QVBoxLayout,
     QWidget,
 )
 
-from app.errors import DomainError
+from app.errors import Busy, DomainError, StaleEdit
 from app.persian import format_jalali_datetime, normalize_letters
+from app.ui import conflict
 from app.ui.forms import FormErrors
+from app.ui.screen_fit import scroll_area
 from app.ui.session import AppSession
-from app.ui.text import rtl_date_text
+from app.ui.text import moment_text as iran_moment_text, rtl_date_text
 
 SAVE_TEXT = "ذخیره"
 CANCEL_TEXT = "انصراف"
+WAITING_TEXT = "در حال انتظار… پایگاه داده در دست کار رایانه دیگری است؛ ذخیره دوباره امتحان می‌شود."
+BUSY_TRIES = 15  # with a 2 s wait in the database each, about a minute before giving up
+BUSY_RETRY_MS = 1000
 WARNING_TITLE = "یادآوری"
 ERROR_TITLE = "خطا"
 UNSAVED_TITLE = "تغییرات ذخیره نشده"
@@ -57,12 +63,19 @@ def show_error(parent: QWidget | None, error: DomainError) -> None:
     QMessageBox.critical(parent, ERROR_TITLE, rtl_date_text(error.message))
 
 
-def ask_yes_no(parent: QWidget | None, title: str, text: str) -> bool:
+def ask_yes_no(parent: QWidget | None, title: str, text: str, *, default_yes: bool = False) -> bool:
+    """«بله»/«خیر»; Enter gives «خیر» unless `default_yes` (only where «خیر» is the loss, as
+    throwing a draft away), and Escape is always «خیر»."""
+    default = QMessageBox.StandardButton.Yes if default_yes else QMessageBox.StandardButton.No
     answer = QMessageBox.question(
         parent, title, rtl_date_text(text),
-        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-        QMessageBox.StandardButton.Yes)
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, default)
     return answer == QMessageBox.StandardButton.Yes
+
+
+def confirm_delete(parent: QWidget | None, title: str, what: str) -> bool:
+    """Ask before deleting, naming what goes; «خیر» is the default and Escape cancels."""
+    return ask_yes_no(parent, title, f"{what}\n\nحذف شود؟")
 
 
 def ask_unsaved_changes(parent: QWidget | None) -> str:
@@ -81,7 +94,7 @@ def ask_unsaved_changes(parent: QWidget | None) -> str:
 
 def moment_text(moment: dt.datetime) -> str:
     """A stored UTC time as the clinic's local date and clock, year at the right."""
-    return rtl_date_text(format_jalali_datetime(moment.astimezone()))
+    return iran_moment_text(moment)
 
 
 # What changed in a case file: the window then reads again only what shows it.
@@ -93,6 +106,8 @@ class CaseEvents(QObject):
     """Told whenever a screen changed a case file, so lists and open windows can refresh."""
 
     changed = Signal(int, str)  # the case id, and what changed (FILE, SERVICES, ...)
+    deleted = Signal(str, int)  # another PC deleted a record: its kind ("service", ...) and id (app.ui.live)
+    others = Signal()  # another PC saved something (app.ui.live): pages with totals read them again
 
 
 _events: CaseEvents | None = None
@@ -255,9 +270,17 @@ class FormDialog(QDialog):
         """errors at the top, the form, any extra widgets, the buttons at the bottom."""
         layout = QVBoxLayout(self)
         layout.addWidget(self.errors.general)
-        layout.addLayout(self.form)
-        for widget in middle:
-            layout.addWidget(widget)
+        if len(middle) == 1 and isinstance(middle[0], QScrollArea) and self.form.rowCount() == 0:
+            layout.addWidget(middle[0], 1)  # the form brought its own scroll area
+        else:
+            # On a small or scaled screen the fields scroll; Save stays on screen below them.
+            body = QWidget(self)
+            body_layout = QVBoxLayout(body)
+            body_layout.setContentsMargins(0, 0, 0, 0)
+            body_layout.addLayout(self.form)
+            for widget in middle:
+                body_layout.addWidget(widget)
+            layout.addWidget(scroll_area(body, self), 1)
         layout.addWidget(self.buttons)
         return layout
 
@@ -285,6 +308,21 @@ class FormDialog(QDialog):
     def reveal(self, field: str) -> None:
         """Show a field hidden until the service asks for it (amend reason, early transfer)."""
 
+    def entry_errors(self) -> list[DomainError]:
+        """Every error of the form as typed, found before the save (all shown at once)."""
+        return []
+
+    def check_when_left(self, field: str, editor: QWidget, check: Callable[[], Any]) -> None:
+        """Check one field (a date, a national code) as soon as the cursor leaves it."""
+        def run() -> None:
+            try:
+                check()
+            except DomainError as error:
+                self.errors.show_at(field, error)
+            else:
+                self.errors.show_at(field, None)
+        editor.editingFinished.connect(run)
+
     def after_save(self, result: Any) -> None:
         show_warnings(self.parentWidget() or self, getattr(result, "warnings", ()))
 
@@ -302,11 +340,25 @@ class FormDialog(QDialog):
         self.errors.show(error)
 
     def save(self) -> bool:
+        errors = self.entry_errors()
+        if errors:
+            for error in errors:
+                if error.field:
+                    self.reveal(error.field)
+            self.errors.show_all(errors)
+            return False
         try:
             result = self.submit()
+        except StaleEdit as error:
+            self.stale(error)
+            return False
+        except Busy as error:
+            self.wait_and_retry(error)
+            return False
         except DomainError as error:
             self.show_domain_error(error)
             return False
+        self._busy_tries = 0
         self.result_value = result
         self.mark_clean()
         self.after_save(result)
@@ -330,6 +382,39 @@ class FormDialog(QDialog):
 
     def discarded(self) -> None:
         """Called when the person leaves without saving (drafts are thrown away here)."""
+
+    # --- another PC's long write holds the database -------------------------------------------
+
+    def wait_and_retry(self, error: Busy) -> None:
+        """Say «در حال انتظار…» and try the same save again shortly; after a while, the Persian message."""
+        tries = getattr(self, "_busy_tries", 0)
+        if tries >= BUSY_TRIES:
+            self._busy_tries = 0
+            self.save_button.setEnabled(True)
+            self.errors.show(error)
+            return
+        self._busy_tries = tries + 1
+        self.errors.general.show_message(WAITING_TEXT)
+        self.save_button.setEnabled(False)
+        QTimer.singleShot(BUSY_RETRY_MS, self._retry_save)
+
+    def _retry_save(self) -> None:
+        self.save_button.setEnabled(True)
+        self.save()
+
+    # --- someone else saved first (app.services.concurrency) -----------------------------------
+
+    def stale(self, error: StaleEdit) -> None:
+        """Keep the typing, show who changed what, and on request reload with the typing on top."""
+        self.keep_draft()
+        if conflict.ask_reload(self, error) and not error.deleted:
+            self.reload_and_reapply()
+
+    def keep_draft(self) -> None:
+        """Put the person's typing on disk before anything else happens (forms with drafts)."""
+
+    def reload_and_reapply(self) -> None:
+        """Read the record again and put back every field this person changed."""
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt name)
         if self.result() == QDialog.DialogCode.Accepted or not self.isVisible():

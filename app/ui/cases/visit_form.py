@@ -20,15 +20,18 @@ from app.errors import DomainError
 from app.models.enums import CareDomain, ServiceKind, ServiceMode
 from app.services.problems import list_problems
 from app.services.views import SaveResult, ServiceView
-from app.services.visits import ServiceInput, add_service, update_service
+from app.services import validation as v
+from app.services.visits import ServiceInput, add_service, check_visit_entry, list_services, update_service
 from app.ui.cases.common import SERVICES, FormDialog, IdChoice, NoteEdit, ask_yes_no, case_events, moment_text
 from app.ui.drafts import DraftAutosaver
 from app.ui.session import AppSession
 from app.ui.widgets import ChecklistWidget, EnumComboBox, JalaliDateEdit, NormalizingLineEdit
+from app.ui.screen_fit import fit_size
 
 DRAFT_INTERVAL_S = 3.0
 NEW_TITLE = "یادداشت خدمت جدید"
 EDIT_TITLE = "ویرایش خدمت"
+DELETED_TEXT = "این خدمت را کاربر دیگری حذف کرده است؛ آنچه نوشته‌اید به‌صورت پیش‌نویس نگه داشته شد."
 DRAFT_TITLE = "پیش‌نویس یادداشت"
 
 
@@ -75,22 +78,26 @@ class VisitForm(FormDialog):
             self.offer_draft()
         self.autosaver = DraftAutosaver(session.drafts, self.draft_key, self.draft_data, DRAFT_INTERVAL_S, self)
         self.autosaver.start()
-        self.resize(620, 640)
+        case_events().deleted.connect(self._deleted_elsewhere)
+        fit_size(self, 620, 640)
         self.date.setFocus()
 
     # --- building ----------------------------------------------------------------------------
 
     def _build_fields(self) -> None:
         self.date = JalaliDateEdit(self, field="date", default_today=True, today=self.session.ctx.today)
-        self.kind = EnumComboBox(ServiceKind, self)
+        # No silent defaults: a phone call must not go into the report as a home visit.
+        self.kind = EnumComboBox(ServiceKind, self, allow_empty=True)
         self.kind.setObjectName("kind")
         self.domains = ChecklistWidget(CareDomain, self, columns=3)
-        self.mode = EnumComboBox(ServiceMode, self)
+        self.mode = EnumComboBox(ServiceMode, self, allow_empty=True)
         self.mode.setObjectName("mode")
         self.minutes = QSpinBox(self)
         self.minutes.setRange(0, 720)
         self.minutes.setSingleStep(5)
         self.minutes.setSuffix(" دقیقه")
+        self.minutes.setSpecialValueText("— دقیقه را بنویسید —")  # 0 is "not given", never a visit's length
+        self.minutes.setObjectName("minutes")
         self.note = NoteEdit(self, lines=6)
         self.note.setObjectName("note")
         self.note.setPlaceholderText("شرح خدمت: آنچه دیده، گفته و انجام شد")
@@ -132,6 +139,12 @@ class VisitForm(FormDialog):
 
     def _connect(self) -> None:
         self.kind.valueChanged.connect(lambda _kind: self._kind_changed())
+        today = self.session.ctx.today
+        self.check_when_left("date", self.date.line_edit,
+                             lambda: v.date(self.date.text(), "date", "تاریخ خدمت", required=True,
+                                            not_after=today()))
+        self.check_when_left("next_follow_up", self.next_follow_up.line_edit,
+                             lambda: v.date(self.next_follow_up.text(), "next_follow_up", "تاریخ پیگیری بعدی"))
         self.abuse.toggled.connect(self._abuse_changed)
 
     def _kind_changed(self) -> None:
@@ -200,7 +213,8 @@ class VisitForm(FormDialog):
         when = f" ({moment_text(saved_at)})" if saved_at else ""
         question = (f"تغییراتی در این یادداشت داده و ثبت نشده بود{when}. بازیابی شود؟" if self.service
                     else f"یادداشتی برای این پرونده نوشته و ثبت نشده بود{when}. بازیابی شود؟")
-        if ask_yes_no(self.parentWidget() or self, DRAFT_TITLE, question):
+        # «خیر» throws the draft away: here the default is to keep it
+        if ask_yes_no(self.parentWidget() or self, DRAFT_TITLE, question, default_yes=True):
             self.restore(data)
             return True
         self.session.drafts.discard(self.draft_key)
@@ -215,10 +229,19 @@ class VisitForm(FormDialog):
             minutes=self.minutes.value(), abuse_concern=self.abuse.isChecked(),
             abuse_action=self.abuse_action.text() if self.abuse.isChecked() else "",
             next_follow_up=self.next_follow_up.date(), problem_id=self.problem.value(),
-            amend_reason=self.amend_reason.text())
+            amend_reason=self.amend_reason.text(), version=self.service.version if self.service else None)
 
     def state(self) -> Any:
         return self.draft_data()
+
+    def entry_errors(self) -> list[DomainError]:
+        kind, mode = self.kind.value(), self.mode.value()
+        typed = ServiceInput(
+            kind=kind.value if kind else "", mode=mode.value if mode else "", note=self.note.text(),
+            date=self.date.text(), domains=tuple(d.value for d in self.domains.values()),
+            minutes=self.minutes.value(), abuse_concern=self.abuse.isChecked(),
+            abuse_action=self.abuse_action.text(), next_follow_up=self.next_follow_up.text())
+        return check_visit_entry(typed, self.session.ctx.today())
 
     # --- saving ------------------------------------------------------------------------------
 
@@ -240,6 +263,28 @@ class VisitForm(FormDialog):
 
     def discarded(self) -> None:
         self.autosaver.stop_and_discard()
+
+    def _deleted_elsewhere(self, entity: str, entity_id: int) -> None:
+        if entity == "service" and self.service is not None and entity_id == self.service.id:
+            self.keep_draft()
+            self.errors.general.show_message(DELETED_TEXT)
+            self.save_button.setEnabled(False)
+
+    def keep_draft(self) -> None:
+        self.session.drafts.save(self.draft_key, self.draft_data())
+
+    def reload_and_reapply(self) -> None:
+        """The note as it is now, with every field this person changed put back on top."""
+        mine, read = self.draft_data(), self._clean_state or {}
+        fresh = next((s for s in list_services(self.session.ctx, self.case_id) if s.id == self.service.id), None)
+        if fresh is None:
+            return
+        self._load(fresh)
+        theirs = self.draft_data()
+        self.restore({k: mine[k] if mine[k] != read.get(k) else theirs[k] for k in mine})
+        self._kind_changed()
+        self.service = fresh  # the next save names the version just read
+        self._clean_state = theirs  # what is on screen is not saved yet
 
 
 def new_visit(session: AppSession, case_id: int, parent: QWidget | None = None,

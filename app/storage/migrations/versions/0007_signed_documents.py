@@ -2,14 +2,14 @@
 changes inside a signed month are recorded
 
 Revision ID: 0007
-Revises: 0006
+Revises: 0012
 Create Date: 2026-12-03 09:20:00
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = '0007'
-down_revision = '0006'
+down_revision = '0012'
 branch_labels = None
 depends_on = None
 
