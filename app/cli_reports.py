@@ -59,7 +59,8 @@ def _monthly_document(args, generate):
     ctx = _ctx(args)
     try:
         year, month = _month(args)
-        doc = generate(ctx, _contract_id(ctx, args, year, month), year, month, sign_password=_password(args))
+        doc = generate(ctx, _contract_id(ctx, args, year, month), year, month, sign_password=_password(args),
+                       correction_reason=args.reason or "", confirm_unfinished=args.confirm_unfinished)
     finally:
         ctx.db.dispose()
     _write(args.out, doc.pdf)
@@ -79,7 +80,9 @@ def cmd_report_monthly(args) -> int:
 def cmd_report_invoice(args) -> int:
     from app.services.reports import generate_invoice
     doc = _monthly_document(args, generate_invoice)
-    print(f"صورتحساب {doc.report_id} در {args.out} نوشته شد.")
+    kind = f"اصلاحیه شماره {doc.correction_number} صورتحساب (جایگزین {doc.replaces_id})" if doc.correction_number \
+        else "صورتحساب"
+    print(f"{kind} {doc.report_id} {'امضاشده ' if doc.signed else ''}در {args.out} نوشته شد.")
     return 0
 
 
@@ -95,26 +98,40 @@ def cmd_report_case(args) -> int:
     return 0
 
 
+EXIT_NOT_IN_RECORDS = 4  # intact and signed by this clinic's key, but not in this data folder's registry
+
+
 def cmd_verify(args) -> int:
+    """Exit 0 only for an intact document, nothing after our signature, signed by a trusted key
+    (the clinic's own with --data-dir, or one in --trust DIR) and, with --data-dir, on record.
+    1: not valid (changed, something added, broken; or its data differs from the record);
+    3: intact but the signer is unknown or not trusted; 4: not in this clinic's records."""
     if args.code:
         return _verify_code(args)
     if not args.file:
         raise DomainError("فایل PDF یا --code را بدهید.")
-    from app.printing.verify import format_verification, verify_pdf
+    from app.printing.verify import exit_code, format_verification, load_trust_folder, verify_pdf
     try:
         data = Path(args.file).read_bytes()
     except OSError as exc:
         raise DomainError(f"فایل خوانده نشد: {exc.strerror}") from None
-    result = verify_pdf(data)
+    trusted = load_trust_folder(args.trust) if args.trust else None
+    if getattr(args, "data_dir", None) or _env_has_data():
+        check = _record_check(args, data, trusted)
+        print(format_verification(check.verification))
+        _print_record_match(check)
+        code = exit_code(check.verification)
+        if code == 0 and not check.record_found:
+            return EXIT_NOT_IN_RECORDS
+        return 1 if code == 0 and not check.digest_matches else code
+    result = verify_pdf(data, trusted_certs=trusted)
     print(format_verification(result))
-    if args.data_dir or _env_has_data():
-        _print_record_match(args, data)
-    return 0 if result.ok else 1
+    return exit_code(result)
 
 
 def _verify_code(args) -> int:
     """A paper copy's QR code, checked against this clinic's records."""
-    from app.persian import format_jalali_datetime
+    from app.persian import format_iran_datetime
     from app.services.reports import check_printed_code
     ctx = _ctx(args)
     try:
@@ -125,7 +142,11 @@ def _verify_code(args) -> int:
         print("این گزارش در سوابق این کلینیک نیست. / Not in this clinic's records.")
         return 1
     signed = f"امضاشده توسط {record.signer_name}" if record.signed else "امضانشده"
-    print(f"گزارش {record.id} ({record.kind})، ساخته‌شده {format_jalali_datetime(record.created_at)}، {signed}.")
+    made = format_iran_datetime(record.created_at, say_zone=True)
+    print(f"گزارش {record.id} ({record.kind})، ساخته‌شده {made}، {signed}.")
+    if record.summary:
+        print(f"{record.kind_label}: {record.summary}")
+        print(f"Registry: {record.summary}")
     if not digest_ok:
         print("چکیده چاپ‌شده با سابقه مطابقت ندارد. / The printed digest does not match the record.")
         return 1
@@ -138,13 +159,16 @@ def _env_has_data() -> bool:
     return bool(os.environ.get("PARVANDEH_DATA_DIR"))
 
 
-def _print_record_match(args, data: bytes) -> None:
+def _record_check(args, data: bytes, trusted):
     from app.services.reports import check_report
     ctx = _ctx(args)
     try:
-        check = check_report(ctx, data)
+        return check_report(ctx, data, also_trusted=trusted)
     finally:
         ctx.db.dispose()
+
+
+def _print_record_match(check) -> None:
     if not check.record_found:
         print("این گزارش در سوابق این کلینیک ثبت نشده است. / Not in this clinic's records.")
     elif check.digest_matches:
@@ -167,9 +191,15 @@ def register(sub, common) -> None:
         p.set_defaults(handler=handler)
         return p
 
+    def month_signing(p):
+        p.add_argument("--reason", help="دلیل اصلاح، وقتی این ماه پیش‌تر امضا شده است (اصلاحیه)")
+        p.add_argument("--confirm-unfinished", action="store_true",
+                       help="امضای ماهی که هنوز تمام نشده است، با آگاهی از روزهای نگذشته")
+
     p = document("monthly", cmd_report_monthly, "monthly performance report")
     p.add_argument("--xlsx", help="also save the table as xlsx here")
-    document("invoice", cmd_report_invoice, "monthly invoice")
+    month_signing(p)
+    month_signing(document("invoice", cmd_report_invoice, "monthly invoice"))
     p = document("case", cmd_report_case, "one child's file summary", monthly=False)
     p.add_argument("--file", required=True, help="Behzisti or clinic file number")
     p.add_argument("--purpose", default="بازدید کارشناس ناظر")
@@ -177,7 +207,50 @@ def register(sub, common) -> None:
     p = sub.add_parser("verify", parents=[common], help="check a signed PDF, or a paper copy's QR code")
     p.add_argument("file", nargs="?")
     p.add_argument("--code", help="the text of the QR code on a printed copy (needs the data folder)")
+    p.add_argument("--trust", metavar="DIR",
+                   help="پوشه گواهی‌های کلینیک‌های مورد اعتماد (cer، crt، der، pem): فقط امضای این‌ها پذیرفته است")
     p.set_defaults(handler=cmd_verify)
+
+    key = sub.add_parser("key", parents=[common], help="کلید امضای کلینیک")
+    ksub = key.add_subparsers(dest="key_command", required=True)
+    p = ksub.add_parser("export", parents=[common],
+                        help="گواهی کلینیک (بخش عمومی کلید) برای اداره بهزیستی، با اثر انگشت SHA-256")
+    p.add_argument("--out", required=True, help="فایل گواهی، مثلاً clinic.cer (DER)")
+    p.set_defaults(handler=cmd_key_export)
+
+
+def cmd_key_export(args) -> int:
+    """Write the clinic's certificate and print its SHA-256 fingerprint for the contract papers."""
+    from app.errors import AuthError
+    from app.services.reports import clinic_certificate
+    ctx = _ctx(args)
+    try:
+        try:
+            der = clinic_certificate(ctx)
+        except AuthError:  # a key made before the certificate was kept beside it
+            from app.cli import read_password
+            der = clinic_certificate(ctx, read_password("رمز عبور مدیر (برای خواندن گواهی از کلید): "))
+    finally:
+        ctx.db.dispose()
+    _write(args.out, der)
+    for line in fingerprint_lines(der):
+        print(line)
+    return 0
+
+
+def fingerprint_lines(der: bytes) -> list[str]:
+    """The certificate's SHA-256 in Persian digits (for the contract papers) and in ASCII."""
+    import hashlib
+
+    from app.persian import to_persian_digits
+    from app.printing.verify import load_certificate_name
+    digest = hashlib.sha256(der).hexdigest().upper()
+    groups = " ".join(digest[i:i + 4] for i in range(0, len(digest), 4))
+    return [
+        f"گواهی کلینیک: {load_certificate_name(der)}",
+        f"اثر انگشت SHA-256 گواهی (از چپ به راست بخوانید): {to_persian_digits(groups)}",
+        f"SHA-256 fingerprint: {groups}",
+    ]
 
 
 if __name__ == "__main__":  # pragma: no cover

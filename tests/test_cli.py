@@ -139,8 +139,11 @@ def test_report_and_verify_commands(demo_dir, tmp_path):
     made = run("report", "monthly", "--month", "۱۴۰۵/۰۸", "--out", str(pdf), "--sign", "--data-dir", str(folder),
                stdin=f"{DEMO_PASSWORD}\n")
     assert made.returncode == 0, made.stderr
-    ok = run("verify", str(pdf))
-    assert ok.returncode == 0 and "VALID" in ok.stdout and "مریم نمونه" in ok.stdout
+    unknown = run("verify", str(pdf))  # intact, but who signed it is not known without the clinic's certificate
+    assert unknown.returncode == 3 and "signer is unknown" in unknown.stdout and "مریم نمونه" in unknown.stdout
+    ok = run("verify", str(pdf), "--data-dir", str(folder))
+    assert ok.returncode == 0 and "Verdict: VALID" in ok.stdout and "Matches record" in ok.stdout, ok.stdout
+    assert "monthly-report" not in pdf.name  # --out is kept as given
     unsigned = tmp_path / "plain.pdf"
     assert run("report", "monthly", "--month", "1405/08", "--out", str(unsigned), "--data-dir", str(folder)).returncode == 0
     assert run("verify", str(unsigned)).returncode != 0
@@ -200,3 +203,52 @@ def test_import_checks_then_imports_a_list_and_says_which_rows_are_wrong(tmp_pat
     found = json.loads(run("cases", "list", "--search", "ترانه افشار", "--format", "json",
                            "--data-dir", str(demo_dir)).stdout)
     assert [f["behzisti_file_number"] for f in found] == ["1405777001"]
+
+
+def test_who_signed_key_export_and_trust_folder(demo_dir, tmp_path):
+    """The county office's path: the clinic's certificate exported, a trust folder, and forgeries refused."""
+    import shutil
+
+    from app.printing import signing
+    from tests.printing import attacks
+    folder = tmp_path / "clinic"
+    shutil.copytree(demo_dir, folder)
+    pdf = tmp_path / "aban.pdf"
+    assert run("report", "monthly", "--month", "1405/08", "--out", str(pdf), "--sign", "--data-dir", str(folder),
+               stdin=f"{DEMO_PASSWORD}\n").returncode == 0
+    trust = tmp_path / "trusted"
+    exported = run("key", "export", "--out", str(trust / "clinic.cer"), "--data-dir", str(folder))
+    assert exported.returncode == 0, exported.stderr
+    der = (trust / "clinic.cer").read_bytes()
+    import hashlib
+    digest = hashlib.sha256(der).hexdigest().upper()
+    assert digest[:4] in exported.stdout  # the ASCII line
+    persian = exported.stdout.splitlines()[1]
+    assert "اثر انگشت" in persian and not any(ch in "0123456789" for ch in persian.split(":", 1)[1])
+    trusted = run("verify", str(pdf), "--trust", str(trust))
+    assert trusted.returncode == 0 and "Signing clinic:" in trusted.stdout, trusted.stdout
+    # A forger's key in the clinic's very name: the signature is intact, the signer is not the clinic.
+    clinic_name = trusted.stdout.split("Signing clinic: ", 1)[1].splitlines()[0]
+    forger = signing.create_clinic_identity(clinic_name, "1", "forger")
+    resigned = tmp_path / "resigned.pdf"
+    resigned.write_bytes(signing.sign_pdf(attacks.overlay_content(attacks.strip_signature(pdf.read_bytes())),
+                                          forger, "forger", signer_name="مریم نمونه"))
+    assert run("verify", str(resigned), "--trust", str(trust)).returncode == 3
+    assert run("verify", str(resigned), "--data-dir", str(folder)).returncode == 3
+    # A second signature painting over a figure: not valid with or without the data folder.
+    second = tmp_path / "second.pdf"
+    second.write_bytes(attacks.force_sign(pdf.read_bytes(), forger, "forger",
+                                          stamp_pdf=attacks.overlay_stamp("999")))
+    for extra in ((), ("--data-dir", str(folder)), ("--trust", str(trust))):
+        result = run("verify", str(second), *extra)
+        assert result.returncode == 1 and "NOT VALID" in result.stdout, (extra, result.stdout)
+    # Signed invoices and case summaries are found in the registry too.
+    invoice = tmp_path / "invoice.pdf"
+    made = run("report", "invoice", "--month", "1405/08", "--out", str(invoice), "--sign", "--data-dir", str(folder),
+               stdin=f"{DEMO_PASSWORD}\n")
+    assert made.returncode == 0, made.stderr
+    found = run("verify", str(invoice), "--data-dir", str(folder))
+    assert found.returncode == 0 and "Matches record" in found.stdout, found.stdout
+    again = run("report", "invoice", "--month", "1405/08", "--out", str(tmp_path / "twice.pdf"), "--sign",
+                "--data-dir", str(folder), stdin=f"{DEMO_PASSWORD}\n")
+    assert again.returncode != 0 and not (tmp_path / "twice.pdf").exists()

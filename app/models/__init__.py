@@ -17,10 +17,10 @@ from app.models.clinic import Clinic, Setting, Staff, StaffTraining
 from app.models.contract import Contract
 from app.models.presence import DbMeta, DbSession
 from app.models import versioning  # noqa: F401  (registers the version counting)
-from app.models.report import ReportRecord
+from app.models.report import ReportRecord, SignedMonthChange
 
 __all__ = [
     "AbuseAcknowledgement", "AuditEntry", "Attachment", "Base", "CaseFile", "Clinic", "Contract", "DbMeta", "DbSession",
     "FamilyMember",
-    "Problem", "ProblemStep", "Referral", "ReportRecord", "Review", "Service", "Setting", "Staff", "StaffTraining",
+    "Problem", "ProblemStep", "Referral", "ReportRecord", "Review", "Service", "Setting", "SignedMonthChange", "Staff", "StaffTraining",
 ]

@@ -18,6 +18,7 @@ from app.persian.jalali import (
     parse_optional_jalali,
     to_jalali,
 )
+from app.persian.iran_time import IRAN, format_iran_datetime, iran_date, iran_time
 from app.persian.national_code import (
     is_valid_national_code,
     make_national_code,
@@ -37,6 +38,10 @@ from app.persian.text import (
 from app.persian.words import number_to_words
 
 __all__ = [
+    "IRAN",
+    "format_iran_datetime",
+    "iran_date",
+    "iran_time",
     "age_in_years",
     "age_text",
     "collation_key",

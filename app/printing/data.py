@@ -8,7 +8,7 @@ format them (Persian digits, Jalali dates). Images are a file path or the file's
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple, Union
@@ -142,6 +142,9 @@ class MonthlyReportData:
     correction_number: int | None = None
     replaces_report_id: str | None = None
     qr_payload: str = ""
+    correction_reason: str = ""
+    changes: list["ChangeRow"] = field(default_factory=list)  # a correction against the signed original
+    draft: bool = False  # not being signed: «پیش‌نویس» on every page
 
     def to_table_rows(self) -> list[dict[str, object]]:
         """One dict per service (a client with no service this month gets one empty row).
@@ -182,6 +185,15 @@ def _service_fields(service: ServiceLine) -> dict[str, object]:
         "minutes": service.minutes,
         "summary": service.summary_text,
     }
+
+
+@dataclass(frozen=True)
+class ChangeRow:
+    """One line of a correction's «what changed» table: a figure or a file, before and now."""
+
+    what: str
+    before: str
+    after: str
 
 
 # --- One child's file -------------------------------------------------------------------
@@ -265,6 +277,7 @@ class CaseSummaryData:
     signers: list[Signer]
     contract: ContractInfo | None = None
     qr_payload: str = ""
+    draft: bool = False  # not being signed: «پیش‌نویس» on every page
 
 
 # --- The twice-yearly review --------------------------------------------------------------
@@ -294,6 +307,7 @@ class ReviewFormData:
     generated_by: str
     next_review: dt.date | None = None
     qr_payload: str = ""
+    draft: bool = False  # not being signed: «پیش‌نویس» on every page
 
 
 # --- The monthly invoice -----------------------------------------------------------------
@@ -316,6 +330,11 @@ class InvoiceData:
     sheba: str | None = None
     note: str = ""
     qr_payload: str = ""
+    draft: bool = False  # not being signed: «پیش‌نویس» on every page
+    correction_number: int | None = None  # a second signed invoice of a month is a numbered correction
+    replaces_id: str | None = None
+    correction_reason: str = ""
+    changes: list[ChangeRow] = field(default_factory=list)
 
     @property
     def fee_rials(self) -> int:

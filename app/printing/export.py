@@ -16,7 +16,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from app.persian import format_jalali_datetime, format_month
+from app.persian import format_iran_datetime, format_month
 from app.printing.data import MONTHLY_ROW_COLUMNS, MonthlyReportData
 
 JSON_FORMAT = "parvandeh.monthly_report"
@@ -120,7 +120,7 @@ def _fill_identity(sheet, data: MonthlyReportData) -> None:
         ("شماره قرارداد", contract.number),
         ("برنامه", contract.programme),
         ("ماه", format_month(data.year, data.month)),
-        ("تاریخ تهیه", format_jalali_datetime(data.generated_at)),
+        ("تاریخ تهیه", format_iran_datetime(data.generated_at, say_zone=True)),
         ("تهیه‌کننده", data.generated_by),
     ]
     if data.correction_number:
@@ -137,20 +137,57 @@ def monthly_report_json(data: MonthlyReportData) -> bytes:
     document = {
         "format": JSON_FORMAT,
         "version": JSON_VERSION,
+        "kind": "monthly",
+        "document_id": data.report_id,
         "report_id": data.report_id,
+        "draft": data.draft,
         "year": data.year,
         "month": data.month,
         "generated_at": data.generated_at.isoformat(),
         "generated_by": data.generated_by,
         "correction_number": data.correction_number,
         "replaces_report_id": data.replaces_report_id,
+        "correction_reason": data.correction_reason,
+        "changes": [_plain(c) for c in data.changes],
+        "payable_case_months": payable_case_months(data),
         "clinic": _plain(data.clinic, drop={"logo_path"}),
         "contract": _plain(data.contract),
-        "summary": _plain(data.summary),
+        "summary": _plain(data.summary) | {"total_services": data.summary.total_services},
         "clients": len(data.clients),
         "columns": [{"key": key, "title": title} for key, title in MONTHLY_ROW_COLUMNS],
         "rows": data.to_table_rows(),
     }
+    return json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8")
+
+
+def payable_case_months(data: MonthlyReportData) -> int:
+    """Files held during the month (one client row each), capped by the contract's capacity:
+    what the month's invoice must bill, no more."""
+    return min(len(data.clients), data.contract.capacity)
+
+
+# Keys of a document's JSON that say when, by whom and as what it was made, not what it reports:
+# two documents that differ only in these report the same thing.
+VOLATILE_KEYS = frozenset({
+    "document_id", "report_id", "invoice_id", "generated_at", "generated_by", "issued_at", "draft",
+    "correction_number", "replaces_report_id", "replaces_id", "correction_reason", "changes", "qr_payload",
+    "signers",
+})
+
+
+def reported_content(document: dict) -> dict:
+    """The part of a document's JSON that states facts (figures, rows), for «has anything changed?»."""
+    return {key: value for key, value in document.items() if key not in VOLATILE_KEYS}
+
+
+def document_json(kind: str, document_id: str, data, **extra) -> bytes:
+    """UTF-8 JSON of any document's data (invoice, case summary, review form), embedded in its PDF.
+
+    The same shape as the monthly report's: format, version, kind, document_id, then the data's
+    fields; `extra` adds computed values (an invoice's total)."""
+    document = {"format": f"parvandeh.{kind}", "version": JSON_VERSION, "kind": kind, "document_id": document_id}
+    document |= {key: value for key, value in _plain(data, drop={"qr_payload"}).items()}
+    document |= {key: _json_value(value) for key, value in extra.items()}
     return json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8")
 
 
@@ -163,6 +200,8 @@ def _json_value(value):
     """Plain JSON values; named tuples (abuse concerns) keep their field names."""
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return _plain(value, drop={"logo_path", "image", "signature_image", "stamp_image"})
     if isinstance(value, tuple) and hasattr(value, "_asdict"):
         return {k: _json_value(v) for k, v in value._asdict().items()}
     if isinstance(value, dict):

@@ -38,7 +38,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from app.persian import format_jalali_datetime, to_persian_digits
+from app.persian import format_iran_datetime, to_persian_digits
 from app.printing import fonts
 from app.printing.bidi_text import RtlParagraph, draw_line, ltr
 from app.printing.data import ClinicInfo, ImageSource, Signer
@@ -47,11 +47,19 @@ Progress = Callable[[int, int], None]
 
 MARGIN_SIDE = 14 * mm
 MARGIN_TOP = 26 * mm  # room for the header band
-MARGIN_BOTTOM = 24 * mm  # room for the footer band and the QR code
+# The footer band, bottom up: the QR code (its quiet zone inside QR_SIZE) from QR_BOTTOM, a rule
+# at FOOTER_TOP, then the page body from MARGIN_BOTTOM. Nothing of the body, and not the
+# signature stamp, comes down into the band.
+QR_SIZE = 20 * mm
+QR_QUIET_MODULES = 4  # the white border a QR code needs to be found (ISO/IEC 18004)
+QR_BOTTOM = 4 * mm
+FOOTER_TOP = QR_BOTTOM + QR_SIZE + 1 * mm
+MARGIN_BOTTOM = FOOTER_TOP + 2 * mm  # room for the footer band and the QR code
 # Where the visible digital signature goes on the last page: just above the footer, bottom left.
 # Documents that can be signed end with signature_space(), so nothing is printed under it.
-SIGNATURE_BOX = (36.0, MARGIN_BOTTOM + 4, 256.0, MARGIN_BOTTOM + 84)
-QR_SIZE = 17 * mm
+SIGNATURE_BOX = (MARGIN_SIDE, MARGIN_BOTTOM + 2, MARGIN_SIDE + 220.0, MARGIN_BOTTOM + 82)
+DRAFT_MARK = "پیش‌نویس"
+DRAFT_INK = colors.HexColor("#c9ced4")
 
 INK = colors.HexColor("#1f2933")
 MUTED = colors.HexColor("#52606d")
@@ -76,6 +84,7 @@ class PageInfo:
     subtitle: str = ""
     id_label: str = "شناسه گزارش"
     banner: str = ""  # repeated under the header of every page, e.g. a correction notice
+    draft: bool = False  # unsigned output: «پیش‌نویس» on every page
 
 
 def fa(value: object) -> str:
@@ -508,17 +517,22 @@ def signature_row(signers: Sequence[Signer], width: float, per_row: int = 3) -> 
 
 
 def qr_matrix(payload: str) -> list[list[bool]]:
-    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0)
+    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=QR_QUIET_MODULES)
     code.add_data(payload)
     code.make(fit=True)
     return code.get_matrix()
 
 
 def draw_qr(canvas: Canvas, payload: str, x: float, y: float, size: float) -> None:
-    """Vector QR code: one filled path, so it stays sharp and small in the file."""
+    """Vector QR code: one filled path, so it stays sharp and small in the file.
+
+    The matrix carries its quiet zone; it is painted white, so a rule or a shade behind the
+    square cannot eat into it."""
     matrix = qr_matrix(payload)
     n = len(matrix)
     cell = size / n
+    canvas.setFillColor(colors.white)
+    canvas.rect(x, y, size, size, stroke=0, fill=1)
     path = canvas.beginPath()
     for row, bits in enumerate(matrix):
         col = 0
@@ -547,6 +561,19 @@ class _Furniture:
         canvas.saveState()
         self._header(canvas, doc)
         self._footer(canvas, doc)
+        canvas.restoreState()
+
+    def draft_mark(self, canvas: Canvas, doc) -> None:
+        """A large see-through «پیش‌نویس» across the page, over the body (tables would hide it below)."""
+        if not self.page.draft:
+            return
+        width, height = doc.pagesize
+        canvas.saveState()
+        canvas.setFillColor(DRAFT_INK)
+        canvas.setFillAlpha(0.45)
+        canvas.translate(width / 2, height / 2)
+        canvas.rotate(35)
+        draw_line(canvas, DRAFT_MARK, 0, -30, fonts.BOLD, 110, "center")
         canvas.restoreState()
 
     def _header(self, canvas: Canvas, doc) -> None:
@@ -590,12 +617,15 @@ class _Furniture:
         base = 10 * mm
         canvas.setStrokeColor(RULE)
         canvas.setLineWidth(0.5)
-        canvas.line(MARGIN_SIDE, base + QR_SIZE + 2, right, base + QR_SIZE + 2)
+        canvas.line(MARGIN_SIDE + QR_SIZE + 2, FOOTER_TOP, right, FOOTER_TOP)
         canvas.setFillColor(MUTED)
         draw_line(canvas, f"{page.id_label}: {fa_id(page.document_id)}", right, base + 9,
                   fonts.REGULAR, 7.5)
-        when = format_jalali_datetime(page.generated_at)
+        when = format_iran_datetime(page.generated_at, say_zone=True)
         draw_line(canvas, f"تاریخ تهیه: {when}", right, base, fonts.REGULAR, 7.5)
+        if page.draft:
+            canvas.setFillColor(ALERT_INK)
+            draw_line(canvas, f"{DRAFT_MARK} — امضا نشده است", right, base + 18, fonts.BOLD, 8)
         if page.qr_payload:
             if self._qr_form is None:
                 self._qr_form = "qr"
@@ -603,7 +633,7 @@ class _Furniture:
                 draw_qr(canvas, page.qr_payload, 0, 0, QR_SIZE)
                 canvas.endForm()
             canvas.saveState()
-            canvas.translate(MARGIN_SIDE, base - 3)
+            canvas.translate(MARGIN_SIDE, QR_BOTTOM)
             canvas.doForm(self._qr_form)
             canvas.restoreState()
 
@@ -655,7 +685,9 @@ class _Template(BaseDocTemplate):
         )
         frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height,
                       leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body")
-        self.addPageTemplates([PageTemplate("page", frames=[frame], onPage=_Furniture(page))])
+        furniture = _Furniture(page)
+        self.addPageTemplates([PageTemplate("page", frames=[frame], onPage=furniture,
+                                            onPageEnd=furniture.draft_mark)])
         self._progress_hook = progress_hook
 
     def afterFlowable(self, flowable):

@@ -38,6 +38,7 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
+from pyhanko.sign.fields import MDPPerm
 from pyhanko.sign.general import SigningError
 from pyhanko.stamp import StaticStampStyle, TextStampStyle
 from pyhanko_certvalidator.registry import SimpleCertificateStore
@@ -63,6 +64,7 @@ MSG_EMPTY_NAME = "نام کلینیک برای گواهی امضا لازم اس
 MSG_BAD_PDF = "فایل PDF برای امضا خوانده نشد"
 MSG_SIGN_FAILED = "امضای فایل PDF انجام نشد"
 MSG_ALREADY_SIGNED = "این فایل پیش‌تر با همین کادر امضا شده است؛ امضای دوم کادر دیگری می‌خواهد"
+MSG_LOCKED = "این فایل پیش‌تر امضا و قفل شده است؛ امضای دیگری بر آن پذیرفته نیست"
 MSG_BAD_PAGE = "صفحهٔ انتخاب‌شده برای امضا در فایل نیست"
 
 _PERSIAN_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
@@ -311,8 +313,13 @@ def sign_pdf(
     page: int = -1,
     field_name: str = DEFAULT_FIELD_NAME,
     signing_time: datetime | None = None,
+    certify: bool = True,
 ) -> bytes:
     """Sign `pdf_bytes` with the clinic key; returns the signed file.
+
+    By default this is a certification signature with DocMDP "no changes allowed": the document
+    is locked, and any later revision (another signature, an annotation, a form fill) breaks
+    the certification in every conforming reader and is refused by our `verify`.
 
     `box` is (x1, y1, x2, y2) in points on page `page` (negative counts from the end, so the
     default is the last page). `stamp_pdf`, when given, is a one-page PDF drawn in the box.
@@ -325,6 +332,8 @@ def sign_pdf(
     writer = _open_for_signing(pdf_bytes)
     page_index = _page_index(writer, page)
     _require_free_field(writer, field_name)
+    if certify and any(fields.enumerate_sig_fields(writer, filled_status=True)):
+        raise ValidationError(MSG_LOCKED)
     meta = signers.PdfSignatureMetadata(
         field_name=field_name,
         md_algorithm="sha256",
@@ -332,6 +341,8 @@ def sign_pdf(
         reason=reason or None,
         location=location or None,
         name=signer_name or None,
+        certify=certify,
+        docmdp_permissions=MDPPerm.NO_CHANGES if certify else MDPPerm.FILL_FORMS,
     )
     pdf_signer = _FixedTimePdfSigner(
         meta,

@@ -128,7 +128,8 @@ def count_entries(session: Session) -> int:
 ACTION_LABELS = {
     "create": "ایجاد", "update": "تغییر", "delete": "حذف", "open": "باز کردن", "status": "تغییر وضعیت",
     "sign_in": "ورود", "password": "تغییر رمز", "password_reset": "تعیین رمز", "report": "ساخت گزارش",
-    "signing_key": "کلید امضا", "demo": "داده نمونه", "abuse_seen": "دیده شدن نگرانی کودک‌آزاری",
+    "signing_key": "کلید امضا", "signed_month_change": "تغییر در ماه امضاشده", "demo": "داده نمونه",
+    "abuse_seen": "دیده شدن نگرانی کودک‌آزاری",
 }
 ENTITY_LABELS = {
     "case_file": "پرونده", "service": "خدمت", "problem": "مشکل", "review": "بررسی", "referral": "ارجاع",

@@ -17,6 +17,7 @@ from app.models.enums import CaseStatus, LivingArrangement, Relation, Role, Sex
 from app.persian import collation_key, search_key, to_persian_digits, validate_national_code
 from app.services import audit, concurrency, validation as v
 from app.services.context import ServiceContext
+from app.services.signed_months import require_reason_in_signed_month
 from app.services.permissions import can_see_case, require_case_access, require_manager
 from app.services.views import CaseDetail, FamilyMemberView, SaveResult
 
@@ -64,6 +65,7 @@ class CaseInput:
     address: str = ""
     phones: str = ""
     family: Sequence[FamilyInput] = field(default_factory=tuple)
+    amend_reason: str = ""  # needed when a date inside a signed month moves
     version: Optional[int] = None  # the version the screen read; None: no check (import, command line)
 
 
@@ -306,6 +308,8 @@ def load_warnings(session: Session, case: CaseFile) -> tuple[str, ...]:
 def create_case(ctx: ServiceContext, data: CaseInput) -> SaveResult:
     with ctx.db.transaction() as session:
         case = add_case(session, ctx, data)
+        require_reason_in_signed_month(session, ctx, case.id, [case.received_on], data.amend_reason,
+                                       record_kind="case_file", record_id=case.id, action="create")
         return SaveResult(case.id, load_warnings(session, case))
 
 
@@ -346,6 +350,8 @@ def update_case(ctx: ServiceContext, case_id: int, data: CaseInput) -> SaveResul
         with session.no_autoflush:  # the code is checked against other files before it is written
             _apply(session, ctx, case, data)
             _refuse_same_national_code(session, ctx, case)
+        require_reason_in_signed_month(session, ctx, case.id, _moved({before["received_on"]}, {case.received_on}),
+                                       data.amend_reason, record_kind="case_file", record_id=case.id)
         case.clinic_file_number = case.clinic_file_number or before["clinic_file_number"]
         if not ctx.actor.is_manager and case.social_worker_id != before["social_worker_id"]:
             require_manager(ctx.actor)
@@ -361,7 +367,7 @@ def update_case(ctx: ServiceContext, case_id: int, data: CaseInput) -> SaveResul
 
 
 def change_status(ctx: ServiceContext, case_id: int, status: str, *, on: dt.date | str | None = None,
-                  reason: str = "", version: Optional[int] = None) -> SaveResult:
+                  reason: str = "", version: Optional[int] = None, amend_reason: str = "") -> SaveResult:
     """Close a file, return it to Behzisti, or reopen it; leaving 'active' needs a reason."""
     with ctx.db.transaction() as session:
         case = get_case_row(session, ctx, case_id, version)
@@ -373,11 +379,18 @@ def change_status(ctx: ServiceContext, case_id: int, status: str, *, on: dt.date
                       not_after=ctx.today())
         if when < case.received_on:
             raise ValidationError("این تاریخ پیش از دریافت پرونده است.", field="status_on")
+        require_reason_in_signed_month(session, ctx, case.id, [case.status_on, when], amend_reason,
+                                       record_kind="case_file", record_id=case.id, action="status")
         before = audit.snapshot(case, ("status", "status_on", "status_reason"))
         case.status, case.status_on, case.status_reason = new.value, when, why
         audit.record(session, ctx, "status", "case_file", case.id, case_id=case.id,
                      changes=audit.diff(before, audit.snapshot(case, ("status", "status_on", "status_reason"))))
         return SaveResult(case.id, load_warnings(session, case))
+
+
+def _moved(old: set, new: set) -> set:
+    """Dates that an edit moved: both the old and the new one count, unchanged ones do not."""
+    return old ^ new
 
 
 def get_case_row(session: Session, ctx: ServiceContext, case_id: int, version: Optional[int] = None) -> CaseFile:

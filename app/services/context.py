@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from app.models.base import utcnow
+from app.persian.iran_time import iran_date
 from app.models.enums import Role
 from app.storage.database import Database
 
@@ -40,8 +41,8 @@ class ServiceContext:
         return self.clock()
 
     def today(self) -> dt.date:
-        # The clinic's working day is the PC's local calendar day, not UTC's.
-        return self.clock().astimezone().date()
+        # The clinic's working day is Iran's calendar day (Asia/Tehran), whatever zone the PC is set to.
+        return iran_date(self.clock())
 
     def acting_as(self, actor: Actor) -> "ServiceContext":
         return ServiceContext(self.db, actor, self.data_dir, self.clock)

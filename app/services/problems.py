@@ -14,6 +14,7 @@ from app.models.enums import ProblemStage
 from app.services import audit, concurrency, validation as v
 from app.services.cases import get_case_row
 from app.services.context import ServiceContext
+from app.services.signed_months import require_reason_in_signed_month
 from app.services.views import ProblemStepView, ProblemView, SaveResult
 from app.services.visits import _require_writer
 
@@ -21,7 +22,7 @@ STAGE_ORDER = list(ProblemStage)
 
 
 def open_problem(ctx: ServiceContext, case_id: int, title: str, description: str = "",
-                 on: dt.date | str | None = None) -> SaveResult:
+                 on: dt.date | str | None = None, amend_reason: str = "") -> SaveResult:
     _require_writer(ctx)
     with ctx.db.transaction() as session:
         case = get_case_row(session, ctx, case_id)
@@ -35,13 +36,16 @@ def open_problem(ctx: ServiceContext, case_id: int, title: str, description: str
                                          staff_id=ctx.actor.staff_id))
         session.add(problem)
         session.flush()
+        require_reason_in_signed_month(session, ctx, case.id, [when], amend_reason, record_kind="problem",
+                                       record_id=problem.id, action="create")
         audit.record(session, ctx, "create", "problem", problem.id, case_id=case.id,
                      changes={"title": problem.title, "stage": problem.stage})
         return SaveResult(problem.id)
 
 
 def advance_problem(ctx: ServiceContext, problem_id: int, stage: str, note: str,
-                    on: dt.date | str | None = None, version: Optional[int] = None) -> SaveResult:
+                    on: dt.date | str | None = None, version: Optional[int] = None,
+                    amend_reason: str = "") -> SaveResult:
     """Move a problem to a stage. Going back (say, follow-up to a new plan) is allowed; after
     'resolved' nothing moves, and resolving needs a note saying how."""
     _require_writer(ctx)
@@ -64,6 +68,8 @@ def advance_problem(ctx: ServiceContext, problem_id: int, stage: str, note: str,
             if not text:
                 raise ValidationError("برای رفع مشکل، شرح چگونگی رفع آن را بنویسید.", field="note")
             problem.resolved_on, problem.resolution_note = when, text
+        require_reason_in_signed_month(session, ctx, case.id, [when], amend_reason, record_kind="problem",
+                                       record_id=problem.id)
         old = problem.stage
         problem.stage = new.value
         problem.steps.append(ProblemStep(stage=new.value, date=when, note=text, staff_id=ctx.actor.staff_id))

@@ -12,12 +12,13 @@ from app.models import Referral
 from app.services import audit, concurrency, validation as v
 from app.services.cases import get_case_row
 from app.services.context import ServiceContext
+from app.services.signed_months import require_reason_in_signed_month
 from app.services.views import ReferralView, SaveResult
 from app.services.visits import _require_writer
 
 
 def add_referral(ctx: ServiceContext, case_id: int, *, to_body: str, reason: str,
-                 on: dt.date | str | None = None) -> SaveResult:
+                 on: dt.date | str | None = None, amend_reason: str = "") -> SaveResult:
     _require_writer(ctx)
     with ctx.db.transaction() as session:
         case = get_case_row(session, ctx, case_id)
@@ -29,6 +30,8 @@ def add_referral(ctx: ServiceContext, case_id: int, *, to_body: str, reason: str
             reason=v.text(reason, "reason", "دلیل ارجاع", required=True, max_len=5000, multiline=True))
         session.add(referral)
         session.flush()
+        require_reason_in_signed_month(session, ctx, case.id, [when], amend_reason, record_kind="referral",
+                                       record_id=referral.id, action="create")
         audit.record(session, ctx, "create", "referral", referral.id, case_id=case.id,
                      changes={"to_body": referral.to_body, "date": when})
         return SaveResult(referral.id)

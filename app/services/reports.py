@@ -10,6 +10,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import io
+import json
 import uuid
 from dataclasses import dataclass
 from typing import Callable, Optional
@@ -19,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from app.errors import AuthError, NotFound, ValidationError
 from app.models import CaseFile, Contract, ReportRecord, Setting, Staff
-from app.persian import month_bounds, to_jalali
+from app.persian import format_jalali, format_month, iran_date, iran_time, month_bounds, to_jalali
 from app.printing import data as pd
 from app.printing.documents.case_summary import render_case_summary
 from app.printing.documents.invoice import render_invoice
@@ -28,17 +29,39 @@ from app.printing.documents.review_form import render_review_form
 from app.printing.documents.signature_stamp import render_signature_stamp
 from app.printing.layout import SIGNATURE_BOX
 from app.printing.embed import JSON_MIME, XLSX_MIME, embed_files
-from app.printing.export import monthly_report_json, monthly_report_xlsx
-from app.printing.signing import create_clinic_identity, identity_info, import_pkcs12, sign_pdf
+from app.printing.export import (document_json, monthly_report_json, monthly_report_xlsx, payable_case_months,
+                                 reported_content)
+from app.printing.signing import certificate_der, create_clinic_identity, identity_info, import_pkcs12, sign_pdf
 from app.printing.verify import VerificationResult, verify_pdf
 from app.services import audit, report_data as rd, validation as v
 from app.services.accounts import password_matches
 from app.services.context import ServiceContext
 from app.services.permissions import require_manager
-from app.services.visits import register_signed_month_check
+from app.services.signed_months import (MonthMark, month_needs_correction, months_needing_correction,  # noqa: F401
+                                        signed_monthly_report)
 
 Progress = Callable[[int, int], None]
 KEY_SETTING, FINGERPRINT_SETTING, SUBJECT_SETTING = "signing.identity", "signing.fingerprint", "signing.subject"
+CERTIFICATE_SETTING = "signing.certificate"  # the public certificate (DER, base64), exported without the password
+
+# Each kind of document: its Persian name (signature reason, stamp, registry) and its file name's stem.
+KINDS = {
+    "monthly": ("گزارش عملکرد ماهانه", "monthly-report"),
+    "invoice": ("صورتحساب", "invoice"),
+    "case": ("خلاصه پرونده", "case-summary"),
+    "review": ("فرم بررسی شش‌ماهه", "review-form"),
+}
+
+
+def kind_label(kind: str) -> str:
+    return KINDS.get(kind, (kind, kind))[0]
+
+
+def document_file_name(kind: str, report_id: str, year: Optional[int] = None, month: Optional[int] = None) -> str:
+    """«monthly-report-1405-08-MR-14050902-1A2B3C4D.pdf»: ASCII, so every PC and e-mail keeps it."""
+    stem = KINDS.get(kind, (kind, kind))[1]
+    period = f"-{year}-{month:02d}" if year and month else ""
+    return f"{stem}{period}-{report_id}.pdf"
 
 
 @dataclass(frozen=True)
@@ -50,6 +73,17 @@ class GeneratedDocument:
     correction_number: int = 0
     replaces_id: Optional[str] = None
     xlsx: Optional[bytes] = None
+    kind: str = ""
+    file_name: str = ""  # names the kind, the month and the ID: what to save it as
+    data_json: bytes = b""  # the data embedded in the PDF
+
+
+class UnfinishedMonth(ValidationError):
+    """Signing a month that has not ended: the caller must confirm, knowing which days are missing."""
+
+    def __init__(self, message: str, missing_from: dt.date, missing_to: dt.date):
+        super().__init__(message, field="confirm_unfinished")
+        self.missing_from, self.missing_to = missing_from, missing_to
 
 
 @dataclass(frozen=True)
@@ -67,6 +101,14 @@ class ReportView:
     correction_number: int
     replaces_id: Optional[str]
     created_at: dt.datetime
+    summary: str = ""  # the QR code's human part: kind, month, contract, main totals
+    reason: str = ""
+    cites_id: Optional[str] = None
+    file_name: str = ""
+
+    @property
+    def kind_label(self) -> str:
+        return kind_label(self.kind)
 
 
 @dataclass(frozen=True)
@@ -81,10 +123,16 @@ class ReportCheck:
     report_id: Optional[str]
     record_found: bool
     digest_matches: bool
+    kind: str = ""  # monthly | invoice | case | review, from the registry (or the embedded data)
 
     @property
     def ok(self) -> bool:
         return self.verification.ok and self.record_found and self.digest_matches
+
+    @property
+    def accepted(self) -> bool:
+        """Intact, nothing after the signature, signed by this clinic's certificate, and on record."""
+        return self.ok and self.verification.accepted
 
 
 # -- the signing key ---------------------------------------------------------------------------------
@@ -98,8 +146,9 @@ def _manager_password_ok(session: Session, ctx: ServiceContext, password: str) -
 
 def _store_key(session: Session, ctx: ServiceContext, blob: bytes, password: str) -> SigningKeyInfo:
     info = identity_info(blob, password)
+    certificate = base64.b64encode(certificate_der(blob, password)).decode()
     for key, value in ((KEY_SETTING, base64.b64encode(blob).decode()), (FINGERPRINT_SETTING, info.fingerprint_sha256),
-                       (SUBJECT_SETTING, info.common_name)):
+                       (SUBJECT_SETTING, info.common_name), (CERTIFICATE_SETTING, certificate)):
         row = session.get(Setting, key)
         if row is None:
             session.add(Setting(key=key, value=value))
@@ -150,6 +199,19 @@ def check_signing_password(ctx: ServiceContext, password: str) -> SigningKeyInfo
     return SigningKeyInfo(info.common_name, info.fingerprint_sha256)
 
 
+def clinic_certificate(ctx: ServiceContext, password: Optional[str] = None) -> bytes:
+    """The clinic's public certificate (DER) for the county office. Keys made before it was kept
+    beside them need the manager's password once, to read it out of the encrypted key."""
+    with ctx.db.read() as session:
+        row = session.get(Setting, CERTIFICATE_SETTING)
+        if row is not None:
+            return base64.b64decode(row.value)
+        blob = _key_blob(session)
+    if password is None:
+        raise AuthError("برای خواندن گواهی از کلید امضا، رمز عبور مدیر لازم است.", field="password")
+    return certificate_der(blob, password)
+
+
 def _key_blob(session: Session) -> bytes:
     row = session.get(Setting, KEY_SETTING)
     if row is None:
@@ -157,26 +219,58 @@ def _key_blob(session: Session) -> bytes:
     return base64.b64decode(row.value)
 
 
-# -- the monthly report ------------------------------------------------------------------------------
+# -- months ------------------------------------------------------------------------------------------
 
-def _new_id(prefix: str, when: dt.date) -> str:
-    y, m, d = to_jalali(when)
+def _new_id(prefix: str, ctx: ServiceContext) -> str:
+    """«MR-14050902-1A2B3C4D»: the Iran calendar day of ctx.now(), the same day the document prints."""
+    y, m, d = to_jalali(iran_date(ctx.now()))
     return f"{prefix}-{y}{m:02d}{d:02d}-{uuid.uuid4().hex[:8].upper()}"
 
 
-def _correction(session: Session, contract_id: int, year: int, month: int) -> tuple[int, Optional[str]]:
-    """After a month's report was signed, the next one is a numbered correction naming the last."""
-    last = session.scalar(select(ReportRecord).where(
-        ReportRecord.kind == "monthly", ReportRecord.contract_id == contract_id, ReportRecord.year == year,
+def check_month_can_be_signed(ctx: ServiceContext, year: int, month: int, confirm_unfinished: bool = False) -> None:
+    """A future month is refused; a month that has not ended needs `confirm_unfinished`, and the
+    refusal says which days are still to come. Any month may be previewed unsigned."""
+    start, end = month_bounds(year, month)
+    today = ctx.today()
+    if start > today:
+        raise ValidationError(f"ماه {format_month(year, month)} هنوز نیامده است؛ سند ماه آینده امضا نمی‌شود.",
+                              field="month")
+    if end >= today and not confirm_unfinished:
+        raise UnfinishedMonth(
+            f"ماه {format_month(year, month)} هنوز تمام نشده است: روزهای {format_jalali(today)} تا "
+            f"{format_jalali(end)} هنوز نگذشته‌اند و خدمات آن‌ها در این سند نیست. "
+            "برای امضای ماه ناتمام، آن را صریحاً تأیید کنید.", today, end)
+
+
+def _last_signed(session: Session, kind: str, contract_id: int, year: int, month: int) -> Optional[ReportRecord]:
+    return session.scalar(select(ReportRecord).where(
+        ReportRecord.kind == kind, ReportRecord.contract_id == contract_id, ReportRecord.year == year,
         ReportRecord.month == month, ReportRecord.signed.is_(True))
         .order_by(ReportRecord.correction_number.desc(), ReportRecord.created_at.desc()).limit(1))
-    if last is None:
-        return 0, None
-    return last.correction_number + 1, last.id
 
+
+def _correction_of(previous: Optional[ReportView], previous_json: str, new_json: bytes,
+                   reason: str) -> tuple[int, str]:
+    """Signing again a month (or invoice) already signed: only as a numbered correction, with a
+    reason, and only if what it reports has changed. Returns (number, reason)."""
+    if previous is None:
+        return 0, ""
+    if previous_json and reported_content(json.loads(previous_json)) == reported_content(json.loads(new_json)):
+        raise ValidationError(f"{kind_label(previous.kind)} این ماه با شناسه {previous.id} امضا شده است و از آن پس "
+                              "چیزی تغییر نکرده است؛ امضای دوباره لازم نیست.", field="month")
+    why = v.text(reason, "correction_reason", "دلیل اصلاح", max_len=2000, multiline=True)
+    if not why:
+        raise ValidationError(f"{kind_label(previous.kind)} این ماه پیش‌تر امضا شده است ({previous.id})؛ "
+                              "سند تازه اصلاحیه آن است: دلیل اصلاح را بنویسید.", field="correction_reason")
+    return previous.correction_number + 1, why
+
+
+# -- the monthly report ------------------------------------------------------------------------------
 
 def monthly_data(ctx: ServiceContext, contract_id: int, year: int, month: int,
                  progress: Optional[Progress] = None) -> pd.MonthlyReportData:
+    """The month's figures as they stand now: a preview (a draft). A correction's number, reason and
+    table of changes are added only when it is signed (generate_monthly)."""
     require_manager(ctx.actor)
     start, end = month_bounds(year, month)
     with ctx.db.read() as session:
@@ -192,122 +286,284 @@ def monthly_data(ctx: ServiceContext, contract_id: int, year: int, month: int,
         workers = session.scalars(select(CaseFile.social_worker_id).where(
             CaseFile.contract_id == contract.id, rd._active_during(start, end),
             CaseFile.social_worker_id.is_not(None)).distinct())
-        correction, replaces = _correction(session, contract.id, year, month)
         return pd.MonthlyReportData(
-            report_id=_new_id("MR", ctx.today()), clinic=rd.clinic_info(session), contract=rd.contract_info(contract),
-            year=year, month=month, generated_at=ctx.now(), generated_by=ctx.actor.name, summary=summary,
-            clients=clients, signers=rd.signers_for(session, workers, names),
-            correction_number=correction or None, replaces_report_id=replaces)
+            report_id=_new_id("MR", ctx), clinic=rd.clinic_info(session), contract=rd.contract_info(contract),
+            year=year, month=month, generated_at=iran_time(ctx.now()), generated_by=ctx.actor.name,
+            summary=summary, clients=clients, signers=rd.signers_for(session, workers, names), draft=True)
 
 
 def generate_monthly(ctx: ServiceContext, contract_id: int, year: int, month: int, *,
-                     sign_password: Optional[str] = None, progress: Optional[Progress] = None) -> GeneratedDocument:
+                     sign_password: Optional[str] = None, progress: Optional[Progress] = None,
+                     correction_reason: str = "", confirm_unfinished: bool = False) -> GeneratedDocument:
+    """The monthly report as PDF (with its data as JSON and xlsx inside). Unsigned, it is a draft;
+    signed, it locks the month, and signing the month again makes a numbered correction."""
+    signing = sign_password is not None
+    if signing:
+        check_signing_password(ctx, sign_password)
+        check_month_can_be_signed(ctx, year, month, confirm_unfinished)
     data = monthly_data(ctx, contract_id, year, month, progress)
+    previous = None
+    if signing:
+        with ctx.db.read() as session:
+            record = _last_signed(session, "monthly", contract_id, year, month)
+            previous, previous_json = (_report_view(record), record.data_json) if record else (None, "")
+        data = dataclasses.replace(data, draft=False)
+        number, why = _correction_of(previous, previous_json, monthly_report_json(data), correction_reason)
+        if number:
+            data = dataclasses.replace(
+                data, correction_number=number, replaces_report_id=previous.id, correction_reason=why,
+                changes=monthly_changes(json.loads(previous_json or "{}"), json.loads(monthly_report_json(data))))
     table = monthly_report_json(data)
     # The QR's digest is the embedded JSON's SHA-256: anyone can recompute it from the file itself.
     digest = hashlib.sha256(table).hexdigest()
-    data = dataclasses.replace(data, qr_payload=f"PARVANDEH:{data.report_id}:{digest}")
+    summary = monthly_summary_text(data)
+    data = dataclasses.replace(data, qr_payload=qr_code_text(data.report_id, digest, summary))
     pdf = io.BytesIO()
     render_monthly_report(data, pdf, progress)
     xlsx = io.BytesIO()
     monthly_report_xlsx(data, xlsx)
     pdf_bytes = embed_files(pdf.getvalue(), [(f"{data.report_id}.json", table, JSON_MIME),
                                              (f"{data.report_id}.xlsx", xlsx.getvalue(), XLSX_MIME)])
-    return _finish(ctx, data.report_id, "monthly", pdf_bytes, digest, sign_password,
-                   contract_id=contract_id, year=year, month=month,
-                   correction=data.correction_number or 0, replaces=data.replaces_report_id, xlsx=xlsx.getvalue())
+    return _finish(ctx, data.report_id, "monthly", pdf_bytes, table, sign_password,
+                   contract_id=contract_id, year=year, month=month, summary=summary,
+                   correction=data.correction_number or 0, replaces=data.replaces_report_id,
+                   reason=data.correction_reason, expected_previous=previous.id if previous else None,
+                   xlsx=xlsx.getvalue())
 
 
-def _finish(ctx: ServiceContext, report_id: str, kind: str, pdf_bytes: bytes, digest: str,
+def qr_code_text(document_id: str, digest: str, summary: str) -> str:
+    """«PARVANDEH:<id>:<DIGEST>:<SUMMARY>» in capitals: then the whole code fits the QR's
+    alphanumeric mode, a smaller code with bigger modules than the same text in lower case."""
+    return f"PARVANDEH:{document_id}:{digest.upper()}:{summary.upper()}"
+
+
+def monthly_summary_text(data: pd.MonthlyReportData) -> str:
+    """The QR code's human part for a monthly report (ASCII, short, so the code stays readable)."""
+    s = data.summary
+    return (f"monthly {data.year}/{data.month:02d} contract {data.contract.number} files {len(data.clients)} "
+            f"services {s.total_services} minutes {s.total_minutes} payable {payable_case_months(data)}")
+
+
+_FIGURES = (
+    ("active_at_start", "پرونده‌های فعال در ابتدای ماه"), ("active_at_end", "پرونده‌های فعال در پایان ماه"),
+    ("new", "پرونده‌های جدید"), ("closed", "پرونده‌های مختومه"), ("returned", "پرونده‌های عودت‌شده"),
+    ("total_services", "مجموع خدمات"), ("total_minutes", "مجموع زمان خدمات (دقیقه)"),
+    ("home_visits", "بازدیدهای منزل"), ("reviews_done", "بررسی‌های شش‌ماهه انجام‌شده"),
+    ("reviews_due", "بررسی‌های شش‌ماهه سررسیدشده"), ("referrals", "ارجاع‌ها"),
+    ("problems_opened", "مشکلات جدید"), ("problems_resolved", "مشکلات رفع‌شده"),
+)
+
+
+def monthly_changes(before: dict, after: dict) -> list[pd.ChangeRow]:
+    """What a correction changes against the signed original, from both documents' embedded data:
+    figure by figure, then file by file (services and minutes)."""
+    old, new = before.get("summary", {}), after.get("summary", {})
+    rows = [pd.ChangeRow(label, _fa(old.get(key)), _fa(new.get(key)))
+            for key, label in _FIGURES if old.get(key) != new.get(key)]
+    for group, label in (("services_by_kind", "خدمت"), ("services_by_mode", "شیوه")):
+        a, b = old.get(group, {}) or {}, new.get(group, {}) or {}
+        rows += [pd.ChangeRow(f"{label}: {k}", _fa(a.get(k, 0)), _fa(b.get(k, 0)))
+                 for k in sorted(set(a) | set(b)) if a.get(k, 0) != b.get(k, 0)]
+    if before.get("payable_case_months") != after.get("payable_case_months"):
+        rows.append(pd.ChangeRow("پرونده-ماه قابل پرداخت", _fa(before.get("payable_case_months")),
+                                 _fa(after.get("payable_case_months"))))
+    return rows + _file_changes(before.get("rows", []), after.get("rows", []))
+
+
+def _file_changes(before: list, after: list) -> list[pd.ChangeRow]:
+    def per_file(rows):
+        files: dict[str, list] = {}
+        for row in rows:
+            entry = files.setdefault(row["behzisti_file_number"], [row["full_name"], 0, 0, []])
+            if row.get("date"):
+                entry[1] += 1
+                entry[2] += int(row.get("minutes") or 0)
+                entry[3].append((row["date"], row["kind"], row["mode"], row.get("minutes")))
+        return files
+    old, new = per_file(before), per_file(after)
+    rows = []
+    for number in sorted(set(old) | set(new)):
+        a, b = old.get(number), new.get(number)
+        name = (b or a)[0]
+        if a is None:
+            rows.append(pd.ChangeRow(f"پرونده {number} ({name})", "نبود", _services_text(b)))
+        elif b is None:
+            rows.append(pd.ChangeRow(f"پرونده {number} ({name})", _services_text(a), "حذف شد"))
+        elif sorted(a[3]) != sorted(b[3]):
+            rows.append(pd.ChangeRow(f"پرونده {number} ({name})", _services_text(a), _services_text(b)))
+    return rows
+
+
+def _services_text(entry) -> str:
+    return f"{_fa(entry[1])} خدمت، {_fa(entry[2])} دقیقه"
+
+
+def _fa(value) -> str:
+    from app.persian import to_persian_digits
+    return "—" if value is None else to_persian_digits(str(value))
+
+
+def _finish(ctx: ServiceContext, report_id: str, kind: str, pdf_bytes: bytes, table: bytes,
             sign_password: Optional[str], *, contract_id=None, year=None, month=None, case_id=None,
-            correction: int = 0, replaces: Optional[str] = None, xlsx: Optional[bytes] = None) -> GeneratedDocument:
-    """Sign (the last write to the file) and record the document in one transaction."""
+            correction: int = 0, replaces: Optional[str] = None, reason: str = "", cites: Optional[str] = None,
+            summary: str = "", expected_previous: Optional[str] = None,
+            xlsx: Optional[bytes] = None) -> GeneratedDocument:
+    """Sign (the last write to the file) and record the document in one transaction.
+
+    The signature's reason and the stamp name the kind of document. A monthly report or invoice
+    being signed must still follow the same signed document it was built against: if another PC
+    signed one in between, nothing is signed or recorded."""
+    digest = hashlib.sha256(table).hexdigest()
+    file_name = document_file_name(kind, report_id, year, month)
     with ctx.db.transaction() as session:
         signed_at = None
         if sign_password is not None:
             require_manager(ctx.actor)
+            if kind in ("monthly", "invoice"):
+                latest = _last_signed(session, kind, contract_id, year, month)
+                if (latest.id if latest else None) != expected_previous:
+                    raise ValidationError(f"در همین فاصله {kind_label(kind)} دیگری برای این ماه امضا شد "
+                                          f"({latest.id if latest else '—'})؛ سند را دوباره بسازید.", field="month")
             clinic = rd.clinic_info(session)
-            signed_at = ctx.now()
-            stamp = render_signature_stamp(ctx.actor.name, clinic.name, signed_at, "گزارش عملکرد ماهانه")
+            signed_at = iran_time(ctx.now())
+            label = kind_label(kind) + (f" — اصلاحیه {correction}" if correction else "")
+            stamp = render_signature_stamp(ctx.actor.name, clinic.name, signed_at, label)
             pdf_bytes = sign_pdf(pdf_bytes, _key_blob(session), sign_password, signer_name=ctx.actor.name,
-                                 location=clinic.name, stamp_pdf=stamp, signing_time=signed_at,
+                                 reason=label, location=clinic.name, stamp_pdf=stamp, signing_time=signed_at,
                                  box=SIGNATURE_BOX)
+        # The registry keeps instants in UTC like every other table (SQLite drops the zone); they
+        # are shown in Iran time (format_iran_datetime), the same instant as the stamp's.
         session.add(ReportRecord(
             id=report_id, kind=kind, contract_id=contract_id, year=year, month=month, case_id=case_id,
-            digest=digest, signed=signed_at is not None, signed_at=signed_at,
-            signer_name=ctx.actor.name if signed_at else "", correction_number=correction, replaces_id=replaces,
-            created_at=ctx.now(), created_by=ctx.actor.staff_id, file_name=f"{report_id}.pdf"))
+            digest=digest, signed=signed_at is not None, signed_at=ctx.now() if signed_at else None,
+            signer_name=ctx.actor.name if signed_at else "", correction_number=correction if signed_at else 0,
+            replaces_id=replaces if signed_at else None, created_at=ctx.now(), created_by=ctx.actor.staff_id,
+            file_name=file_name, data_json=table.decode("utf-8"), reason=reason, cites_id=cites, summary=summary))
         audit.record(session, ctx, "report", "report_record", None, case_id=case_id,
-                     changes={"id": report_id, "kind": kind, "signed": signed_at is not None, "digest": digest})
-    return GeneratedDocument(report_id, pdf_bytes, digest, signed_at is not None, correction, replaces, xlsx)
-
-
-def month_is_signed(session: Session, case_id: int, day: dt.date) -> bool:
-    contract_id = session.scalar(select(CaseFile.contract_id).where(CaseFile.id == case_id))
-    if contract_id is None:
-        return False
-    year, month, _ = to_jalali(day)
-    return bool(session.scalar(select(func.count()).select_from(ReportRecord).where(
-        ReportRecord.kind == "monthly", ReportRecord.contract_id == contract_id, ReportRecord.year == year,
-        ReportRecord.month == month, ReportRecord.signed.is_(True))))
-
-
-register_signed_month_check(month_is_signed)
+                     changes={"id": report_id, "kind": kind, "signed": signed_at is not None, "digest": digest,
+                              "correction": correction or None, "replaces": replaces, "reason": reason or None})
+    return GeneratedDocument(report_id, pdf_bytes, digest, signed_at is not None, correction, replaces, xlsx,
+                             kind, file_name, table)
 
 
 # -- the invoice, a child's file, the review form ---------------------------------------------------
 
 def generate_invoice(ctx: ServiceContext, contract_id: int, year: int, month: int, *,
-                     sign_password: Optional[str] = None) -> GeneratedDocument:
+                     sign_password: Optional[str] = None, correction_reason: str = "",
+                     confirm_unfinished: bool = False) -> GeneratedDocument:
+    """The month's invoice. Signed, it must cite the month's signed monthly report and bill exactly
+    the case-months that report shows; one signed invoice per contract and month (a second only as a
+    numbered correction)."""
     require_manager(ctx.actor)
+    signing = sign_password is not None
+    if signing:
+        check_signing_password(ctx, sign_password)
+        check_month_can_be_signed(ctx, year, month, confirm_unfinished)
     start, end = month_bounds(year, month)
     with ctx.db.read() as session:
         contract = v.lookup(session, Contract, contract_id)
         if contract is None:
             raise NotFound("قرارداد پیدا نشد.", field="contract")
-        report = session.scalar(select(ReportRecord.id).where(
-            ReportRecord.kind == "monthly", ReportRecord.contract_id == contract.id, ReportRecord.year == year,
-            ReportRecord.month == month).order_by(ReportRecord.correction_number.desc(),
-                                                   ReportRecord.created_at.desc()).limit(1))
+        report = signed_monthly_report(session, contract.id, year, month)
+        payable = rd.payable_case_months(session, contract.id, start, end)
+        if signing:
+            _invoice_follows_report(session, contract, year, month, report, payable)
+        previous = _last_signed(session, "invoice", contract.id, year, month) if signing else None
+        previous_json = previous.data_json if previous else ""
+        previous_view = _report_view(previous) if previous else None
         names = rd._staff_names(session)
-        manager = rd.signers_for(session, [], names)
         data = pd.InvoiceData(
-            invoice_id=_new_id("INV", ctx.today()), clinic=rd.clinic_info(session),
-            contract=rd.contract_info(contract), year=year, month=month,
-            payable_case_months=rd.payable_case_months(session, contract.id, start, end),
-            report_id=report or "", issued_at=ctx.now(), generated_by=ctx.actor.name, signers=manager)
-    return _render_and_finish(ctx, data, data.invoice_id, render_invoice, "invoice", sign_password,
-                              contract_id=contract_id, year=year, month=month)
+            invoice_id=_new_id("INV", ctx), clinic=rd.clinic_info(session),
+            contract=rd.contract_info(contract), year=year, month=month, payable_case_months=payable,
+            report_id=report.id if report else "", issued_at=iran_time(ctx.now()), generated_by=ctx.actor.name,
+            signers=rd.signers_for(session, [], names), draft=not signing)
+    table = _invoice_json(data)
+    if previous_view is not None:
+        number, why = _correction_of(previous_view, previous_json, table, correction_reason)
+        data = dataclasses.replace(data, correction_number=number, replaces_id=previous_view.id,
+                                   correction_reason=why, changes=_invoice_changes(json.loads(previous_json or "{}"),
+                                                                                   json.loads(table)))
+        table = _invoice_json(data)
+    summary = (f"invoice {year}/{month:02d} contract {data.contract.number} case-months {payable} "
+               f"total {data.total_rials} report {data.report_id or '-'}")
+    return _render_and_finish(ctx, data, data.invoice_id, render_invoice, "invoice", sign_password, table,
+                              summary=summary, contract_id=contract_id, year=year, month=month,
+                              correction=data.correction_number or 0, replaces=data.replaces_id,
+                              reason=data.correction_reason, cites=data.report_id or None,
+                              expected_previous=previous_view.id if previous_view else None)
+
+
+def _invoice_follows_report(session: Session, contract: Contract, year: int, month: int,
+                            report: Optional[ReportRecord], payable: int) -> None:
+    """A signed invoice rests on the month's signed report, unchanged since, with the same case-months."""
+    name = format_month(year, month)
+    if report is None:
+        raise ValidationError(f"گزارش عملکرد ماهانه {name} هنوز امضا نشده است؛ صورتحساب امضاشده باید به "
+                              "گزارش امضاشده همان ماه مستند باشد. نخست گزارش ماه را امضا کنید.", field="month")
+    if month_needs_correction(session, contract.id, year, month):
+        raise ValidationError(f"پس از امضای گزارش {name} ({report.id}) سوابق آن ماه تغییر کرده است؛ نخست "
+                              "اصلاحیه گزارش را امضا کنید، سپس صورتحساب.", field="month")
+    if not report.data_json:
+        raise ValidationError(f"گزارش امضاشده {report.id} داده پیوست ندارد (ساخته نسخه پیشین برنامه)؛ "
+                              "اصلاحیه گزارش را امضا کنید تا صورتحساب به آن مستند شود.", field="month")
+    reported = json.loads(report.data_json).get("payable_case_months")
+    if reported != payable:
+        raise ValidationError(
+            f"تعداد پرونده-ماه صورتحساب ({_fa(payable)}) با گزارش امضاشده {report.id} ({_fa(reported)}) "
+            "نمی‌خواند؛ نخست اصلاحیه گزارش ماه را امضا کنید.", field="month")
+
+
+def _invoice_json(data: pd.InvoiceData) -> bytes:
+    return document_json("invoice", data.invoice_id, data, cites_report_id=data.report_id or None,
+                         fee_rials=data.fee_rials, total_rials=data.total_rials, total_in_words=data.total_in_words)
+
+
+def _invoice_changes(before: dict, after: dict) -> list[pd.ChangeRow]:
+    labels = (("payable_case_months", "تعداد پرونده-ماه"), ("fee_rials", "تعرفه (ریال)"),
+              ("total_rials", "مبلغ (ریال)"), ("cites_report_id", "گزارش ماهانه مستند"))
+    return [pd.ChangeRow(label, _fa(before.get(key)), _fa(after.get(key)))
+            for key, label in labels if before.get(key) != after.get(key)]
 
 
 def generate_case_summary(ctx: ServiceContext, case_id: int, purpose: str = "بازدید کارشناس ناظر", *,
                           sign_password: Optional[str] = None) -> GeneratedDocument:
+    if sign_password is not None:
+        check_signing_password(ctx, sign_password)
     with ctx.db.read() as session:
         parts = rd.case_summary_parts(ctx, session, case_id)
-        data = pd.CaseSummaryData(document_id=_new_id("CS", ctx.today()), clinic=rd.clinic_info(session),
-                                  purpose=purpose, generated_at=ctx.now(), generated_by=ctx.actor.name, **parts)
-    return _render_and_finish(ctx, data, data.document_id, render_case_summary, "case", sign_password,
-                              case_id=case_id)
+        data = pd.CaseSummaryData(document_id=_new_id("CS", ctx), clinic=rd.clinic_info(session),
+                                  purpose=purpose, generated_at=iran_time(ctx.now()), generated_by=ctx.actor.name,
+                                  draft=sign_password is None, **parts)
+    table = document_json("case", data.document_id, data)
+    summary = f"case {data.child.behzisti_file_number} services {len(data.services)}"
+    return _render_and_finish(ctx, data, data.document_id, render_case_summary, "case", sign_password, table,
+                              summary=summary, case_id=case_id)
 
 
 def generate_review_form(ctx: ServiceContext, review_id: int) -> GeneratedDocument:
+    """The twice-yearly review as a paper form, signed in ink by those present (never digitally,
+    so it carries no «پیش‌نویس» mark)."""
     with ctx.db.read() as session:
         parts = rd.review_parts(ctx, session, review_id)
         case_id = session.scalar(select(CaseFile.id).where(
             CaseFile.behzisti_file_number == parts["child"].behzisti_file_number))
-        data = pd.ReviewFormData(document_id=_new_id("RV", ctx.today()), clinic=rd.clinic_info(session),
-                                 generated_at=ctx.now(), generated_by=ctx.actor.name, **parts)
-    return _render_and_finish(ctx, data, data.document_id, render_review_form, "review", None, case_id=case_id)
+        data = pd.ReviewFormData(document_id=_new_id("RV", ctx), clinic=rd.clinic_info(session),
+                                 generated_at=iran_time(ctx.now()), generated_by=ctx.actor.name, **parts)
+    table = document_json("review", data.document_id, data)
+    summary = f"review {data.child.behzisti_file_number} {data.review_date.isoformat()}"
+    return _render_and_finish(ctx, data, data.document_id, render_review_form, "review", None, table,
+                              summary=summary, case_id=case_id)
 
 
 def _render_and_finish(ctx: ServiceContext, data, document_id: str, render, kind: str,
-                       sign_password: Optional[str], **record) -> GeneratedDocument:
-    """Digest the document's data, print it with a QR code carrying ID and digest, sign and record it."""
-    digest = hashlib.sha256(repr(data).encode()).hexdigest()
-    data = dataclasses.replace(data, qr_payload=f"PARVANDEH:{document_id}:{digest}")
+                       sign_password: Optional[str], table: bytes, *, summary: str, **record) -> GeneratedDocument:
+    """Print with a QR code carrying ID, digest and summary; attach the data (JSON); sign and record."""
+    digest = hashlib.sha256(table).hexdigest()
+    data = dataclasses.replace(data, qr_payload=qr_code_text(document_id, digest, summary))
     out = io.BytesIO()
     render(data, out)
-    return _finish(ctx, document_id, kind, out.getvalue(), digest, sign_password, **record)
+    pdf_bytes = embed_files(out.getvalue(), [(f"{document_id}.json", table, JSON_MIME)])
+    return _finish(ctx, document_id, kind, pdf_bytes, table, sign_password, summary=summary, **record)
 
 
 def find_case_id(ctx: ServiceContext, file_number: str) -> int:
@@ -323,11 +579,16 @@ def find_case_id(ctx: ServiceContext, file_number: str) -> int:
 
 # -- checking a document -----------------------------------------------------------------------------
 
-def check_report(ctx: ServiceContext, pdf: bytes) -> ReportCheck:
-    """Signature intact and covering the whole file, and the embedded data matching our record."""
+def check_report(ctx: ServiceContext, pdf: bytes, also_trusted: Optional[list] = None) -> ReportCheck:
+    """Signature intact, nothing after it, signed by this clinic's own certificate (or one in
+    `also_trusted`), and the embedded data matching our record."""
     from app.printing.embed import list_embedded_files
-    trusted = signing_key_info(ctx)
-    result = verify_pdf(pdf, trusted_certs=[trusted.fingerprint] if trusted else None)
+    from app.printing.verify import TrustedCert
+    key = signing_key_info(ctx)
+    trusted = list(also_trusted or [])
+    if key is not None:
+        trusted.append(TrustedCert(key.fingerprint, key.subject, "این کلینیک"))
+    result = verify_pdf(pdf, trusted_certs=trusted if (key is not None or also_trusted) else None)
     try:
         files = list_embedded_files(pdf)
     except Exception:  # a damaged file has no readable attachments; the verification says why
@@ -336,21 +597,32 @@ def check_report(ctx: ServiceContext, pdf: bytes) -> ReportCheck:
     report_id = next((name[:-5] for name in files if name.endswith(".json")), None)
     with ctx.db.read() as session:
         record = session.get(ReportRecord, report_id) if report_id else None
+        kind = record.kind if record else _embedded_kind(table)
     digest_ok = bool(record and table and hashlib.sha256(table).hexdigest() == record.digest)
-    return ReportCheck(result, report_id, record is not None, digest_ok)
+    return ReportCheck(result, report_id, record is not None, digest_ok, kind)
+
+
+def _embedded_kind(table: Optional[bytes]) -> str:
+    try:
+        return str(json.loads(table).get("kind", "")) if table else ""
+    except (ValueError, AttributeError):
+        return ""
 
 
 def check_printed_code(ctx: ServiceContext, code: str) -> tuple[Optional[ReportView], bool]:
-    """The QR code of a paper copy («PARVANDEH:<id>:<digest>») against the clinic's records:
-    the record it names (or None) and whether the digest matches it."""
-    parts = (code or "").strip().split(":")
-    if len(parts) != 3 or parts[0] != "PARVANDEH":
+    """The QR code of a paper copy («PARVANDEH:<id>:<digest>», since revision 0007 followed by
+    «:<summary>») against the clinic's records: the record it names (or None) and whether the
+    digest (and the summary, when printed) matches it."""
+    parts = (code or "").strip().split(":", 3)
+    if len(parts) < 3 or parts[0] != "PARVANDEH":
         raise ValidationError("این کد، کد گزارش پرونده نیست.", field="code")
-    _, report_id, digest = parts
+    report_id, digest = parts[1], parts[2]
     matches = [r for r in _reports_where(ctx, ReportRecord.id == report_id)]
     if not matches:
         return None, False
-    return matches[0], matches[0].digest == digest.lower()
+    record = matches[0]
+    summary_ok = len(parts) == 3 or not record.summary or parts[3].strip().upper() == record.summary.upper()
+    return record, record.digest == digest.lower() and summary_ok
 
 
 def _reports_where(ctx: ServiceContext, *where) -> list[ReportView]:
@@ -361,7 +633,8 @@ def _reports_where(ctx: ServiceContext, *where) -> list[ReportView]:
 
 def _report_view(r: ReportRecord) -> ReportView:
     return ReportView(r.id, r.kind, r.contract_id, r.year, r.month, r.case_id, r.digest, r.signed, r.signed_at,
-                      r.signer_name, r.correction_number, r.replaces_id, r.created_at)
+                      r.signer_name, r.correction_number, r.replaces_id, r.created_at, r.summary or "",
+                      r.reason or "", r.cites_id, r.file_name or "")
 
 
 def list_reports(ctx: ServiceContext, limit: int = 200) -> list[ReportView]:
@@ -369,3 +642,4 @@ def list_reports(ctx: ServiceContext, limit: int = 200) -> list[ReportView]:
     with ctx.db.read() as session:
         rows = session.scalars(select(ReportRecord).order_by(ReportRecord.created_at.desc()).limit(limit))
         return [_report_view(r) for r in rows]
+

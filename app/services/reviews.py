@@ -14,12 +14,13 @@ from app.persian import format_jalali, half_year_bounds, half_year_of
 from app.services import audit, concurrency, validation as v
 from app.services.cases import get_case_row
 from app.services.context import ServiceContext
+from app.services.signed_months import require_reason_in_signed_month
 from app.services.views import ReviewView, SaveResult
 from app.services.visits import _require_writer
 
 
 def add_review(ctx: ServiceContext, case_id: int, *, social_worker_id: int, findings: str,
-               decisions: str = "", on: dt.date | str | None = None) -> SaveResult:
+               decisions: str = "", on: dt.date | str | None = None, amend_reason: str = "") -> SaveResult:
     _require_writer(ctx)
     with ctx.db.transaction() as session:
         case = get_case_row(session, ctx, case_id)
@@ -38,6 +39,8 @@ def add_review(ctx: ServiceContext, case_id: int, *, social_worker_id: int, find
         warnings = _same_half_warning(session, case.id, when)
         session.add(review)
         session.flush()
+        require_reason_in_signed_month(session, ctx, case.id, [when], amend_reason, record_kind="review",
+                                       record_id=review.id, action="create")
         concurrency.latest_for_derived(session, case)
         case.last_review_on = session.scalar(select(func.max(Review.date)).where(Review.case_id == case.id))
         audit.record(session, ctx, "create", "review", review.id, case_id=case.id,

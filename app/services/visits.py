@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Callable, Optional, Sequence
+from typing import Optional, Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -15,21 +15,12 @@ from app.models.enums import CareDomain, CaseStatus, Role, ServiceKind, ServiceM
 from app.services import audit, concurrency, validation as v
 from app.services.cases import get_case_row
 from app.services.context import ServiceContext
+from app.services.signed_months import require_reason_in_signed_month
 from app.services.permissions import can_read_notes, can_read_psychological, can_write_services
 from app.services.views import SaveResult, ServiceView
 
 SERVICE_FIELDS = ("date", "kind", "domains", "mode", "staff_id", "minutes", "note", "abuse_concern",
                   "abuse_action", "next_follow_up", "problem_id")
-
-# Set by the reports module: tells whether a month's report is signed, so a later change needs a reason.
-SignedMonthCheck = Callable[[Session, int, dt.date], bool]
-_signed_month_checks: list[SignedMonthCheck] = []
-
-
-def register_signed_month_check(check: SignedMonthCheck) -> None:
-    if check not in _signed_month_checks:
-        _signed_month_checks.append(check)
-
 
 @dataclass
 class ServiceInput:
@@ -132,12 +123,7 @@ def _require_writer(ctx: ServiceContext) -> None:
 def _amend_reason(session: Session, ctx: ServiceContext, case_id: int, dates: Sequence[dt.date],
                   reason: str) -> str:
     """A change inside a month whose report is signed must say why; it is marked on the service."""
-    if not any(check(session, case_id, d) for d in dates for check in _signed_month_checks):
-        return ""
-    why = v.text(reason, "amend_reason", "دلیل اصلاح", max_len=2000, multiline=True)
-    if not why:
-        raise ValidationError("گزارش این ماه امضا شده است؛ دلیل اصلاح را بنویسید.", field="amend_reason")
-    return why
+    return require_reason_in_signed_month(session, ctx, case_id, dates, reason, record_kind="service")
 
 
 def refresh_case_dates(session: Session, case: CaseFile) -> None:

@@ -88,6 +88,17 @@ CONTRACT_COLUMNS = [
 ]
 
 
+def correction_mark_text(mark: Any) -> str:
+    """«گزارش امضاشده آبان ۱۴۰۵ (قرارداد ۱۴۰۵-۷) پس از امضا ۲ تغییر داشته است ...».
+
+    The contract number sits between left-to-right marks: after Persian words the bidi rules
+    would show 1405-101 as 101-1405 (QLabel does not honour the LRI/PDI isolates here)."""
+    from app.persian import format_month
+    return (f"گزارش امضاشده {format_month(mark.year, mark.month)} (قرارداد \u200e{to_persian_digits(mark.contract_number)}"
+            f"\u200e) پس از امضا {to_persian_digits(mark.changes)} تغییر داشته است و اصلاحیه لازم دارد "
+            "(صفحه گزارش‌ها ← امضا و ثبت).")
+
+
 def contract_alert(row: Any) -> str:
     office = f"{row.office_name}: "
     if row.active_cases > row.capacity:
@@ -249,6 +260,8 @@ class DashboardPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(self._header())
         layout.addLayout(self._tile_row())
+        self.correction_notice = self._correction_notice()
+        layout.addWidget(self.correction_notice)
         self.abuse_box = self._abuse_box()
         layout.addWidget(self.abuse_box)
         body = QHBoxLayout()
@@ -285,6 +298,21 @@ class DashboardPage(QWidget):
             self.tiles[key] = tile
             row.addWidget(tile)
         return row
+
+    def _correction_notice(self) -> QLabel:
+        """Signed months changed since signing: their reports need a correction (manager only)."""
+        notice = QLabel("", self)
+        notice.setObjectName("correctionNotice")
+        notice.setWordWrap(True)
+        notice.setStyleSheet(f"QLabel#correctionNotice {{ color: {ERROR}; border: 1px solid {ERROR};"
+                             " background: #fff5f4; padding: 6px; font-weight: bold; }")
+        notice.hide()
+        return notice
+
+    def _show_corrections(self, marks: list[Any]) -> None:
+        lines = [correction_mark_text(m) for m in marks]
+        self.correction_notice.setText("\n".join(lines))
+        self.correction_notice.setVisible(self.is_manager and bool(lines))
 
     def _abuse_box(self) -> QGroupBox:
         """For the manager: the concerns above everything else, in red, while there are any."""
@@ -365,6 +393,9 @@ class DashboardPage(QWidget):
                 ("follow_today", w.follow_ups_due), ("follow_overdue", w.follow_ups_overdue),
                 ("caseloads", w.caseloads), ("contracts", w.contract_loads), ("problems", w.open_problems),
                 ("reviews_due", w.reviews_due), ("reviews_overdue", w.reviews_overdue)]
+        if self.is_manager:
+            from app.services.signed_months import months_needing_correction
+            plan.append(("corrections", months_needing_correction))
         return [(name, lambda fn=fn: fn(ctx)) for name, fn in plan]
 
     def refresh(self) -> None:
@@ -394,6 +425,8 @@ class DashboardPage(QWidget):
     def _section_ready(self, name: str, result: Any) -> None:
         if name == "counts":
             self._show_counts(result)
+        elif name == "corrections":
+            self._show_corrections(result)
         elif name == "abuse_unseen":
             self._show_abuse(result)
         elif name == "caseloads":

@@ -40,9 +40,8 @@ from PySide6.QtWidgets import (
 
 from app.errors import DomainError
 from app.models.enums import PERSIAN_MONTHS
-from app.persian import to_jalali, to_persian_digits
+from app.persian import format_iran_datetime, format_month, to_jalali, to_persian_digits
 from app.ui import messages
-from app.ui.backup_ui import local_time_text
 from app.ui.forms import FormErrors
 from app.ui.list_model import identifier_text
 from app.ui.passwords import ask_password
@@ -52,7 +51,8 @@ from app.ui.worker import OperationCancelled, run_with_progress
 
 PREVIEW_PAGES = 8  # the rest is one click away in the PDF viewer
 PREVIEW_DPI = 80
-KIND_TITLES = {"monthly": "گزارش عملکرد ماهانه", "invoice": "صورتحساب", "case": "خلاصه پرونده"}
+KIND_TITLES = {"monthly": "گزارش عملکرد ماهانه", "invoice": "صورتحساب", "case": "خلاصه پرونده",
+               "review": "فرم بررسی شش‌ماهه"}
 GOOD, BAD = "#1e7b34", "#b3261e"
 
 
@@ -210,7 +210,8 @@ class VerifyPanel(QWidget):
 
     FACTS = (("file", "فایل"), ("signer", "امضاکننده"), ("certificate", "گواهی"),
              ("time", "زمان امضا (ادعای امضاکننده)"), ("intact", "محتوای امضاشده دست‌نخورده است"),
-             ("covered", "امضا همه فایل را در بر می‌گیرد"), ("trusted", "گواهی همان کلید این کلینیک است"),
+             ("covered", "پس از امضا چیزی به فایل افزوده نشده است"), ("locked", "سند با امضا قفل شده است"),
+             ("trusted", "گواهی همان کلید این کلینیک است"), ("kind", "نوع سند"),
              ("report_id", "شناسه گزارش"), ("record", "با سوابق این کلینیک می‌خواند"))
 
     def __init__(self, session: Any, parent: QWidget | None = None):
@@ -293,9 +294,11 @@ class VerifyPanel(QWidget):
         yes_no = lambda value: "بله" if value else "خیر"  # noqa: E731
         facts = {
             "file": name, "signer": v.signer_name or "—", "certificate": v.certificate_name or "—",
-            "time": local_time_text(v.signing_time) if v.signing_time else "اعلام نشده",
-            "intact": yes_no(v.intact), "covered": yes_no(v.covers_whole_file),
+            "time": format_iran_datetime(v.signing_time, say_zone=True) if v.signing_time else "اعلام نشده",
+            "intact": yes_no(v.intact), "covered": yes_no(v.covers_whole_file and v.signature_count == 1),
+            "locked": yes_no(v.locked),
             "trusted": yes_no(v.trusted) if v.trust_checked else "کلید امضای این کلینیک ساخته نشده است",
+            "kind": KIND_TITLES.get(check.kind, check.kind or "—"),
             "report_id": check.report_id or "—",
             "record": yes_no(check.record_found and check.digest_matches),
         }
@@ -304,10 +307,12 @@ class VerifyPanel(QWidget):
             self.values[key].setText(RLM + text)
         if not v.signed:
             verdict, color = "این فایل امضای دیجیتال ندارد.", BAD
-        elif check.ok and (v.trusted or not v.trust_checked):
-            verdict, color = "معتبر: گزارش پس از امضا تغییر نکرده و با سوابق کلینیک می‌خواند.", GOOD
+        elif check.ok and v.trusted:
+            verdict, color = "معتبر: سند پس از امضا تغییر نکرده، با کلید همین کلینیک امضا شده و با سوابق آن می‌خواند.", GOOD
+        elif v.ok and not v.trusted:
+            verdict, color = "امضا سالم است، ولی امضاکننده کلید این کلینیک نیست یا شناخته نیست: به آن اعتماد نکنید.", BAD
         elif v.ok:
-            verdict, color = "امضا سالم است، ولی این گزارش در سوابق این کلینیک نیست یا با آن نمی‌خواند.", BAD
+            verdict, color = "امضا سالم است، ولی این سند در سوابق این کلینیک نیست یا با آن نمی‌خواند.", BAD
         else:
             verdict, color = "نامعتبر: به این فایل اعتماد نکنید.", BAD
         self.verdict.setText(verdict)
@@ -334,7 +339,18 @@ class ReportsPage(QWidget):
         self.tabs.addTab(self.verify, "بررسی گزارش امضاشده")
         QVBoxLayout(self).addWidget(self.tabs)
         self.load_contracts()
+        self.load_marks()
         self._update_actions()
+
+    def load_marks(self) -> None:
+        """Signed months changed since signing: each needs a correction signed."""
+        from app.services.signed_months import months_needing_correction
+        from app.ui.dashboard import correction_mark_text
+
+        marks = months_needing_correction(self.session.ctx) if self.is_manager else []
+        self.marks = marks
+        self.correction_notice.setText("\n".join(correction_mark_text(m) for m in marks))
+        self.correction_notice.setVisible(bool(marks))
 
     # --- building ----------------------------------------------------------------------------
 
@@ -342,6 +358,12 @@ class ReportsPage(QWidget):
         tab = QWidget(self)
         layout = QVBoxLayout(tab)
         layout.addWidget(self.errors.general)
+        self.correction_notice = QLabel("", tab)
+        self.correction_notice.setObjectName("correctionNotice")
+        self.correction_notice.setWordWrap(True)
+        self.correction_notice.setStyleSheet(f"color: {BAD}; font-weight: bold;")
+        self.correction_notice.hide()
+        layout.addWidget(self.correction_notice)
         layout.addWidget(self._choice_box(tab))
         layout.addLayout(self._result_bar(tab))
         self.preview = PreviewArea(tab)
@@ -460,23 +482,48 @@ class ReportsPage(QWidget):
             raise DomainError("هنوز قراردادی ثبت نشده است (صفحه قراردادها).", field="contract")
         return {"contract_id": contract_id, "year": self.year.value(), "month": self.month.currentIndex() + 1}
 
-    def make(self, kind: str, sign_password: str | None = None) -> Any:
-        """Generate (and with a password, sign) a document and show it. The document, or None."""
+    def make(self, kind: str, sign_password: str | None = None, **options: Any) -> Any:
+        """Generate (and with a password, sign) a document and show it. The document, or None.
+
+        Signing a month that has not ended asks for a confirmation naming the missing days;
+        signing a month (or invoice) again asks for the correction's reason."""
+        from app.services.reports import UnfinishedMonth
+
         self.errors.clear()
         try:
             params = self._choice(kind)
             document, images, total = run_with_progress(
-                self, f"در حال ساختن {KIND_TITLES[kind]}…", self._work, kind, params, sign_password)
+                self, f"در حال ساختن {KIND_TITLES[kind]}…", self._work, kind, params, sign_password, options)
         except OperationCancelled:
             return None
+        except UnfinishedMonth as error:
+            if not messages.confirm(self, "این ماه هنوز تمام نشده است. امضا شود؟", error.message,
+                                    yes="امضای ماه ناتمام", no="انصراف"):
+                return None
+            return self.make(kind, sign_password, **options, confirm_unfinished=True)
         except DomainError as error:
+            if sign_password is not None and error.field == "correction_reason":
+                reason = self.ask_correction_reason(error.message)
+                if reason:
+                    return self.make(kind, sign_password, **{**options, "correction_reason": reason})
+                return None
             self.errors.show(error)
             return None
         self.document, self.kind, self.params = document, kind, params
         self._show(document, images, total)
+        if document.signed:
+            self.load_marks()
         return document
 
-    def _work(self, progress, cancelled, kind: str, params: dict[str, Any], sign_password: str | None):
+    def ask_correction_reason(self, message: str) -> str:
+        """Why is this month signed again? Printed on the correction; empty when cancelled."""
+        from PySide6.QtWidgets import QInputDialog
+
+        text, accepted = QInputDialog.getMultiLineText(self, "دلیل اصلاح", f"{message}\n\nدلیل اصلاح:")
+        return text.strip() if accepted else ""
+
+    def _work(self, progress, cancelled, kind: str, params: dict[str, Any], sign_password: str | None,
+              options: dict[str, Any] | None = None):
         from app.services import reports
 
         def report(done: int, total: int) -> None:
@@ -487,10 +534,10 @@ class ReportsPage(QWidget):
         ctx = self.session.ctx
         if kind == "monthly":
             document = reports.generate_monthly(ctx, params["contract_id"], params["year"], params["month"],
-                                                sign_password=sign_password, progress=report)
+                                                sign_password=sign_password, progress=report, **(options or {}))
         elif kind == "invoice":
             document = reports.generate_invoice(ctx, params["contract_id"], params["year"], params["month"],
-                                                sign_password=sign_password)
+                                                sign_password=sign_password, **(options or {}))
         else:
             document = reports.generate_case_summary(ctx, params["case_id"], sign_password=sign_password)
         progress(0, 0)  # the document is made and recorded: drawing the preview is not cancelled
@@ -498,7 +545,7 @@ class ReportsPage(QWidget):
         return document, images, total
 
     def _show(self, document: Any, images: list[QImage], total: int) -> None:
-        state = "امضاشده" if document.signed else "امضا نشده (پیش‌نمایش)"
+        state = "امضاشده" if document.signed else "پیش‌نویس — امضا نشده"
         correction = f" — اصلاحیه شماره {to_persian_digits(document.correction_number)}" \
             if document.correction_number else ""
         self.status.setText(f"{KIND_TITLES[self.kind]} — شناسه \u2066{document.report_id}\u2069 — {state}{correction}")
@@ -540,7 +587,8 @@ class ReportsPage(QWidget):
     def _save_as(self, suffix: str, title: str, file_filter: str, writer) -> None:
         if self.document is None:
             return
-        start = str(Path.home() / f"{self.document.report_id}{suffix}")
+        name = getattr(self.document, "file_name", "") or f"{self.document.report_id}.pdf"
+        start = str(Path.home() / (name[:-4] + suffix))
         path, _ = QFileDialog.getSaveFileName(self, title, start, file_filter)
         if not path:
             return

@@ -13,7 +13,8 @@ from reportlab.pdfgen import canvas
 
 from app.errors import ValidationError
 from app.printing import signing
-from app.printing.verify import VerificationResult, format_verification, verify_pdf
+from app.printing.verify import MSG_SIGNER_UNKNOWN, VerificationResult, format_verification, verify_pdf
+from tests.printing.attacks import force_sign
 
 CLINIC = "کلینیک مددکاری «امید» شیراز"
 PASSWORD = "pw-verify"
@@ -76,8 +77,8 @@ def add_annotation(data: bytes) -> bytes:
 def test_signed_report_is_ok(signed):
     result = verify_pdf(signed)
     assert result.ok
-    assert (result.signed, result.intact, result.covers_whole_file) == (True, True, True)
-    assert result.problems == []
+    assert (result.signed, result.intact, result.covers_whole_file, result.locked) == (True, True, True, True)
+    assert result.problems == [MSG_SIGNER_UNKNOWN]  # integrity alone says nothing of who signed
 
 
 def test_result_fields_round_trip(signed, blob):
@@ -143,23 +144,25 @@ def test_incremental_update_after_signing_is_not_covered(signed):
     assert not result.ok
 
 
-def test_resigning_after_a_change_is_reported(signed, blob):
+def test_resigning_after_a_change_is_refused(signed, blob):
     changed = add_annotation(signed)
-    resigned = signing.sign_pdf(changed, blob, PASSWORD, signer_name=SIGNER, field_name="Again")
+    with pytest.raises(ValidationError):  # our signer will not sign over the lock
+        signing.sign_pdf(changed, blob, PASSWORD, signer_name=SIGNER, field_name="Again")
+    resigned = force_sign(changed, blob, PASSWORD, field_name="Again")
     result = verify_pdf(resigned)
-    assert result.covers_whole_file  # the last signature covers everything ...
-    assert not result.intact  # ... but something other than a signature followed the first
+    assert not result.covers_whole_file  # the first signature no longer covers the file
     assert not result.ok
 
 
-def test_two_signatures_report_the_last(signed, blob):
-    twice = signing.sign_pdf(signed, blob, PASSWORD, signer_name="مدیر دوم", field_name="Second")
+def test_a_second_signature_is_refused_and_the_first_reported(signed, blob):
+    twice = force_sign(signed, blob, PASSWORD, field_name="Second")
     result = verify_pdf(twice)
-    assert result.ok, result.problems
-    assert result.signature_count == 2
-    assert result.signer_name == "مدیر دوم"
+    assert not result.ok
+    assert result.signature_count == 2 and result.intact
+    assert result.signer_name == SIGNER
+    assert [s.number for s in result.signatures] == [1, 2]
     _, first_len, _, _ = byte_range(signed)  # the first signature's range, inside `twice`
-    assert not verify_pdf(flip(twice, first_len // 2)).ok
+    assert not verify_pdf(flip(twice, first_len // 2)).intact
 
 
 # ---------------------------------------------------------------- not signed, not a PDF
@@ -228,8 +231,8 @@ def test_claimed_time_outside_certificate_validity(blob):
 # ---------------------------------------------------------------- text for the command line
 
 
-def test_format_ok(signed):
-    text = format_verification(verify_pdf(signed))
+def test_format_ok(signed, blob):
+    text = format_verification(verify_pdf(signed, trusted_certs=[signing.certificate_der(blob, PASSWORD)]))
     assert SIGNER in text and CLINIC in text
     assert "PAdES B-B" in text and "ادعای خود امضاکننده" in text
     assert "Signed content intact: yes" in text
@@ -240,7 +243,7 @@ def test_format_ok(signed):
 def test_format_shows_jalali_or_iso_time(signed):
     text = format_verification(verify_pdf(signed))
     assert "2026-11-30T16:45:00+03:30" in text  # the English line is always ISO
-    assert "۱۴۰۵/۰۹/۰۹" in text or "2026-11-30T16:45+03:30" in text
+    assert "۱۴۰۵/۰۹/۰۹ ساعت ۱۶:۴۵ به وقت ایران" in text
 
 
 def test_format_not_ok(signed):

@@ -99,10 +99,18 @@ def test_after_signing_changes_need_a_reason_and_the_next_report_is_a_correction
     add_service(ctx, a.id, visit("1405/09/01"))
     with pytest.raises(ValidationError):
         update_service(ctx, saved.id, visit("1405/08/21", minutes=40))
-    second = reports.generate_monthly(ctx, contract.id, *ABAN, sign_password=PASSWORD)
+    with pytest.raises(ValidationError) as err:  # a correction says why
+        reports.generate_monthly(ctx, contract.id, *ABAN, sign_password=PASSWORD)
+    assert err.value.field == "correction_reason"
+    second = reports.generate_monthly(ctx, contract.id, *ABAN, sign_password=PASSWORD,
+                                      correction_reason="خدمت جاافتاده ۲۱ آبان افزوده شد")
     assert second.correction_number == 1 and second.replaces_id == first.report_id
-    data = reports.monthly_data(ctx, contract.id, *ABAN)
-    assert data.correction_number == 2 and data.replaces_report_id == second.report_id
+    data = reports.monthly_data(ctx, contract.id, *ABAN)  # a preview is a draft: not numbered
+    assert data.correction_number is None and data.draft
+    with pytest.raises(ValidationError) as err:  # nothing changed since the correction
+        reports.generate_monthly(ctx, contract.id, *ABAN, sign_password=PASSWORD, correction_reason="دوباره")
+    assert err.value.field == "month" and "تغییر نکرده" in err.value.message
+    assert sorted(r.correction_number for r in reports.list_reports(ctx) if r.kind == "monthly") == [0, 1]
 
 
 def test_invoice_and_case_summary(ctx, contract, month):

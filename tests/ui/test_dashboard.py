@@ -84,6 +84,30 @@ def test_enter_or_double_click_on_a_row_opens_that_file(qtbot, demo_session, mon
     assert opened == [page.models["problems"].row_at(0).case_id]
 
 
+def test_a_signed_month_changed_after_signing_is_marked_for_the_manager(qtbot, demo_session, db, data_dir):
+    from app.services import reports
+    from app.services.cases import case_detail
+    from app.services.contracts import list_contracts
+    from app.services.visits import ServiceInput, add_service
+    from tests.ui.screens import DEMO_PASSWORD
+
+    ctx = demo_session.ctx
+    contract = list_contracts(ctx)[0].id
+    reports.generate_monthly(ctx, contract, 1405, 8, sign_password=DEMO_PASSWORD)
+    page = open_dashboard(qtbot, demo_session)
+    assert not page.correction_notice.isVisible()
+    files = [reports.find_case_id(ctx, c.behzisti_file_number)
+             for c in reports.monthly_data(ctx, contract, 1405, 8).clients]
+    case_id = next(i for i in files if case_detail(ctx, i).status == "active")
+    add_service(ctx, case_id, ServiceInput(kind="care", mode="phone", note="تماس", domains=["health"], minutes=10,
+                                           date="1405/08/20", amend_reason="تماس ثبت‌نشده"))
+    with qtbot.waitSignal(page.loaded, timeout=20000):
+        page.refresh()
+    assert page.correction_notice.isVisible() and "آبان ۱۴۰۵" in page.correction_notice.text()
+    worker = session_for(db, data_dir, Actor(1, "x", Role.SOCIAL_WORKER))
+    assert not open_dashboard(qtbot, worker).correction_notice.isVisible()  # the manager's to act on
+
+
 def test_the_manager_marks_a_concern_seen_with_a_note_and_it_leaves_the_box(qtbot, demo_session, monkeypatch):
     from PySide6.QtWidgets import QDialog
 

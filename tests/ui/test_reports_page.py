@@ -126,3 +126,39 @@ def test_without_pdftoppm_the_page_says_what_was_made_and_offers_the_viewer(page
     assert page.preview.page_labels == []
     assert "صورتحساب ساخته شد" in page.preview.note.text()
     assert page.open_button.isEnabled() and not page.save_xlsx_button.isEnabled()
+
+
+def test_signing_an_unfinished_month_asks_naming_the_missing_days(page, answers):
+    page.select_month(1405, 9)  # today is 1405/09/02
+    answers.confirm_answer = False
+    assert page.make("monthly", sign_password=DEMO_PASSWORD) is None
+    kind, _text, question = answers.shown[-1]
+    assert kind == "confirm" and "۱۴۰۵/۰۹/۰۲" in question and "۱۴۰۵/۰۹/۳۰" in question
+    answers.confirm_answer = True
+    document = page.make("monthly", sign_password=DEMO_PASSWORD)
+    assert document is not None and document.signed
+    page.select_month(1405, 10)  # a future month: refused at the month
+    assert page.make("monthly", sign_password=DEMO_PASSWORD) is None
+    assert "هنوز نیامده" in page.errors.message_for("month")
+    assert page.make("monthly") is not None  # but any month can be previewed
+
+
+def test_a_change_in_a_signed_month_is_shown_and_a_correction_asks_its_reason(page, demo_session, monkeypatch):
+    from app.services.cases import case_detail
+    from app.services.reports import find_case_id, monthly_data
+    from app.services.visits import ServiceInput, add_service
+
+    first = page.make("monthly", sign_password=DEMO_PASSWORD)
+    assert first.signed and not page.correction_notice.isVisible()
+    ctx = demo_session.ctx
+    files = [find_case_id(ctx, c.behzisti_file_number) for c in monthly_data(ctx, page.params["contract_id"], 1405, 8).clients]
+    case_id = next(i for i in files if case_detail(ctx, i).status == "active")
+    add_service(ctx, case_id, ServiceInput(kind="care", mode="phone", note="تماس", domains=["health"], minutes=10,
+                                           date="1405/08/20", amend_reason="تماس ثبت‌نشده"))
+    page.load_marks()
+    assert page.correction_notice.isVisible() and "آبان ۱۴۰۵" in page.correction_notice.text()
+    monkeypatch.setattr(page, "ask_correction_reason", lambda message: "تماس جاافتاده ۲۰ آبان")
+    correction = page.make("monthly", sign_password=DEMO_PASSWORD)
+    assert correction.signed and correction.correction_number == 1 and correction.replaces_id == first.report_id
+    assert not page.correction_notice.isVisible()
+    assert correction.file_name.startswith("monthly-report-1405-08-")

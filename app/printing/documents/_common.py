@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from app.persian import age_text, format_jalali
-from app.printing.data import ChildIdentity, ServiceLine
-from app.printing.layout import Column, fa, fa_id, fa_text, rtl_table
+from app.printing.data import ChangeRow, ChildIdentity, ServiceLine
+from app.printing.layout import Column, fa, fa_id, fa_text, heading, key_value_table, para, rtl_table, styles
 
 YES, NO = "بله", "خیر"
 
@@ -63,3 +63,28 @@ def services_table(services: list[ServiceLine], width: float, default_worker: st
         rows.append((fa(number), format_jalali(s.date), s.kind_label, s.mode_label,
                      fa(s.minutes), s.social_worker or default_worker, summary))
     return rtl_table(SERVICE_COLUMNS, rows, width, long=True)
+
+
+CHANGE_COLUMNS = (
+    Column("مورد", 16),
+    Column("در سند امضاشده پیشین", 9, "center"),
+    Column("در این اصلاحیه", 9, "center"),
+)
+
+
+def correction_section(number: int, replaces: str | None, reason: str, changes: list[ChangeRow],
+                       width: float) -> list:
+    """What a correction must say of itself: which signed document it replaces, why, and what changed."""
+    s = styles()
+    story = heading(f"اصلاحیه شماره {fa(number)}")
+    story.append(key_value_table([
+        ("جایگزین سند امضاشده", fa_id(replaces) if replaces else "—"),
+        ("دلیل اصلاح", fa_text(reason) or "—"),
+    ], width, per_row=1))
+    if changes:
+        story += heading("آنچه تغییر کرده است")
+        rows = [(c.what, fa_text(c.before), fa_text(c.after)) for c in changes]
+        story.append(rtl_table(CHANGE_COLUMNS, rows, width))
+    else:
+        story.append(para("رقم‌ها تغییری نکرده‌اند؛ فقط متن یا مشخصات سند اصلاح شده است.", s.body))
+    return story

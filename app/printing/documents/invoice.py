@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from reportlab.platypus import KeepTogether, Spacer
 
-from app.persian import format_jalali, format_month, format_number, number_to_words
+from app.persian import format_jalali, format_month, format_number, iran_date, number_to_words
+from app.printing.documents._common import correction_section
 from app.printing.data import InvoiceData
 from app.printing.layout import (
     HEAD_FILL,
@@ -38,12 +39,16 @@ def render_invoice(data: InvoiceData, out, progress: Progress | None = None) -> 
         clinic=data.clinic, title=TITLE, document_id=data.invoice_id,
         generated_at=data.issued_at, qr_payload=data.qr_payload,
         subtitle=f"{month} — {data.contract.office_name}", id_label="شماره صورتحساب",
+        draft=data.draft,
     )
     width = frame_width(page)
     s = styles()
     story = [para(f"{TITLE} خدمات — {month}", s.title),
-             para(f"شماره {fa_id(data.invoice_id)} — تاریخ {format_jalali(data.issued_at.date())}",
+             para(f"شماره {fa_id(data.invoice_id)} — تاریخ {format_jalali(iran_date(data.issued_at))}",
                   s.subtitle)]
+    if data.correction_number:
+        story += correction_section(data.correction_number, data.replaces_id, data.correction_reason,
+                                    data.changes, width)
     story += _parties(data, width)
     story += _amounts(data, width)
     story += _bank(data, width)

@@ -9,6 +9,7 @@ from reportlab.platypus import KeepTogether, Spacer, Table, TableStyle
 from app.models.enums import CaseStatus
 from app.persian import format_jalali, format_month, format_number, format_rials
 from app.printing.bidi_text import RtlParagraph, RtlStack
+from app.printing.documents._common import correction_section
 from app.printing.data import ClientMonthRow, MonthlyReportData, MonthlySummary, jalali_date
 from app.printing.layout import (
     ALERT_INK,
@@ -84,6 +85,7 @@ def page_info(data: MonthlyReportData, landscape: bool = False) -> PageInfo:
         generated_at=data.generated_at, qr_payload=data.qr_payload,
         subtitle=f"{format_month(data.year, data.month)} — {data.contract.office_name}",
         banner=banner_text, landscape=landscape,
+        draft=data.draft,
     )
 
 
@@ -113,6 +115,9 @@ def _opening(data: MonthlyReportData, width: float) -> list:
         ("تهیه‌کننده", data.generated_by),
     ]
     story.append(key_value_table(pairs, width))
+    if data.correction_number:
+        story += correction_section(data.correction_number, data.replaces_report_id, data.correction_reason,
+                                    data.changes, width)
     return story
 
 

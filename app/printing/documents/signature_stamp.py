@@ -11,7 +11,7 @@ import io
 from reportlab.lib import colors
 from reportlab.pdfgen.canvas import Canvas
 
-from app.persian import format_jalali_datetime
+from app.persian import format_iran_datetime
 from app.printing import fonts
 from app.printing.bidi_text import draw_line, text_width
 from app.printing.layout import binary_streams
@@ -41,7 +41,7 @@ def render_signature_stamp(signer_name: str, clinic_name: str, signed_at: dt.dat
         ("امضای دیجیتال", fonts.BOLD, 8, 66),
         (signer_name, fonts.MEDIUM, 10, 51),
         (clinic_name, fonts.REGULAR, 7.5, 38),
-        (f"زمان امضا: {format_jalali_datetime(signed_at)}", fonts.REGULAR, 7.5, 25),
+        (f"زمان امضا: {format_iran_datetime(signed_at, say_zone=True)}", fonts.REGULAR, 7.5, 25),
         (f"علت: {reason}" if reason else "", fonts.REGULAR, 7, 12),
     ]
     canvas.setFillColor(_INK)

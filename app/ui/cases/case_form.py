@@ -112,6 +112,8 @@ class CaseForm(FormDialog):
         self.phones = _line(body, digits="persian")
         self.family = FamilyEditor(body)
         self.summary = NoteEdit(body, lines=5)
+        self.amend_reason = NormalizingLineEdit(body)  # asked for only when a date moves inside a signed month
+        self.amend_reason.setObjectName("amendReason")
 
     def _lay_out_body(self) -> None:
         identity, identity_form = _group("هویت", self.body)
@@ -140,7 +142,8 @@ class CaseForm(FormDialog):
                 ("اولویت", "priority", self.priority),
                 ("دلیل اولویت", "priority_reason", self.priority_reason),
                 ("مددکار اجتماعی", "social_worker_id", self.social_worker),
-                ("روانشناس", "psychologist_id", self.psychologist)):
+                ("روانشناس", "psychologist_id", self.psychologist),
+                ("دلیل اصلاح (ماه امضاشده)", "amend_reason", self.amend_reason)):
             rows[field] = self.add_row(label, field, widget, placement_form)
         self.placement_form, self.placement_rows = placement_form, rows
         self.add_row("نشانی", "address", self.address, contact_form)
@@ -254,6 +257,8 @@ class CaseForm(FormDialog):
         self.placement_form.setRowVisible(
             self.placement_rows["priority_reason"],
             self.priority.isChecked() or bool(self.priority_reason.text().strip()))
+        self.placement_form.setRowVisible(self.placement_rows["amend_reason"],
+                                          bool(self.amend_reason.text().strip()))
 
     def _early_transfer(self) -> bool:
         discharge = _quiet_date(self.discharge_date)
@@ -263,7 +268,7 @@ class CaseForm(FormDialog):
     def reveal(self, field: str) -> None:
         if field == "early_transfer_reason":
             self.placement_form.setRowVisible(self.placement_rows[field], True)
-        if field == "priority_reason":
+        if field in ("priority_reason", "amend_reason"):
             self.placement_form.setRowVisible(self.placement_rows[field], True)
 
     def case_input(self) -> CaseInput:
@@ -281,7 +286,7 @@ class CaseForm(FormDialog):
             social_worker_id=self.social_worker.value(), psychologist_id=self.psychologist.value(),
             behzisti_summary=self.summary.text(), address=self.address.text(),
             phones=self.phones.text(), family=tuple(self.family.inputs()),
-            version=self.detail.version if self.detail else None)
+            version=self.detail.version if self.detail else None, amend_reason=self.amend_reason.text())
 
     def save(self) -> bool:
         if self.detail is None and not self.entry_errors() and self._warn_of_similar():

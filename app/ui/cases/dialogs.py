@@ -41,6 +41,22 @@ class CaseFormDialog(FormDialog):
     def date_field(self, field: str) -> JalaliDateEdit:
         return JalaliDateEdit(self, field=field, default_today=True, today=self.session.ctx.today)
 
+    def lay_out(self, *middle: QWidget):
+        """Every case form ends with «دلیل اصلاح», hidden until a date falls in a signed month."""
+        self.amend_reason = NormalizingLineEdit(self)
+        self.amend_reason.setObjectName("amendReason")
+        self.amend_row = self.add_row("دلیل اصلاح (ماه امضاشده)", "amend_reason", self.amend_reason)
+        self.form.setRowVisible(self.amend_row, False)
+        return super().lay_out(*middle)
+
+    def reveal(self, field: str) -> None:
+        if field == "amend_reason":
+            self.form.setRowVisible(self.amend_row, True)
+            self.amend_reason.setFocus()
+
+    def amend(self) -> str:
+        return self.amend_reason.text()
+
     def finish(self) -> None:
         self.mark_clean()
         self.setFocus()
@@ -75,7 +91,7 @@ class ProblemDialog(CaseFormDialog):
 
     def submit(self) -> SaveResult:
         return open_problem(self.session.ctx, self.case_id, self.title.text(),
-                            self.description.text(), on=self.opened_on.date() or "")
+                            self.description.text(), on=self.opened_on.date() or "", amend_reason=self.amend())
 
 
 def next_stage(stage: str) -> ProblemStage:
@@ -113,7 +129,7 @@ class AdvanceDialog(CaseFormDialog):
     def submit(self) -> SaveResult:
         stage = self.stage.value()
         return advance_problem(self.session.ctx, self.problem.id, stage.value if stage else "",
-                               self.note.text(), on=self.date.date() or "")
+                               self.note.text(), on=self.date.date() or "", amend_reason=self.amend())
 
 
 class ReviewDialog(CaseFormDialog):
@@ -147,7 +163,7 @@ class ReviewDialog(CaseFormDialog):
     def submit(self) -> SaveResult:
         return add_review(self.session.ctx, self.case_id, social_worker_id=self.worker.value(),
                           findings=self.findings.text(), decisions=self.decisions.text(),
-                          on=self.date.date() or "")
+                          on=self.date.date() or "", amend_reason=self.amend())
 
 
 class ReferralDialog(CaseFormDialog):
@@ -172,7 +188,8 @@ class ReferralDialog(CaseFormDialog):
 
     def submit(self) -> SaveResult:
         return add_referral(self.session.ctx, self.case_id, to_body=self.to_body.text(),
-                            reason=self.reason.text(), on=self.date.date() or "")
+                            reason=self.reason.text(), on=self.date.date() or "",
+                            amend_reason=self.amend())
 
 
 class OutcomeDialog(CaseFormDialog):
@@ -227,4 +244,5 @@ class StatusDialog(CaseFormDialog):
 
     def submit(self) -> SaveResult:
         return change_status(self.session.ctx, self.case_id, self.status.value,
-                             on=self.date.date() or "", reason=self.reason.text())
+                             on=self.date.date() or "", reason=self.reason.text(),
+                             amend_reason=self.amend())

@@ -196,3 +196,23 @@ def test_edit_from_the_window_refreshes_the_header(qtbot, window, manager_sessio
 def test_alt_and_a_number_switch_tabs(qtbot, window):
     qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.AltModifier)
     assert window.tabs.currentIndex() == 2
+
+
+def test_closing_a_file_inside_a_signed_month_asks_for_the_amend_reason(qtbot, window, manager_session, case_id,
+                                                                       monkeypatch):
+    from types import SimpleNamespace
+
+    from app.services import signed_months
+    monkeypatch.setattr(signed_months, "signed_monthly_report",
+                        lambda session, contract, year, month: SimpleNamespace(id="MR-X", year=year, month=month))
+    dialog = window.change_status(dialogs.CaseStatus.CLOSED)
+    assert not dialog.form.isRowVisible(dialog.amend_row)
+    type_text(dialog.reason, "پایان دوره حمایت")
+    assert not dialog.save()
+    assert dialog.form.isRowVisible(dialog.amend_row)
+    assert "دلیل اصلاح" in dialog.errors.message_for("amend_reason")
+    assert case_detail(manager_session.ctx, case_id).status == "active"
+    monkeypatch.setattr(signed_months, "signed_monthly_report", lambda *args: None)  # avoid the fake record's FK
+    type_text(dialog.amend_reason, "بستن پرونده دیر ثبت شد")
+    assert dialog.save()
+    assert case_detail(manager_session.ctx, case_id).status == "closed"

@@ -131,7 +131,11 @@ def test_care_domains_are_open_only_for_care(form):
 
 def test_a_signed_month_asks_for_the_reason_of_the_change(qtbot, form, monkeypatch, worker_session,
                                                           case_id):
-    monkeypatch.setattr(visits, "_signed_month_checks", [lambda session, case, day: True])
+    from types import SimpleNamespace
+
+    from app.services import signed_months
+    monkeypatch.setattr(signed_months, "signed_monthly_report",
+                        lambda session, contract, year, month: SimpleNamespace(id="MR-X", year=year, month=month))
     choose(form)
     form.domains.setValues(["health"])
     form.note.setText("یادداشتی که دیر ثبت می‌شود")
