@@ -19,7 +19,7 @@ from tests.conftest import TODAY, as_actor
 
 def form_of(detail) -> CaseInput:
     """What the case form would send back: every field as it read them, and the version it read."""
-    names = {f.name for f in dataclasses.fields(CaseInput)} - {"family", "version"}
+    names = {f.name for f in dataclasses.fields(CaseInput)} - {"family", "version", "amend_reason"}
     return CaseInput(**{n: getattr(detail, n) for n in names}, version=detail.version,
                      family=[FamilyInput(m.name, m.relation, m.birth_year, m.occupation, m.phone,
                                          m.lives_with_child, m.id) for m in detail.family])
