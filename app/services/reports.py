@@ -221,9 +221,11 @@ def _key_blob(session: Session) -> bytes:
 
 # -- months ------------------------------------------------------------------------------------------
 
-def _new_id(prefix: str, ctx: ServiceContext) -> str:
-    """«MR-14050902-1A2B3C4D»: the Iran calendar day of ctx.now(), the same day the document prints."""
-    y, m, d = to_jalali(iran_date(ctx.now()))
+def _new_id(prefix: str, ctx: "ServiceContext | dt.date") -> str:
+    """«MR-14050902-1A2B3C4D»: the Iran calendar day of ctx.now(), the same day the document prints.
+    A plain date is still taken (the office's demo passes ctx.today(), which is Iran's day too)."""
+    day = ctx if isinstance(ctx, dt.date) else iran_date(ctx.now())
+    y, m, d = to_jalali(day)
     return f"{prefix}-{y}{m:02d}{d:02d}-{uuid.uuid4().hex[:8].upper()}"
 
 

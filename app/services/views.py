@@ -130,6 +130,7 @@ class CaseDetail:
     family: tuple[FamilyMemberView, ...] = ()
     warnings: tuple[str, ...] = ()
     version: int = 0  # the record's version when read; a save names it back
+    amend_reason: str = ""  # always empty when read: asked afresh when a change falls in a signed month
 
     @property
     def full_name(self) -> str:
