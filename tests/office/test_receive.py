@@ -212,7 +212,16 @@ def test_a_correction_replaces_the_report_it_cites_and_keeps_the_history(office,
     register(office, clinic)
     original = clinic.reports[(1405, 7)]
     assert receive(office, write(tmp_path, "r.pdf", original))[0].accepted
-    correction = generate_monthly(clinic.ctx, clinic.contract_id, 1405, 7, sign_password=CLINIC_PASSWORD)
+    # A correction is only signed for a month that changed: a visit the clinic had left out.
+    from app.models import CaseFile
+    from app.services.visits import ServiceInput, add_service
+    with clinic.ctx.db.read() as s:
+        case_id = s.scalar(select(CaseFile.id).where(CaseFile.contract_id == clinic.contract_id)
+                          .order_by(CaseFile.received_on).limit(1))
+    add_service(clinic.ctx, case_id, ServiceInput(kind="care", mode="phone", note="تماس جاافتاده", domains=["health"],
+                                                  minutes=15, date="1405/07/29", amend_reason="از دفتر جا افتاده بود"))
+    correction = generate_monthly(clinic.ctx, clinic.contract_id, 1405, 7, sign_password=CLINIC_PASSWORD,
+                                  correction_reason="تماس ۲۹ مهر")
     assert correction.replaces_id == embedded(original)["report_id"]
     receipt, = receive(office, write(tmp_path, "c.pdf", correction.pdf))
     assert receipt.accepted and "اصلاحیه" in receipt.message

@@ -67,13 +67,14 @@ def test_case_form_conflict_reloads_with_my_address_and_their_priority(qtbot, ma
 def test_visit_form_conflict_keeps_their_abuse_flag_and_my_note(qtbot, worker_session, ctx, make_case, asked):
     case_id = make_case().id
     add_service(ctx, case_id, ServiceInput(kind="care", mode="home_visit", note="بازدید", domains=["health"],
-                                           date=TODAY - dt.timedelta(days=1)))
+                                           minutes=45, date=TODAY - dt.timedelta(days=1)))
     read = list_services(ctx, case_id)[0]
     form = VisitForm(worker_session, case_id, service=read, offer_draft=False)
     qtbot.addWidget(form)
     form.note.setText("بازدید؛ مادر در خانه نبود")
     update_service(ctx, read.id, ServiceInput(
-        kind="care", mode="home_visit", note="بازدید", domains=["health"], date=read.date, abuse_concern=True,
+        kind="care", mode="home_visit", note="بازدید", domains=["health"], minutes=45, date=read.date,
+        abuse_concern=True,
         abuse_action="به اورژانس اجتماعی خبر داده شد", version=read.version))
 
     assert not form.save()
