@@ -18,6 +18,7 @@ from app.services.cases import get_case_row
 from app.services.context import ServiceContext
 from app.services.permissions import can_read_notes
 from app.services.views import AttachmentView, SaveResult
+from app.services.policy import Action, Kind, helper, rule
 
 MAX_BYTES = 25 * 1024 * 1024
 # Recognised by their first bytes, not by the name a user gave them.
@@ -30,6 +31,7 @@ SIGNATURES = (
 )
 
 
+@helper
 def attachments_dir(ctx: ServiceContext) -> Path:
     if ctx.data_dir is None:
         raise StorageError("پوشه داده برنامه مشخص نیست.")
@@ -81,6 +83,7 @@ def _copy_in(source: Path, root: Path) -> tuple[str, int, str]:
     return sha, size, mime
 
 
+@rule(Kind.ATTACHMENT, Action.CREATE)
 def add_attachment(ctx: ServiceContext, case_id: int, source: str | Path, description: str = "") -> SaveResult:
     root = attachments_dir(ctx)
     with ctx.db.transaction() as session:
@@ -97,6 +100,7 @@ def add_attachment(ctx: ServiceContext, case_id: int, source: str | Path, descri
         return SaveResult(att.id)
 
 
+@rule(Kind.ATTACHMENT, Action.READ)
 def list_attachments(ctx: ServiceContext, case_id: int) -> list[AttachmentView]:
     root = attachments_dir(ctx)
     with ctx.db.read() as session:
@@ -108,6 +112,7 @@ def list_attachments(ctx: ServiceContext, case_id: int) -> list[AttachmentView]:
                                a.added_at, str(stored_path(root, a.sha256))) for a in rows]
 
 
+@rule(Kind.ATTACHMENT, Action.READ)
 def export_attachment(ctx: ServiceContext, attachment_id: int, folder: Path) -> Path:
     """A copy under its original name in a folder of the user's (for the system viewer)."""
     root = attachments_dir(ctx)

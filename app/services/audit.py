@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from app.models import AuditEntry
 from app.services.context import ServiceContext
+from app.services.policy import Action, Kind, rule
 
 GENESIS = "0" * 64
 
@@ -187,11 +188,13 @@ def _audit_where(ctx: ServiceContext, session: Session, q: AuditQuery) -> list:
     return where
 
 
+@rule(Kind.AUDIT, Action.READ)
 def count_audit(ctx: ServiceContext, q: AuditQuery) -> int:
     with ctx.db.read() as session:
         return session.scalar(select(func.count()).select_from(AuditEntry).where(*_audit_where(ctx, session, q))) or 0
 
 
+@rule(Kind.AUDIT, Action.READ)
 def list_audit(ctx: ServiceContext, q: AuditQuery, offset: int = 0, limit: int = 100) -> list[AuditRow]:
     """The trail, newest first, for the manager's viewer; every read of it is itself not recorded."""
     from app.models import CaseFile
@@ -205,6 +208,7 @@ def list_audit(ctx: ServiceContext, q: AuditQuery, offset: int = 0, limit: int =
                 for e, number in rows]
 
 
+@rule(Kind.AUDIT, Action.READ)
 def check_chain(ctx: ServiceContext) -> ChainReport:
     from app.services.permissions import require_manager
     require_manager(ctx.actor)

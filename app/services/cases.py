@@ -19,8 +19,12 @@ from app.services import audit, validation as v
 from app.services.context import ServiceContext
 from app.services.permissions import require_case_access, require_manager
 from app.services.views import CaseDetail, FamilyMemberView, SaveResult
+from app.services.policy import Action, Kind, require, rule
 
 CASELOAD_LIMIT = 200  # clients one clinic social worker follows (seed 003)
+
+# Who works a file and how urgent it is: only the manager decides (policy: Kind.ASSIGNMENT).
+ASSIGNMENT_FIELDS = ("social_worker_id", "psychologist_id", "priority", "priority_reason")
 
 CASE_FIELDS = (
     "behzisti_file_number", "clinic_file_number", "first_name", "last_name", "father_name",
@@ -203,6 +207,7 @@ def load_warnings(session: Session, case: CaseFile) -> tuple[str, ...]:
     return tuple(warnings)
 
 
+@rule(Kind.CASE, Action.CREATE)
 def create_case(ctx: ServiceContext, data: CaseInput) -> SaveResult:
     with ctx.db.transaction() as session:
         case = add_case(session, ctx, data)
@@ -212,11 +217,14 @@ def create_case(ctx: ServiceContext, data: CaseInput) -> SaveResult:
 def add_case(session: Session, ctx: ServiceContext, data: CaseInput) -> CaseFile:
     """A new active file inside the caller's transaction (the form's save, or an import)."""
     case = CaseFile(status=CaseStatus.ACTIVE.value)
-    _apply(session, ctx, case, data)
+    with session.no_autoflush:
+        _apply(session, ctx, case, data)
     if not case.clinic_file_number:
         case.clinic_file_number = _next_clinic_number(session)
     if case.social_worker_id is None and ctx.actor.role is Role.SOCIAL_WORKER:
         case.social_worker_id = ctx.actor.staff_id
+    if case.psychologist_id or case.priority or case.social_worker_id not in (None, ctx.actor.staff_id):
+        require(ctx.actor, Kind.ASSIGNMENT, Action.CREATE)
     require_case_access(ctx.actor, case)
     _apply_family(case, data.family)
     session.add(case)
@@ -226,16 +234,18 @@ def add_case(session: Session, ctx: ServiceContext, data: CaseInput) -> CaseFile
     return case
 
 
+@rule(Kind.CASE, Action.CHANGE)
 def update_case(ctx: ServiceContext, case_id: int, data: CaseInput) -> SaveResult:
     with ctx.db.transaction() as session:
         case = get_case_row(session, ctx, case_id)
         before = audit.snapshot(case, CASE_FIELDS)
         family_before = len(case.family)
-        _apply(session, ctx, case, data)
-        case.clinic_file_number = case.clinic_file_number or before["clinic_file_number"]
-        if not ctx.actor.is_manager and case.social_worker_id != before["social_worker_id"]:
-            require_manager(ctx.actor)
-        _apply_family(case, data.family)
+        with session.no_autoflush:  # a clash is reported by _flush_unique, never half-way as a raw error
+            _apply(session, ctx, case, data)
+            case.clinic_file_number = case.clinic_file_number or before["clinic_file_number"]
+            if any(getattr(case, f) != before[f] for f in ASSIGNMENT_FIELDS):
+                require(ctx.actor, Kind.ASSIGNMENT, Action.CHANGE)
+            _apply_family(case, data.family)
         _flush_unique(session)
         changes = audit.diff(before, audit.snapshot(case, CASE_FIELDS))
         if len(case.family) != family_before or data.family:
@@ -244,6 +254,7 @@ def update_case(ctx: ServiceContext, case_id: int, data: CaseInput) -> SaveResul
         return SaveResult(case.id, load_warnings(session, case))
 
 
+@rule(Kind.CASE_STATUS, Action.CHANGE)
 def change_status(ctx: ServiceContext, case_id: int, status: str, *, on: dt.date | str | None = None,
                   reason: str = "") -> SaveResult:
     """Close a file, return it to Behzisti, or reopen it; leaving 'active' needs a reason."""
@@ -272,6 +283,7 @@ def get_case_row(session: Session, ctx: ServiceContext, case_id: int) -> CaseFil
     return case
 
 
+@rule(Kind.CASE, Action.READ)
 def open_case(ctx: ServiceContext, case_id: int) -> CaseDetail:
     """Everything on a file's first tab; the opening itself goes into the audit trail."""
     with ctx.db.transaction() as session:
@@ -280,6 +292,7 @@ def open_case(ctx: ServiceContext, case_id: int) -> CaseDetail:
         return _detail(session, case)
 
 
+@rule(Kind.CASE, Action.READ)
 def case_detail(ctx: ServiceContext, case_id: int) -> CaseDetail:
     """What open_case returns, without recording another opening: for refreshing a file that
     is already open on the screen after an edit."""

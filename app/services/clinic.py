@@ -13,10 +13,11 @@ from app.models import Clinic, Setting, Staff
 from app.models.enums import Role
 from app.services import audit, validation as v
 from app.services.accounts import StaffInput, add_staff_in
-from app.services.context import Actor, ServiceContext
+from app.services.context import Actor, ServiceContext, _issue
 from app.services.permissions import require_manager
 from app.services.views import ClinicView
 from app.storage.database import Database
+from app.services.policy import Action, Kind, rule
 
 FIELDS = ("name", "licence_number", "licence_province", "licence_expiry", "address", "phones", "manager_name",
           "logo_path")
@@ -81,9 +82,10 @@ def set_up_clinic(db: Database, clinic: ClinicInput, manager: StaffInput, *,
         session.flush()
         audit.record(session, ctx, "create", "clinic", row.id, changes=audit.snapshot(row, FIELDS))
         staff = add_staff_in(session, ctx, manager)
-        return Actor(staff.id, staff.full_name, Role.MANAGER)
+        return _issue(staff.id, staff.full_name, Role.MANAGER)
 
 
+@rule(Kind.CLINIC, Action.READ, before_sign_in=True)
 def get_clinic(ctx: ServiceContext) -> ClinicView:
     with ctx.db.read() as session:
         row = session.scalar(select(Clinic).order_by(Clinic.id).limit(1))
@@ -92,6 +94,7 @@ def get_clinic(ctx: ServiceContext) -> ClinicView:
         return ClinicView(id=row.id, **{f: getattr(row, f) for f in FIELDS})
 
 
+@rule(Kind.CLINIC, Action.CHANGE)
 def update_clinic(ctx: ServiceContext, data: ClinicInput) -> ClinicView:
     require_manager(ctx.actor)
     with ctx.db.transaction() as session:
@@ -104,12 +107,14 @@ def update_clinic(ctx: ServiceContext, data: ClinicInput) -> ClinicView:
     return get_clinic(ctx)
 
 
+@rule(Kind.SETTINGS, Action.READ)
 def get_setting(ctx: ServiceContext, key: str, default: str = "") -> str:
     with ctx.db.read() as session:
         row = session.get(Setting, key)
         return row.value if row else default
 
 
+@rule(Kind.SETTINGS, Action.CHANGE)
 def set_setting(ctx: ServiceContext, key: str, value: str) -> None:
     require_manager(ctx.actor)
     with ctx.db.transaction() as session:

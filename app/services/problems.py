@@ -15,10 +15,12 @@ from app.services.cases import get_case_row
 from app.services.context import ServiceContext
 from app.services.views import ProblemStepView, ProblemView, SaveResult
 from app.services.visits import _require_writer
+from app.services.policy import Action, Kind, rule
 
 STAGE_ORDER = list(ProblemStage)
 
 
+@rule(Kind.PROBLEM, Action.CREATE)
 def open_problem(ctx: ServiceContext, case_id: int, title: str, description: str = "",
                  on: dt.date | str | None = None) -> SaveResult:
     _require_writer(ctx)
@@ -39,6 +41,7 @@ def open_problem(ctx: ServiceContext, case_id: int, title: str, description: str
         return SaveResult(problem.id)
 
 
+@rule(Kind.PROBLEM, Action.CHANGE)
 def advance_problem(ctx: ServiceContext, problem_id: int, stage: str, note: str,
                     on: dt.date | str | None = None) -> SaveResult:
     """Move a problem to a stage. Going back (say, follow-up to a new plan) is allowed; after
@@ -77,6 +80,7 @@ def _get(session: Session, problem_id: int) -> Problem:
     return problem
 
 
+@rule(Kind.PROBLEM, Action.READ)
 def list_problems(ctx: ServiceContext, case_id: int, open_only: bool = False) -> list[ProblemView]:
     with ctx.db.read() as session:
         get_case_row(session, ctx, case_id)

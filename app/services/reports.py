@@ -34,8 +34,9 @@ from app.printing.verify import VerificationResult, verify_pdf
 from app.services import audit, report_data as rd, validation as v
 from app.services.accounts import password_matches
 from app.services.context import ServiceContext
-from app.services.permissions import require_manager
+from app.services.permissions import case_scope, require_manager
 from app.services.visits import register_signed_month_check
+from app.services.policy import Action, Kind, rule
 
 Progress = Callable[[int, int], None]
 KEY_SETTING, FINGERPRINT_SETTING, SUBJECT_SETTING = "signing.identity", "signing.fingerprint", "signing.subject"
@@ -109,6 +110,7 @@ def _store_key(session: Session, ctx: ServiceContext, blob: bytes, password: str
     return SigningKeyInfo(info.common_name, info.fingerprint_sha256)
 
 
+@rule(Kind.SIGNING_KEY, Action.CREATE)
 def create_signing_key(ctx: ServiceContext, password: str) -> SigningKeyInfo:
     """A new certificate in the clinic's name, encrypted under the manager's password."""
     require_manager(ctx.actor)
@@ -119,6 +121,7 @@ def create_signing_key(ctx: ServiceContext, password: str) -> SigningKeyInfo:
         return _store_key(session, ctx, blob, password)
 
 
+@rule(Kind.SIGNING_KEY, Action.CREATE)
 def import_signing_key(ctx: ServiceContext, pkcs12: bytes, pkcs12_password: str, password: str) -> SigningKeyInfo:
     require_manager(ctx.actor)
     with ctx.db.transaction() as session:
@@ -127,6 +130,7 @@ def import_signing_key(ctx: ServiceContext, pkcs12: bytes, pkcs12_password: str,
         return _store_key(session, ctx, blob, password)
 
 
+@rule(Kind.CLINIC, Action.READ, before_sign_in=True)
 def signing_key_info(ctx: ServiceContext) -> Optional[SigningKeyInfo]:
     with ctx.db.read() as session:
         fingerprint = session.get(Setting, FINGERPRINT_SETTING)
@@ -136,6 +140,7 @@ def signing_key_info(ctx: ServiceContext) -> Optional[SigningKeyInfo]:
         return SigningKeyInfo(subject.value if subject else "", fingerprint.value)
 
 
+@rule(Kind.SIGNING_KEY, Action.READ)
 def check_signing_password(ctx: ServiceContext, password: str) -> SigningKeyInfo:
     """Does this password open the clinic's signing key? Asked before a long report is built,
     so a mistyped password is found at once rather than after the whole document."""
@@ -175,6 +180,7 @@ def _correction(session: Session, contract_id: int, year: int, month: int) -> tu
     return last.correction_number + 1, last.id
 
 
+@rule(Kind.REPORT, Action.CREATE)
 def monthly_data(ctx: ServiceContext, contract_id: int, year: int, month: int,
                  progress: Optional[Progress] = None) -> pd.MonthlyReportData:
     require_manager(ctx.actor)
@@ -200,6 +206,7 @@ def monthly_data(ctx: ServiceContext, contract_id: int, year: int, month: int,
             correction_number=correction or None, replaces_report_id=replaces)
 
 
+@rule(Kind.REPORT, Action.CREATE)
 def generate_monthly(ctx: ServiceContext, contract_id: int, year: int, month: int, *,
                      sign_password: Optional[str] = None, progress: Optional[Progress] = None) -> GeneratedDocument:
     data = monthly_data(ctx, contract_id, year, month, progress)
@@ -257,6 +264,7 @@ register_signed_month_check(month_is_signed)
 
 # -- the invoice, a child's file, the review form ---------------------------------------------------
 
+@rule(Kind.REPORT, Action.CREATE)
 def generate_invoice(ctx: ServiceContext, contract_id: int, year: int, month: int, *,
                      sign_password: Optional[str] = None) -> GeneratedDocument:
     require_manager(ctx.actor)
@@ -280,6 +288,7 @@ def generate_invoice(ctx: ServiceContext, contract_id: int, year: int, month: in
                               contract_id=contract_id, year=year, month=month)
 
 
+@rule(Kind.CASE_DOCUMENT, Action.CREATE)
 def generate_case_summary(ctx: ServiceContext, case_id: int, purpose: str = "بازدید کارشناس ناظر", *,
                           sign_password: Optional[str] = None) -> GeneratedDocument:
     with ctx.db.read() as session:
@@ -290,6 +299,7 @@ def generate_case_summary(ctx: ServiceContext, case_id: int, purpose: str = "ب�
                               case_id=case_id)
 
 
+@rule(Kind.CASE_DOCUMENT, Action.CREATE)
 def generate_review_form(ctx: ServiceContext, review_id: int) -> GeneratedDocument:
     with ctx.db.read() as session:
         parts = rd.review_parts(ctx, session, review_id)
@@ -310,12 +320,15 @@ def _render_and_finish(ctx: ServiceContext, data, document_id: str, render, kind
     return _finish(ctx, document_id, kind, out.getvalue(), digest, sign_password, **record)
 
 
+@rule(Kind.CASE, Action.READ)
 def find_case_id(ctx: ServiceContext, file_number: str) -> int:
     from app.persian import normalize_identifier
     number = normalize_identifier(file_number)
     with ctx.db.read() as session:
+        visible = case_scope(ctx.actor)  # another worker's file is "not found", never its id
         case_id = session.scalar(select(CaseFile.id).where(
-            (CaseFile.behzisti_file_number == number) | (CaseFile.clinic_file_number == number)))
+            (CaseFile.behzisti_file_number == number) | (CaseFile.clinic_file_number == number),
+            *([visible] if visible is not None else [])))
     if case_id is None:
         raise NotFound(f"پرونده‌ای با شماره {number} پیدا نشد.", field="file")
     return case_id
@@ -323,6 +336,7 @@ def find_case_id(ctx: ServiceContext, file_number: str) -> int:
 
 # -- checking a document -----------------------------------------------------------------------------
 
+@rule(Kind.REPORT, Action.READ, before_sign_in=True)
 def check_report(ctx: ServiceContext, pdf: bytes) -> ReportCheck:
     """Signature intact and covering the whole file, and the embedded data matching our record."""
     from app.printing.embed import list_embedded_files
@@ -340,6 +354,7 @@ def check_report(ctx: ServiceContext, pdf: bytes) -> ReportCheck:
     return ReportCheck(result, report_id, record is not None, digest_ok)
 
 
+@rule(Kind.REPORT, Action.READ, before_sign_in=True)
 def check_printed_code(ctx: ServiceContext, code: str) -> tuple[Optional[ReportView], bool]:
     """The QR code of a paper copy («PARVANDEH:<id>:<digest>») against the clinic's records:
     the record it names (or None) and whether the digest matches it."""
@@ -364,6 +379,7 @@ def _report_view(r: ReportRecord) -> ReportView:
                       r.signer_name, r.correction_number, r.replaces_id, r.created_at)
 
 
+@rule(Kind.REPORT, Action.READ)
 def list_reports(ctx: ServiceContext, limit: int = 200) -> list[ReportView]:
     """The documents on record, newest first (what the QR code on a paper copy is checked against)."""
     with ctx.db.read() as session:

@@ -16,8 +16,10 @@ from app.services.cases import get_case_row
 from app.services.context import ServiceContext
 from app.services.views import ReviewView, SaveResult
 from app.services.visits import _require_writer
+from app.services.policy import Action, Kind, rule
 
 
+@rule(Kind.REVIEW, Action.CREATE)
 def add_review(ctx: ServiceContext, case_id: int, *, social_worker_id: int, findings: str,
                decisions: str = "", on: dt.date | str | None = None) -> SaveResult:
     _require_writer(ctx)
@@ -53,6 +55,7 @@ def _same_half_warning(session: Session, case_id: int, when: dt.date) -> tuple[s
     return ()
 
 
+@rule(Kind.REVIEW, Action.READ)
 def list_reviews(ctx: ServiceContext, case_id: int) -> list[ReviewView]:
     reviewer, worker = aliased(Staff), aliased(Staff)
     with ctx.db.read() as session:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import contextvars
 import os
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator, Optional
+from typing import Callable, Iterator, Optional
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
@@ -13,6 +14,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 APPLICATION_ID = 0x50525644  # "PRVD": marks a SQLite file as Parvandeh's
 DB_FILENAME = "parvandeh.sqlite3"
+
+# Checks run at the start of every transaction opened inside `Database.guard` (the services'
+# policy re-reads the acting account there, so a deactivated account is refused at once).
+_guards: contextvars.ContextVar[tuple[Callable[[Session], None], ...]] = contextvars.ContextVar(
+    "parvandeh_session_guards", default=())
 
 
 def sqlite_url(path: Path) -> str:
@@ -79,13 +85,24 @@ class Database:
         """One service call's write: committed when the block ends, rolled back on any error."""
         with self._writer() as session:
             with session.begin():
+                _run_guards(session)
                 yield session
 
     @contextmanager
     def read(self) -> Iterator[Session]:
         with self._reader() as session:
             with session.begin():
+                _run_guards(session)
                 yield session
+
+    @contextmanager
+    def guard(self, check: Callable[[Session], None]) -> Iterator[None]:
+        """Run `check(session)` first in every transaction opened inside this block."""
+        token = _guards.set(_guards.get() + (check,))
+        try:
+            yield
+        finally:
+            _guards.reset(token)
 
     def analyze(self) -> None:
         """Full statistics after a bulk load, so the planner picks the search and list indexes."""
@@ -103,6 +120,11 @@ class Database:
         self.write_engine.dispose()
         if self.read_engine is not self.write_engine:
             self.read_engine.dispose()
+
+
+def _run_guards(session: Session) -> None:
+    for check in _guards.get():
+        check(session)
 
 
 def database_url_for(data_dir: Path) -> str:

@@ -162,7 +162,8 @@ def test_the_clerk_gets_no_attachments(ctx, make_case, make_staff, tmp_path):
     case = make_case()
     att = add_attachment(ctx, case.id, write(tmp_path / "in" / "x.pdf", PDF))
     clerk = as_actor(ctx, make_staff("clerk", "حسن", "دفتری").id, Role.CLERK)
-    assert list_attachments(clerk, case.id) == []
+    with pytest.raises(PermissionDenied, match="پیوست"):
+        list_attachments(clerk, case.id)
     with pytest.raises(PermissionDenied):
         export_attachment(clerk, att.id, tmp_path / "clerk")
     assert not (tmp_path / "clerk").exists() or files_under(tmp_path / "clerk") == set()
