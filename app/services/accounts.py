@@ -27,7 +27,7 @@ MAX_FAILED_SIGN_INS = 5
 LOCKOUT = dt.timedelta(minutes=5)
 MIN_PASSWORD_LENGTH = 8
 # One answer for an unknown name, a wrong password and a locked account: none tells which names exist.
-SIGN_IN_REFUSED = "نام کاربری یا رمز عبور نادرست است."
+SIGN_IN_REFUSED = "نام کاربری یا رمز عبور نادرست است، یا حساب پس از چند ورود نادرست تا پنج دقیقه قفل است."
 
 # argon2id with OWASP's recommended minimum (19 MiB, 2 passes, 1 lane): about 0.1 s on an office PC,
 # where argon2-cffi's default (64 MiB, 3 passes, 4 lanes) takes most of a second on two cores.
