@@ -107,12 +107,12 @@ def count_entries(session: Session) -> int:
 ACTION_LABELS = {
     "create": "ایجاد", "update": "تغییر", "delete": "حذف", "open": "باز کردن", "status": "تغییر وضعیت",
     "sign_in": "ورود", "password": "تغییر رمز", "password_reset": "تعیین رمز", "report": "ساخت گزارش",
-    "signing_key": "کلید امضا", "demo": "داده نمونه",
+    "signing_key": "کلید امضا", "demo": "داده نمونه", "backup": "پشتیبان‌گیری",
 }
 ENTITY_LABELS = {
     "case_file": "پرونده", "service": "خدمت", "problem": "مشکل", "review": "بررسی", "referral": "ارجاع",
     "attachment": "پیوست", "staff": "کارمند", "contract": "قرارداد", "clinic": "کلینیک", "setting": "تنظیمات",
-    "report_record": "گزارش",
+    "report_record": "گزارش", "backup": "پشتیبان",
 }
 
 

@@ -42,7 +42,7 @@ class Kind(str, enum.Enum):
     AUDIT = "audit"
     REPORT = "report"                # the county's monthly report, the invoice, the list of documents
     CASE_DOCUMENT = "case_document"  # one child's case summary or review form
-    BACKUP = "backup"                # a copy of the whole clinic
+    BACKUP = "backup"                # a copy of the whole clinic (change: restoring one over it)
     OWN_ACCOUNT = "own_account"      # one's own password
 
 
@@ -83,7 +83,7 @@ _GRID: dict[Kind, tuple[str, str, str, str]] = {
     Kind.AUDIT:         ("r*",          "-",            "-",            "-"),
     Kind.REPORT:        ("r* c*",       "-",            "-",            "-"),
     Kind.CASE_DOCUMENT: ("r* c*",       "ro co",        "ro co",        "-"),
-    Kind.BACKUP:        ("r* c*",       "-",            "-",            "-"),
+    Kind.BACKUP:        ("r* c* u*",    "-",            "-",            "-"),
     Kind.OWN_ACCOUNT:   ("r* u*",       "r* u*",        "r* u*",        "r* u*"),
 }
 
