@@ -249,6 +249,7 @@ def _count_failure(staff: Staff, now: dt.datetime) -> None:
         staff.locked_until = now + LOCKOUT
 
 
+@rule(Kind.OWN_ACCOUNT, Action.CHANGE)
 def change_password(ctx: ServiceContext, old_password: str, new_password: str) -> None:
     with ctx.db.transaction() as session:
         staff = _get(session, ctx.actor.staff_id or 0)

@@ -17,7 +17,7 @@ from app.services.context import Actor, ServiceContext, _issue
 from app.services.permissions import require_manager
 from app.services.views import ClinicView
 from app.storage.database import Database
-from app.services.policy import Action, Kind, rule
+from app.services.policy import Action, Kind, require, rule
 
 FIELDS = ("name", "licence_number", "licence_province", "licence_expiry", "address", "phones", "manager_name",
           "logo_path")
@@ -109,6 +109,8 @@ def update_clinic(ctx: ServiceContext, data: ClinicInput) -> ClinicView:
 
 @rule(Kind.SETTINGS, Action.READ)
 def get_setting(ctx: ServiceContext, key: str, default: str = "") -> str:
+    if str(key).startswith("signing."):
+        require(ctx.actor, Kind.SIGNING_KEY, Action.READ)
     with ctx.db.read() as session:
         row = session.get(Setting, key)
         return row.value if row else default
@@ -117,6 +119,9 @@ def get_setting(ctx: ServiceContext, key: str, default: str = "") -> str:
 @rule(Kind.SETTINGS, Action.CHANGE)
 def set_setting(ctx: ServiceContext, key: str, value: str) -> None:
     require_manager(ctx.actor)
+    if str(key).startswith(("signing.", "audit.")):
+        # Kept by their own services (the key under its password, the audit chain's anchor).
+        raise ValidationError("این تنظیم را برنامه خود نگه می‌دارد و دستی تغییر نمی‌کند.", field="key")
     with ctx.db.transaction() as session:
         row = session.get(Setting, key)
         old = row.value if row else None
