@@ -348,9 +348,18 @@ def build_parser() -> argparse.ArgumentParser:
     for register in _extra_commands():
         register(sub, common)
     for name, parser_of in sub.choices.items():
-        if name in EXAMPLES and not parser_of.epilog:
-            parser_of.epilog = EXAMPLES[name]
+        _give_examples(parser_of, EXAMPLES.get(name))
     return parser
+
+
+def _give_examples(parser: argparse.ArgumentParser, examples: Optional[str]) -> None:
+    """A command's examples, also under each of its actions (`report monthly --help`)."""
+    if examples and not parser.epilog:
+        parser.epilog = examples
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for child in action.choices.values():
+                _give_examples(child, examples)
 
 
 def _extra_commands() -> list[Callable]:

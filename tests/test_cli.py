@@ -206,3 +206,87 @@ def test_import_checks_then_imports_a_list_and_says_which_rows_are_wrong(tmp_pat
     found = json.loads(signed("cases", "list", "--search", "ترانه افشار", "--format", "json",
                            "--data-dir", str(demo_dir)).stdout)
     assert [f["behzisti_file_number"] for f in found] == ["1405777001"]
+
+
+# -- signing in, the data folder, Persian help (issue 11 and issue 13 item 7) -----------------------
+
+def test_a_missing_data_folder_is_an_error_naming_it_and_is_not_made(tmp_path):
+    missing = tmp_path / "typo"
+    for argv in (("check",), ("cases", "list", "--user", "manager"), ("backup", "--out", str(tmp_path / "b"))):
+        result = run(*argv, "--data-dir", str(missing), stdin=f"{DEMO_PASSWORD}\n")
+        assert result.returncode == 1 and str(missing) in result.stderr and "وجود ندارد" in result.stderr, argv
+    assert not missing.exists()
+
+
+def test_check_fails_on_a_folder_with_no_clinic(tmp_path):
+    result = run("check", "--data-dir", str(tmp_path))
+    assert result.returncode == 1 and "کلینیک" in result.stderr
+    assert list(tmp_path.iterdir()) == []
+    from app.storage.datadir import open_database
+    open_database(tmp_path).dispose()  # a database with its schema but no clinic: still not healthy
+    again = run("check", "--data-dir", str(tmp_path))
+    assert again.returncode == 1 and "راه‌اندازی نشده" in again.stderr
+
+
+def test_record_commands_need_a_user_and_the_right_password(demo_dir):
+    nobody = run("cases", "list", "--data-dir", str(demo_dir), stdin=f"{DEMO_PASSWORD}\n")
+    assert nobody.returncode == 1 and "--user" in nobody.stderr and nobody.stdout == ""
+    wrong = signed("cases", "list", "--data-dir", str(demo_dir), password="not-the-password")
+    assert wrong.returncode == 1 and "نادرست" in wrong.stderr and wrong.stdout == ""
+    before = signed("cases", "list", "--data-dir", str(demo_dir), "--format", "json")  # --user after the command
+    assert before.returncode == 0
+    first = run("--user", "manager", "--data-dir", str(demo_dir), "cases", "list", "--format", "json",
+                stdin=f"{DEMO_PASSWORD}\n")  # and before it
+    assert first.returncode == 0 and first.stdout == before.stdout
+
+
+def test_the_command_line_obeys_the_role_and_is_audited_under_the_user(demo_dir, tmp_path):
+    import shutil
+    import sqlite3
+    folder = shutil.copytree(demo_dir, tmp_path / "clinic")
+    clerk = signed("report", "monthly", "--month", "1405/08", "--out", str(tmp_path / "m.pdf"),
+                   "--data-dir", str(folder), user="clerk")
+    assert clerk.returncode == 1 and "سطح دسترسی" in clerk.stderr and not (tmp_path / "m.pdf").exists()
+    backup = signed("backup", "--out", str(tmp_path / "b.pvbak"), "--data-dir", str(folder), user="worker1",
+                    then="usb-pass-123\n")
+    assert backup.returncode == 1 and not (tmp_path / "b.pvbak").exists()
+    mine = json.loads(signed("cases", "list", "--format", "json", "--limit", "500", "--data-dir", str(folder),
+                             user="worker1").stdout)
+    everyone = json.loads(signed("cases", "list", "--format", "json", "--limit", "500",
+                                 "--data-dir", str(folder)).stdout)
+    assert 0 < len(mine) < len(everyone)
+    made = signed("backup", "--out", str(tmp_path / "ok.pvbak"), "--data-dir", str(folder), then="usb-pass-123\n")
+    assert made.returncode == 0 and "رمزدار" in made.stdout
+    if os.name == "posix":
+        assert (tmp_path / "ok.pvbak").stat().st_mode & 0o077 == 0
+    conn = sqlite3.connect(folder / "parvandeh.sqlite3")
+    rows = conn.execute("SELECT a.action, s.username FROM audit_entry a JOIN staff s ON s.id = a.actor_id "
+                        "ORDER BY a.id DESC LIMIT 2").fetchall()
+    conn.close()
+    assert rows == [("backup", "manager"), ("sign_in", "manager")]
+
+
+def test_wrong_passwords_on_the_command_line_lock_the_account(demo_dir, tmp_path):
+    import shutil
+    folder = shutil.copytree(demo_dir, tmp_path / "clinic")
+    for _ in range(5):
+        assert signed("cases", "list", "--data-dir", str(folder), user="worker1", password="wrong-one").returncode == 1
+    locked = signed("cases", "list", "--data-dir", str(folder), user="worker1")
+    assert locked.returncode == 1 and locked.stdout == ""
+
+
+@pytest.mark.parametrize("argv", [[], ["cases", "list"], ["report", "monthly"], ["backup"], ["check"], ["init"],
+                                  ["verify"], ["import"], ["contracts", "list"], ["demo"], ["restore"]])
+def test_help_is_persian_for_every_command_and_option(argv):
+    result = run(*argv, "--help")
+    assert result.returncode == 0
+    text = result.stdout
+    assert "طرز استفاده" in text and "show this help" not in text and "options:" not in text
+    import re
+    for line in text.splitlines():
+        option = re.match(r"\s+(--[a-z-]+)", line)
+        if option and option.group(1) != "--help":
+            # every option says something in Persian (on its line or the next)
+            assert re.search("[\u0600-\u06FF]", text.split(line, 1)[1].split("\n  -", 1)[0] + line), line
+    if argv[:1] in (["cases"], ["report"], ["backup"], ["check"], ["init"], ["verify"], ["import"]) or not argv:
+        assert "نمونه" in text
