@@ -187,7 +187,7 @@ def cmd_cases_list(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from app.services.audit import verify_chain
+    from app.services.audit import compare_head, verify_chain
     from app.services.clinic import is_set_up
     from app.storage.migrate import current_revision, head_revision, integrity_problems
     db = _open(args)
@@ -197,6 +197,9 @@ def cmd_check(args: argparse.Namespace) -> int:
             problems.append("در این پوشه کلینیکی راه‌اندازی نشده است (نه مشخصات کلینیک هست، نه مدیری).")
         with db.read() as session:
             chain = verify_chain(session)
+            missing = compare_head(session, chain)
+        if missing:
+            problems.append(missing)
         revision = current_revision(db)
     finally:
         db.dispose()

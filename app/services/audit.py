@@ -56,17 +56,77 @@ def record(session: Session, ctx: ServiceContext, action: str, entity: str, enti
     if session.get_bind().dialect.name == "postgresql":
         # Serialise writers of the chain across PCs; released at commit.
         session.execute(text("SELECT pg_advisory_xact_lock(5052564)"))
-    prev = session.scalar(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)) or GENESIS
+    last = session.execute(select(AuditEntry.id, AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)).first()
+    prev = last[1] if last else GENESIS
+    head = read_head(session)
+    # Ids are never reused: after a deleted tail the next entry still takes the number after the
+    # highest ever written, so the gap stays visible.
+    next_id = max(last[0] if last else 0, head.last_id if head else 0) + 1
     at = ctx.now()
     payload = json.dumps(changes or {}, ensure_ascii=False, sort_keys=True, default=_plain)
     actor = ctx.actor
     # A full name may be 201 letters (two names of 100 and a space); the column holds 200.
     name = actor.name[:AuditEntry.actor_name.type.length]
+    entry_digest = entry_hash(prev, at, actor.staff_id, name, action, entity, entity_id, case_id, payload)
+    count = (head.count if head else count_entries(session)) + 1
+    _write_head(session, ChainHead(count, next_id, entry_digest))
     session.add(AuditEntry(
-        at=at, actor_id=actor.staff_id, actor_name=name, action=action, entity=entity,
+        id=next_id, at=at, actor_id=actor.staff_id, actor_name=name, action=action, entity=entity,
         entity_id=entity_id, case_id=case_id, changes=payload, prev_hash=prev,
         hash=entry_hash(prev, at, actor.staff_id, name, action, entity, entity_id, case_id, payload),
     ))
+
+
+# -- the chain's head, kept where an edit of the audit table alone does not reach it -------------------
+
+HEAD_KEY = "audit.head"
+
+
+@dataclass(frozen=True)
+class ChainHead:
+    """How many entries the chain holds, and the id and hash of the last one."""
+
+    count: int
+    last_id: int
+    last_hash: str
+
+    def text(self) -> str:
+        return f"{self.count}:{self.last_id}:{self.last_hash}"
+
+    @classmethod
+    def parse(cls, text: str) -> Optional["ChainHead"]:
+        try:
+            count, last_id, last_hash = text.split(":")
+            return cls(int(count), int(last_id), last_hash)
+        except (ValueError, AttributeError):
+            return None
+
+
+def read_head(session: Session) -> Optional[ChainHead]:
+    from app.models import Setting
+    row = session.get(Setting, HEAD_KEY)
+    return ChainHead.parse(row.value) if row else None
+
+
+def _write_head(session: Session, head: ChainHead) -> None:
+    from app.models import Setting
+    row = session.get(Setting, HEAD_KEY)
+    if row is None:
+        session.add(Setting(key=HEAD_KEY, value=head.text()))
+    else:
+        row.value = head.text()
+
+
+def compare_head(session: Session, chain: "ChainReport") -> str:
+    """'' when the chain ends where its head says; otherwise what is missing (for `check`)."""
+    head = read_head(session)
+    if head is None or not chain.ok:
+        return ""
+    if chain.entries < head.count or chain.last_id != head.last_id or chain.last_hash != head.last_hash:
+        after = chain.last_id
+        return (f"رویدادهای پس از ردیف {after} حذف شده‌اند (entries missing after {after}): سر زنجیره "
+                f"{head.count} رویداد تا ردیف {head.last_id} را ثبت کرده است، اکنون {chain.entries} رویداد هست.")
+    return ""
 
 
 @dataclass(frozen=True)
@@ -74,6 +134,8 @@ class ChainReport:
     entries: int
     first_broken_id: Optional[int]
     reason: str = ""
+    last_id: int = 0
+    last_hash: str = GENESIS
 
     @property
     def ok(self) -> bool:
@@ -86,7 +148,7 @@ def verify_chain(session: Session, batch: int = 5000) -> ChainReport:
         rows = session.scalars(
             select(AuditEntry).where(AuditEntry.id > last_id).order_by(AuditEntry.id).limit(batch)).all()
         if not rows:
-            return ChainReport(count, None)
+            return ChainReport(count, None, last_id=last_id, last_hash=prev)
         for e in rows:
             if e.prev_hash != prev:
                 return ChainReport(count, e.id, "پیوند با ردیف قبلی شکسته است (ردیفی حذف یا جابه‌جا شده)")

@@ -165,7 +165,7 @@ def rule(kind: Kind, action: Action, *, before_sign_in: bool = False) -> Callabl
                     raise PermissionDenied("برای این کار باید با حساب کاربری خود وارد شوید.")
                 return guarded.__wrapped__(ctx, *args, **kwargs)
             if not is_genuine(actor):
-                raise SessionExpired("نشست شما معتبر نیست؛ دوباره وارد شوید.")
+                raise _expired("نشست شما معتبر نیست؛ دوباره وارد شوید.")
             require(actor, kind, action)
             with ctx.db.guard(_account_check(actor)):
                 # Through __wrapped__, so the enumerating test can see whether the guard let a call in.
@@ -175,6 +175,25 @@ def rule(kind: Kind, action: Action, *, before_sign_in: bool = False) -> Callabl
         return guarded  # type: ignore[return-value]
 
     return wrap
+
+
+_expired_listeners: list[Callable[[str], None]] = []
+
+
+def on_session_expired(listener: Callable[[str], None]) -> Callable[[], None]:
+    """Call `listener(message)` whenever a call is refused because the session no longer holds
+    (the desktop program sends its open windows to the sign-in screen). Returns the remover."""
+    _expired_listeners.append(listener)
+    return lambda: _expired_listeners.remove(listener) if listener in _expired_listeners else None
+
+
+def _expired(message: str) -> SessionExpired:
+    for listener in list(_expired_listeners):
+        try:
+            listener(message)
+        except Exception:  # noqa: BLE001 — a listener's trouble must not hide the refusal itself
+            pass
+    return SessionExpired(message)
 
 
 HELPER = "helper"
@@ -194,9 +213,9 @@ def _account_check(actor: Actor) -> Callable:
         from app.models import Staff
         row = session.get(Staff, actor.staff_id, populate_existing=True)
         if row is None or not row.active:
-            raise SessionExpired("حساب کاربری شما غیرفعال شده است؛ دوباره وارد شوید.")
+            raise _expired("حساب کاربری شما غیرفعال شده است؛ دوباره وارد شوید.")
         if row.role != actor.role.value:
-            raise SessionExpired("سمت شما تغییر کرده است؛ دوباره وارد شوید.")
+            raise _expired("سمت شما تغییر کرده است؛ دوباره وارد شوید.")
 
     return check
 

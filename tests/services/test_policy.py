@@ -318,3 +318,50 @@ def test_clerks_cannot_read_the_signing_key_through_settings(ctx, make_staff):
     assert get_setting(ctx, "signing.identity")
     with pytest.raises(ValidationError):
         set_setting(ctx, "audit.head", "0:0:" + "0" * 64)  # the audit anchor is the program's own
+
+
+# -- the audit chain's anchor, private files ------------------------------------------------------------
+
+def test_a_deleted_tail_of_the_audit_chain_is_found_and_ids_are_not_reused(ctx, make_case, db):
+    from sqlalchemy import delete
+
+    from app.services.audit import compare_head, verify_chain
+    for _ in range(3):
+        make_case()
+    with db.read() as session:
+        whole = verify_chain(session)
+        assert whole.ok and compare_head(session, whole) == ""
+    with db.transaction() as session:  # what someone with the file would do: cut the last two entries
+        session.execute(delete(AuditEntry).where(AuditEntry.id > whole.last_id - 2))
+    with db.read() as session:
+        cut = verify_chain(session)
+        assert cut.ok  # the chain alone cannot tell
+        assert f"after {whole.last_id - 2}" in compare_head(session, cut)
+    make_case()
+    with db.read() as session:
+        newest = session.scalar(select(func.max(AuditEntry.id)))
+    assert newest == whole.last_id + 1  # the deleted numbers stay a gap
+
+
+def test_the_data_folder_database_and_automatic_backups_are_private(tmp_path):
+    import os
+    import stat
+
+    from app.storage.backup import auto_backup
+    from app.storage.datadir import open_database
+    if os.name != "posix":
+        pytest.skip("modes are POSIX; Windows relies on the installer's ACL")
+    folder = tmp_path / "clinic"
+    db = open_database(folder)
+    try:
+        from app.services.clinic import ClinicInput, set_up_clinic
+        set_up_clinic(db, ClinicInput(name="کلینیک", licence_number="1", manager_name="م"),
+                      StaffInput(first_name="م", last_name="ن", role="manager", username="m", password=PASSWORD),
+                      now=NOW)
+        backup = auto_backup(folder, reason="start", now=NOW)
+    finally:
+        db.dispose()
+    for path in (folder, folder / "attachments", folder / "backups"):
+        assert stat.S_IMODE(path.stat().st_mode) == 0o700, path
+    for path in (folder / "parvandeh.sqlite3", backup):
+        assert stat.S_IMODE(path.stat().st_mode) & 0o077 == 0, path
