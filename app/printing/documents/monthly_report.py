@@ -83,7 +83,7 @@ def page_info(data: MonthlyReportData, landscape: bool = False) -> PageInfo:
         clinic=data.clinic, title=TITLE, document_id=data.report_id,
         generated_at=data.generated_at, qr_payload=data.qr_payload,
         subtitle=f"{format_month(data.year, data.month)} — {data.contract.office_name}",
-        banner=banner_text, landscape=landscape,
+        banner=banner_text, landscape=landscape, confidential=True,
     )
 
 
