@@ -7,7 +7,7 @@ import os
 import re
 import shutil
 import tempfile
-from pathlib import Path, PureWindowsPath
+from pathlib import Path, PurePath, PureWindowsPath
 
 from sqlalchemy import select
 
@@ -90,6 +90,7 @@ def add_attachment(ctx: ServiceContext, case_id: int, source: str | Path, descri
         case = get_case_row(session, ctx, case_id)
         desc = v.text(description, "description", "توضیح", max_len=1000)
         name = v.text(Path(source).name, "file", "نام فایل", required=True, max_len=300)
+        _check_extension(name, _peek_type(Path(source)))  # before anything is copied
         sha, size, mime = _copy_in(Path(source), root)
         att = Attachment(case_id=case.id, original_name=name, sha256=sha, size=size, mime=mime,
                          description=desc, added_at=ctx.now(), added_by=ctx.actor.staff_id)
@@ -139,13 +140,38 @@ _RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f
 EXTENSIONS = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png", "image/tiff": ".tif"}
 
 
+# The names each detected type may carry; the file is opened by the handler of ITS type only.
+ALLOWED_SUFFIXES = {"application/pdf": (".pdf",), "image/jpeg": (".jpg", ".jpeg"), "image/png": (".png",),
+                    "image/tiff": (".tif", ".tiff")}
+
+
+def _peek_type(source: Path) -> str:
+    if not source.is_file():
+        raise ValidationError("فایل انتخاب‌شده پیدا نشد.", field="file")
+    with source.open("rb") as src:
+        return _sniff(src.read(16))
+
+
+def _check_extension(name: str, mime: str) -> None:
+    """`نامه.cmd` holding a PDF is refused too: a name that says another type invites the wrong handler."""
+    if PurePath(name).suffix.lower() not in ALLOWED_SUFFIXES[mime]:
+        allowed = "، ".join(ALLOWED_SUFFIXES[mime])
+        raise ValidationError(f"پسوند نام فایل با نوع آن نمی‌خواند؛ این فایل باید با {allowed} تمام شود.",
+                              field="file")
+
+
 def export_name(original: str, attachment_id: int, mime: str = "") -> str:
     """A plain file name made from the stored one: no folder part (with / or \\ or a drive),
-    no '..', nothing Windows refuses in a name."""
+    no '..', nothing Windows refuses in a name, and always the extension of the detected type, so
+    the system opens it with a viewer, never with a handler that runs programs."""
     name = _NOT_IN_NAMES.sub("_", PureWindowsPath(original).name).strip(" .")[:200]
     if name.split(".")[0].upper() in _RESERVED:
         name = "_" + name
-    return name or f"attachment-{attachment_id}{EXTENSIONS.get(mime, '')}"
+    name = name or f"attachment-{attachment_id}"
+    suffixes = ALLOWED_SUFFIXES.get(mime)
+    if suffixes and PurePath(name).suffix.lower() not in suffixes:
+        name = name[:200 - len(EXTENSIONS[mime])] + EXTENSIONS[mime]
+    return name
 
 
 def _copy_out(source: Path, target: Path) -> None:
