@@ -220,6 +220,14 @@ def _account_check(actor: Actor) -> Callable:
     return check
 
 
+def permits(actor: Actor, fn: Callable) -> bool:
+    """Whether `actor` may call the service function `fn` at all (the UI hides what it may not)."""
+    found = getattr(fn, "__policy__", None)
+    if found is None or found == HELPER:
+        return True
+    return allows(actor, *found)
+
+
 def guarded_functions(module) -> dict[str, Optional[tuple[Kind, Action]]]:
     """Public functions of a service module taking `ctx` first, and their rule (None: no entry)."""
     out = {}

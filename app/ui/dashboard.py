@@ -318,6 +318,13 @@ class DashboardPage(QWidget):
                    "open_problems": "problems", "abuse_concerns": "abuse"}
         for tile, tab in targets.items():
             self.tiles[tile].clicked.connect(lambda tab=tab: self.show_list(tab))
+        from app.services import worklists as w
+        from app.services.policy import permits
+        for tile, tab, fn in (("open_problems", "problems", w.open_problems),
+                              ("abuse_concerns", "abuse", w.abuse_concerns)):
+            if not permits(self.session.actor, fn):
+                self.tabs.setTabVisible(list(self.tab_titles).index(tab), False)
+                self.tiles[tile].setVisible(False)
         return self.tabs
 
     def _side_column(self) -> QVBoxLayout:
@@ -345,13 +352,15 @@ class DashboardPage(QWidget):
 
     def sections(self) -> list[tuple[str, Callable[[], Any]]]:
         from app.services import worklists as w
+        from app.services.policy import permits
 
         ctx = self.session.ctx
         plan = [("counts", w.dashboard_counts), ("abuse", w.abuse_concerns),
                 ("follow_today", w.follow_ups_due), ("follow_overdue", w.follow_ups_overdue),
                 ("caseloads", w.caseloads), ("contracts", w.contract_loads), ("problems", w.open_problems),
                 ("reviews_due", w.reviews_due), ("reviews_overdue", w.reviews_overdue)]
-        return [(name, lambda fn=fn: fn(ctx)) for name, fn in plan]
+        # Only what this role may read: a section it may not would only come back as a refusal.
+        return [(name, lambda fn=fn: fn(ctx)) for name, fn in plan if permits(ctx.actor, fn)]
 
     def refresh(self) -> None:
         if self.loader is not None and self.loader.is_running():
