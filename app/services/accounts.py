@@ -242,6 +242,16 @@ def sign_in(db: Database, username: str, password: str, *, now: Optional[dt.date
     raise AuthError(SIGN_IN_REFUSED, field="password")
 
 
+def count_wrong_password(db: Database, staff_id: Optional[int], now: dt.datetime) -> None:
+    """A wrong signing password counts toward the same lockout as a wrong sign-in."""
+    if staff_id is None:
+        return
+    with db.transaction() as session:
+        staff = session.get(Staff, staff_id)
+        if staff is not None:
+            _count_failure(staff, now)
+
+
 def _count_failure(staff: Staff, now: dt.datetime) -> None:
     staff.failed_logins += 1
     if staff.failed_logins >= MAX_FAILED_SIGN_INS:
@@ -264,19 +274,19 @@ def change_password(ctx: ServiceContext, old_password: str, new_password: str) -
 
 def _rekey_signing_identity(session: Session, old_password: str, new_password: str) -> None:
     """The clinic's signing key is kept under the manager's password: it follows a change of it."""
-    import base64
 
     from app.errors import AuthError as KeyPasswordError
     from app.models import Setting
     from app.printing.signing import change_identity_password
+    from app.services import keybox
     row = session.get(Setting, "signing.identity")
     if row is None:
         return
     try:
-        blob = change_identity_password(base64.b64decode(row.value), old_password, new_password)
+        blob = change_identity_password(keybox.unseal(row.value, old_password), old_password, new_password)
     except KeyPasswordError:
         return  # the key is under another manager's password; it stays as it was
-    row.value = base64.b64encode(blob).decode()
+    row.value = keybox.seal(blob, new_password)
 
 
 @rule(Kind.STAFF, Action.CHANGE)

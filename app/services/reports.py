@@ -31,7 +31,7 @@ from app.printing.embed import JSON_MIME, XLSX_MIME, embed_files
 from app.printing.export import monthly_report_json, monthly_report_xlsx
 from app.printing.signing import create_clinic_identity, identity_info, import_pkcs12, sign_pdf
 from app.printing.verify import VerificationResult, verify_pdf
-from app.services import audit, report_data as rd, validation as v
+from app.services import audit, keybox, report_data as rd, validation as v
 from app.services.accounts import password_matches
 from app.services.context import ServiceContext
 from app.services.permissions import case_scope, require_manager
@@ -90,16 +90,21 @@ class ReportCheck:
 
 # -- the signing key ---------------------------------------------------------------------------------
 
-def _manager_password_ok(session: Session, ctx: ServiceContext, password: str) -> None:
-    """The key is kept under the manager's own sign-in password."""
-    staff = session.get(Staff, ctx.actor.staff_id) if ctx.actor.staff_id else None
-    if staff is not None and not password_matches(staff.password_hash, password):
+def _manager_password_ok(ctx: ServiceContext, password: str) -> None:
+    """The key is kept under the manager's own sign-in password. Checked before the call's own
+    transaction, so a wrong one can be counted toward the lockout (guessing here is guessing at sign-in)."""
+    with ctx.db.read() as session:
+        staff = session.get(Staff, ctx.actor.staff_id) if ctx.actor.staff_id else None
+        wrong = staff is not None and not password_matches(staff.password_hash, password)
+    if wrong:
+        from app.services.accounts import count_wrong_password
+        count_wrong_password(ctx.db, ctx.actor.staff_id, ctx.now())
         raise AuthError("رمز عبور مدیر نادرست است.", field="password")
 
 
 def _store_key(session: Session, ctx: ServiceContext, blob: bytes, password: str) -> SigningKeyInfo:
     info = identity_info(blob, password)
-    for key, value in ((KEY_SETTING, base64.b64encode(blob).decode()), (FINGERPRINT_SETTING, info.fingerprint_sha256),
+    for key, value in ((KEY_SETTING, keybox.seal(blob, password)), (FINGERPRINT_SETTING, info.fingerprint_sha256),
                        (SUBJECT_SETTING, info.common_name)):
         row = session.get(Setting, key)
         if row is None:
@@ -114,8 +119,8 @@ def _store_key(session: Session, ctx: ServiceContext, blob: bytes, password: str
 def create_signing_key(ctx: ServiceContext, password: str) -> SigningKeyInfo:
     """A new certificate in the clinic's name, encrypted under the manager's password."""
     require_manager(ctx.actor)
+    _manager_password_ok(ctx, password)
     with ctx.db.transaction() as session:
-        _manager_password_ok(session, ctx, password)
         clinic = rd.clinic_info(session)
         blob = create_clinic_identity(clinic.name, clinic.licence_number, password, now=ctx.now())
         return _store_key(session, ctx, blob, password)
@@ -124,8 +129,8 @@ def create_signing_key(ctx: ServiceContext, password: str) -> SigningKeyInfo:
 @rule(Kind.SIGNING_KEY, Action.CREATE)
 def import_signing_key(ctx: ServiceContext, pkcs12: bytes, pkcs12_password: str, password: str) -> SigningKeyInfo:
     require_manager(ctx.actor)
+    _manager_password_ok(ctx, password)
     with ctx.db.transaction() as session:
-        _manager_password_ok(session, ctx, password)
         blob = import_pkcs12(pkcs12, pkcs12_password, password, now=ctx.now())
         return _store_key(session, ctx, blob, password)
 
@@ -145,21 +150,27 @@ def check_signing_password(ctx: ServiceContext, password: str) -> SigningKeyInfo
     """Does this password open the clinic's signing key? Asked before a long report is built,
     so a mistyped password is found at once rather than after the whole document."""
     require_manager(ctx.actor)
-    with ctx.db.read() as session:
-        _manager_password_ok(session, ctx, password)
-        blob = _key_blob(session)
-    try:
-        info = identity_info(blob, password)
-    except AuthError as exc:
-        raise AuthError(exc.message, field="password") from None
+    _manager_password_ok(ctx, password)
+    info = identity_info(_unlocked_key(ctx, password), password)
     return SigningKeyInfo(info.common_name, info.fingerprint_sha256)
 
 
-def _key_blob(session: Session) -> bytes:
-    row = session.get(Setting, KEY_SETTING)
-    if row is None:
-        raise ValidationError("کلید امضای کلینیک هنوز ساخته نشده است (تنظیمات ← کلید امضا).", field="password")
-    return base64.b64decode(row.value)
+def _unlocked_key(ctx: ServiceContext, password: str) -> bytes:
+    """The PKCS#12 container, opened with the signing password; a wrong one counts toward the
+    account's lockout (committed on its own, since the refused call itself writes nothing)."""
+    from app.services.accounts import count_wrong_password
+    with ctx.db.read() as session:
+        row = session.get(Setting, KEY_SETTING)
+        if row is None:
+            raise ValidationError("کلید امضای کلینیک هنوز ساخته نشده است (تنظیمات ← کلید امضا).", field="password")
+        stored = row.value
+    try:
+        blob = keybox.unseal(stored, password)
+        identity_info(blob, password)  # a container of an older version checks the password here
+    except AuthError:
+        count_wrong_password(ctx.db, ctx.actor.staff_id, ctx.now())
+        raise AuthError(keybox.WRONG, field="password") from None
+    return blob
 
 
 # -- the monthly report ------------------------------------------------------------------------------
@@ -229,6 +240,7 @@ def _finish(ctx: ServiceContext, report_id: str, kind: str, pdf_bytes: bytes, di
             sign_password: Optional[str], *, contract_id=None, year=None, month=None, case_id=None,
             correction: int = 0, replaces: Optional[str] = None, xlsx: Optional[bytes] = None) -> GeneratedDocument:
     """Sign (the last write to the file) and record the document in one transaction."""
+    key = _unlocked_key(ctx, sign_password) if sign_password is not None else None
     with ctx.db.transaction() as session:
         signed_at = None
         if sign_password is not None:
@@ -236,7 +248,7 @@ def _finish(ctx: ServiceContext, report_id: str, kind: str, pdf_bytes: bytes, di
             clinic = rd.clinic_info(session)
             signed_at = ctx.now()
             stamp = render_signature_stamp(ctx.actor.name, clinic.name, signed_at, "گزارش عملکرد ماهانه")
-            pdf_bytes = sign_pdf(pdf_bytes, _key_blob(session), sign_password, signer_name=ctx.actor.name,
+            pdf_bytes = sign_pdf(pdf_bytes, key, sign_password, signer_name=ctx.actor.name,
                                  location=clinic.name, stamp_pdf=stamp, signing_time=signed_at,
                                  box=SIGNATURE_BOX)
         session.add(ReportRecord(

@@ -365,3 +365,16 @@ def test_the_data_folder_database_and_automatic_backups_are_private(tmp_path):
         assert stat.S_IMODE(path.stat().st_mode) == 0o700, path
     for path in (folder / "parvandeh.sqlite3", backup):
         assert stat.S_IMODE(path.stat().st_mode) & 0o077 == 0, path
+
+
+def test_the_signing_key_is_sealed_with_argon2id_and_wrong_signing_passwords_lock_the_account(ctx, db):
+    from app.services.clinic import get_setting
+    from app.services.reports import check_signing_password, create_signing_key
+    create_signing_key(ctx, PASSWORD)
+    stored = get_setting(ctx, "signing.identity")
+    assert stored.startswith("argon2id$") and '"name": "argon2id"' in stored
+    for _ in range(5):
+        with pytest.raises(AuthError, match="نادرست"):
+            check_signing_password(ctx, "wrong-signing-pass")
+    with pytest.raises(AuthError):
+        sign_in(db, "boss", PASSWORD, now=NOW + dt.timedelta(minutes=1))  # locked by those five
