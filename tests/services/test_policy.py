@@ -378,3 +378,14 @@ def test_the_signing_key_is_sealed_with_argon2id_and_wrong_signing_passwords_loc
             check_signing_password(ctx, "wrong-signing-pass")
     with pytest.raises(AuthError):
         sign_in(db, "boss", PASSWORD, now=NOW + dt.timedelta(minutes=1))  # locked by those five
+
+
+@pytest.mark.parametrize("bad", ["نام\x00", "\ud800نام"])
+def test_nul_and_lone_surrogates_are_refused_naming_the_field(ctx, make_case, bad, db):
+    with db.read() as session:
+        before = session.scalar(select(func.count()).select_from(AuditEntry))
+    with pytest.raises(ValidationError) as refused:
+        make_case(first_name=bad)
+    assert refused.value.field == "first_name" and "نام" in refused.value.message
+    with db.read() as session:
+        assert session.scalar(select(func.count()).select_from(AuditEntry)) == before
