@@ -230,10 +230,21 @@ def generate_monthly(ctx: ServiceContext, contract_id: int, year: int, month: in
     xlsx = io.BytesIO()
     monthly_report_xlsx(data, xlsx)
     pdf_bytes = embed_files(pdf.getvalue(), [(f"{data.report_id}.json", table, JSON_MIME),
-                                             (f"{data.report_id}.xlsx", xlsx.getvalue(), XLSX_MIME)])
+                                             (f"{data.report_id}.xlsx", xlsx.getvalue(), XLSX_MIME),
+                                             (f"{data.report_id}-audit-head.json", _audit_head_json(ctx), JSON_MIME)])
     return _finish(ctx, data.report_id, "monthly", pdf_bytes, digest, sign_password,
                    contract_id=contract_id, year=year, month=month,
                    correction=data.correction_number or 0, replaces=data.replaces_report_id, xlsx=xlsx.getvalue())
+
+
+def _audit_head_json(ctx: ServiceContext) -> bytes:
+    """The audit chain's head when the report was made: a signed copy of it lives with the county
+    office, where no edit of the clinic's database reaches (compare with `parvandeh check`)."""
+    import json
+    with ctx.db.read() as session:
+        head = audit.read_head(session)
+    value = {"count": head.count, "last_id": head.last_id, "last_hash": head.last_hash} if head else None
+    return json.dumps({"audit_head": value}, ensure_ascii=False).encode()
 
 
 def _finish(ctx: ServiceContext, report_id: str, kind: str, pdf_bytes: bytes, digest: str,

@@ -83,6 +83,7 @@ class MainWindow(QMainWindow):
         self._force = False
         self._stopped = False
         self.pending_restore: tuple[Any, Any] | None = None
+        self.expired_message = ""
         self.pages: dict[str, QWidget] = {}
         self._build()
         self._build_menus()
