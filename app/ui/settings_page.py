@@ -194,6 +194,9 @@ class SettingsPage(QWidget):
         from app.services.policy import Action, Kind, allows, permits
         # A copy of the whole clinic, or one put over it: the manager's alone (the policy says so).
         now.setVisible(permits(self.session.actor, back_up_to))
+        if not permits(self.session.actor, back_up_to):
+            intro.setText("هر روز در اولین اجرا و در هر خروج از برنامه پشتیبان خودکار در پوشه داده گرفته "
+                          "می‌شود. پشتیبان‌گیری دستی و بازگردانی فقط از مدیر کلینیک برمی‌آید.")
         for button in (restore_selected, restore_file):
             button.setVisible(allows(self.session.actor, Kind.BACKUP, Action.CHANGE))
         self.backup_table = make_table_view(self.backup_model, box, name="backupTable", stretch_column=0)
