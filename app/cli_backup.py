@@ -14,14 +14,29 @@ def _paths(args):
     return data_dir, database_file(data_dir), data_dir / "attachments"
 
 
+def _postgres_url(data_dir: Path) -> str | None:
+    """The clinic's PostgreSQL address when it uses one: then the folder's SQLite file is not the data."""
+    from app.storage.database import database_url_for
+    url = database_url_for(data_dir)
+    return None if url.startswith("sqlite") else url
+
+
 def cmd_backup(args) -> int:
     from app.cli import _acting_ctx, _open, read_password
     from app.services.backups import back_up_to
     from app.services.policy import Action, Kind, require
+    data_dir = _paths(args)[0]
     db = _open(args)  # a missing, damaged or foreign database stops here, with its own message
     try:
         ctx = _acting_ctx(args, db)
         require(ctx.actor, Kind.BACKUP, Action.CREATE)  # before asking for a second password
+        url = _postgres_url(data_dir)
+        if url:
+            from app.storage.pgdump import dump
+            dump(url, Path(args.out))
+            print(f"پشتیبان پایگاه داده PostgreSQL در {args.out} نوشته شد (قالب pg_dump). "
+                  "پیوست‌ها در پوشه داده این رایانه‌اند؛ پوشه attachments را هم جدا نگه دارید.")
+            return 0
         password = None if args.no_encrypt else read_password("رمز پشتیبان: ", confirm=True)
         info = back_up_to(ctx, Path(args.out), password, unencrypted=args.no_encrypt)
     finally:
@@ -41,7 +56,8 @@ def cmd_restore(args) -> int:
     source = Path(args.file)
     if not source.is_file():
         raise DomainError(f"فایل {source} پیدا نشد.")
-    if db_file.is_file():
+    url = _postgres_url(data_dir)
+    if db_file.is_file() or url:
         # A clinic is here already: only its manager may replace it. A database too damaged to
         # open guards nothing any more (whoever damaged it had the file itself); restoring is the cure.
         try:
@@ -53,6 +69,11 @@ def cmd_restore(args) -> int:
                 require(_acting_ctx(args, db).actor, Kind.BACKUP, Action.CHANGE)
             finally:
                 db.dispose()
+    if url:
+        from app.storage.pgdump import restore
+        restore(url, source)
+        print(f"پشتیبان {source.name} در پایگاه داده PostgreSQL بازگردانی شد.")
+        return 0
     password = read_password("رمز پشتیبان: ") if backup_is_encrypted(source) else None
     result = restore_backup(source, db_file, attachments, password=password, known_revisions=known_revisions(),
                             keep_dir=data_dir / "backups")

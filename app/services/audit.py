@@ -129,6 +129,34 @@ def compare_head(session: Session, chain: "ChainReport") -> str:
     return ""
 
 
+def record_many(session: Session, ctx: ServiceContext, action: str, entity: str,
+                items: Iterable[tuple[Optional[int], Optional[int], Optional[dict]]]) -> None:
+    """record() for many rows at once (an import's publish): the same entries and chain, one
+    read of the last hash and one flush instead of one each per row."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(5052564)"))
+    session.flush()
+    last = session.execute(select(AuditEntry.id, AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)).first()
+    prev = last[1] if last else GENESIS
+    head = read_head(session)
+    next_id = max(last[0] if last else 0, head.last_id if head else 0) + 1  # ids never reused
+    count = head.count if head else count_entries(session)
+    at, actor = ctx.now(), ctx.actor
+    name = actor.name[:AuditEntry.actor_name.type.length]
+    entries = []
+    for entity_id, case_id, changes in items:
+        payload = json.dumps(changes or {}, ensure_ascii=False, sort_keys=True, default=_plain)
+        digest = entry_hash(prev, at, actor.staff_id, name, action, entity, entity_id, case_id, payload)
+        entries.append(AuditEntry(id=next_id + len(entries), at=at, actor_id=actor.staff_id, actor_name=name, action=action, entity=entity,
+                                  entity_id=entity_id, case_id=case_id, changes=payload, prev_hash=prev,
+                                  hash=digest))
+        prev = digest
+    if entries:
+        _write_head(session, ChainHead(count + len(entries), entries[-1].id, prev))
+    session.add_all(entries)
+    session.flush()
+
+
 @dataclass(frozen=True)
 class ChainReport:
     entries: int

@@ -283,6 +283,13 @@ class BackupNowDialog(QDialog):
         self.accept()
 
 
+def _server_url(data_dir: Path) -> str:
+    """The clinic's PostgreSQL address when this PC uses one: then the folder's SQLite file is not the data."""
+    from app.storage.database import database_url_for
+    url = database_url_for(Path(data_dir))
+    return "" if url.startswith("sqlite") else url
+
+
 def create_backup_file(data_dir: Path, folder: Path, password: str | None, progress, cancelled,
                        now: dt.datetime | None = None, *, ctx: Any = None):
     """The worker of «back up now»: fn(progress, cancelled) for run_with_progress.
@@ -290,6 +297,13 @@ def create_backup_file(data_dir: Path, folder: Path, password: str | None, progr
     With `ctx` (the signed-in session) the copy goes through the backup service: the manager's
     alone, private and written into the audit trail."""
     out = manual_backup_name(Path(folder), now or _now())
+    url = _server_url(data_dir)
+    if url:
+        if ctx is not None:
+            from app.services.policy import Action, Kind, require
+            require(ctx.actor, Kind.BACKUP, Action.CREATE)
+        from app.storage.pgdump import dump
+        return dump(url, out), None
     if ctx is not None:
         from app.services.backups import back_up_to
         return out, back_up_to(ctx, out, password, unencrypted=password is None, progress=progress,
@@ -368,5 +382,12 @@ def restore_files(progress, data_dir: Path, path: Path, password: str | None):
     from app.storage.migrate import known_revisions
 
     data_dir = Path(data_dir)
+    url = _server_url(data_dir)
+    if url:
+        from types import SimpleNamespace
+
+        from app.storage.pgdump import restore
+        restore(url, path)
+        return SimpleNamespace(kept_copy=None, attachments_restored=0)
     return restore_backup(path, data_dir / DB_FILENAME, data_dir / "attachments", password=password,
                           known_revisions=known_revisions(), keep_dir=data_dir / "backups", progress=progress)
