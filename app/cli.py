@@ -289,6 +289,8 @@ EXAMPLES = {
               "نمونه:\n  printf 'رمز\\nرمز-پشتیبان\\n' | parvandeh backup --user manager --out E:\\weekly.pvbak",
     "restore": "فقط مدیر کلینیکِ همین پوشه (اگر پوشه کلینیکی دارد). نمونه:\n"
                "  printf 'رمز\\nرمز-پشتیبان\\n' | parvandeh restore --user manager E:\\weekly.pvbak",
+    "migrate": "فقط مدیر (همه پرونده‌ها به سرور دیگری رونوشت می‌شود). نمونه:\n"
+               "  echo 'رمز' | parvandeh migrate --user manager --to postgresql://parvandeh:رمز@192.168.1.10/parvandeh",
     "import": SIGN_IN_NOTE + " فقط مدیر.\n\nنمونه:\n"
               "  echo 'رمز' | parvandeh import list.xlsx --user manager --worker worker1 --check",
 }
