@@ -23,8 +23,10 @@ from app.services.policy import Action, Kind, require, rule
 
 CASELOAD_LIMIT = 200  # clients one clinic social worker follows (seed 003)
 
-# Who works a file and how urgent it is: only the manager decides (policy: Kind.ASSIGNMENT).
-ASSIGNMENT_FIELDS = ("social_worker_id", "psychologist_id", "priority", "priority_reason")
+# Who works a file: only the manager decides (policy: Kind.ASSIGNMENT). How urgent it is: whoever may
+# close or return it (Kind.CASE_STATUS: the manager, the file's social worker; never a clerk).
+ASSIGNMENT_FIELDS = ("social_worker_id", "psychologist_id")
+PRIORITY_FIELDS = ("priority", "priority_reason")
 
 CASE_FIELDS = (
     "behzisti_file_number", "clinic_file_number", "first_name", "last_name", "father_name",
@@ -250,8 +252,10 @@ def add_case(session: Session, ctx: ServiceContext, data: CaseInput) -> CaseFile
         case.clinic_file_number = _next_clinic_number(session)
     if case.social_worker_id is None and ctx.actor.role is Role.SOCIAL_WORKER:
         case.social_worker_id = ctx.actor.staff_id
-    if case.psychologist_id or case.priority or case.social_worker_id not in (None, ctx.actor.staff_id):
+    if case.psychologist_id or case.social_worker_id not in (None, ctx.actor.staff_id):
         require(ctx.actor, Kind.ASSIGNMENT, Action.CREATE)
+    if case.priority:
+        require(ctx.actor, Kind.CASE_STATUS, Action.CHANGE)
     require_case_access(ctx.actor, case)
     _apply_family(case, data.family)
     session.add(case)
@@ -272,6 +276,8 @@ def update_case(ctx: ServiceContext, case_id: int, data: CaseInput) -> SaveResul
             case.clinic_file_number = case.clinic_file_number or before["clinic_file_number"]
             if any(getattr(case, f) != before[f] for f in ASSIGNMENT_FIELDS):
                 require(ctx.actor, Kind.ASSIGNMENT, Action.CHANGE)
+            if any(getattr(case, f) != before[f] for f in PRIORITY_FIELDS):
+                require(ctx.actor, Kind.CASE_STATUS, Action.CHANGE)
             _apply_family(case, data.family)
         _flush_unique(session)
         changes = audit.diff(before, audit.snapshot(case, CASE_FIELDS))

@@ -271,7 +271,7 @@ def test_a_clerk_cannot_assign_a_psychologist_clear_priority_or_close_a_file(ctx
     base = {f: getattr(case_detail(ctx, case.id), f) for f in CaseInput.__dataclass_fields__ if f != "family"}
     with pytest.raises(PermissionDenied, match="مددکار، روانشناس"):
         update_case(clerk, case.id, CaseInput(**{**base, "psychologist_id": psych.id}))
-    with pytest.raises(PermissionDenied, match="مددکار، روانشناس"):
+    with pytest.raises(PermissionDenied, match="وضعیت پرونده"):
         update_case(clerk, case.id, CaseInput(**{**base, "priority": False, "priority_reason": ""}))
     with pytest.raises(PermissionDenied):
         change_status(clerk, case.id, "closed", reason="پایان")

@@ -162,8 +162,10 @@ class CaseForm(FormDialog):
         # the fields are disabled rather than refused after «ذخیره».
         from app.services.policy import Action, Kind, allows
         assigns = allows(ctx.actor, Kind.ASSIGNMENT, Action.CHANGE)
-        for widget in (self.social_worker, self.psychologist, self.priority, self.priority_reason):
+        for widget in (self.social_worker, self.psychologist):
             widget.setEnabled(assigns)
+        for widget in (self.priority, self.priority_reason):
+            widget.setEnabled(allows(ctx.actor, Kind.CASE_STATUS, Action.CHANGE))
 
     def _connect(self) -> None:
         self.discharge_date.dateChanged.connect(lambda _d: self._update_conditional_rows())
