@@ -16,7 +16,7 @@ def cmd_connect(args) -> int:
     from app.cli import _data_dir
     from app.storage.connect import save_url
     message = test_connection(args.url)
-    target = save_url(_data_dir(args), args.url)
+    target = save_url(_data_dir(args, create=True), args.url)  # a new PC's folder is made here, like init
     print(message)
     print(f"این رایانه از این پس از سرور استفاده می‌کند (نشانی در {target}).")
     return 0

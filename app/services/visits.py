@@ -62,7 +62,7 @@ def _apply(session: Session, ctx: ServiceContext, case: CaseFile, svc: Service, 
         raise ValidationError("برای خدمت مراقبت و پیگیری، دست‌کم یک حوزه را علامت بزنید.", field="domains")
     svc.domains = ",".join(d.value for d in CareDomain if d.value in domains) if kind is ServiceKind.CARE else ""
     svc.mode = v.choice(ServiceMode, data.mode, "mode", "نحوه ارائه").value
-    svc.staff_id = _staff(session, ctx, data.staff_id or svc.staff_id or ctx.actor.staff_id)
+    svc.staff_id = _staff(session, ctx, data.staff_id or svc.staff_id or ctx.actor.staff_id, keep=svc.staff_id)
     svc.minutes = v.integer(data.minutes, "minutes", "مدت (دقیقه)", minimum=0, maximum=720)
     svc.note = v.text(data.note, "note", "شرح خدمت", required=True, max_len=20000, multiline=True)
     svc.abuse_concern = v.flag(data.abuse_concern)
@@ -75,11 +75,12 @@ def _apply(session: Session, ctx: ServiceContext, case: CaseFile, svc: Service, 
     svc.problem_id = _problem(session, case.id, data.problem_id)
 
 
-def _staff(session: Session, ctx: ServiceContext, staff_id: Optional[int]) -> int:
+def _staff(session: Session, ctx: ServiceContext, staff_id: Optional[int], keep: Optional[int] = None) -> int:
     staff = v.lookup(session, Staff, staff_id)
     if staff is None or not staff.active:
         raise ValidationError("ارائه‌دهنده خدمت را از فهرست کارکنان فعال انتخاب کنید.", field="staff_id")
-    if staff.id != ctx.actor.staff_id and not ctx.actor.is_manager:
+    # Editing a colleague's note keeps its author; naming someone else as the author is the manager's.
+    if staff.id not in (ctx.actor.staff_id, keep) and not ctx.actor.is_manager:
         raise PermissionDenied("خدمت را فقط به نام خودتان می‌توانید ثبت کنید.", field="staff_id")
     return staff.id
 

@@ -419,25 +419,30 @@ def test_soak_smoke_two_clients_lose_nothing(tmp_path):
     assert result["lost"] == 0 and result["raw_errors"] == 0, result["raw_samples"]
 
 
-def test_in_postgresql_mode_no_backup_touches_the_stray_sqlite_file(db, data_dir, tmp_path, capsys):
+def test_in_postgresql_mode_no_backup_touches_the_stray_sqlite_file(db, data_dir, tmp_path, capsys, monkeypatch):
+    import io
+
     from app.cli import main
+    monkeypatch.setattr("sys.stdin", io.StringIO("password-1\n"))  # the manager signs in for a backup
     from app.storage.backup import auto_backup
     from app.storage.connect import save_url
     one_case(db)  # the folder's SQLite file has a clinic in it: the stray file
     db.dispose()
     pg = fresh_pg()
+    one_case(pg)  # the clinic on the server, whose manager signs in for the backup
     pg.dispose()
     save_url(data_dir, PG_URL)
     assert auto_backup(data_dir, reason="exit", now=NOW) is None
     assert list((data_dir / "backups").iterdir()) == []
     out = tmp_path / "clinic.backup"
-    assert main(["backup", "--out", str(out), "--data-dir", str(data_dir)]) == 0
+    assert main(["backup", "--out", str(out), "--data-dir", str(data_dir), "--user", "boss"]) == 0
     assert out.read_bytes()[:5] == b"PGDMP"
     stray = tmp_path / "stray.pvbak"
     from app.storage.backup import create_backup
     create_backup(data_dir / DB_FILENAME, data_dir / "attachments", stray)
     before = (data_dir / DB_FILENAME).read_bytes()
-    assert main(["restore", str(stray), "--data-dir", str(data_dir)]) != 0  # not a pg_dump file: refused
+    monkeypatch.setattr("sys.stdin", io.StringIO("password-1\n"))
+    assert main(["restore", str(stray), "--data-dir", str(data_dir), "--user", "boss"]) != 0  # not pg_dump: refused
     assert "pg_dump" in capsys.readouterr().err
     assert (data_dir / DB_FILENAME).read_bytes() == before
 
