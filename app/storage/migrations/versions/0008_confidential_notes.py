@@ -5,14 +5,14 @@ so changing a psychologist's role revealed all their old notes. The flag is now 
 existing notes take it from their author's role at the time of the upgrade.
 
 Revision ID: 0008
-Revises: 0009
+Revises: 0012
 Create Date: 2026-12-03 09:30:00
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = '0008'
-down_revision = '0009'
+down_revision = '0012'
 branch_labels = None
 depends_on = None
 
