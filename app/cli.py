@@ -26,20 +26,54 @@ def read_password(prompt: str = "رمز عبور: ", *, confirm: bool = False) -
     return first
 
 
-def _data_dir(args: argparse.Namespace) -> Path:
+USER_ENV = "PARVANDEH_USER"
+
+
+def _data_dir(args: argparse.Namespace, *, create: bool = False) -> Path:
+    """The data folder; one that does not exist is an error naming it (only init, demo and the
+    GUI's first-run wizard make a new one), so a mistyped --data-dir never starts an empty clinic."""
     from app.storage.datadir import resolve_data_dir
-    return resolve_data_dir(args.data_dir)
+    path = resolve_data_dir(getattr(args, "data_dir", None))
+    if not create and not path.is_dir():
+        raise DomainError(f"پوشه داده «{path}» وجود ندارد. مسیر را درست بنویسید، یا برای کلینیک تازه "
+                          "«parvandeh init» یا «parvandeh demo» و برای میز اداره «parvandeh office init» را اجرا کنید.")
+    return path
 
 
-def _open(args: argparse.Namespace):
-    from app.storage.datadir import open_database
-    return open_database(_data_dir(args))
+def _open(args: argparse.Namespace, *, create: bool = False):
+    import os
+
+    from app.storage.datadir import database_file, open_database
+    folder = _data_dir(args, create=create)
+    if not create and not os.environ.get("PARVANDEH_DATABASE_URL") and not database_file(folder).is_file():
+        raise DomainError(f"در پوشه «{folder}» کلینیکی نیست؛ ابتدا «parvandeh init» یا «parvandeh demo» را اجرا کنید.")
+    return open_database(folder)
 
 
 def _acting_ctx(args: argparse.Namespace, db):
-    """The service context every record-touching sub-command acts through.
+    """The service context every record-touching sub-command acts through: the signed-in user.
 
-    Today the system actor; issue 11 makes it the signed-in user (--user and a password)."""
+    --user (or PARVANDEH_USER) names the account; its password comes from the terminal without
+    echo, or as the first line of stdin. A second password (signing key, backup) is the next line.
+    Wrong passwords count toward the account's lockout, exactly as at the sign-in screen."""
+    import os
+
+    from app.services.accounts import sign_in
+    from app.services.context import ServiceContext
+    _require_set_up(db)
+    actor = getattr(args, "_signed_in", None)
+    if actor is None:
+        user = getattr(args, "user", None) or os.environ.get(USER_ENV)
+        if not user:
+            raise DomainError("این فرمان به ورود نیاز دارد: نام کاربری را با --user (یا PARVANDEH_USER) بدهید؛ "
+                              "رمز عبور از صفحه‌کلید یا خط اول ورودی استاندارد خوانده می‌شود.")
+        actor = sign_in(db, user, read_password(f"رمز عبور {user}: "))
+        args._signed_in = actor  # one sign-in per run, however many contexts a command needs
+    return ServiceContext(db, actor, data_dir=_data_dir(args))
+
+
+def _system_ctx(args: argparse.Namespace, db):
+    """For `verify` only: which reports this clinic recorded (no personal data), without sign-in."""
     from app.services.context import Actor, ServiceContext
     return ServiceContext(db, Actor.system(), data_dir=_data_dir(args))
 
@@ -58,13 +92,13 @@ def cmd_gui(args: argparse.Namespace) -> int:
     except ImportError as exc:
         print(f"رابط گرافیکی در دسترس نیست: {exc}", file=sys.stderr)
         return 2
-    return run_gui(_data_dir(args))
+    return run_gui(_data_dir(args, create=True))  # a new folder is the first-run wizard's to make
 
 
 def cmd_init(args: argparse.Namespace) -> int:
     from app.services.accounts import StaffInput
     from app.services.clinic import ClinicInput, set_up_clinic
-    db = _open(args)
+    db = _open(args, create=True)
     try:
         first, _, last = args.manager.strip().partition(" ")
         password = read_password("رمز عبور مدیر: ", confirm=True)
@@ -84,7 +118,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     from app.services.clinic import is_set_up
     from app.services.demo import DEMO_PASSWORD, build_demo
-    db = _open(args)
+    db = _open(args, create=True)
     try:
         if is_set_up(db):
             raise DomainError("این پوشه داده خالی نیست؛ برای داده نمونه پوشه تازه‌ای بدهید (--data-dir).")
@@ -103,7 +137,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         print(file=sys.stderr)
     print(f"داده نمونه ساخته شد: {result.cases} پرونده، {result.services} خدمت، {result.staff} کارمند "
           f"در {time.monotonic() - started:.1f} ثانیه.")
-    print(f"پوشه داده: {_data_dir(args)}")
+    print(f"پوشه داده: {_data_dir(args, create=True)}")
     print(f"نام کاربری مدیر: {result.manager_username}")
     print(f"رمز عبور: {result.password}")
     return 0
@@ -113,7 +147,6 @@ def cmd_contracts_list(args: argparse.Namespace) -> int:
     from app.services.contracts import list_contracts
     db = _open(args)
     try:
-        _require_set_up(db)
         contracts = list_contracts(_acting_ctx(args, db))
     finally:
         db.dispose()
@@ -133,7 +166,6 @@ def cmd_cases_list(args: argparse.Namespace) -> int:
     from app.services.caselist import CaseQuery, list_cases
     db = _open(args)
     try:
-        _require_set_up(db)
         query = CaseQuery(text=args.search or "", status=None if args.status == "all" else args.status)
         rows = list_cases(_acting_ctx(args, db), query, 0, args.limit)
     finally:
@@ -143,10 +175,11 @@ def cmd_cases_list(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps([asdict(r) for r in rows], ensure_ascii=False, indent=2, default=str))
     elif args.format == "csv":
+        from app.printing.cells import safe_cell
         writer = csv.writer(sys.stdout)
         writer.writerow(columns)
         for r in rows:
-            writer.writerow([getattr(r, c) or "" for c in columns])
+            writer.writerow([safe_cell(getattr(r, c) or "") for c in columns])
     else:
         header = ("شماره بهزیستی", "شماره کلینیک", "نام خانوادگی", "نام", "نام پدر", "کد ملی", "وضعیت", "مددکار")
         _print_table([header] + [tuple(str(getattr(r, c) or "") for c in columns) for r in rows])
@@ -154,13 +187,19 @@ def cmd_cases_list(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from app.services.audit import verify_chain
+    from app.services.audit import compare_head, verify_chain
+    from app.services.clinic import is_set_up
     from app.storage.migrate import current_revision, head_revision, integrity_problems
     db = _open(args)
     try:
         problems = integrity_problems(db)
+        if not is_set_up(db):
+            problems.append("در این پوشه کلینیکی راه‌اندازی نشده است (نه مشخصات کلینیک هست، نه مدیری).")
         with db.read() as session:
             chain = verify_chain(session)
+            missing = compare_head(session, chain)
+        if missing:
+            problems.append(missing)
         revision = current_revision(db)
     finally:
         db.dispose()
@@ -185,59 +224,147 @@ def _print_table(rows: Sequence[Sequence[str]]) -> None:
 
 # -- parser ------------------------------------------------------------------------------------------
 
-def build_parser() -> argparse.ArgumentParser:
-    # --data-dir may come before or after the command. The commands' copy must not default: a
-    # default there would overwrite the one given before the command with nothing.
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--data-dir", default=argparse.SUPPRESS,
-                        help="data folder (default: PARVANDEH_DATA_DIR or the user's data folder)")
-    parser = argparse.ArgumentParser(prog="parvandeh",
-                                     description="پرونده — پرونده‌های مددجویان کلینیک مددکاری اجتماعی")
-    parser.add_argument("--data-dir", help="data folder (default: PARVANDEH_DATA_DIR or the user's data folder)")
-    parser.set_defaults(handler=cmd_gui)
-    sub = parser.add_subparsers(dest="command")
+# argparse's own words, in Persian (it looks them up through its module-level `_` at run time).
+_ARGPARSE_WORDS = {
+    "usage: ": "طرز استفاده: ",
+    "positional arguments": "ورودی‌های بی‌نام",
+    "options": "گزینه‌ها",
+    "show this help message and exit": "نمایش همین راهنما و خروج",
+    "%(prog)s: error: %(message)s\n": "%(prog)s: خطا: %(message)s\n",
+    "the following arguments are required: %s": "این ورودی‌ها لازم است: %s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "گزینه نادرست: %(value)r (یکی از %(choices)s)",
+    "unrecognized arguments: %s": "ورودی‌های ناشناخته: %s",
+    "expected one argument": "یک مقدار لازم است",
+    "argument %(argument_name)s: %(message)s": "ورودی %(argument_name)s: %(message)s",
+    "invalid %(type)s value: %(value)r": "مقدار نادرست: %(value)r",
+    "ambiguous option: %(option)s could match %(matches)s": "گزینه مبهم: %(option)s با %(matches)s جور است",
+}
 
-    p = sub.add_parser("gui", parents=[common], help="open the desktop program")
+
+def _persian_argparse() -> None:
+    import gettext
+    argparse._ = lambda text: _ARGPARSE_WORDS.get(text, gettext.gettext(text))  # type: ignore[attr-defined]
+
+
+class PersianParser(argparse.ArgumentParser):
+    """Help laid out as written (examples keep their lines), in Persian."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", argparse.RawDescriptionHelpFormatter)
+        super().__init__(*args, **kwargs)
+
+
+DATA_DIR_HELP = "پوشه داده کلینیک (پیش‌فرض: PARVANDEH_DATA_DIR یا پوشه داده کاربر)؛ باید از پیش وجود داشته باشد"
+USER_HELP = ("نام کاربری برای ورود (یا PARVANDEH_USER)؛ رمز عبور از صفحه‌کلید یا خط اول ورودی استاندارد "
+             "خوانده می‌شود")
+
+SIGN_IN_NOTE = ("این فرمان به ورود نیاز دارد: --user نام‌کاربری و رمز عبور در خط اول ورودی استاندارد "
+                "(رمز دوم، مثلاً رمز امضا یا رمز پشتیبان، در خط بعد).")
+
+EXAMPLES = {
+    "": """فرمان‌هایی که پرونده‌ها را می‌خوانند یا تغییر می‌دهند ورود می‌خواهند (--user و رمز عبور)؛
+فقط init، demo، verify و --help بی‌ورود اجرا می‌شوند.
+
+نمونه‌ها:
+  parvandeh --data-dir D:\\Parvandeh                   برنامه گرافیکی
+  parvandeh demo --cases 200 --data-dir /tmp/demo       پوشه نمونه
+  echo 'رمز' | parvandeh --user manager cases list --search رضایی
+  parvandeh check --data-dir /srv/parvandeh""",
+    "gui": "نمونه:\n  parvandeh gui --data-dir D:\\Parvandeh",
+    "init": "نمونه (رمز مدیر دو بار پرسیده می‌شود، یا یک خط از ورودی استاندارد):\n"
+            "  parvandeh init --clinic 'کلینیک مهر' --licence 1234/56 --manager 'مریم احمدی' --username maryam "
+            "--data-dir D:\\Parvandeh",
+    "demo": "نمونه:\n  parvandeh demo --cases 500 --seed 7 --today 2026-11-23 --data-dir /tmp/demo",
+    "contracts": SIGN_IN_NOTE + "\n\nنمونه:\n  echo 'رمز' | parvandeh contracts list --user manager --format json",
+    "cases": SIGN_IN_NOTE + "\n\nنمونه‌ها:\n  echo 'رمز' | parvandeh cases list --user worker1 --status active\n"
+             "  echo 'رمز' | parvandeh cases list --user manager --search 0012345678 --format csv",
+    "check": "پایگاه داده، زنجیره رویدادها و سر زنجیره را می‌سنجد؛ پوشه‌ای بی‌کلینیک ناسالم است.\n\n"
+             "نمونه:\n  parvandeh check --data-dir D:\\Parvandeh",
+    "report": SIGN_IN_NOTE + "\n\nنمونه‌ها:\n"
+              "  printf 'رمز\\nرمز\\n' | parvandeh report monthly --user manager --month 1405/08 --out m.pdf --sign\n"
+              "  echo 'رمز' | parvandeh report case --user worker1 --file 1234 --out summary.pdf",
+    "verify": "بدون ورود. نمونه‌ها:\n  parvandeh verify report.pdf\n"
+              "  parvandeh verify --code 'PARVANDEH:MR-...' --data-dir D:\\Parvandeh",
+    "backup": "فقط مدیر. پشتیبان به‌طور پیش‌فرض رمزدار است: خط اول ورودی رمز ورود، خط دوم رمز پشتیبان.\n\n"
+              "نمونه:\n  printf 'رمز\\nرمز-پشتیبان\\n' | parvandeh backup --user manager --out E:\\weekly.pvbak",
+    "restore": "فقط مدیر کلینیکِ همین پوشه (اگر پوشه کلینیکی دارد). نمونه:\n"
+               "  printf 'رمز\\nرمز-پشتیبان\\n' | parvandeh restore --user manager E:\\weekly.pvbak",
+    "migrate": "فقط مدیر (همه پرونده‌ها به سرور دیگری رونوشت می‌شود). نمونه:\n"
+               "  echo 'رمز' | parvandeh migrate --user manager --to postgresql://parvandeh:رمز@192.168.1.10/parvandeh",
+    "import": SIGN_IN_NOTE + " فقط مدیر.\n\nنمونه:\n"
+              "  echo 'رمز' | parvandeh import list.xlsx --user manager --worker worker1 --check",
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    _persian_argparse()
+    # --data-dir and --user may come before or after the command. The commands' copy must not
+    # default: a default there would overwrite the one given before the command with nothing.
+    common = PersianParser(add_help=False)
+    common.add_argument("--data-dir", default=argparse.SUPPRESS, help=DATA_DIR_HELP)
+    common.add_argument("--user", default=argparse.SUPPRESS, help=USER_HELP)
+    parser = PersianParser(prog="parvandeh", description="پرونده — پرونده‌های مددجویان کلینیک مددکاری اجتماعی",
+                           epilog=EXAMPLES[""])
+    parser.add_argument("--data-dir", help=DATA_DIR_HELP)
+    parser.add_argument("--user", help=USER_HELP)
+    parser.set_defaults(handler=cmd_gui)
+    sub = parser.add_subparsers(dest="command", title="فرمان‌ها", metavar="فرمان", parser_class=PersianParser)
+
+    p = sub.add_parser("gui", parents=[common], help="باز کردن برنامه گرافیکی (پیش‌فرض)")
     p.set_defaults(handler=cmd_gui)
 
-    p = sub.add_parser("init", parents=[common], help="set up a new clinic and its first manager")
-    p.add_argument("--clinic", required=True)
-    p.add_argument("--licence", required=True)
-    p.add_argument("--manager", required=True, help="manager's full name")
-    p.add_argument("--username", required=True)
-    p.add_argument("--province")
+    p = sub.add_parser("init", parents=[common], help="راه‌اندازی کلینیک تازه و نخستین مدیر آن")
+    p.add_argument("--clinic", required=True, help="نام کلینیک")
+    p.add_argument("--licence", required=True, help="شماره پروانه فعالیت")
+    p.add_argument("--manager", required=True, help="نام و نام خانوادگی مدیر")
+    p.add_argument("--username", required=True, help="نام کاربری مدیر (حروف لاتین)")
+    p.add_argument("--province", help="استان صادرکننده پروانه")
     p.set_defaults(handler=cmd_init)
 
-    p = sub.add_parser("demo", parents=[common], help="fill a new data folder with generated data")
-    p.add_argument("--cases", type=int, required=True)
-    p.add_argument("--seed", type=int, default=1405)
-    p.add_argument("--password")
-    p.add_argument("--today", help="ISO date the data is generated around (default: today)")
-    p.add_argument("--services-per-month", type=float)
-    p.add_argument("--quiet", action="store_true")
+    p = sub.add_parser("demo", parents=[common], help="ساختن پوشه داده تازه با داده نمونه (ساختگی)")
+    p.add_argument("--cases", type=int, required=True, help="شمار پرونده‌های نمونه")
+    p.add_argument("--seed", type=int, default=1405, help="بذر تصادفی؛ بذر یکسان داده یکسان می‌دهد (پیش‌فرض ۱۴۰۵)")
+    p.add_argument("--password", help="رمز همه حساب‌های نمونه (پیش‌فرض: رمز نمونه‌ای که چاپ می‌شود)")
+    p.add_argument("--today", help="تاریخ میلادی ISO که داده پیرامون آن ساخته می‌شود (پیش‌فرض: امروز)")
+    p.add_argument("--services-per-month", type=float, help="میانگین خدمت برای هر پرونده در ماه")
+    p.add_argument("--quiet", action="store_true", help="بدون نمایش پیشرفت")
     p.set_defaults(handler=cmd_demo)
 
-    contracts = sub.add_parser("contracts", parents=[common], help="contracts with county offices")
-    csub = contracts.add_subparsers(dest="action", required=True)
-    p = csub.add_parser("list", parents=[common])
-    p.add_argument("--format", choices=("table", "json"), default="table")
+    contracts = sub.add_parser("contracts", parents=[common], help="قراردادها با ادارات بهزیستی شهرستان")
+    csub = contracts.add_subparsers(dest="action", required=True, title="کارها", metavar="کار")
+    p = csub.add_parser("list", parents=[common], help="فهرست قراردادها", epilog=EXAMPLES["contracts"])
+    p.add_argument("--format", choices=("table", "json"), default="table", help="قالب خروجی (پیش‌فرض table)")
     p.set_defaults(handler=cmd_contracts_list)
 
-    cases = sub.add_parser("cases", parents=[common], help="case files")
-    casub = cases.add_subparsers(dest="action", required=True)
-    p = casub.add_parser("list", parents=[common])
-    p.add_argument("--search")
-    p.add_argument("--limit", type=int, default=50)
-    p.add_argument("--status", choices=("active", "closed", "returned", "all"), default="all")
-    p.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    cases = sub.add_parser("cases", parents=[common], help="پرونده‌های مددجویان")
+    casub = cases.add_subparsers(dest="action", required=True, title="کارها", metavar="کار")
+    p = casub.add_parser("list", parents=[common], help="فهرست پرونده‌هایی که کاربر می‌بیند",
+                         epilog=EXAMPLES["cases"])
+    p.add_argument("--search", help="بخشی از نام، کد ملی یا شماره پرونده")
+    p.add_argument("--limit", type=int, default=50, help="بیشترین شمار ردیف (پیش‌فرض ۵۰)")
+    p.add_argument("--status", choices=("active", "closed", "returned", "all"), default="all",
+                   help="وضعیت پرونده: active فعال، closed مختومه، returned عودت، all همه")
+    p.add_argument("--format", choices=("table", "csv", "json"), default="table", help="قالب خروجی (پیش‌فرض table)")
     p.set_defaults(handler=cmd_cases_list)
 
-    p = sub.add_parser("check", parents=[common], help="check the database's integrity and audit chain")
+    p = sub.add_parser("check", parents=[common], help="سنجش سلامت پایگاه داده و زنجیره رویدادها")
     p.set_defaults(handler=cmd_check)
 
     for register in _extra_commands():
         register(sub, common)
+    for name, parser_of in sub.choices.items():
+        _give_examples(parser_of, EXAMPLES.get(name))
     return parser
+
+
+def _give_examples(parser: argparse.ArgumentParser, examples: Optional[str]) -> None:
+    """A command's examples, also under each of its actions (`report monthly --help`)."""
+    if examples and not parser.epilog:
+        parser.epilog = examples
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for child in action.choices.values():
+                _give_examples(child, examples)
 
 
 def _extra_commands() -> list[Callable]:

@@ -8,20 +8,19 @@ from app.errors import NotFound
 
 
 def cmd_import(args) -> int:
-    from app.cli import _open, _require_set_up, _acting_ctx
+    from app.cli import _acting_ctx, _open
     from app.persian import to_persian_digits
     from app.services.contracts import find_contract
     from app.services.importing import import_cases, read_rows
     rows = read_rows(args.file)
     db = _open(args)
-    ctx = _acting_ctx(args, db)
     try:
-        _require_set_up(db)
+        ctx = _acting_ctx(args, db)
         contract = find_contract(ctx, args.contract, ctx.today())
         worker_id = _worker_id(ctx, args.worker) if args.worker else None
         result = import_cases(ctx, rows, contract_id=contract.id, social_worker_id=worker_id, check_only=args.check)
     finally:
-        ctx.db.dispose()
+        db.dispose()
     for problem in result.problems:
         column = f"، ستون «{problem.column}»" if problem.column else ""
         print(f"ردیف {to_persian_digits(problem.line)}{column}: {problem.message}", file=sys.stderr)
@@ -47,9 +46,9 @@ def _worker_id(ctx, username: str) -> int:
 
 
 def register(sub, common) -> None:
-    p = sub.add_parser("import", parents=[common], help="import Behzisti's list of case files (xlsx or csv)")
-    p.add_argument("file")
-    p.add_argument("--contract", help="contract number (optional when one is active)")
-    p.add_argument("--worker", help="user name of the social worker who takes every file")
-    p.add_argument("--check", action="store_true", help="check every row, save nothing")
+    p = sub.add_parser("import", parents=[common], help="ورود فهرست پرونده‌های بهزیستی از فایل xlsx یا csv (فقط مدیر)")
+    p.add_argument("file", help="فایل xlsx یا csv فهرست پرونده‌ها")
+    p.add_argument("--contract", help="شماره قرارداد (وقتی تنها یک قرارداد فعال است لازم نیست)")
+    p.add_argument("--worker", help="نام کاربری مددکاری که همه پرونده‌ها به او سپرده می‌شود")
+    p.add_argument("--check", action="store_true", help="فقط بررسی همه ردیف‌ها، بدون ثبت")
     p.set_defaults(handler=cmd_import)

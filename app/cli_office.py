@@ -13,7 +13,7 @@ def _office(args, *, create: bool = False):
     from app.cli import _data_dir
     from app.office.registry import OfficeContext
     from app.office.storage import open_office
-    folder = _data_dir(args)
+    folder = _data_dir(args, create=create)
     db = open_office(folder, create=create)
     return OfficeContext(db, folder, user_name=_user_name(args, db))
 
@@ -32,7 +32,7 @@ def cmd_office_init(args) -> int:
     from app.cli import _data_dir, read_password
     from app.office.registry import set_up_office
     from app.office.storage import open_office, write_marker
-    folder = _data_dir(args)
+    folder = _data_dir(args, create=True)
     db = open_office(folder, create=True)
     try:
         set_up_office(db, args.office, args.username, read_password("رمز عبور: ", confirm=True),
@@ -175,8 +175,7 @@ def register(sub, common) -> None:
     osub = office.add_subparsers(dest="office_action", required=True)
 
     def with_user(p):
-        p.add_argument("--user", help="نام کاربری اداره (رمز از ورودی استاندارد خوانده می‌شود)")
-        return p
+        return p  # --user is every command's common option (app.cli); here it names an office user
 
     p = osub.add_parser("init", parents=[common], help="راه‌اندازی پوشه داده اداره و نخستین کاربر آن")
     p.add_argument("--office", required=True, help="نام اداره، مثلاً «اداره بهزیستی شهرستان ری»")

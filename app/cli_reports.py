@@ -9,22 +9,17 @@ from app.errors import DomainError
 
 
 def _ctx(args):
-    from app.cli import _data_dir, _open, _require_set_up
-    from app.services.context import ServiceContext
+    """The signed-in user's context (app.cli._acting_ctx): the document obeys that user's role."""
+    from app.cli import _acting_ctx, _open
+    return _acting_ctx(args, _open(args))
+
+
+def _verify_ctx(args):
+    """`verify` needs no sign-in: it only asks whether this clinic recorded a report."""
+    from app.cli import _open, _require_set_up, _system_ctx
     db = _open(args)
     _require_set_up(db)
-    return ServiceContext(db, _cli_actor(db, args), data_dir=_data_dir(args))
-
-
-def _cli_actor(db, args):
-    """The clinic's manager acts for the command line; with --user, that account (password on stdin)."""
-    from app.services.accounts import list_staff
-    from app.services.context import Actor, ServiceContext
-    from app.models.enums import Role
-    managers = list_staff(ServiceContext(db, Actor.system()), role=Role.MANAGER)
-    if not managers:
-        raise DomainError("هیچ مدیر فعالی در این پوشه داده نیست.")
-    return Actor(managers[0].id, managers[0].full_name, Role.MANAGER)
+    return _system_ctx(args, db)
 
 
 def _write(path: str, data: bytes) -> None:
@@ -51,7 +46,7 @@ def _password(args):
     if not args.sign:
         return None
     from app.cli import read_password
-    return read_password("رمز عبور مدیر (برای امضا): ")
+    return read_password("رمز کلید امضا: ")
 
 
 def _monthly_document(args, generate):
@@ -133,7 +128,7 @@ def _verify_code(args) -> int:
     """A paper copy's QR code, checked against this clinic's records."""
     from app.persian import format_iran_datetime
     from app.services.reports import check_printed_code
-    ctx = _ctx(args)
+    ctx = _verify_ctx(args)
     try:
         record, digest_ok = check_printed_code(ctx, args.code)
     finally:
@@ -161,7 +156,7 @@ def _env_has_data() -> bool:
 
 def _record_check(args, data: bytes, trusted):
     from app.services.reports import check_report
-    ctx = _ctx(args)
+    ctx = _verify_ctx(args)
     try:
         return check_report(ctx, data, also_trusted=trusted)
     finally:
@@ -178,16 +173,16 @@ def _print_record_match(check) -> None:
 
 
 def register(sub, common) -> None:
-    report = sub.add_parser("report", parents=[common], help="make a document (PDF)")
+    report = sub.add_parser("report", parents=[common], help="ساختن سند (PDF)")
     rsub = report.add_subparsers(dest="document", required=True)
 
     def document(name: str, handler, help_text: str, monthly: bool = True):
         p = rsub.add_parser(name, parents=[common], help=help_text)
         if monthly:
-            p.add_argument("--month", required=True, help="Jalali month, e.g. 1405/08")
-            p.add_argument("--contract", help="contract number (optional when one is active)")
-        p.add_argument("--out", required=True)
-        p.add_argument("--sign", action="store_true", help="sign with the clinic's key (password on stdin)")
+            p.add_argument("--month", required=True, help="ماه شمسی، مثلاً 1405/08")
+            p.add_argument("--contract", help="شماره قرارداد (وقتی تنها یک قرارداد فعال است لازم نیست)")
+        p.add_argument("--out", required=True, help="مسیر فایل PDF خروجی")
+        p.add_argument("--sign", action="store_true", help="امضا با کلید کلینیک (رمز کلید در خط دوم ورودی استاندارد)")
         p.set_defaults(handler=handler)
         return p
 
@@ -196,17 +191,17 @@ def register(sub, common) -> None:
         p.add_argument("--confirm-unfinished", action="store_true",
                        help="امضای ماهی که هنوز تمام نشده است، با آگاهی از روزهای نگذشته")
 
-    p = document("monthly", cmd_report_monthly, "monthly performance report")
-    p.add_argument("--xlsx", help="also save the table as xlsx here")
+    p = document("monthly", cmd_report_monthly, "گزارش عملکرد ماهانه برای بهزیستی شهرستان (فقط مدیر)")
+    p.add_argument("--xlsx", help="جدول گزارش را به صورت xlsx هم اینجا ذخیره کن")
     month_signing(p)
-    month_signing(document("invoice", cmd_report_invoice, "monthly invoice"))
-    p = document("case", cmd_report_case, "one child's file summary", monthly=False)
-    p.add_argument("--file", required=True, help="Behzisti or clinic file number")
-    p.add_argument("--purpose", default="بازدید کارشناس ناظر")
+    month_signing(document("invoice", cmd_report_invoice, "صورتحساب ماهانه (فقط مدیر)"))
+    p = document("case", cmd_report_case, "خلاصه پرونده یک فرزند", monthly=False)
+    p.add_argument("--file", required=True, help="شماره پرونده بهزیستی یا کلینیک")
+    p.add_argument("--purpose", default="بازدید کارشناس ناظر", help="هدف تهیه خلاصه (پیش‌فرض: بازدید کارشناس ناظر)")
 
-    p = sub.add_parser("verify", parents=[common], help="check a signed PDF, or a paper copy's QR code")
-    p.add_argument("file", nargs="?")
-    p.add_argument("--code", help="the text of the QR code on a printed copy (needs the data folder)")
+    p = sub.add_parser("verify", parents=[common], help="بررسی PDF امضاشده یا کد QR نسخه کاغذی (بدون ورود)")
+    p.add_argument("file", nargs="?", help="فایل PDF برای بررسی")
+    p.add_argument("--code", help="متن کد QR روی نسخه چاپی (پوشه داده لازم است)")
     p.add_argument("--trust", metavar="DIR",
                    help="پوشه گواهی‌های کلینیک‌های مورد اعتماد (cer، crt، der، pem): فقط امضای این‌ها پذیرفته است")
     p.set_defaults(handler=cmd_verify)

@@ -16,7 +16,7 @@ def cmd_connect(args) -> int:
     from app.cli import _data_dir
     from app.storage.connect import save_url
     message = test_connection(args.url)
-    target = save_url(_data_dir(args), args.url)
+    target = save_url(_data_dir(args, create=True), args.url)  # a new PC's folder is made here, like init
     print(message)
     print(f"این رایانه از این پس از سرور استفاده می‌کند (نشانی در {target}).")
     return 0
@@ -55,6 +55,13 @@ def cmd_migrate(args) -> int:
     print(test_connection(args.to))
     source = Database(sqlite_url(data_dir / DB_FILENAME))
     upgrade(source)
+    from app.cli import _acting_ctx
+    from app.services.policy import Action, Kind, require
+    try:  # a copy of the whole clinic onto another machine: the manager's alone, signed in
+        require(_acting_ctx(args, source).actor, Kind.BACKUP, Action.CREATE)
+    except BaseException:
+        source.dispose()
+        raise
     url = args.to.replace("postgresql://", "postgresql+psycopg://", 1)
     target = Database(url)
     try:

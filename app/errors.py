@@ -35,6 +35,10 @@ class AuthError(DomainError):
     """Wrong user name or password, or a locked account."""
 
 
+class SessionExpired(PermissionDenied):
+    """The signed-in account was deactivated or its role changed: back to the sign-in screen."""
+
+
 class StorageError(DomainError):
     """The database or data folder cannot be used (damaged, foreign, too new)."""
 

@@ -73,9 +73,14 @@ def _client(number: int, url: str, case_ids: list[int], seconds: float, out: str
     db = Database(url)
     if db.dialect == "sqlite":
         db.wait_when_busy(2000)  # as the desktop does
-    ctx = ServiceContext(db, Actor.system(), clock=lambda: NOW)
     with db.read() as s:
         staff_id = s.scalar(select(Staff.id).order_by(Staff.id).limit(1))
+        boss = s.get(Staff, staff_id)
+        from app.models.enums import Role
+        from app.services.context import _issue
+        # A client stands in for a signed-in manager (services refuse the system actor).
+        actor = _issue(boss.id, boss.full_name, Role(boss.role))
+    ctx = ServiceContext(db, actor, clock=lambda: NOW)
     rng = random.Random(number)
     names = {f.name for f in dataclasses.fields(CaseInput)} - {"family", "version", "address"}
     stats = {"latencies": [], "conflicts": 0, "waits": 0, "raw": [], "notes": [], "edits": {}}

@@ -18,6 +18,11 @@ def run(*args, stdin="", env_extra=None):
                           env=env, timeout=300)
 
 
+def signed(*args, user="manager", password=DEMO_PASSWORD, then="", env_extra=None):
+    """A record-touching command signed in as `user` (password as stdin's first line)."""
+    return run(*args, "--user", user, stdin=f"{password}\n{then}", env_extra=env_extra)
+
+
 @pytest.fixture(scope="module")
 def demo_dir(tmp_path_factory):
     folder = tmp_path_factory.mktemp("demo")
@@ -51,30 +56,30 @@ def test_init_with_a_short_password_fails_clearly(tmp_path):
 
 
 def test_cases_list_formats_and_persian_order(demo_dir):
-    as_json = json.loads(run("cases", "list", "--format", "json", "--limit", "500", "--data-dir", str(demo_dir)).stdout)
+    as_json = json.loads(signed("cases", "list", "--format", "json", "--limit", "500", "--data-dir", str(demo_dir)).stdout)
     assert len(as_json) == 60
     from app.persian import collation_key
     keys = [(not r["priority"], collation_key(r["last_name"]), collation_key(r["first_name"])) for r in as_json]
     assert keys == sorted(keys)
-    as_csv = list(csv.reader(io.StringIO(run("cases", "list", "--format", "csv", "--limit", "5",
+    as_csv = list(csv.reader(io.StringIO(signed("cases", "list", "--format", "csv", "--limit", "5",
                                              "--data-dir", str(demo_dir)).stdout)))
     assert as_csv[0][0] == "behzisti_file_number" and len(as_csv) == 6
-    table = run("cases", "list", "--limit", "3", "--data-dir", str(demo_dir))
+    table = signed("cases", "list", "--limit", "3", "--data-dir", str(demo_dir))
     assert table.returncode == 0 and "شماره بهزیستی" in table.stdout
 
 
 def test_cases_search_finds_by_name_fragment_and_file_number(demo_dir):
-    some = json.loads(run("cases", "list", "--format", "json", "--limit", "1", "--data-dir", str(demo_dir)).stdout)[0]
-    found = json.loads(run("cases", "list", "--format", "json", "--search", some["behzisti_file_number"],
+    some = json.loads(signed("cases", "list", "--format", "json", "--limit", "1", "--data-dir", str(demo_dir)).stdout)[0]
+    found = json.loads(signed("cases", "list", "--format", "json", "--search", some["behzisti_file_number"],
                            "--data-dir", str(demo_dir)).stdout)
     assert [r["id"] for r in found] == [some["id"]]
-    by_name = json.loads(run("cases", "list", "--format", "json", "--search", some["last_name"].replace("ی", "ي"),
+    by_name = json.loads(signed("cases", "list", "--format", "json", "--search", some["last_name"].replace("ی", "ي"),
                              "--limit", "500", "--data-dir", str(demo_dir)).stdout)
     assert some["id"] in [r["id"] for r in by_name]
 
 
 def test_contracts_list_json(demo_dir):
-    contracts = json.loads(run("contracts", "list", "--format", "json", "--data-dir", str(demo_dir)).stdout)
+    contracts = json.loads(signed("contracts", "list", "--format", "json", "--data-dir", str(demo_dir)).stdout)
     assert contracts and contracts[0]["fee_per_case_month_rials"] == 1_200_000
     assert contracts[0]["office_name"].startswith("اداره بهزیستی")
 
@@ -95,12 +100,13 @@ def test_check_passes_then_fails_on_tampering(demo_dir, tmp_path):
 
 
 def test_commands_on_an_empty_folder_say_so(tmp_path):
-    result = run("cases", "list", "--data-dir", str(tmp_path))
+    result = signed("cases", "list", "--data-dir", str(tmp_path))
     assert result.returncode == 1 and "parvandeh init" in result.stderr
 
 
 def test_environment_variable_chooses_the_folder(demo_dir):
-    result = run("contracts", "list", env_extra={"PARVANDEH_DATA_DIR": str(demo_dir)})
+    result = run("contracts", "list", stdin=f"{DEMO_PASSWORD}\n",
+                 env_extra={"PARVANDEH_DATA_DIR": str(demo_dir), "PARVANDEH_USER": "manager"})
     assert result.returncode == 0 and "1405-101" in result.stdout
 
 
@@ -108,25 +114,26 @@ def test_backup_and_restore_round_trip_with_encryption(demo_dir, tmp_path):
     import shutil
     folder = tmp_path / "clinic"
     shutil.copytree(demo_dir, folder)
-    before = run("cases", "list", "--format", "json", "--limit", "500", "--data-dir", str(folder)).stdout
+    before = signed("cases", "list", "--format", "json", "--limit", "500", "--data-dir", str(folder)).stdout
     out = tmp_path / "usb" / "backup.pvbak"
-    made = run("backup", "--out", str(out), "--encrypt", "--data-dir", str(folder), stdin="usb-pass-123\n")
+    made = signed("backup", "--out", str(out), "--encrypt", "--data-dir", str(folder), then="usb-pass-123\n")
     assert made.returncode == 0, made.stderr
     assert b"SQLite format" not in out.read_bytes()
     (folder / "parvandeh.sqlite3").write_bytes(b"ruined")
     for leftover in ("parvandeh.sqlite3-wal", "parvandeh.sqlite3-shm"):
         (folder / leftover).unlink(missing_ok=True)
-    wrong = run("restore", str(out), "--data-dir", str(folder), stdin="not-it\n")
+    wrong = run("restore", str(out), "--data-dir", str(folder), stdin="not-it\n")  # the database is ruined: no sign-in
     assert wrong.returncode == 1 and "رمز" in wrong.stderr
     restored = run("restore", str(out), "--data-dir", str(folder), stdin="usb-pass-123\n")
     assert restored.returncode == 0, restored.stderr
-    assert run("cases", "list", "--format", "json", "--limit", "500", "--data-dir", str(folder)).stdout == before
+    assert signed("cases", "list", "--format", "json", "--limit", "500", "--data-dir", str(folder)).stdout == before
     assert run("check", "--data-dir", str(folder)).returncode == 0
 
 
 def test_restore_refuses_a_foreign_file(tmp_path):
     bogus = tmp_path / "x.pvbak"
     bogus.write_bytes(b"PK\x03\x04 not really")
+    (tmp_path / "d").mkdir()
     result = run("restore", str(bogus), "--data-dir", str(tmp_path / "d"))
     assert result.returncode == 1 and "پشتیبان" in result.stderr
 
@@ -136,8 +143,8 @@ def test_report_and_verify_commands(demo_dir, tmp_path):
     folder = tmp_path / "clinic"
     shutil.copytree(demo_dir, folder)
     pdf = tmp_path / "aban.pdf"
-    made = run("report", "monthly", "--month", "۱۴۰۵/۰۸", "--out", str(pdf), "--sign", "--data-dir", str(folder),
-               stdin=f"{DEMO_PASSWORD}\n")
+    made = signed("report", "monthly", "--month", "۱۴۰۵/۰۸", "--out", str(pdf), "--sign", "--data-dir", str(folder),
+                  then=f"{DEMO_PASSWORD}\n")
     assert made.returncode == 0, made.stderr
     unknown = run("verify", str(pdf))  # intact, but who signed it is not known without the clinic's certificate
     assert unknown.returncode == 3 and "signer is unknown" in unknown.stdout and "مریم نمونه" in unknown.stdout
@@ -145,7 +152,7 @@ def test_report_and_verify_commands(demo_dir, tmp_path):
     assert ok.returncode == 0 and "Verdict: VALID" in ok.stdout and "Matches record" in ok.stdout, ok.stdout
     assert "monthly-report" not in pdf.name  # --out is kept as given
     unsigned = tmp_path / "plain.pdf"
-    assert run("report", "monthly", "--month", "1405/08", "--out", str(unsigned), "--data-dir", str(folder)).returncode == 0
+    assert signed("report", "monthly", "--month", "1405/08", "--out", str(unsigned), "--data-dir", str(folder)).returncode == 0
     assert run("verify", str(unsigned)).returncode != 0
     data = bytearray(pdf.read_bytes())
     data[len(data) // 3] ^= 0x01
@@ -156,10 +163,10 @@ def test_report_and_verify_commands(demo_dir, tmp_path):
     appended.write_bytes(pdf.read_bytes() + b"\n%more\n")
     assert run("verify", str(appended)).returncode != 0
     invoice = tmp_path / "invoice.pdf"
-    assert run("report", "invoice", "--month", "1405/08", "--out", str(invoice), "--data-dir", str(folder)).returncode == 0
-    first = json.loads(run("cases", "list", "--format", "json", "--limit", "1", "--data-dir", str(folder)).stdout)[0]
+    assert signed("report", "invoice", "--month", "1405/08", "--out", str(invoice), "--data-dir", str(folder)).returncode == 0
+    first = json.loads(signed("cases", "list", "--format", "json", "--limit", "1", "--data-dir", str(folder)).stdout)[0]
     case_pdf = tmp_path / "case.pdf"
-    assert run("report", "case", "--file", first["behzisti_file_number"], "--out", str(case_pdf),
+    assert signed("report", "case", "--file", first["behzisti_file_number"], "--out", str(case_pdf),
                "--data-dir", str(folder)).returncode == 0
     assert case_pdf.read_bytes().startswith(b"%PDF")
 
@@ -188,19 +195,19 @@ def test_import_checks_then_imports_a_list_and_says_which_rows_are_wrong(tmp_pat
     book.active.append(["1405777002", "بردیا", "افشار", "1234567890", "پسر", "بستگان"])
     path = tmp_path / "list.xlsx"
     book.save(path)
-    bad = run("import", str(path), "--data-dir", str(demo_dir))
+    bad = signed("import", str(path), "--data-dir", str(demo_dir))
     assert bad.returncode == 1
     assert "ردیف ۳، ستون «کد ملی»" in bad.stderr and "هیچ پرونده‌ای ثبت نشد" in bad.stderr
     book.active.delete_rows(3)
     book.save(path)
-    checked = run("import", str(path), "--check", "--data-dir", str(demo_dir))
+    checked = signed("import", str(path), "--check", "--data-dir", str(demo_dir))
     assert "۱ پرونده آماده ورود" in checked.stdout
-    assert json.loads(run("cases", "list", "--search", "ترانه افشار", "--format", "json",
+    assert json.loads(signed("cases", "list", "--search", "ترانه افشار", "--format", "json",
                           "--data-dir", str(demo_dir)).stdout) == []
-    assert run("import", str(path), "--data-dir", str(demo_dir)).returncode == 0
-    again = run("import", str(path), "--data-dir", str(demo_dir))
+    assert signed("import", str(path), "--data-dir", str(demo_dir)).returncode == 0
+    again = signed("import", str(path), "--data-dir", str(demo_dir))
     assert "۰ پرونده وارد شد؛ ۱ پرونده از پیش در برنامه بود" in again.stdout
-    found = json.loads(run("cases", "list", "--search", "ترانه افشار", "--format", "json",
+    found = json.loads(signed("cases", "list", "--search", "ترانه افشار", "--format", "json",
                            "--data-dir", str(demo_dir)).stdout)
     assert [f["behzisti_file_number"] for f in found] == ["1405777001"]
 
@@ -215,9 +222,10 @@ def test_who_signed_key_export_and_trust_folder(demo_dir, tmp_path):
     shutil.copytree(demo_dir, folder)
     pdf = tmp_path / "aban.pdf"
     assert run("report", "monthly", "--month", "1405/08", "--out", str(pdf), "--sign", "--data-dir", str(folder),
-               stdin=f"{DEMO_PASSWORD}\n").returncode == 0
+               "--user", "manager", stdin=f"{DEMO_PASSWORD}\n{DEMO_PASSWORD}\n").returncode == 0
     trust = tmp_path / "trusted"
-    exported = run("key", "export", "--out", str(trust / "clinic.cer"), "--data-dir", str(folder))
+    exported = run("key", "export", "--out", str(trust / "clinic.cer"), "--data-dir", str(folder),
+                   "--user", "manager", stdin=f"{DEMO_PASSWORD}\n")
     assert exported.returncode == 0, exported.stderr
     der = (trust / "clinic.cer").read_bytes()
     import hashlib
@@ -245,10 +253,94 @@ def test_who_signed_key_export_and_trust_folder(demo_dir, tmp_path):
     # Signed invoices and case summaries are found in the registry too.
     invoice = tmp_path / "invoice.pdf"
     made = run("report", "invoice", "--month", "1405/08", "--out", str(invoice), "--sign", "--data-dir", str(folder),
-               stdin=f"{DEMO_PASSWORD}\n")
+               "--user", "manager", stdin=f"{DEMO_PASSWORD}\n{DEMO_PASSWORD}\n")
     assert made.returncode == 0, made.stderr
     found = run("verify", str(invoice), "--data-dir", str(folder))
     assert found.returncode == 0 and "Matches record" in found.stdout, found.stdout
     again = run("report", "invoice", "--month", "1405/08", "--out", str(tmp_path / "twice.pdf"), "--sign",
-                "--data-dir", str(folder), stdin=f"{DEMO_PASSWORD}\n")
+                "--data-dir", str(folder), "--user", "manager", stdin=f"{DEMO_PASSWORD}\n{DEMO_PASSWORD}\n")
     assert again.returncode != 0 and not (tmp_path / "twice.pdf").exists()
+
+
+# -- signing in, the data folder, Persian help (issue 11 and issue 13 item 7) -----------------------
+
+def test_a_missing_data_folder_is_an_error_naming_it_and_is_not_made(tmp_path):
+    missing = tmp_path / "typo"
+    for argv in (("check",), ("cases", "list", "--user", "manager"), ("backup", "--out", str(tmp_path / "b"))):
+        result = run(*argv, "--data-dir", str(missing), stdin=f"{DEMO_PASSWORD}\n")
+        assert result.returncode == 1 and str(missing) in result.stderr and "وجود ندارد" in result.stderr, argv
+    assert not missing.exists()
+
+
+def test_check_fails_on_a_folder_with_no_clinic(tmp_path):
+    result = run("check", "--data-dir", str(tmp_path))
+    assert result.returncode == 1 and "کلینیک" in result.stderr
+    assert list(tmp_path.iterdir()) == []
+    from app.storage.datadir import open_database
+    open_database(tmp_path).dispose()  # a database with its schema but no clinic: still not healthy
+    again = run("check", "--data-dir", str(tmp_path))
+    assert again.returncode == 1 and "راه‌اندازی نشده" in again.stderr
+
+
+def test_record_commands_need_a_user_and_the_right_password(demo_dir):
+    nobody = run("cases", "list", "--data-dir", str(demo_dir), stdin=f"{DEMO_PASSWORD}\n")
+    assert nobody.returncode == 1 and "--user" in nobody.stderr and nobody.stdout == ""
+    wrong = signed("cases", "list", "--data-dir", str(demo_dir), password="not-the-password")
+    assert wrong.returncode == 1 and "نادرست" in wrong.stderr and wrong.stdout == ""
+    before = signed("cases", "list", "--data-dir", str(demo_dir), "--format", "json")  # --user after the command
+    assert before.returncode == 0
+    first = run("--user", "manager", "--data-dir", str(demo_dir), "cases", "list", "--format", "json",
+                stdin=f"{DEMO_PASSWORD}\n")  # and before it
+    assert first.returncode == 0 and first.stdout == before.stdout
+
+
+def test_the_command_line_obeys_the_role_and_is_audited_under_the_user(demo_dir, tmp_path):
+    import shutil
+    import sqlite3
+    folder = shutil.copytree(demo_dir, tmp_path / "clinic")
+    clerk = signed("report", "monthly", "--month", "1405/08", "--out", str(tmp_path / "m.pdf"),
+                   "--data-dir", str(folder), user="clerk")
+    assert clerk.returncode == 1 and "سطح دسترسی" in clerk.stderr and not (tmp_path / "m.pdf").exists()
+    backup = signed("backup", "--out", str(tmp_path / "b.pvbak"), "--data-dir", str(folder), user="worker1",
+                    then="usb-pass-123\n")
+    assert backup.returncode == 1 and not (tmp_path / "b.pvbak").exists()
+    mine = json.loads(signed("cases", "list", "--format", "json", "--limit", "500", "--data-dir", str(folder),
+                             user="worker1").stdout)
+    everyone = json.loads(signed("cases", "list", "--format", "json", "--limit", "500",
+                                 "--data-dir", str(folder)).stdout)
+    assert 0 < len(mine) < len(everyone)
+    made = signed("backup", "--out", str(tmp_path / "ok.pvbak"), "--data-dir", str(folder), then="usb-pass-123\n")
+    assert made.returncode == 0 and "رمزدار" in made.stdout
+    if os.name == "posix":
+        assert (tmp_path / "ok.pvbak").stat().st_mode & 0o077 == 0
+    conn = sqlite3.connect(folder / "parvandeh.sqlite3")
+    rows = conn.execute("SELECT a.action, s.username FROM audit_entry a JOIN staff s ON s.id = a.actor_id "
+                        "ORDER BY a.id DESC LIMIT 2").fetchall()
+    conn.close()
+    assert rows == [("backup", "manager"), ("sign_in", "manager")]
+
+
+def test_wrong_passwords_on_the_command_line_lock_the_account(demo_dir, tmp_path):
+    import shutil
+    folder = shutil.copytree(demo_dir, tmp_path / "clinic")
+    for _ in range(5):
+        assert signed("cases", "list", "--data-dir", str(folder), user="worker1", password="wrong-one").returncode == 1
+    locked = signed("cases", "list", "--data-dir", str(folder), user="worker1")
+    assert locked.returncode == 1 and locked.stdout == ""
+
+
+@pytest.mark.parametrize("argv", [[], ["cases", "list"], ["report", "monthly"], ["backup"], ["check"], ["init"],
+                                  ["verify"], ["import"], ["contracts", "list"], ["demo"], ["restore"]])
+def test_help_is_persian_for_every_command_and_option(argv):
+    result = run(*argv, "--help")
+    assert result.returncode == 0
+    text = result.stdout
+    assert "طرز استفاده" in text and "show this help" not in text and "options:" not in text
+    import re
+    for line in text.splitlines():
+        option = re.match(r"\s+(--[a-z-]+)", line)
+        if option and option.group(1) != "--help":
+            # every option says something in Persian (on its line or the next)
+            assert re.search("[\u0600-\u06FF]", text.split(line, 1)[1].split("\n  -", 1)[0] + line), line
+    if argv[:1] in (["cases"], ["report"], ["backup"], ["check"], ["init"], ["verify"], ["import"]) or not argv:
+        assert "نمونه" in text

@@ -3,7 +3,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Optional
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base, Id, Timestamps, Versioned
@@ -106,6 +106,9 @@ class Service(Versioned, Timestamps, Base):
     problem_id: Mapped[Optional[int]] = mapped_column(ForeignKey("problem.id", ondelete="SET NULL"), index=True)
     # Set when the service was changed after its month's report was signed.
     amended_reason: Mapped[str] = mapped_column(Text, default="")
+    # A psychologist's note, fixed when written: it stays confidential whatever later happens to
+    # its author's role.
+    confidential: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     __table_args__ = (
         Index("ix_service_case_date", "case_id", "date"),

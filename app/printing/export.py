@@ -16,7 +16,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from app.persian import format_iran_datetime, format_month
+from app.printing.cells import safe_cell
+
+from app.persian import format_iran_datetime, format_jalali_datetime, format_month
 from app.printing.data import MONTHLY_ROW_COLUMNS, MonthlyReportData
 
 JSON_FORMAT = "parvandeh.monthly_report"
@@ -44,12 +46,17 @@ def monthly_report_xlsx(data: MonthlyReportData, out) -> None:
         out.write(buffer.getvalue())
 
 
+def _append(sheet, values) -> None:
+    """Every cell we write goes through here, so no text ever becomes a live formula."""
+    sheet.append([safe_cell(value) for value in values])
+
+
 def _rtl_sheet(sheet) -> None:
     sheet.sheet_view.rightToLeft = True
 
 
 def _header(sheet, titles: list[str]) -> None:
-    sheet.append(titles)
+    _append(sheet, titles)
     for cell in sheet[1]:
         cell.font = _HEAD_FONT
         cell.fill = _HEAD_FILL
@@ -65,7 +72,7 @@ def _fill_services(sheet, data: MonthlyReportData) -> None:
     # Rows are counted here: sheet.max_row looks at every cell written so far, which made this
     # loop quadratic (most of a 2,000-client report's time went there).
     for number, row in enumerate(data.to_table_rows(), start=2):
-        sheet.append([_xlsx_value(key, row[key]) for key in keys])
+        _append(sheet, [_xlsx_value(key, row[key]) for key in keys])
         sheet.cell(row=number, column=date_column).number_format = "yyyy-mm-dd"
     for index, key in enumerate(keys, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = _WIDTHS.get(key, 12)
@@ -99,11 +106,11 @@ def _fill_summary(sheet, data: MonthlyReportData) -> None:
         ("موارد نگرانی کودک‌آزاری", len(s.abuse_concerns)),
         ("مجموع زمان خدمات (دقیقه)", s.total_minutes),
     ):
-        sheet.append([label, value])
+        _append(sheet, [label, value])
     for label, value in s.services_by_kind.items():
-        sheet.append([f"خدمت: {label}", value])
+        _append(sheet, [f"خدمت: {label}", value])
     for label, value in s.services_by_mode.items():
-        sheet.append([f"شیوه: {label}", value])
+        _append(sheet, [f"شیوه: {label}", value])
     sheet.column_dimensions["A"].width = 40
     sheet.column_dimensions["B"].width = 12
 
@@ -127,7 +134,7 @@ def _fill_identity(sheet, data: MonthlyReportData) -> None:
         rows += [("اصلاحیه شماره", data.correction_number),
                  ("جایگزین گزارش", data.replaces_report_id or "")]
     for row in rows:
-        sheet.append(list(row))
+        _append(sheet, list(row))
     sheet.column_dimensions["A"].width = 22
     sheet.column_dimensions["B"].width = 50
 

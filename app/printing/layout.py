@@ -85,6 +85,11 @@ class PageInfo:
     id_label: str = "شناسه گزارش"
     banner: str = ""  # repeated under the header of every page, e.g. a correction notice
     draft: bool = False  # unsigned output: «پیش‌نویس» on every page
+    # Documents carrying children's names and national codes say so on every page.
+    confidential: bool = False
+
+
+CONFIDENTIAL_MARK = "محرمانه"
 
 
 def fa(value: object) -> str:
@@ -603,12 +608,24 @@ class _Furniture:
         if page.subtitle:
             canvas.setFillColor(MUTED)
             draw_line(canvas, page.subtitle, left, top - 17, fonts.MEDIUM, 8, "left")
+        if page.confidential:
+            self._confidential(canvas, width / 2, top)
         canvas.setStrokeColor(RULE)
         canvas.setLineWidth(0.7)
         canvas.line(MARGIN_SIDE, top - 24, right, top - 24)
         if page.banner:
             canvas.setFillColor(BANNER_INK)
             draw_line(canvas, page.banner, width / 2, top - 34, fonts.BOLD, 8.5, "center")
+
+    @staticmethod
+    def _confidential(canvas: Canvas, centre: float, top: float) -> None:
+        """«محرمانه» in a red frame at the top centre, where the reader of a page looks first."""
+        box_w, box_h = 22 * mm, 6.5 * mm
+        canvas.setStrokeColor(BANNER_INK)
+        canvas.setLineWidth(0.9)
+        canvas.rect(centre - box_w / 2, top - 10.5, box_w, box_h, stroke=1, fill=0)
+        canvas.setFillColor(BANNER_INK)
+        draw_line(canvas, CONFIDENTIAL_MARK, centre, top - 7, fonts.BOLD, 10, "center")
 
     def _footer(self, canvas: Canvas, doc) -> None:
         page = self.page

@@ -12,6 +12,7 @@ from app.errors import Conflict, NotFound, ValidationError
 from app.models import AbuseAcknowledgement, CaseFile, Service
 from app.services import audit, validation as v
 from app.services.context import ServiceContext
+from app.services.policy import Action, Kind, rule
 from app.services.permissions import require_manager
 from app.services.worklists import AbuseConcern
 
@@ -22,6 +23,7 @@ def _unseen():
     return ~exists().where(AbuseAcknowledgement.service_id == Service.id)
 
 
+@rule(Kind.ABUSE, Action.READ)
 def unseen_abuse_concerns(ctx: ServiceContext, limit: int = 200) -> list[AbuseConcern]:
     """Concerns the manager has not marked seen, whatever their age; priority files first, then newest."""
     if not ctx.actor.is_manager:
@@ -36,6 +38,7 @@ def unseen_abuse_concerns(ctx: ServiceContext, limit: int = 200) -> list[AbuseCo
                 for sid, cid, f, l, num, d, action, prio in session.execute(query)]
 
 
+@rule(Kind.ABUSE, Action.CHANGE)
 def acknowledge_abuse_concern(ctx: ServiceContext, service_id: int, note: str) -> None:
     """The manager marks one concern seen; the note (what was decided, who was told) is required."""
     require_manager(ctx.actor)

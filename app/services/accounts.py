@@ -8,7 +8,7 @@ from typing import Optional, Sequence
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -17,14 +17,17 @@ from app.models import Staff, StaffTraining
 from app.models.enums import Degree, Role
 from app.persian import collation_key, validate_national_code
 from app.services import audit, concurrency, validation as v
-from app.services.context import Actor, ServiceContext
+from app.services.context import Actor, ServiceContext, _issue
 from app.services.permissions import require_manager
 from app.services.views import StaffView
 from app.storage.database import Database
+from app.services.policy import Action, Kind, rule
 
 MAX_FAILED_SIGN_INS = 5
 LOCKOUT = dt.timedelta(minutes=5)
 MIN_PASSWORD_LENGTH = 8
+# One answer for an unknown name, a wrong password and a locked account: none tells which names exist.
+SIGN_IN_REFUSED = "نام کاربری یا رمز عبور نادرست است، یا حساب پس از چند ورود نادرست تا پنج دقیقه قفل است."
 
 # argon2id with OWASP's recommended minimum (19 MiB, 2 passes, 1 lane): about 0.1 s on an office PC,
 # where argon2-cffi's default (64 MiB, 3 passes, 4 lanes) takes most of a second on two cores.
@@ -122,12 +125,14 @@ def add_staff_in(session: Session, ctx: ServiceContext, data: StaffInput) -> Sta
     return staff
 
 
+@rule(Kind.STAFF, Action.CREATE)
 def add_staff(ctx: ServiceContext, data: StaffInput) -> StaffView:
     require_manager(ctx.actor)
     with ctx.db.transaction() as session:
         return staff_view(add_staff_in(session, ctx, data))
 
 
+@rule(Kind.STAFF, Action.CHANGE)
 def update_staff(ctx: ServiceContext, staff_id: int, data: StaffInput) -> StaffView:
     require_manager(ctx.actor)
     with ctx.db.transaction() as session:
@@ -136,6 +141,8 @@ def update_staff(ctx: ServiceContext, staff_id: int, data: StaffInput) -> StaffV
         fields = ("first_name", "last_name", "role", "national_code", "degree", "field_of_study", "phone")
         before = audit.snapshot(staff, fields)
         _apply(staff, data)
+        if before["role"] == Role.MANAGER.value and staff.role != Role.MANAGER.value:
+            _keep_a_manager(session, staff)
         try:
             session.flush()
         except IntegrityError:
@@ -154,6 +161,7 @@ def _training_rows(trainings: Sequence[tuple[str, Optional[dt.date], Optional[in
     return rows
 
 
+@rule(Kind.STAFF, Action.CHANGE)
 def set_staff_trainings(ctx: ServiceContext, staff_id: int,
                         trainings: Sequence[tuple[str, Optional[dt.date], Optional[int]]]) -> StaffView:
     """Replace the list of Behzisti training courses a staff member attended."""
@@ -170,15 +178,19 @@ def set_staff_trainings(ctx: ServiceContext, staff_id: int,
         return staff_view(staff)
 
 
+@rule(Kind.STAFF, Action.CHANGE)
 def set_staff_active(ctx: ServiceContext, staff_id: int, active: bool, left_on: Optional[dt.date] = None) -> None:
     require_manager(ctx.actor)
     with ctx.db.transaction() as session:
         staff = _get(session, staff_id)
+        if not active and staff.active and staff.role == Role.MANAGER.value:
+            _keep_a_manager(session, staff)
         staff.active = active
         staff.left_on = None if active else (left_on or ctx.today())
         audit.record(session, ctx, "update", "staff", staff.id, changes={"active": [not active, active]})
 
 
+@rule(Kind.STAFF, Action.READ)
 def list_staff(ctx: ServiceContext, *, role: Optional[Role] = None, active_only: bool = True) -> list[StaffView]:
     with ctx.db.read() as session:
         # Trainings in one extra query, not one per person (1,000 staff took a second).
@@ -188,6 +200,14 @@ def list_staff(ctx: ServiceContext, *, role: Optional[Role] = None, active_only:
         if active_only:
             query = query.where(Staff.active.is_(True))
         return [staff_view(s) for s in session.scalars(query)]
+
+
+def _keep_a_manager(session: Session, leaving: Staff) -> None:
+    """The clinic is never left without an active manager (nobody could then manage accounts)."""
+    others = session.scalar(select(func.count()).select_from(Staff).where(
+        Staff.role == Role.MANAGER.value, Staff.active.is_(True), Staff.id != leaving.id)) or 0
+    if not others:
+        raise ValidationError("این تنها مدیر فعال کلینیک است؛ ابتدا مدیر دیگری تعیین کنید.", field="role")
 
 
 def _get(session: Session, staff_id: int) -> Staff:
@@ -206,27 +226,42 @@ def sign_in(db: Database, username: str, password: str, *, now: Optional[dt.date
         staff = session.scalar(select(Staff).where(Staff.username == name))
         if staff is None or not staff.active:
             password_matches(_dummy_hash(), password or "")  # same cost, so timing does not tell
-            raise AuthError("نام کاربری یا رمز عبور نادرست است.", field="password")
+            raise AuthError(SIGN_IN_REFUSED, field="password")
         locked_until = _aware(staff.locked_until)
+        # The hash is checked even when locked, so a locked account answers as slowly as any other.
+        matches = password_matches(staff.password_hash, password or "")
         if locked_until and locked_until > now:
-            minutes = max(1, int((locked_until - now).total_seconds() // 60) + 1)
-            raise AuthError(f"این حساب به دلیل چند ورود نادرست قفل است؛ {_fa(minutes)} دقیقه دیگر دوباره امتحان کنید.",
-                            field="password")
-        if not password_matches(staff.password_hash, password or ""):
-            staff.failed_logins += 1
-            if staff.failed_logins >= MAX_FAILED_SIGN_INS:
-                staff.failed_logins = 0
-                staff.locked_until = now + LOCKOUT
+            raise AuthError(SIGN_IN_REFUSED, field="password")
+        if not matches:
+            _count_failure(staff, now)
         else:
             staff.failed_logins = 0
             staff.locked_until = None
-            actor = Actor(staff.id, staff.full_name, Role(staff.role))
+            actor = _issue(staff.id, staff.full_name, Role(staff.role))
             audit.record(session, _system_ctx(db, actor, now), "sign_in", "staff", staff.id)
             return actor
     # Outside the block so the failure count is committed before the error is raised.
-    raise AuthError("نام کاربری یا رمز عبور نادرست است.", field="password")
+    raise AuthError(SIGN_IN_REFUSED, field="password")
 
 
+def count_wrong_password(db: Database, staff_id: Optional[int], now: dt.datetime) -> None:
+    """A wrong signing password counts toward the same lockout as a wrong sign-in."""
+    if staff_id is None:
+        return
+    with db.transaction() as session:
+        staff = session.get(Staff, staff_id)
+        if staff is not None:
+            _count_failure(staff, now)
+
+
+def _count_failure(staff: Staff, now: dt.datetime) -> None:
+    staff.failed_logins += 1
+    if staff.failed_logins >= MAX_FAILED_SIGN_INS:
+        staff.failed_logins = 0
+        staff.locked_until = now + LOCKOUT
+
+
+@rule(Kind.OWN_ACCOUNT, Action.CHANGE)
 def change_password(ctx: ServiceContext, old_password: str, new_password: str) -> None:
     with ctx.db.transaction() as session:
         staff = _get(session, ctx.actor.staff_id or 0)
@@ -241,21 +276,22 @@ def change_password(ctx: ServiceContext, old_password: str, new_password: str) -
 
 def _rekey_signing_identity(session: Session, old_password: str, new_password: str) -> None:
     """The clinic's signing key is kept under the manager's password: it follows a change of it."""
-    import base64
 
     from app.errors import AuthError as KeyPasswordError
     from app.models import Setting
     from app.printing.signing import change_identity_password
+    from app.services import keybox
     row = session.get(Setting, "signing.identity")
     if row is None:
         return
     try:
-        blob = change_identity_password(base64.b64decode(row.value), old_password, new_password)
+        blob = change_identity_password(keybox.unseal(row.value, old_password), old_password, new_password)
     except KeyPasswordError:
         return  # the key is under another manager's password; it stays as it was
-    row.value = base64.b64encode(blob).decode()
+    row.value = keybox.seal(blob, new_password)
 
 
+@rule(Kind.STAFF, Action.CHANGE)
 def reset_password(ctx: ServiceContext, staff_id: int, new_password: str, username: Optional[str] = None) -> None:
     """A manager sets another member's password (and user name, when giving a first account)."""
     require_manager(ctx.actor)

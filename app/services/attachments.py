@@ -7,7 +7,7 @@ import os
 import re
 import shutil
 import tempfile
-from pathlib import Path, PureWindowsPath
+from pathlib import Path, PurePath, PureWindowsPath
 
 from sqlalchemy import select
 
@@ -18,6 +18,7 @@ from app.services.cases import get_case_row
 from app.services.context import ServiceContext
 from app.services.permissions import can_read_notes
 from app.services.views import AttachmentView, SaveResult
+from app.services.policy import Action, Kind, helper, rule
 
 MAX_BYTES = 25 * 1024 * 1024
 # Recognised by their first bytes, not by the name a user gave them.
@@ -30,6 +31,7 @@ SIGNATURES = (
 )
 
 
+@helper
 def attachments_dir(ctx: ServiceContext) -> Path:
     if ctx.data_dir is None:
         raise StorageError("پوشه داده برنامه مشخص نیست.")
@@ -81,12 +83,14 @@ def _copy_in(source: Path, root: Path) -> tuple[str, int, str]:
     return sha, size, mime
 
 
+@rule(Kind.ATTACHMENT, Action.CREATE)
 def add_attachment(ctx: ServiceContext, case_id: int, source: str | Path, description: str = "") -> SaveResult:
     root = attachments_dir(ctx)
     with ctx.db.transaction() as session:
         case = get_case_row(session, ctx, case_id)
         desc = v.text(description, "description", "توضیح", max_len=1000)
         name = v.text(Path(source).name, "file", "نام فایل", required=True, max_len=300)
+        _check_extension(name, _peek_type(Path(source)))  # before anything is copied
         sha, size, mime = _copy_in(Path(source), root)
         att = Attachment(case_id=case.id, original_name=name, sha256=sha, size=size, mime=mime,
                          description=desc, added_at=ctx.now(), added_by=ctx.actor.staff_id)
@@ -97,6 +101,7 @@ def add_attachment(ctx: ServiceContext, case_id: int, source: str | Path, descri
         return SaveResult(att.id)
 
 
+@rule(Kind.ATTACHMENT, Action.READ)
 def list_attachments(ctx: ServiceContext, case_id: int) -> list[AttachmentView]:
     root = attachments_dir(ctx)
     with ctx.db.read() as session:
@@ -108,6 +113,7 @@ def list_attachments(ctx: ServiceContext, case_id: int) -> list[AttachmentView]:
                                a.added_at, str(stored_path(root, a.sha256))) for a in rows]
 
 
+@rule(Kind.ATTACHMENT, Action.READ)
 def export_attachment(ctx: ServiceContext, attachment_id: int, folder: Path) -> Path:
     """A copy under its original name in a folder of the user's (for the system viewer)."""
     root = attachments_dir(ctx)
@@ -134,13 +140,38 @@ _RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f
 EXTENSIONS = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png", "image/tiff": ".tif"}
 
 
+# The names each detected type may carry; the file is opened by the handler of ITS type only.
+ALLOWED_SUFFIXES = {"application/pdf": (".pdf",), "image/jpeg": (".jpg", ".jpeg"), "image/png": (".png",),
+                    "image/tiff": (".tif", ".tiff")}
+
+
+def _peek_type(source: Path) -> str:
+    if not source.is_file():
+        raise ValidationError("فایل انتخاب‌شده پیدا نشد.", field="file")
+    with source.open("rb") as src:
+        return _sniff(src.read(16))
+
+
+def _check_extension(name: str, mime: str) -> None:
+    """`نامه.cmd` holding a PDF is refused too: a name that says another type invites the wrong handler."""
+    if PurePath(name).suffix.lower() not in ALLOWED_SUFFIXES[mime]:
+        allowed = "، ".join(ALLOWED_SUFFIXES[mime])
+        raise ValidationError(f"پسوند نام فایل با نوع آن نمی‌خواند؛ این فایل باید با {allowed} تمام شود.",
+                              field="file")
+
+
 def export_name(original: str, attachment_id: int, mime: str = "") -> str:
     """A plain file name made from the stored one: no folder part (with / or \\ or a drive),
-    no '..', nothing Windows refuses in a name."""
+    no '..', nothing Windows refuses in a name, and always the extension of the detected type, so
+    the system opens it with a viewer, never with a handler that runs programs."""
     name = _NOT_IN_NAMES.sub("_", PureWindowsPath(original).name).strip(" .")[:200]
     if name.split(".")[0].upper() in _RESERVED:
         name = "_" + name
-    return name or f"attachment-{attachment_id}{EXTENSIONS.get(mime, '')}"
+    name = name or f"attachment-{attachment_id}"
+    suffixes = ALLOWED_SUFFIXES.get(mime)
+    if suffixes and PurePath(name).suffix.lower() not in suffixes:
+        name = name[:200 - len(EXTENSIONS[mime])] + EXTENSIONS[mime]
+    return name
 
 
 def _copy_out(source: Path, target: Path) -> None:

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from app.models import AuditEntry
 from app.services.context import ServiceContext
+from app.services.policy import Action, Kind, rule
 
 GENESIS = "0" * 64
 
@@ -55,17 +56,77 @@ def record(session: Session, ctx: ServiceContext, action: str, entity: str, enti
     if session.get_bind().dialect.name == "postgresql":
         # Serialise writers of the chain across PCs; released at commit.
         session.execute(text("SELECT pg_advisory_xact_lock(5052564)"))
-    prev = session.scalar(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)) or GENESIS
+    last = session.execute(select(AuditEntry.id, AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)).first()
+    prev = last[1] if last else GENESIS
+    head = read_head(session)
+    # Ids are never reused: after a deleted tail the next entry still takes the number after the
+    # highest ever written, so the gap stays visible.
+    next_id = max(last[0] if last else 0, head.last_id if head else 0) + 1
     at = ctx.now()
     payload = json.dumps(changes or {}, ensure_ascii=False, sort_keys=True, default=_plain)
     actor = ctx.actor
     # A full name may be 201 letters (two names of 100 and a space); the column holds 200.
     name = actor.name[:AuditEntry.actor_name.type.length]
+    entry_digest = entry_hash(prev, at, actor.staff_id, name, action, entity, entity_id, case_id, payload)
+    count = (head.count if head else count_entries(session)) + 1
+    _write_head(session, ChainHead(count, next_id, entry_digest))
     session.add(AuditEntry(
-        at=at, actor_id=actor.staff_id, actor_name=name, action=action, entity=entity,
+        id=next_id, at=at, actor_id=actor.staff_id, actor_name=name, action=action, entity=entity,
         entity_id=entity_id, case_id=case_id, changes=payload, prev_hash=prev,
         hash=entry_hash(prev, at, actor.staff_id, name, action, entity, entity_id, case_id, payload),
     ))
+
+
+# -- the chain's head, kept where an edit of the audit table alone does not reach it -------------------
+
+HEAD_KEY = "audit.head"
+
+
+@dataclass(frozen=True)
+class ChainHead:
+    """How many entries the chain holds, and the id and hash of the last one."""
+
+    count: int
+    last_id: int
+    last_hash: str
+
+    def text(self) -> str:
+        return f"{self.count}:{self.last_id}:{self.last_hash}"
+
+    @classmethod
+    def parse(cls, text: str) -> Optional["ChainHead"]:
+        try:
+            count, last_id, last_hash = text.split(":")
+            return cls(int(count), int(last_id), last_hash)
+        except (ValueError, AttributeError):
+            return None
+
+
+def read_head(session: Session) -> Optional[ChainHead]:
+    from app.models import Setting
+    row = session.get(Setting, HEAD_KEY)
+    return ChainHead.parse(row.value) if row else None
+
+
+def _write_head(session: Session, head: ChainHead) -> None:
+    from app.models import Setting
+    row = session.get(Setting, HEAD_KEY)
+    if row is None:
+        session.add(Setting(key=HEAD_KEY, value=head.text()))
+    else:
+        row.value = head.text()
+
+
+def compare_head(session: Session, chain: "ChainReport") -> str:
+    """'' when the chain ends where its head says; otherwise what is missing (for `check`)."""
+    head = read_head(session)
+    if head is None or not chain.ok:
+        return ""
+    if chain.entries < head.count or chain.last_id != head.last_id or chain.last_hash != head.last_hash:
+        after = chain.last_id
+        return (f"رویدادهای پس از ردیف {after} حذف شده‌اند (entries missing after {after}): سر زنجیره "
+                f"{head.count} رویداد تا ردیف {head.last_id} را ثبت کرده است، اکنون {chain.entries} رویداد هست.")
+    return ""
 
 
 def record_many(session: Session, ctx: ServiceContext, action: str, entity: str,
@@ -75,17 +136,23 @@ def record_many(session: Session, ctx: ServiceContext, action: str, entity: str,
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(5052564)"))
     session.flush()
-    prev = session.scalar(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)) or GENESIS
+    last = session.execute(select(AuditEntry.id, AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)).first()
+    prev = last[1] if last else GENESIS
+    head = read_head(session)
+    next_id = max(last[0] if last else 0, head.last_id if head else 0) + 1  # ids never reused
+    count = head.count if head else count_entries(session)
     at, actor = ctx.now(), ctx.actor
     name = actor.name[:AuditEntry.actor_name.type.length]
     entries = []
     for entity_id, case_id, changes in items:
         payload = json.dumps(changes or {}, ensure_ascii=False, sort_keys=True, default=_plain)
         digest = entry_hash(prev, at, actor.staff_id, name, action, entity, entity_id, case_id, payload)
-        entries.append(AuditEntry(at=at, actor_id=actor.staff_id, actor_name=name, action=action, entity=entity,
+        entries.append(AuditEntry(id=next_id + len(entries), at=at, actor_id=actor.staff_id, actor_name=name, action=action, entity=entity,
                                   entity_id=entity_id, case_id=case_id, changes=payload, prev_hash=prev,
                                   hash=digest))
         prev = digest
+    if entries:
+        _write_head(session, ChainHead(count + len(entries), entries[-1].id, prev))
     session.add_all(entries)
     session.flush()
 
@@ -95,6 +162,8 @@ class ChainReport:
     entries: int
     first_broken_id: Optional[int]
     reason: str = ""
+    last_id: int = 0
+    last_hash: str = GENESIS
 
     @property
     def ok(self) -> bool:
@@ -107,7 +176,7 @@ def verify_chain(session: Session, batch: int = 5000) -> ChainReport:
         rows = session.scalars(
             select(AuditEntry).where(AuditEntry.id > last_id).order_by(AuditEntry.id).limit(batch)).all()
         if not rows:
-            return ChainReport(count, None)
+            return ChainReport(count, None, last_id=last_id, last_hash=prev)
         for e in rows:
             if e.prev_hash != prev:
                 return ChainReport(count, e.id, "پیوند با ردیف قبلی شکسته است (ردیفی حذف یا جابه‌جا شده)")
@@ -129,12 +198,13 @@ ACTION_LABELS = {
     "create": "ایجاد", "update": "تغییر", "delete": "حذف", "open": "باز کردن", "status": "تغییر وضعیت",
     "sign_in": "ورود", "password": "تغییر رمز", "password_reset": "تعیین رمز", "report": "ساخت گزارش",
     "signing_key": "کلید امضا", "signed_month_change": "تغییر در ماه امضاشده", "demo": "داده نمونه",
+    "backup": "پشتیبان‌گیری",
     "abuse_seen": "دیده شدن نگرانی کودک‌آزاری",
 }
 ENTITY_LABELS = {
     "case_file": "پرونده", "service": "خدمت", "problem": "مشکل", "review": "بررسی", "referral": "ارجاع",
     "attachment": "پیوست", "staff": "کارمند", "contract": "قرارداد", "clinic": "کلینیک", "setting": "تنظیمات",
-    "report_record": "گزارش",
+    "report_record": "گزارش", "backup": "پشتیبان",
 }
 
 
@@ -211,11 +281,13 @@ def _audit_where(ctx: ServiceContext, session: Session, q: AuditQuery) -> list:
     return where
 
 
+@rule(Kind.AUDIT, Action.READ)
 def count_audit(ctx: ServiceContext, q: AuditQuery) -> int:
     with ctx.db.read() as session:
         return session.scalar(select(func.count()).select_from(AuditEntry).where(*_audit_where(ctx, session, q))) or 0
 
 
+@rule(Kind.AUDIT, Action.READ)
 def list_audit(ctx: ServiceContext, q: AuditQuery, offset: int = 0, limit: int = 100) -> list[AuditRow]:
     """The trail, newest first, for the manager's viewer; every read of it is itself not recorded."""
     from app.models import CaseFile
@@ -229,6 +301,7 @@ def list_audit(ctx: ServiceContext, q: AuditQuery, offset: int = 0, limit: int =
                 for e, number in rows]
 
 
+@rule(Kind.AUDIT, Action.READ)
 def check_chain(ctx: ServiceContext) -> ChainReport:
     from app.services.permissions import require_manager
     require_manager(ctx.actor)

@@ -18,6 +18,7 @@ from app.services.context import ServiceContext
 from app.services.permissions import case_scope
 from app.services.views import CaseRow
 from app.storage.search import MIN_INDEXED, name_fragments_clause, name_match_ids
+from app.services.policy import Action, Kind, rule
 
 SORTS = ("name", "behzisti_file_number", "clinic_file_number", "received_on", "next_follow_up")
 _IDENTIFIER_CHARS = set("0123456789-/")
@@ -246,6 +247,7 @@ def _order(q: CaseQuery) -> list:
     return [CaseFile.priority.desc(), *keys, CaseFile.id]
 
 
+@rule(Kind.CASE, Action.READ)
 def count_cases(ctx: ServiceContext, q: CaseQuery) -> int:
     with ctx.db.read() as session:
         fast = _count_by_index(session, ctx, q)
@@ -264,6 +266,7 @@ _STATUS_LABELS = {s.value: s.label for s in CaseStatus}
 _LIVING_LABELS = {a.value: a.label for a in LivingArrangement}
 
 
+@rule(Kind.CASE, Action.READ)
 def list_cases(ctx: ServiceContext, q: CaseQuery, offset: int = 0, limit: int = 20) -> list[CaseRow]:
     with ctx.db.read() as session:
         # Page the ids first on the narrow indexes, then fetch the wide columns of just those rows.

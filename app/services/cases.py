@@ -20,8 +20,14 @@ from app.services.context import ServiceContext
 from app.services.signed_months import require_reason_in_signed_month
 from app.services.permissions import can_see_case, require_case_access, require_manager
 from app.services.views import CaseDetail, FamilyMemberView, SaveResult
+from app.services.policy import Action, Kind, require, rule
 
 CASELOAD_LIMIT = 200  # clients one clinic social worker follows (seed 003)
+
+# Who works a file: only the manager decides (policy: Kind.ASSIGNMENT). How urgent it is: whoever may
+# close or return it (Kind.CASE_STATUS: the manager, the file's social worker; never a clerk).
+ASSIGNMENT_FIELDS = ("social_worker_id", "psychologist_id")
+PRIORITY_FIELDS = ("priority", "priority_reason")
 
 CASE_FIELDS = (
     "behzisti_file_number", "clinic_file_number", "first_name", "last_name", "father_name",
@@ -248,6 +254,7 @@ class SimilarCase:
     text: str
 
 
+@rule(Kind.CASE, Action.READ)
 def similar_cases(ctx: ServiceContext, first_name: str, last_name: str, father_name: str,
                   birth_date: dt.date | str | None, *, exclude_id: Optional[int] = None) -> list[SimilarCase]:
     """Files that may be the same child (same name + father + birth date, spelt either way)."""
@@ -305,6 +312,7 @@ def load_warnings(session: Session, case: CaseFile) -> tuple[str, ...]:
     return tuple(warnings)
 
 
+@rule(Kind.CASE, Action.CREATE)
 def create_case(ctx: ServiceContext, data: CaseInput) -> SaveResult:
     with ctx.db.transaction() as session:
         case = add_case(session, ctx, data)
@@ -327,11 +335,16 @@ def new_case_checked(session: Session, ctx: ServiceContext, data: CaseInput) -> 
 def add_case(session: Session, ctx: ServiceContext, data: CaseInput) -> CaseFile:
     """A new active file inside the caller's transaction (the form's save, or an import)."""
     case = CaseFile(status=CaseStatus.ACTIVE.value)
-    _apply(session, ctx, case, data)
+    with session.no_autoflush:
+        _apply(session, ctx, case, data)
     if not case.clinic_file_number:
         case.clinic_file_number = _next_clinic_number(session)
     if case.social_worker_id is None and ctx.actor.role is Role.SOCIAL_WORKER:
         case.social_worker_id = ctx.actor.staff_id
+    if case.psychologist_id or case.social_worker_id not in (None, ctx.actor.staff_id):
+        require(ctx.actor, Kind.ASSIGNMENT, Action.CREATE)
+    if case.priority:
+        require(ctx.actor, Kind.CASE_STATUS, Action.CHANGE)
     require_case_access(ctx.actor, case)
     _refuse_same_national_code(session, ctx, case)
     _apply_family(case, data.family)
@@ -342,6 +355,7 @@ def add_case(session: Session, ctx: ServiceContext, data: CaseInput) -> CaseFile
     return case
 
 
+@rule(Kind.CASE, Action.CHANGE)
 def update_case(ctx: ServiceContext, case_id: int, data: CaseInput) -> SaveResult:
     with ctx.db.transaction() as session:
         case = get_case_row(session, ctx, case_id, data.version)
@@ -350,12 +364,15 @@ def update_case(ctx: ServiceContext, case_id: int, data: CaseInput) -> SaveResul
         with session.no_autoflush:  # the code is checked against other files before it is written
             _apply(session, ctx, case, data)
             _refuse_same_national_code(session, ctx, case)
-        require_reason_in_signed_month(session, ctx, case.id, _moved({before["received_on"]}, {case.received_on}),
-                                       data.amend_reason, record_kind="case_file", record_id=case.id)
-        case.clinic_file_number = case.clinic_file_number or before["clinic_file_number"]
-        if not ctx.actor.is_manager and case.social_worker_id != before["social_worker_id"]:
-            require_manager(ctx.actor)
-        _apply_family(case, data.family)
+            require_reason_in_signed_month(session, ctx, case.id,
+                                           _moved({before["received_on"]}, {case.received_on}),
+                                           data.amend_reason, record_kind="case_file", record_id=case.id)
+            case.clinic_file_number = case.clinic_file_number or before["clinic_file_number"]
+            if any(getattr(case, f) != before[f] for f in ASSIGNMENT_FIELDS):
+                require(ctx.actor, Kind.ASSIGNMENT, Action.CHANGE)
+            if any(getattr(case, f) != before[f] for f in PRIORITY_FIELDS):
+                require(ctx.actor, Kind.CASE_STATUS, Action.CHANGE)
+            _apply_family(case, data.family)
         _flush_unique(session)
         changes = audit.diff(before, audit.snapshot(case, CASE_FIELDS))
         if len(case.family) != family_before or data.family:
@@ -366,6 +383,7 @@ def update_case(ctx: ServiceContext, case_id: int, data: CaseInput) -> SaveResul
         return SaveResult(case.id, load_warnings(session, case), case.version)
 
 
+@rule(Kind.CASE_STATUS, Action.CHANGE)
 def change_status(ctx: ServiceContext, case_id: int, status: str, *, on: dt.date | str | None = None,
                   reason: str = "", version: Optional[int] = None, amend_reason: str = "") -> SaveResult:
     """Close a file, return it to Behzisti, or reopen it; leaving 'active' needs a reason."""
@@ -404,6 +422,7 @@ def get_case_row(session: Session, ctx: ServiceContext, case_id: int, version: O
     return case
 
 
+@rule(Kind.CASE, Action.READ)
 def open_case(ctx: ServiceContext, case_id: int) -> CaseDetail:
     """Everything on a file's first tab; the opening itself goes into the audit trail."""
     with ctx.db.transaction() as session:
@@ -412,6 +431,7 @@ def open_case(ctx: ServiceContext, case_id: int) -> CaseDetail:
         return _detail(session, case)
 
 
+@rule(Kind.CASE, Action.READ)
 def case_detail(ctx: ServiceContext, case_id: int) -> CaseDetail:
     """What open_case returns, without recording another opening: for refreshing a file that
     is already open on the screen after an edit."""

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from app.models import AuditEntry
 from app.services.context import ServiceContext
+from app.services.policy import Action, Kind, rule
 
 QUIET_ACTIONS = ("open", "sign_in", "report", "password")
 LIMIT = 500
@@ -26,11 +27,13 @@ class Change:
     case_id: Optional[int]
 
 
+@rule(Kind.CASE, Action.READ)  # ids of what changed, no content: each screen re-reads through its own rule
 def latest_change(ctx: ServiceContext) -> int:
     with ctx.db.read() as session:
         return session.scalar(select(func.max(AuditEntry.id))) or 0
 
 
+@rule(Kind.CASE, Action.READ)
 def changes_since(ctx: ServiceContext, last_id: int) -> tuple[int, list[Change]]:
     """(the newest id now, the changes after last_id); many at once come back as one «reload everything»."""
     with ctx.db.read() as session:

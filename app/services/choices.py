@@ -14,8 +14,10 @@ from sqlalchemy import select
 from app.models import Contract, Staff
 from app.models.enums import Role
 from app.services.context import ServiceContext
+from app.services.policy import Action, Kind, rule
 
 
+@rule(Kind.STAFF, Action.READ)
 def staff_choices(ctx: ServiceContext, roles: Iterable[Role] = (),
                   *, active_only: bool = True) -> list[tuple[int, str]]:
     """(id, full name) of staff in these roles (all roles when none are given), in Persian order."""
@@ -29,6 +31,7 @@ def staff_choices(ctx: ServiceContext, roles: Iterable[Role] = (),
         return [(i, f"{first} {last}") for i, first, last in session.execute(query)]
 
 
+@rule(Kind.CONTRACT, Action.READ)
 def contract_choices(ctx: ServiceContext) -> list[tuple[int, str, str]]:
     """(id, number, office name) of every contract, the newest first."""
     query = select(Contract.id, Contract.number, Contract.office_name).order_by(

@@ -13,10 +13,11 @@ from app.models import Clinic, Setting, Staff
 from app.models.enums import Role
 from app.services import audit, concurrency, validation as v
 from app.services.accounts import StaffInput, add_staff_in
-from app.services.context import Actor, ServiceContext
+from app.services.context import Actor, ServiceContext, _issue
 from app.services.permissions import require_manager
 from app.services.views import ClinicView
 from app.storage.database import Database
+from app.services.policy import Action, Kind, require, rule
 
 FIELDS = ("name", "licence_number", "licence_province", "licence_expiry", "address", "phones", "manager_name",
           "logo_path")
@@ -82,9 +83,10 @@ def set_up_clinic(db: Database, clinic: ClinicInput, manager: StaffInput, *,
         session.flush()
         audit.record(session, ctx, "create", "clinic", row.id, changes=audit.snapshot(row, FIELDS))
         staff = add_staff_in(session, ctx, manager)
-        return Actor(staff.id, staff.full_name, Role.MANAGER)
+        return _issue(staff.id, staff.full_name, Role.MANAGER)
 
 
+@rule(Kind.CLINIC, Action.READ, before_sign_in=True)
 def get_clinic(ctx: ServiceContext) -> ClinicView:
     with ctx.db.read() as session:
         row = session.scalar(select(Clinic).order_by(Clinic.id).limit(1))
@@ -93,6 +95,7 @@ def get_clinic(ctx: ServiceContext) -> ClinicView:
         return ClinicView(id=row.id, version=row.version, **{f: getattr(row, f) for f in FIELDS})
 
 
+@rule(Kind.CLINIC, Action.CHANGE)
 def update_clinic(ctx: ServiceContext, data: ClinicInput) -> ClinicView:
     require_manager(ctx.actor)
     with ctx.db.transaction() as session:
@@ -106,14 +109,21 @@ def update_clinic(ctx: ServiceContext, data: ClinicInput) -> ClinicView:
     return get_clinic(ctx)
 
 
+@rule(Kind.SETTINGS, Action.READ)
 def get_setting(ctx: ServiceContext, key: str, default: str = "") -> str:
+    if str(key).startswith("signing."):
+        require(ctx.actor, Kind.SIGNING_KEY, Action.READ)
     with ctx.db.read() as session:
         row = session.get(Setting, key)
         return row.value if row else default
 
 
+@rule(Kind.SETTINGS, Action.CHANGE)
 def set_setting(ctx: ServiceContext, key: str, value: str, version: Optional[int] = None) -> None:
     require_manager(ctx.actor)
+    if str(key).startswith(("signing.", "audit.")):
+        # Kept by their own services (the key under its password, the audit chain's anchor).
+        raise ValidationError("این تنظیم را برنامه خود نگه می‌دارد و دستی تغییر نمی‌کند.", field="key")
     with ctx.db.transaction() as session:
         row = session.get(Setting, key)
         if row is not None:

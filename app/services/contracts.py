@@ -17,6 +17,7 @@ from app.services import audit, concurrency, validation as v
 from app.services.context import ServiceContext
 from app.services.permissions import require_manager
 from app.services.views import ContractView
+from app.services.policy import Action, Kind, rule
 
 FIELDS = ("office_name", "programme", "number", "start_date", "end_date", "fee_per_case_month_rials",
           "capacity", "supervisor_name", "supervisor_contact", "cheque_number", "cheque_amount_rials",
@@ -74,6 +75,7 @@ def _flush(session: Session) -> None:
         raise Conflict("قراردادی با این شماره پیش‌تر ثبت شده است.", field="number") from None
 
 
+@rule(Kind.CONTRACT, Action.CREATE)
 def create_contract(ctx: ServiceContext, data: ContractInput) -> ContractView:
     require_manager(ctx.actor)
     with ctx.db.transaction() as session:
@@ -85,6 +87,7 @@ def create_contract(ctx: ServiceContext, data: ContractInput) -> ContractView:
         return _view(contract, 0)
 
 
+@rule(Kind.CONTRACT, Action.CHANGE)
 def update_contract(ctx: ServiceContext, contract_id: int, data: ContractInput) -> ContractView:
     require_manager(ctx.actor)
     with ctx.db.transaction() as session:
@@ -100,6 +103,7 @@ def update_contract(ctx: ServiceContext, contract_id: int, data: ContractInput) 
         return _view(contract, _active_counts(session).get(contract.id, 0))
 
 
+@rule(Kind.CONTRACT, Action.READ)
 def list_contracts(ctx: ServiceContext, *, active_on: Optional[dt.date] = None) -> list[ContractView]:
     with ctx.db.read() as session:
         query = select(Contract).order_by(Contract.start_date.desc(), Contract.number)
@@ -109,6 +113,7 @@ def list_contracts(ctx: ServiceContext, *, active_on: Optional[dt.date] = None) 
         return [_view(c, counts.get(c.id, 0)) for c in session.scalars(query)]
 
 
+@rule(Kind.CONTRACT, Action.READ)
 def get_contract(ctx: ServiceContext, contract_id: int) -> ContractView:
     with ctx.db.read() as session:
         contract = v.lookup(session, Contract, contract_id)
@@ -117,6 +122,7 @@ def get_contract(ctx: ServiceContext, contract_id: int) -> ContractView:
         return _view(contract, _active_counts(session).get(contract.id, 0))
 
 
+@rule(Kind.CONTRACT, Action.READ)
 def find_contract(ctx: ServiceContext, number: Optional[str], on: dt.date) -> ContractView:
     """The contract with this number, or, when none is named, the only one in force on `on`."""
     if number:

@@ -277,7 +277,7 @@ class DemoBuilder:
             minutes = choice(_MINUTES)
             note = f"{choice(NOTE_OPENINGS[kind])} {choice(NOTE_DETAILS)}"
             append((next(ids), cid, D(d), kind, domains, mode, worker, minutes, note, concern,
-                    _ABUSE_ACTION if concern else "", None if follow is None else D(follow), None, "",
+                    _ABUSE_ACTION if concern else "", None if follow is None else D(follow), None, "", False,
                     stamp, stamp))
         return count, ((dates[-1], follow) if dates else None)
 

@@ -29,6 +29,7 @@ from app.persian import normalize_identifier, normalize_text, to_persian_digits
 from app.services import audit, cases
 from app.services.context import ServiceContext
 from app.services.permissions import require_manager
+from app.services.policy import Action, Kind, rule
 
 MAX_ROWS = 20000
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -249,6 +250,7 @@ def _date(cell: Any) -> Optional[dt.date | str]:
 CHUNK_ROWS = 500  # rows checked per read transaction: short, so nothing holds the database for long
 
 
+@rule(Kind.ASSIGNMENT, Action.CREATE)
 def import_cases(ctx: ServiceContext, rows: Sequence[ImportRow], *, contract_id: Optional[int],
                  social_worker_id: Optional[int] = None, check_only: bool = False,
                  progress: Optional[Callable[[int, int], None]] = None,

@@ -1,4 +1,4 @@
-"""Who may see and change what; enforced here so no screen can forget it."""
+"""Who may see and change what: shorthands over the one policy table (app.services.policy)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from app.errors import PermissionDenied
 from app.models import CaseFile
 from app.models.enums import Role
 from app.services.context import Actor
+from app.services.policy import Action, Kind, Scope, allows, scope
 
 
 def require_manager(actor: Actor) -> None:
@@ -15,32 +16,37 @@ def require_manager(actor: Actor) -> None:
         raise PermissionDenied("این کار فقط از مدیر کلینیک برمی‌آید.")
 
 
-def case_scope(actor: Actor):
+def case_scope(actor: Actor, kind: Kind = Kind.CASE):
     """A WHERE clause limiting case files to those the actor may see, or None for all."""
-    if actor.role in (Role.MANAGER, Role.CLERK):
+    found = scope(actor, kind, Action.READ)
+    if found is Scope.ALL:
         return None
+    if found is Scope.NONE or actor.staff_id is None:
+        return CaseFile.id.is_(None)  # nothing
     if actor.role is Role.PSYCHOLOGIST:
         return or_(CaseFile.psychologist_id == actor.staff_id, CaseFile.social_worker_id == actor.staff_id)
     return CaseFile.social_worker_id == actor.staff_id
 
 
-def can_see_case(actor: Actor, case: CaseFile) -> bool:
-    if actor.role in (Role.MANAGER, Role.CLERK):
+def can_see_case(actor: Actor, case: CaseFile, kind: Kind = Kind.CASE) -> bool:
+    found = scope(actor, kind, Action.READ)
+    if found is Scope.ALL:
         return True
-    return actor.staff_id in (case.social_worker_id, case.psychologist_id)
+    return found is Scope.OWN and actor.staff_id is not None and \
+        actor.staff_id in (case.social_worker_id, case.psychologist_id)
 
 
 def can_read_notes(actor: Actor) -> bool:
     """Clerks keep identity and contact data only."""
-    return actor.role is not Role.CLERK
+    return allows(actor, Kind.VISIT_NOTE, Action.READ)
 
 
 def can_read_psychological(actor: Actor) -> bool:
-    return actor.role in (Role.MANAGER, Role.PSYCHOLOGIST)
+    return allows(actor, Kind.PSYCH_NOTE, Action.READ)
 
 
 def can_write_services(actor: Actor) -> bool:
-    return actor.role in (Role.MANAGER, Role.SOCIAL_WORKER, Role.PSYCHOLOGIST)
+    return allows(actor, Kind.VISIT_NOTE, Action.CREATE)
 
 
 def require_case_access(actor: Actor, case: CaseFile) -> None:

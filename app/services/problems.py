@@ -17,10 +17,12 @@ from app.services.context import ServiceContext
 from app.services.signed_months import require_reason_in_signed_month
 from app.services.views import ProblemStepView, ProblemView, SaveResult
 from app.services.visits import _require_writer
+from app.services.policy import Action, Kind, rule
 
 STAGE_ORDER = list(ProblemStage)
 
 
+@rule(Kind.PROBLEM, Action.CREATE)
 def open_problem(ctx: ServiceContext, case_id: int, title: str, description: str = "",
                  on: dt.date | str | None = None, amend_reason: str = "") -> SaveResult:
     _require_writer(ctx)
@@ -43,6 +45,7 @@ def open_problem(ctx: ServiceContext, case_id: int, title: str, description: str
         return SaveResult(problem.id)
 
 
+@rule(Kind.PROBLEM, Action.CHANGE)
 def advance_problem(ctx: ServiceContext, problem_id: int, stage: str, note: str,
                     on: dt.date | str | None = None, version: Optional[int] = None,
                     amend_reason: str = "") -> SaveResult:
@@ -85,6 +88,7 @@ def _get(session: Session, problem_id: int) -> Problem:
     return problem
 
 
+@rule(Kind.PROBLEM, Action.READ)
 def list_problems(ctx: ServiceContext, case_id: int, open_only: bool = False) -> list[ProblemView]:
     with ctx.db.read() as session:
         get_case_row(session, ctx, case_id)

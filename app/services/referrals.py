@@ -15,8 +15,10 @@ from app.services.context import ServiceContext
 from app.services.signed_months import require_reason_in_signed_month
 from app.services.views import ReferralView, SaveResult
 from app.services.visits import _require_writer
+from app.services.policy import Action, Kind, rule
 
 
+@rule(Kind.REFERRAL, Action.CREATE)
 def add_referral(ctx: ServiceContext, case_id: int, *, to_body: str, reason: str,
                  on: dt.date | str | None = None, amend_reason: str = "") -> SaveResult:
     _require_writer(ctx)
@@ -37,6 +39,7 @@ def add_referral(ctx: ServiceContext, case_id: int, *, to_body: str, reason: str
         return SaveResult(referral.id)
 
 
+@rule(Kind.REFERRAL, Action.CHANGE)
 def record_outcome(ctx: ServiceContext, referral_id: int, outcome: str,
                    on: dt.date | str | None = None, version: Optional[int] = None) -> SaveResult:
     _require_writer(ctx)
@@ -58,6 +61,7 @@ def record_outcome(ctx: ServiceContext, referral_id: int, outcome: str,
         return SaveResult(referral.id)
 
 
+@rule(Kind.REFERRAL, Action.READ)
 def list_referrals(ctx: ServiceContext, case_id: int) -> list[ReferralView]:
     with ctx.db.read() as session:
         get_case_row(session, ctx, case_id)

@@ -18,7 +18,7 @@ from app.printing import data as pd
 from app.services import validation as v
 from app.services.cases import get_case_row
 from app.services.context import ServiceContext
-from app.services.permissions import can_read_notes
+from app.services.policy import Action, Kind, allows, rule
 
 ACTIVE, CLOSED, RETURNED = CaseStatus.ACTIVE.value, CaseStatus.CLOSED.value, CaseStatus.RETURNED.value
 Progress = Callable[[int, int], None]
@@ -53,10 +53,25 @@ def _count(session: Session, *where) -> int:
     return session.scalar(select(func.count()).select_from(CaseFile).where(*where)) or 0
 
 
+# What a document prints in place of a psychologist's note: counted, never quoted. No document
+# carries one, whoever prints it: a printed page leaves the psychologists and the manager.
+CONFIDENTIAL_NOTE = "یادداشت روانشناختی (محرمانه؛ متن آن در این سند نمی‌آید)"
+
+
+def note_text(s: Service, notes: bool) -> str:
+    if s.confidential:
+        return CONFIDENTIAL_NOTE
+    return s.note if notes else ""
+
+
+def abuse_text(s: Service) -> str:
+    return CONFIDENTIAL_NOTE if s.confidential else s.abuse_action
+
+
 def _service_line(s: Service, staff_name: str, case_worker_id: Optional[int], notes: bool) -> pd.ServiceLine:
     return pd.ServiceLine(
         date=s.date, kind_label=ServiceKind(s.kind).label, mode_label=ServiceMode(s.mode).label, minutes=s.minutes,
-        summary_text=s.note if notes else "",
+        summary_text=note_text(s, notes),
         domain_labels=tuple(CareDomain(d).label for d in s.domains.split(",") if d),
         social_worker=staff_name if s.staff_id != case_worker_id else "")
 
@@ -76,7 +91,7 @@ def monthly_summary(session: Session, contract_id: int, start: dt.date, end: dt.
     # contracts, 100,000+ at province scale) took a third of a second to build.
     reviewed = exists().where(Review.case_id == CaseFile.id, Review.date >= half_start, Review.date <= end)
     contract_files = select(CaseFile.id).where(in_contract)
-    concerns = [pd.AbuseConcern(num, s.date, s.abuse_action) for s, num in _concerns(session, services)]
+    concerns = [pd.AbuseConcern(num, s.date, abuse_text(s)) for s, num in _concerns(session, services)]
     return pd.MonthlySummary(
         active_at_start=_count(session, in_contract, _active_on(start - dt.timedelta(days=1))),
         active_at_end=_count(session, in_contract, _active_on(end)),
@@ -165,11 +180,14 @@ def child_identity(c: CaseFile, names: dict[int, str]) -> pd.ChildIdentity:
         priority=c.priority)
 
 
+@rule(Kind.CASE_DOCUMENT, Action.READ)
 def case_summary_parts(ctx: ServiceContext, session: Session, case_id: int) -> dict:
     """Everything about one child that the case-file summary prints."""
     c = get_case_row(session, ctx, case_id)
     names = _staff_names(session)
-    notes = can_read_notes(ctx.actor)
+    notes = allows(ctx.actor, Kind.VISIT_NOTE, Action.READ)
+    problems_ok, reviews_ok, referrals_ok = (allows(ctx.actor, k, Action.READ)
+                                             for k in (Kind.PROBLEM, Kind.REVIEW, Kind.REFERRAL))
     services = session.scalars(select(Service).where(Service.case_id == c.id).order_by(Service.date, Service.id))
     problems = session.scalars(select(Problem).where(Problem.case_id == c.id).order_by(Problem.opened_on))
     reviews = session.scalars(select(Review).where(Review.case_id == c.id).order_by(Review.date))
@@ -183,25 +201,27 @@ def case_summary_parts(ctx: ServiceContext, session: Session, case_id: int) -> d
         behzisti_summary=c.behzisti_summary if notes else "",
         services=[_service_line(s, names.get(s.staff_id, ""), c.social_worker_id, notes) for s in services],
         problems=[pd.ProblemRecord(p.title, p.opened_on, ProblemStage(p.stage).label,
-                                   [pd.StageStep(s.date, ProblemStage(s.stage).label, s.note if notes else "")
+                                   [pd.StageStep(s.date, ProblemStage(s.stage).label, s.note if problems_ok else "")
                                     for s in p.steps], p.resolved_on) for p in problems],
         reviews=[pd.ReviewRecord(r.date, names.get(r.reviewer_id, ""), names.get(r.social_worker_id, ""),
-                                 (r.findings + ("\n" + r.decisions if r.decisions else "")) if notes else "")
+                                 (r.findings + ("\n" + r.decisions if r.decisions else "")) if reviews_ok else "")
                  for r in reviews],
-        referrals=[pd.ReferralRecord(r.date, r.to_body, r.reason if notes else "", r.outcome if notes else "")
+        referrals=[pd.ReferralRecord(r.date, r.to_body, r.reason if referrals_ok else "",
+                                     r.outcome if referrals_ok else "")
                    for r in referrals],
         contract=contract_info(contract) if contract else None,
         signers=[pd.Signer(names.get(c.social_worker_id, ""), Role.SOCIAL_WORKER.label)] if c.social_worker_id else [],
     )
 
 
+@rule(Kind.CASE_DOCUMENT, Action.READ)
 def review_parts(ctx: ServiceContext, session: Session, review_id: int) -> dict:
     review = v.lookup(session, Review, review_id)
     if review is None:
         raise NotFound("بررسی پیدا نشد.")
     c = get_case_row(session, ctx, review.case_id)
     names = _staff_names(session)
-    notes = can_read_notes(ctx.actor)
+    notes = allows(ctx.actor, Kind.REVIEW, Action.READ)
     year, half = half_year_of(review.date)
     start, end = half_year_bounds(year, half)
     next_start = half_year_bounds(year + 1, 1)[0] if half == 2 else half_year_bounds(year, 2)[0]

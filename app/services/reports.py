@@ -33,10 +33,11 @@ from app.printing.export import (document_json, monthly_report_json, monthly_rep
                                  reported_content)
 from app.printing.signing import certificate_der, create_clinic_identity, identity_info, import_pkcs12, sign_pdf
 from app.printing.verify import VerificationResult, verify_pdf
-from app.services import audit, report_data as rd, validation as v
+from app.services import audit, keybox, report_data as rd, validation as v
 from app.services.accounts import password_matches
 from app.services.context import ServiceContext
-from app.services.permissions import require_manager
+from app.services.permissions import case_scope, require_manager
+from app.services.policy import Action, Kind, rule
 from app.services.signed_months import (MonthMark, month_needs_correction, months_needing_correction,  # noqa: F401
                                         signed_monthly_report)
 
@@ -137,17 +138,22 @@ class ReportCheck:
 
 # -- the signing key ---------------------------------------------------------------------------------
 
-def _manager_password_ok(session: Session, ctx: ServiceContext, password: str) -> None:
-    """The key is kept under the manager's own sign-in password."""
-    staff = session.get(Staff, ctx.actor.staff_id) if ctx.actor.staff_id else None
-    if staff is not None and not password_matches(staff.password_hash, password):
+def _manager_password_ok(ctx: ServiceContext, password: str) -> None:
+    """The key is kept under the manager's own sign-in password. Checked before the call's own
+    transaction, so a wrong one can be counted toward the lockout (guessing here is guessing at sign-in)."""
+    with ctx.db.read() as session:
+        staff = session.get(Staff, ctx.actor.staff_id) if ctx.actor.staff_id else None
+        wrong = staff is not None and not password_matches(staff.password_hash, password)
+    if wrong:
+        from app.services.accounts import count_wrong_password
+        count_wrong_password(ctx.db, ctx.actor.staff_id, ctx.now())
         raise AuthError("رمز عبور مدیر نادرست است.", field="password")
 
 
 def _store_key(session: Session, ctx: ServiceContext, blob: bytes, password: str) -> SigningKeyInfo:
     info = identity_info(blob, password)
     certificate = base64.b64encode(certificate_der(blob, password)).decode()
-    for key, value in ((KEY_SETTING, base64.b64encode(blob).decode()), (FINGERPRINT_SETTING, info.fingerprint_sha256),
+    for key, value in ((KEY_SETTING, keybox.seal(blob, password)), (FINGERPRINT_SETTING, info.fingerprint_sha256),
                        (SUBJECT_SETTING, info.common_name), (CERTIFICATE_SETTING, certificate)):
         row = session.get(Setting, key)
         if row is None:
@@ -158,24 +164,27 @@ def _store_key(session: Session, ctx: ServiceContext, blob: bytes, password: str
     return SigningKeyInfo(info.common_name, info.fingerprint_sha256)
 
 
+@rule(Kind.SIGNING_KEY, Action.CREATE)
 def create_signing_key(ctx: ServiceContext, password: str) -> SigningKeyInfo:
     """A new certificate in the clinic's name, encrypted under the manager's password."""
     require_manager(ctx.actor)
+    _manager_password_ok(ctx, password)
     with ctx.db.transaction() as session:
-        _manager_password_ok(session, ctx, password)
         clinic = rd.clinic_info(session)
         blob = create_clinic_identity(clinic.name, clinic.licence_number, password, now=ctx.now())
         return _store_key(session, ctx, blob, password)
 
 
+@rule(Kind.SIGNING_KEY, Action.CREATE)
 def import_signing_key(ctx: ServiceContext, pkcs12: bytes, pkcs12_password: str, password: str) -> SigningKeyInfo:
     require_manager(ctx.actor)
+    _manager_password_ok(ctx, password)
     with ctx.db.transaction() as session:
-        _manager_password_ok(session, ctx, password)
         blob = import_pkcs12(pkcs12, pkcs12_password, password, now=ctx.now())
         return _store_key(session, ctx, blob, password)
 
 
+@rule(Kind.CLINIC, Action.READ, before_sign_in=True)
 def signing_key_info(ctx: ServiceContext) -> Optional[SigningKeyInfo]:
     with ctx.db.read() as session:
         fingerprint = session.get(Setting, FINGERPRINT_SETTING)
@@ -185,20 +194,17 @@ def signing_key_info(ctx: ServiceContext) -> Optional[SigningKeyInfo]:
         return SigningKeyInfo(subject.value if subject else "", fingerprint.value)
 
 
+@rule(Kind.SIGNING_KEY, Action.READ)
 def check_signing_password(ctx: ServiceContext, password: str) -> SigningKeyInfo:
     """Does this password open the clinic's signing key? Asked before a long report is built,
     so a mistyped password is found at once rather than after the whole document."""
     require_manager(ctx.actor)
-    with ctx.db.read() as session:
-        _manager_password_ok(session, ctx, password)
-        blob = _key_blob(session)
-    try:
-        info = identity_info(blob, password)
-    except AuthError as exc:
-        raise AuthError(exc.message, field="password") from None
+    _manager_password_ok(ctx, password)
+    info = identity_info(_unlocked_key(ctx, password), password)
     return SigningKeyInfo(info.common_name, info.fingerprint_sha256)
 
 
+@rule(Kind.SIGNING_KEY, Action.READ)
 def clinic_certificate(ctx: ServiceContext, password: Optional[str] = None) -> bytes:
     """The clinic's public certificate (DER) for the county office. Keys made before it was kept
     beside them need the manager's password once, to read it out of the encrypted key."""
@@ -206,17 +212,27 @@ def clinic_certificate(ctx: ServiceContext, password: Optional[str] = None) -> b
         row = session.get(Setting, CERTIFICATE_SETTING)
         if row is not None:
             return base64.b64decode(row.value)
-        blob = _key_blob(session)
     if password is None:
         raise AuthError("برای خواندن گواهی از کلید امضا، رمز عبور مدیر لازم است.", field="password")
-    return certificate_der(blob, password)
+    return certificate_der(_unlocked_key(ctx, password), password)
 
 
-def _key_blob(session: Session) -> bytes:
-    row = session.get(Setting, KEY_SETTING)
-    if row is None:
-        raise ValidationError("کلید امضای کلینیک هنوز ساخته نشده است (تنظیمات ← کلید امضا).", field="password")
-    return base64.b64decode(row.value)
+def _unlocked_key(ctx: ServiceContext, password: str) -> bytes:
+    """The PKCS#12 container, opened with the signing password; a wrong one counts toward the
+    account's lockout (committed on its own, since the refused call itself writes nothing)."""
+    from app.services.accounts import count_wrong_password
+    with ctx.db.read() as session:
+        row = session.get(Setting, KEY_SETTING)
+        if row is None:
+            raise ValidationError("کلید امضای کلینیک هنوز ساخته نشده است (تنظیمات ← کلید امضا).", field="password")
+        stored = row.value
+    try:
+        blob = keybox.unseal(stored, password)
+        identity_info(blob, password)  # a container of an older version checks the password here
+    except AuthError:
+        count_wrong_password(ctx.db, ctx.actor.staff_id, ctx.now())
+        raise AuthError(keybox.WRONG, field="password") from None
+    return blob
 
 
 # -- months ------------------------------------------------------------------------------------------
@@ -229,6 +245,7 @@ def _new_id(prefix: str, ctx: "ServiceContext | dt.date") -> str:
     return f"{prefix}-{y}{m:02d}{d:02d}-{uuid.uuid4().hex[:8].upper()}"
 
 
+@rule(Kind.REPORT, Action.CREATE)
 def check_month_can_be_signed(ctx: ServiceContext, year: int, month: int, confirm_unfinished: bool = False) -> None:
     """A future month is refused; a month that has not ended needs `confirm_unfinished`, and the
     refusal says which days are still to come. Any month may be previewed unsigned."""
@@ -269,6 +286,7 @@ def _correction_of(previous: Optional[ReportView], previous_json: str, new_json:
 
 # -- the monthly report ------------------------------------------------------------------------------
 
+@rule(Kind.REPORT, Action.CREATE)
 def monthly_data(ctx: ServiceContext, contract_id: int, year: int, month: int,
                  progress: Optional[Progress] = None) -> pd.MonthlyReportData:
     """The month's figures as they stand now: a preview (a draft). A correction's number, reason and
@@ -294,6 +312,7 @@ def monthly_data(ctx: ServiceContext, contract_id: int, year: int, month: int,
             summary=summary, clients=clients, signers=rd.signers_for(session, workers, names), draft=True)
 
 
+@rule(Kind.REPORT, Action.CREATE)
 def generate_monthly(ctx: ServiceContext, contract_id: int, year: int, month: int, *,
                      sign_password: Optional[str] = None, progress: Optional[Progress] = None,
                      correction_reason: str = "", confirm_unfinished: bool = False) -> GeneratedDocument:
@@ -325,12 +344,23 @@ def generate_monthly(ctx: ServiceContext, contract_id: int, year: int, month: in
     xlsx = io.BytesIO()
     monthly_report_xlsx(data, xlsx)
     pdf_bytes = embed_files(pdf.getvalue(), [(f"{data.report_id}.json", table, JSON_MIME),
-                                             (f"{data.report_id}.xlsx", xlsx.getvalue(), XLSX_MIME)])
+                                             (f"{data.report_id}.xlsx", xlsx.getvalue(), XLSX_MIME),
+                                             (f"{data.report_id}-audit-head.json", _audit_head_json(ctx), JSON_MIME)])
     return _finish(ctx, data.report_id, "monthly", pdf_bytes, table, sign_password,
                    contract_id=contract_id, year=year, month=month, summary=summary,
                    correction=data.correction_number or 0, replaces=data.replaces_report_id,
                    reason=data.correction_reason, expected_previous=previous.id if previous else None,
                    xlsx=xlsx.getvalue())
+
+
+def _audit_head_json(ctx: ServiceContext) -> bytes:
+    """The audit chain's head when the report was made: a signed copy of it lives with the county
+    office, where no edit of the clinic's database reaches (compare with `parvandeh check`)."""
+    import json
+    with ctx.db.read() as session:
+        head = audit.read_head(session)
+    value = {"count": head.count, "last_id": head.last_id, "last_hash": head.last_hash} if head else None
+    return json.dumps({"audit_head": value}, ensure_ascii=False).encode()
 
 
 def qr_code_text(document_id: str, digest: str, summary: str) -> str:
@@ -417,6 +447,7 @@ def _finish(ctx: ServiceContext, report_id: str, kind: str, pdf_bytes: bytes, ta
     signed one in between, nothing is signed or recorded."""
     digest = hashlib.sha256(table).hexdigest()
     file_name = document_file_name(kind, report_id, year, month)
+    key = _unlocked_key(ctx, sign_password) if sign_password is not None else None
     with ctx.db.transaction() as session:
         signed_at = None
         if sign_password is not None:
@@ -430,7 +461,7 @@ def _finish(ctx: ServiceContext, report_id: str, kind: str, pdf_bytes: bytes, ta
             signed_at = iran_time(ctx.now())
             label = kind_label(kind) + (f" — اصلاحیه {correction}" if correction else "")
             stamp = render_signature_stamp(ctx.actor.name, clinic.name, signed_at, label)
-            pdf_bytes = sign_pdf(pdf_bytes, _key_blob(session), sign_password, signer_name=ctx.actor.name,
+            pdf_bytes = sign_pdf(pdf_bytes, key, sign_password, signer_name=ctx.actor.name,
                                  reason=label, location=clinic.name, stamp_pdf=stamp, signing_time=signed_at,
                                  box=SIGNATURE_BOX)
         # The registry keeps instants in UTC like every other table (SQLite drops the zone); they
@@ -450,6 +481,7 @@ def _finish(ctx: ServiceContext, report_id: str, kind: str, pdf_bytes: bytes, ta
 
 # -- the invoice, a child's file, the review form ---------------------------------------------------
 
+@rule(Kind.REPORT, Action.CREATE)
 def generate_invoice(ctx: ServiceContext, contract_id: int, year: int, month: int, *,
                      sign_password: Optional[str] = None, correction_reason: str = "",
                      confirm_unfinished: bool = False) -> GeneratedDocument:
@@ -527,6 +559,7 @@ def _invoice_changes(before: dict, after: dict) -> list[pd.ChangeRow]:
             for key, label in labels if before.get(key) != after.get(key)]
 
 
+@rule(Kind.CASE_DOCUMENT, Action.CREATE)
 def generate_case_summary(ctx: ServiceContext, case_id: int, purpose: str = "بازدید کارشناس ناظر", *,
                           sign_password: Optional[str] = None) -> GeneratedDocument:
     if sign_password is not None:
@@ -542,6 +575,7 @@ def generate_case_summary(ctx: ServiceContext, case_id: int, purpose: str = "ب�
                               summary=summary, case_id=case_id)
 
 
+@rule(Kind.CASE_DOCUMENT, Action.CREATE)
 def generate_review_form(ctx: ServiceContext, review_id: int) -> GeneratedDocument:
     """The twice-yearly review as a paper form, signed in ink by those present (never digitally,
     so it carries no «پیش‌نویس» mark)."""
@@ -568,12 +602,15 @@ def _render_and_finish(ctx: ServiceContext, data, document_id: str, render, kind
     return _finish(ctx, document_id, kind, pdf_bytes, table, sign_password, summary=summary, **record)
 
 
+@rule(Kind.CASE, Action.READ)
 def find_case_id(ctx: ServiceContext, file_number: str) -> int:
     from app.persian import normalize_identifier
     number = normalize_identifier(file_number)
     with ctx.db.read() as session:
+        visible = case_scope(ctx.actor)  # another worker's file is "not found", never its id
         case_id = session.scalar(select(CaseFile.id).where(
-            (CaseFile.behzisti_file_number == number) | (CaseFile.clinic_file_number == number)))
+            (CaseFile.behzisti_file_number == number) | (CaseFile.clinic_file_number == number),
+            *([visible] if visible is not None else [])))
     if case_id is None:
         raise NotFound(f"پرونده‌ای با شماره {number} پیدا نشد.", field="file")
     return case_id
@@ -581,6 +618,7 @@ def find_case_id(ctx: ServiceContext, file_number: str) -> int:
 
 # -- checking a document -----------------------------------------------------------------------------
 
+@rule(Kind.REPORT, Action.READ, before_sign_in=True)
 def check_report(ctx: ServiceContext, pdf: bytes, also_trusted: Optional[list] = None) -> ReportCheck:
     """Signature intact, nothing after it, signed by this clinic's own certificate (or one in
     `also_trusted`), and the embedded data matching our record."""
@@ -611,6 +649,7 @@ def _embedded_kind(table: Optional[bytes]) -> str:
         return ""
 
 
+@rule(Kind.REPORT, Action.READ, before_sign_in=True)
 def check_printed_code(ctx: ServiceContext, code: str) -> tuple[Optional[ReportView], bool]:
     """The QR code of a paper copy («PARVANDEH:<id>:<digest>», since revision 0007 followed by
     «:<summary>») against the clinic's records: the record it names (or None) and whether the
@@ -639,6 +678,7 @@ def _report_view(r: ReportRecord) -> ReportView:
                       r.reason or "", r.cites_id, r.file_name or "")
 
 
+@rule(Kind.REPORT, Action.READ)
 def list_reports(ctx: ServiceContext, limit: int = 200) -> list[ReportView]:
     """The documents on record, newest first (what the QR code on a paper copy is checked against)."""
     with ctx.db.read() as session:

@@ -17,8 +17,10 @@ from app.services.context import ServiceContext
 from app.services.signed_months import require_reason_in_signed_month
 from app.services.views import ReviewView, SaveResult
 from app.services.visits import _require_writer
+from app.services.policy import Action, Kind, rule
 
 
+@rule(Kind.REVIEW, Action.CREATE)
 def add_review(ctx: ServiceContext, case_id: int, *, social_worker_id: int, findings: str,
                decisions: str = "", on: dt.date | str | None = None, amend_reason: str = "") -> SaveResult:
     _require_writer(ctx)
@@ -57,6 +59,7 @@ def _same_half_warning(session: Session, case_id: int, when: dt.date) -> tuple[s
     return ()
 
 
+@rule(Kind.REVIEW, Action.READ)
 def list_reviews(ctx: ServiceContext, case_id: int) -> list[ReviewView]:
     reviewer, worker = aliased(Staff), aliased(Staff)
     with ctx.db.read() as session:

@@ -21,6 +21,7 @@ from app.errors import ValidationError
 from app.models import CaseFile, Contract, ReportRecord, SignedMonthChange
 from app.persian import format_month, to_jalali
 from app.services import audit, validation as v
+from app.services.policy import Action, Kind, rule
 from app.services.context import ServiceContext
 
 FIELD = "amend_reason"
@@ -86,6 +87,7 @@ def month_needs_correction(session: Session, contract_id: int, year: int, month:
                           .limit(1)) is not None
 
 
+@rule(Kind.REPORT, Action.READ)
 def months_needing_correction(ctx: ServiceContext) -> list[MonthMark]:
     """Signed months whose records changed after their newest signed report (for the dashboard
     and the reports page): each needs a correction signed."""

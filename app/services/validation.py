@@ -21,8 +21,20 @@ M = TypeVar("M")
 _UNPRINTABLE = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff]")
 
 
+_REFUSED = re.compile("[\x00\ud800-\udfff]")
+
+
 def printable(value: str) -> str:
     return _UNPRINTABLE.sub("", value)
+
+
+def _storable(value: str, field: str, label: str) -> str:
+    """NUL and lone surrogates are refused, naming the field, rather than silently dropped: a text
+    that lost characters on the way in is not the text the person gave."""
+    if _REFUSED.search(value):
+        raise ValidationError(f"{label} نویسه‌ای دارد که ذخیره نمی‌شود (NUL یا نیمه یک نویسه یونیکد).",
+                              field=field)
+    return printable(value)
 
 
 def text(value: object, field: str, label: str, *, required: bool = False, max_len: int = 200,
@@ -31,7 +43,7 @@ def text(value: object, field: str, label: str, *, required: bool = False, max_l
         value = ""
     if not isinstance(value, str):
         raise ValidationError(f"{label} باید متن باشد.", field=field)
-    value = printable(value)
+    value = _storable(value, field, label)
     cleaned = normalize_note(value) if multiline else normalize_text(value)
     if required and not cleaned:
         raise ValidationError(f"{label} را وارد کنید.", field=field)
@@ -46,7 +58,7 @@ def identifier(value: object, field: str, label: str, *, required: bool = False,
         value = ""
     if not isinstance(value, str):
         value = str(value)
-    cleaned = normalize_identifier(printable(value))
+    cleaned = normalize_identifier(_storable(value, field, label))
     if required and not cleaned:
         raise ValidationError(f"{label} را وارد کنید.", field=field)
     if len(cleaned) > max_len:

@@ -18,6 +18,7 @@ from app.services.context import ServiceContext
 from app.services.signed_months import require_reason_in_signed_month
 from app.services.permissions import can_read_notes, can_read_psychological, can_write_services
 from app.services.views import SaveResult, ServiceView
+from app.services.policy import Action, Kind, allows, helper, require, rule
 
 SERVICE_FIELDS = ("date", "kind", "domains", "mode", "staff_id", "minutes", "note", "abuse_concern",
                   "abuse_action", "next_follow_up", "problem_id")
@@ -52,7 +53,7 @@ def _apply(session: Session, ctx: ServiceContext, case: CaseFile, svc: Service, 
         raise ValidationError("برای خدمت مراقبت و پیگیری، دست‌کم یک حوزه را علامت بزنید.", field="domains")
     svc.domains = ",".join(d.value for d in CareDomain if d.value in domains) if kind is ServiceKind.CARE else ""
     svc.mode = v.choice(ServiceMode, data.mode, "mode", "نحوه ارائه").value
-    svc.staff_id = _staff(session, data.staff_id or ctx.actor.staff_id)
+    svc.staff_id = _staff(session, ctx, data.staff_id or svc.staff_id or ctx.actor.staff_id, keep=svc.staff_id)
     svc.minutes = v.integer(data.minutes, "minutes", "مدت (دقیقه)", minimum=0, maximum=720)
     svc.note = v.text(data.note, "note", "شرح خدمت", required=True, max_len=20000, multiline=True)
     svc.abuse_concern = v.flag(data.abuse_concern)
@@ -99,11 +100,20 @@ def check_visit_entry(data: ServiceInput, today: dt.date) -> list[ValidationErro
     ))
 
 
-def _staff(session: Session, staff_id: Optional[int]) -> int:
+def _staff(session: Session, ctx: ServiceContext, staff_id: Optional[int], keep: Optional[int] = None) -> int:
     staff = v.lookup(session, Staff, staff_id)
     if staff is None or not staff.active:
         raise ValidationError("ارائه‌دهنده خدمت را از فهرست کارکنان فعال انتخاب کنید.", field="staff_id")
+    # Editing a colleague's note keeps its author; naming someone else as the author is the manager's.
+    if staff.id not in (ctx.actor.staff_id, keep) and not ctx.actor.is_manager:
+        raise PermissionDenied("خدمت را فقط به نام خودتان می‌توانید ثبت کنید.", field="staff_id")
     return staff.id
+
+
+def _confidential_check(session: Session, ctx: ServiceContext, svc: Service, action: Action) -> None:
+    """A psychologist's note is one from the moment it is written; only its readers may touch it."""
+    if svc.confidential:
+        require(ctx.actor, Kind.PSYCH_NOTE, action)
 
 
 def _problem(session: Session, case_id: int, problem_id: object) -> Optional[int]:
@@ -137,6 +147,7 @@ def refresh_case_dates(session: Session, case: CaseFile) -> None:
     case.next_follow_up = latest[1] if latest else None
 
 
+@rule(Kind.VISIT_NOTE, Action.CREATE)
 def add_service(ctx: ServiceContext, case_id: int, data: ServiceInput) -> SaveResult:
     _require_writer(ctx)
     with ctx.db.transaction() as session:
@@ -145,6 +156,8 @@ def add_service(ctx: ServiceContext, case_id: int, data: ServiceInput) -> SaveRe
             raise ValidationError("این پرونده فعال نیست؛ برای ثبت خدمت ابتدا آن را فعال کنید.", field="date")
         svc = Service(case_id=case.id)
         _apply(session, ctx, case, svc, data)
+        svc.confidential = session.get(Staff, svc.staff_id).role == Role.PSYCHOLOGIST.value
+        _confidential_check(session, ctx, svc, Action.CREATE)
         svc.amended_reason = _amend_reason(session, ctx, case.id, [svc.date], data.amend_reason)
         session.add(svc)
         refresh_case_dates(session, case)
@@ -153,11 +166,13 @@ def add_service(ctx: ServiceContext, case_id: int, data: ServiceInput) -> SaveRe
         return SaveResult(svc.id)
 
 
+@rule(Kind.VISIT_NOTE, Action.CHANGE)
 def update_service(ctx: ServiceContext, service_id: int, data: ServiceInput) -> SaveResult:
     _require_writer(ctx)
     with ctx.db.transaction() as session:
         svc = _get(session, service_id, data.version)
         case = get_case_row(session, ctx, svc.case_id)
+        _confidential_check(session, ctx, svc, Action.CHANGE)
         before = audit.snapshot(svc, SERVICE_FIELDS)
         _apply(session, ctx, case, svc, data)
         reason = _amend_reason(session, ctx, case.id, [before["date"], svc.date], data.amend_reason)
@@ -172,11 +187,13 @@ def update_service(ctx: ServiceContext, service_id: int, data: ServiceInput) -> 
         return SaveResult(svc.id, version=svc.version)
 
 
+@rule(Kind.VISIT_NOTE, Action.DELETE)
 def delete_service(ctx: ServiceContext, service_id: int, reason: str = "", version: Optional[int] = None) -> None:
     _require_writer(ctx)
     with ctx.db.transaction() as session:
         svc = _get(session, service_id, version)
         case = get_case_row(session, ctx, svc.case_id)
+        _confidential_check(session, ctx, svc, Action.DELETE)
         why = _amend_reason(session, ctx, case.id, [svc.date], reason)
         snapshot = audit.snapshot(svc, SERVICE_FIELDS)
         if why:
@@ -195,6 +212,7 @@ def _get(session: Session, service_id: int, version: Optional[int] = None) -> Se
     return svc
 
 
+@rule(Kind.VISIT_NOTE, Action.READ)
 def list_services(ctx: ServiceContext, case_id: int) -> list[ServiceView]:
     with ctx.db.read() as session:
         get_case_row(session, ctx, case_id)
@@ -204,14 +222,16 @@ def list_services(ctx: ServiceContext, case_id: int) -> list[ServiceView]:
         return [service_view(ctx, s, f"{first} {last}", role) for s, first, last, role in rows]
 
 
+@helper
 def service_view(ctx: ServiceContext, s: Service, staff_name: str, staff_role: str) -> ServiceView:
-    hidden = not can_read_notes(ctx.actor) or (
-        staff_role == Role.PSYCHOLOGIST.value and not can_read_psychological(ctx.actor))
+    hidden = not allows(ctx.actor, Kind.VISIT_NOTE, Action.READ) or (
+        s.confidential and not allows(ctx.actor, Kind.PSYCH_NOTE, Action.READ))
+    abuse_hidden = hidden or not allows(ctx.actor, Kind.ABUSE, Action.READ)
     return ServiceView(
         id=s.id, case_id=s.case_id, date=s.date, kind=s.kind, kind_label=ServiceKind(s.kind).label,
         domains=tuple(d for d in s.domains.split(",") if d), mode=s.mode, mode_label=ServiceMode(s.mode).label,
         staff_id=s.staff_id, staff_name=staff_name, minutes=s.minutes,
         note="" if hidden else s.note, abuse_concern=s.abuse_concern,
-        abuse_action="" if hidden else s.abuse_action, next_follow_up=s.next_follow_up,
+        abuse_action="" if abuse_hidden else s.abuse_action, next_follow_up=s.next_follow_up,
         problem_id=s.problem_id, amended_reason=s.amended_reason, note_hidden=hidden, version=s.version,
     )

@@ -18,6 +18,7 @@ from app.services.cases import CASELOAD_LIMIT
 from app.services.context import ServiceContext
 from app.services.permissions import case_scope
 from app.services.views import CaseRow
+from app.services.policy import Action, Kind, allows, rule
 
 ACTIVE = CaseStatus.ACTIVE.value
 
@@ -91,10 +92,12 @@ def _count(ctx: ServiceContext, clauses: list) -> int:
             *_scoped(ctx, CaseFile.status == ACTIVE, *clauses))) or 0
 
 
+@rule(Kind.CASE, Action.READ)
 def follow_ups_due(ctx: ServiceContext, limit: int = 200) -> list[CaseRow]:
     return _case_rows(ctx, [CaseFile.next_follow_up == ctx.today()], [], limit, narrow=True)
 
 
+@rule(Kind.CASE, Action.READ)
 def follow_ups_overdue(ctx: ServiceContext, limit: int = 200) -> list[CaseRow]:
     return _case_rows(ctx, [CaseFile.next_follow_up < ctx.today()], [CaseFile.next_follow_up], limit, narrow=True)
 
@@ -108,15 +111,18 @@ def reviews_due_clause(today: dt.date):
     return or_(CaseFile.last_review_on.is_(None), CaseFile.last_review_on < _half_start(today))
 
 
+@rule(Kind.CASE, Action.READ)
 def reviews_due(ctx: ServiceContext, limit: int = 200) -> list[CaseRow]:
     return _case_rows(ctx, [reviews_due_clause(ctx.today())], [CaseFile.last_review_on], limit)
 
 
+@rule(Kind.CASE, Action.READ)
 def reviews_overdue(ctx: ServiceContext, limit: int = 200) -> list[CaseRow]:
     # Few files (a few percent): found on ix_case_review, then sorted.
     return _case_rows(ctx, [review_overdue_clause(ctx.today())], [CaseFile.last_review_on], limit, narrow=True)
 
 
+@rule(Kind.ASSIGNMENT, Action.READ)
 def caseloads(ctx: ServiceContext) -> list[Caseload]:
     query = (select(Staff.id, Staff.first_name, Staff.last_name, func.count(CaseFile.id))
              .outerjoin(CaseFile, and_(CaseFile.social_worker_id == Staff.id, CaseFile.status == ACTIVE))
@@ -126,19 +132,23 @@ def caseloads(ctx: ServiceContext) -> list[Caseload]:
         return [Caseload(i, f"{f} {l}", n) for i, f, l, n in session.execute(query)]
 
 
+@rule(Kind.ABUSE, Action.READ)
 def abuse_concerns(ctx: ServiceContext, since: Optional[dt.date] = None, limit: int = 200) -> list[AbuseConcern]:
     """Child-abuse concerns raised in visits, newest first after priority files (for the manager)."""
     since = since or ctx.today() - dt.timedelta(days=90)
     query = (select(Service.id, CaseFile.id, CaseFile.first_name, CaseFile.last_name,
-                    CaseFile.behzisti_file_number, Service.date, Service.abuse_action, CaseFile.priority)
+                    CaseFile.behzisti_file_number, Service.date, Service.abuse_action, CaseFile.priority,
+                    Service.confidential)
              .join(CaseFile, CaseFile.id == Service.case_id)
              .where(*_scoped(ctx, Service.abuse_concern.is_(True), Service.date >= since))
              .order_by(CaseFile.priority.desc(), Service.date.desc()).limit(limit))
     with ctx.db.read() as session:
-        return [AbuseConcern(sid, cid, f"{f} {l}", num, d, action, prio)
-                for sid, cid, f, l, num, d, action, prio in session.execute(query)]
+        psych = allows(ctx.actor, Kind.PSYCH_NOTE, Action.READ)
+        return [AbuseConcern(sid, cid, f"{f} {l}", num, d, action if psych or not secret else "", prio)
+                for sid, cid, f, l, num, d, action, prio, secret in session.execute(query)]
 
 
+@rule(Kind.PROBLEM, Action.READ)
 def open_problems(ctx: ServiceContext, limit: int = 200) -> list[OpenProblem]:
     query = (select(Problem.id, CaseFile.id, CaseFile.first_name, CaseFile.last_name, Problem.title,
                     Problem.stage, Problem.opened_on)
@@ -150,6 +160,7 @@ def open_problems(ctx: ServiceContext, limit: int = 200) -> list[OpenProblem]:
                 for pid, cid, f, l, t, s, d in session.execute(query)]
 
 
+@rule(Kind.CONTRACT, Action.READ)
 def contract_loads(ctx: ServiceContext) -> list[ContractLoad]:
     from app.services.contracts import _active_counts  # counted on narrow indexes (see there)
 
@@ -172,6 +183,7 @@ class DashboardCounts:
     abuse_concerns: int
 
 
+@rule(Kind.CASE, Action.READ)
 def dashboard_counts(ctx: ServiceContext) -> DashboardCounts:
     today = ctx.today()
     with ctx.db.read() as session:

@@ -902,6 +902,8 @@ def auto_backup(data_dir: Path, *, reason: str, now: datetime, progress: Progres
     backup_dir.mkdir(parents=True, exist_ok=True)
     out = _unique_path(backup_dir, "parvandeh-" + _stamp(now))
     create_backup(db_path, data_dir / ATTACHMENTS_DIRNAME, out, progress=progress, cancel=cancel)
+    if os.name == "posix":
+        os.chmod(out, 0o600)  # a copy of every file of the clinic: private like the database
     prune_backups(backup_dir, now)
     return out
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import os
 from contextlib import contextmanager
 from pathlib import Path
@@ -13,6 +14,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 APPLICATION_ID = 0x50525644  # "PRVD": marks a SQLite file as Parvandeh's
 DB_FILENAME = "parvandeh.sqlite3"
+
+# Checks run at the start of every transaction opened inside `Database.guard` (the services'
+# policy re-reads the acting account there, so a deactivated account is refused at once).
+_guards: contextvars.ContextVar[tuple[Callable[[Session], None], ...]] = contextvars.ContextVar(
+    "parvandeh_session_guards", default=())
 
 
 def sqlite_url(path: Path) -> str:
@@ -95,6 +101,7 @@ class Database:
                 with session.begin():
                     if self._is_guarded(session):
                         self.generation = guard.check_generation(session, self.generation)
+                    _run_guards(session)
                     yield session
         except Exception as exc:
             persian = guard.translate(exc)
@@ -110,6 +117,7 @@ class Database:
                 with session.begin():
                     if self.generation is None and self._is_guarded(session):
                         self.generation = guard.read_generation(session)
+                    _run_guards(session)
                     yield session
         except Exception as exc:
             persian = guard.translate(exc)
@@ -122,6 +130,15 @@ class Database:
             from app.storage.guard import has_meta
             self._guarded = has_meta(session)
         return self._guarded
+
+    @contextmanager
+    def guard(self, check: Callable[[Session], None]) -> Iterator[None]:
+        """Run `check(session)` first in every transaction opened inside this block."""
+        token = _guards.set(_guards.get() + (check,))
+        try:
+            yield
+        finally:
+            _guards.reset(token)
 
     def analyze(self) -> None:
         """Full statistics after a bulk load, so the planner picks the search and list indexes."""
@@ -145,6 +162,11 @@ class Database:
         self.write_engine.dispose()
         if self.read_engine is not self.write_engine:
             self.read_engine.dispose()
+
+
+def _run_guards(session: Session) -> None:
+    for check in _guards.get():
+        check(session)
 
 
 URL_FILENAME = "database-url.txt"  # written by `parvandeh connect --url`: this PC uses the clinic's server

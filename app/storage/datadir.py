@@ -133,6 +133,7 @@ def open_database(data_dir: Path, *, migrate_schema: bool = True,
     data_dir.mkdir(parents=True, exist_ok=True)
     (data_dir / "attachments").mkdir(exist_ok=True)
     (data_dir / "backups").mkdir(exist_ok=True)
+    make_private(data_dir)
     db = Database(database_url_for(data_dir))
     if before_migrate is None:
         before_migrate = _copy_hook(db, data_dir)
@@ -150,7 +151,30 @@ def open_database(data_dir: Path, *, migrate_schema: bool = True,
         db.dispose()
         raise
     remove_stale_temp_files(data_dir)
+    make_private(data_dir)  # the database and its WAL exist now
     return db
+
+
+def make_private(data_dir: Path) -> None:
+    """The data folder, its database (with WAL and shared memory), attachments and automatic
+    backups: readable by the account that runs the program only (0700 folders, 0600 files).
+    POSIX only; on Windows the installer's ACL for the clinic's staff group guards the folder."""
+    if os.name != "posix":
+        return
+    data_dir = Path(data_dir)
+    paths = [data_dir, data_dir / "attachments", data_dir / "backups", data_dir / "drafts"]
+    paths += [data_dir / (DB_FILENAME + suffix) for suffix in ("", "-wal", "-shm", "-journal")]
+    backups = data_dir / "backups"
+    if backups.is_dir():
+        paths += list(backups.iterdir())
+    for path in paths:
+        try:
+            if path.is_dir():
+                os.chmod(path, 0o700)
+            elif path.is_file():
+                os.chmod(path, 0o600)
+        except OSError:
+            pass  # not ours to change (a shared folder set up by an administrator): leave it
 
 
 # Working files a killed program can leave behind: a backup's snapshot of the database (with

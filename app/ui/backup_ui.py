@@ -244,7 +244,9 @@ class BackupNowDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(note)
         layout.addWidget(buttons)
-        self._encrypt_toggled(False)
+        # Encrypted unless the manager unticks it: a backup holds every note and abuse concern.
+        self.encrypt.setChecked(True)
+        self._encrypt_toggled(True)
 
     def _browse(self) -> None:
         chosen = QFileDialog.getExistingDirectory(self, "پوشه مقصد پشتیبان", self.folder.text())
@@ -289,21 +291,30 @@ def _server_url(data_dir: Path) -> str:
 
 
 def create_backup_file(data_dir: Path, folder: Path, password: str | None, progress, cancelled,
-                       now: dt.datetime | None = None):
-    """The worker of «back up now»: fn(progress, cancelled) for run_with_progress."""
-    from app.storage.backup import create_backup
+                       now: dt.datetime | None = None, *, ctx: Any = None):
+    """The worker of «back up now»: fn(progress, cancelled) for run_with_progress.
 
+    With `ctx` (the signed-in session) the copy goes through the backup service: the manager's
+    alone, private and written into the audit trail."""
     out = manual_backup_name(Path(folder), now or _now())
     url = _server_url(data_dir)
     if url:
+        if ctx is not None:
+            from app.services.policy import Action, Kind, require
+            require(ctx.actor, Kind.BACKUP, Action.CREATE)
         from app.storage.pgdump import dump
         return dump(url, out), None
+    if ctx is not None:
+        from app.services.backups import back_up_to
+        return out, back_up_to(ctx, out, password, unencrypted=password is None, progress=progress,
+                               cancel=cancelled)
+    from app.storage.backup import create_backup
     info = create_backup(Path(data_dir) / DB_FILENAME, Path(data_dir) / "attachments", out,
                          password=password, progress=progress, cancel=cancelled)
     return out, info
 
 
-def back_up_now(parent: QWidget | None, data_dir: Path, folder: str = "") -> Path | None:
+def back_up_now(parent: QWidget | None, data_dir: Path, folder: str = "", *, ctx: Any = None) -> Path | None:
     """Ask where, back up with progress and Cancel, say where it went. The path, or None."""
     from app.ui.worker import run_with_progress
 
@@ -314,7 +325,7 @@ def back_up_now(parent: QWidget | None, data_dir: Path, folder: str = "") -> Pat
     try:
         out, _info = run_with_progress(parent, "در حال پشتیبان‌گیری…",
                                        lambda progress, cancelled: create_backup_file(
-                                           data_dir, target, password, progress, cancelled))
+                                           data_dir, target, password, progress, cancelled, ctx=ctx))
     except DomainError as error:
         messages.warn(parent, "پشتیبان گرفته نشد.", error.message)
         return None

@@ -358,6 +358,13 @@ class DashboardPage(QWidget):
                    "open_problems": "problems", "abuse_concerns": "abuse"}
         for tile, tab in targets.items():
             self.tiles[tile].clicked.connect(lambda tab=tab: self.show_list(tab))
+        from app.services import worklists as w
+        from app.services.policy import permits
+        for tile, tab, fn in (("open_problems", "problems", w.open_problems),
+                              ("abuse_concerns", "abuse", w.abuse_concerns)):
+            if not permits(self.session.actor, fn):
+                self.tabs.setTabVisible(list(self.tab_titles).index(tab), False)
+                self.tiles[tile].setVisible(False)
         return self.tabs
 
     def _side_column(self) -> QVBoxLayout:
@@ -385,6 +392,7 @@ class DashboardPage(QWidget):
 
     def sections(self) -> list[tuple[str, Callable[[], Any]]]:
         from app.services import worklists as w
+        from app.services.policy import permits
 
         ctx = self.session.ctx
         from app.services.abuse_watch import unseen_abuse_concerns
@@ -396,7 +404,8 @@ class DashboardPage(QWidget):
         if self.is_manager:
             from app.services.signed_months import months_needing_correction
             plan.append(("corrections", months_needing_correction))
-        return [(name, lambda fn=fn: fn(ctx)) for name, fn in plan]
+        # Only what this role may read: a section it may not would only come back as a refusal.
+        return [(name, lambda fn=fn: fn(ctx)) for name, fn in plan if permits(ctx.actor, fn)]
 
     def refresh(self) -> None:
         if self.loader is not None and self.loader.is_running():

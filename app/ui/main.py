@@ -185,7 +185,10 @@ class Program(QObject):
         if window is not None:
             window.deleteLater()
         if reason == "sign_out":
-            self.show_sign_in()
+            dialog = self.show_sign_in()
+            expired = getattr(window, "expired_message", "")
+            if expired:  # the account was deactivated or its role changed: say why we are here
+                dialog.errors.show(DomainError(expired, field="password"))
         elif reason == "restore" and window is not None and window.pending_restore:
             self.restore(*window.pending_restore)
         else:

@@ -71,6 +71,8 @@ class MainWindow(QMainWindow):
     (then `pending_restore` holds the backup path and password)."""
 
     finished = Signal(str)
+    # Emitted from whichever thread a service refused a call in; handled on the GUI thread.
+    sessionExpired = Signal(str)
 
     def __init__(self, session: Any, *, username: str = "", lock_ms: int | None = None,
                  clock=utc_now, parent: QWidget | None = None):
@@ -83,6 +85,7 @@ class MainWindow(QMainWindow):
         self._force = False
         self._stopped = False
         self.pending_restore: tuple[Any, Any] | None = None
+        self.expired_message = ""
         self.pages: dict[str, QWidget] = {}
         self._build()
         self._build_menus()
@@ -94,6 +97,10 @@ class MainWindow(QMainWindow):
         self.screen_lock.locked.connect(lambda: self.idle.pause())
         self.screen_lock.unlocked.connect(lambda: self.idle.resume())
         self.screen_lock.signOutRequested.connect(lambda: self.sign_out(ask=False))
+        # A deactivated or demoted account: every open window goes, back to the sign-in screen.
+        self.sessionExpired.connect(self._session_expired, Qt.ConnectionType.QueuedConnection)
+        from app.services.policy import on_session_expired
+        self._forget_expiry = on_session_expired(self.sessionExpired.emit)
         minutes = lock_minutes(session.ctx) if lock_ms is None else DEFAULT_MINUTES
         self.idle = IdleWatcher(lock_ms if lock_ms is not None else minutes * 60_000, self)
         self.idle.idle.connect(self.lock_screen)
@@ -248,6 +255,10 @@ class MainWindow(QMainWindow):
     def sign_out(self, ask: bool = True) -> None:
         self._close_as("sign_out", ask)
 
+    def _session_expired(self, message: str) -> None:
+        self.expired_message = message
+        self.sign_out(ask=False)
+
     def restore(self, path: Any, password: Any) -> None:
         """Settings asked for a restore: the window closes and the program does it (main.py)."""
         self.pending_restore = (path, password)
@@ -334,6 +345,7 @@ class MainWindow(QMainWindow):
             return
         self.idle.stop()
         self.stop_work()
+        self._forget_expiry()
         super().closeEvent(event)
         if event.isAccepted():
             self.finished.emit(self.reason)

@@ -19,17 +19,14 @@ def _application():
 
 
 def _manager_session(data_dir: Path):
-    from app.models.enums import Role
-    from app.services.accounts import list_staff
-    from app.services.context import Actor, ServiceContext
     from app.storage.datadir import open_database
     from app.ui.session import AppSession
     db = open_database(data_dir)
-    managers = list_staff(ServiceContext(db, Actor.system()), role=Role.MANAGER)
-    if not managers:
-        db.dispose()
-        raise RuntimeError("پوشه نمونه مدیر ندارد")
-    return AppSession(data_dir, db, Actor(managers[0].id, managers[0].full_name, Role.MANAGER))
+    from app.services.accounts import sign_in
+    from app.services.demo import DEMO_MANAGER
+    from app.selftest import DEMO_PASSWORD
+    # Signed in like a person: services refuse an actor built by hand.
+    return AppSession(data_dir, db, sign_in(db, DEMO_MANAGER, DEMO_PASSWORD))
 
 
 def _process_events(app) -> None:

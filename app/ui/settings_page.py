@@ -191,8 +191,15 @@ class SettingsPage(QWidget):
         restore_file = QPushButton("بازگردانی از فایل…", box)
         restore_file.setObjectName("restoreFile")
         restore_file.clicked.connect(self.restore_from_file)
+        from app.services.backups import back_up_to
+        from app.services.policy import Action, Kind, allows, permits
+        # A copy of the whole clinic, or one put over it: the manager's alone (the policy says so).
+        now.setVisible(permits(self.session.actor, back_up_to))
+        if not permits(self.session.actor, back_up_to):
+            intro.setText("هر روز در اولین اجرا و در هر خروج از برنامه پشتیبان خودکار در پوشه داده گرفته "
+                          "می‌شود. پشتیبان‌گیری دستی و بازگردانی فقط از مدیر کلینیک برمی‌آید.")
         for button in (restore_selected, restore_file):
-            button.setVisible(self.is_manager)
+            button.setVisible(allows(self.session.actor, Kind.BACKUP, Action.CHANGE))
         self.backup_table = make_table_view(self.backup_model, box, name="backupTable", stretch_column=0)
         self.backup_table.setMinimumHeight(160)
         buttons = QHBoxLayout()
@@ -298,7 +305,7 @@ class SettingsPage(QWidget):
             self.show_key_info(dialog.result_value)
 
     def back_up_now(self) -> None:
-        backup_ui.back_up_now(self, self.session.data_dir)
+        backup_ui.back_up_now(self, self.session.data_dir, ctx=self.session.ctx)
         self.refresh_backups()
 
     def restore_selected(self) -> None:

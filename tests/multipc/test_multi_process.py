@@ -191,8 +191,9 @@ def test_demo_on_postgresql_leaves_the_sequences_right():
     pg = fresh_pg()
     try:
         demo = build_demo(pg, 5, seed=3, today=dt.date(2026, 11, 23))
-        from app.services.context import Actor
-        ctx = ServiceContext(pg, Actor.system(), clock=lambda: NOW)
+        from app.services.accounts import sign_in
+        from app.services.demo import DEMO_MANAGER, DEMO_PASSWORD
+        ctx = ServiceContext(pg, sign_in(pg, DEMO_MANAGER, DEMO_PASSWORD, now=NOW), clock=lambda: NOW)
         case = create_case(ctx, CaseInput(behzisti_file_number="X-1", first_name="نو", last_name="تازه", sex="male",
                                           living_arrangement="own_family", received_on=dt.date(2026, 1, 1)))
         assert case.id > 5
@@ -295,8 +296,13 @@ def test_a_big_import_beside_a_writer_stalls_nobody_and_is_all_or_nothing(db, da
     assert len(numbers) == len(set(numbers)) == 3001
 
 
-def test_migrate_moves_a_sqlite_clinic_to_postgresql_with_counts_and_chain_verified(db, data_dir, capsys):
+def test_migrate_moves_a_sqlite_clinic_to_postgresql_with_counts_and_chain_verified(db, data_dir, capsys,
+                                                                                    monkeypatch):
+    import io
+
     from app.cli import main
+    # The move copies the whole clinic: the manager signs in (--user, password on stdin).
+    monkeypatch.setattr("sys.stdin", io.StringIO("password-1\npassword-1\n"))
     from app.services.visits import ServiceInput, add_service
     from app.storage.database import database_url_for
     ctx, case_id = one_case(db)
@@ -309,7 +315,7 @@ def test_migrate_moves_a_sqlite_clinic_to_postgresql_with_counts_and_chain_verif
         conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
     pg.dispose()
     assert main(["migrate", "--to", PG_URL.replace("postgresql+psycopg://", "postgresql://"),
-                 "--data-dir", str(data_dir)]) == 0
+                 "--data-dir", str(data_dir), "--user", "boss"]) == 0
     out = capsys.readouterr().out
     assert "نادرست" not in out and "case_file" in out and "زنجیره رویدادها" in out
     assert database_url_for(data_dir) == PG_URL
@@ -326,7 +332,7 @@ def test_migrate_moves_a_sqlite_clinic_to_postgresql_with_counts_and_chain_verif
     # a second move onto a server that already holds a clinic is refused
     (data_dir / "database-url.txt").unlink()
     assert main(["migrate", "--to", PG_URL.replace("postgresql+psycopg://", "postgresql://"),
-                 "--data-dir", str(data_dir)]) != 0
+                 "--data-dir", str(data_dir), "--user", "boss"]) != 0
 
 
 def test_server_setup_prints_the_role_and_database_sql(capsys):
@@ -413,25 +419,30 @@ def test_soak_smoke_two_clients_lose_nothing(tmp_path):
     assert result["lost"] == 0 and result["raw_errors"] == 0, result["raw_samples"]
 
 
-def test_in_postgresql_mode_no_backup_touches_the_stray_sqlite_file(db, data_dir, tmp_path, capsys):
+def test_in_postgresql_mode_no_backup_touches_the_stray_sqlite_file(db, data_dir, tmp_path, capsys, monkeypatch):
+    import io
+
     from app.cli import main
+    monkeypatch.setattr("sys.stdin", io.StringIO("password-1\n"))  # the manager signs in for a backup
     from app.storage.backup import auto_backup
     from app.storage.connect import save_url
     one_case(db)  # the folder's SQLite file has a clinic in it: the stray file
     db.dispose()
     pg = fresh_pg()
+    one_case(pg)  # the clinic on the server, whose manager signs in for the backup
     pg.dispose()
     save_url(data_dir, PG_URL)
     assert auto_backup(data_dir, reason="exit", now=NOW) is None
     assert list((data_dir / "backups").iterdir()) == []
     out = tmp_path / "clinic.backup"
-    assert main(["backup", "--out", str(out), "--data-dir", str(data_dir)]) == 0
+    assert main(["backup", "--out", str(out), "--data-dir", str(data_dir), "--user", "boss"]) == 0
     assert out.read_bytes()[:5] == b"PGDMP"
     stray = tmp_path / "stray.pvbak"
     from app.storage.backup import create_backup
     create_backup(data_dir / DB_FILENAME, data_dir / "attachments", stray)
     before = (data_dir / DB_FILENAME).read_bytes()
-    assert main(["restore", str(stray), "--data-dir", str(data_dir)]) != 0  # not a pg_dump file: refused
+    monkeypatch.setattr("sys.stdin", io.StringIO("password-1\n"))
+    assert main(["restore", str(stray), "--data-dir", str(data_dir), "--user", "boss"]) != 0  # not pg_dump: refused
     assert "pg_dump" in capsys.readouterr().err
     assert (data_dir / DB_FILENAME).read_bytes() == before
 

@@ -26,7 +26,17 @@ NOW = dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.timezone.utc)
 
 
 def _ctx(url: str) -> ServiceContext:
-    return ServiceContext(Database(url), Actor.system(), clock=lambda: NOW)
+    """The clinic's manager, standing in for a signed-in person (services refuse the system actor)."""
+    from sqlalchemy import select
+
+    from app.models import Staff
+    from app.models.enums import Role
+    from app.services.context import _issue
+    db = Database(url)
+    with db.read() as session:
+        boss = session.scalars(select(Staff).where(Staff.role == "manager").order_by(Staff.id)).first()
+        actor = _issue(boss.id, boss.full_name, Role.MANAGER)
+    return ServiceContext(db, actor, clock=lambda: NOW)
 
 
 def writer(url: str, case_id: int, ack_log: str, register: bool) -> int:

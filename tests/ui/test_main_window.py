@@ -75,7 +75,8 @@ def test_idle_lock_covers_the_window_and_keeps_what_was_typed(qtbot, manager_ses
 
     dialog.password.setText("wrong-password")
     assert not dialog.submit()
-    assert dialog.errors.message_for("password") == "نام کاربری یا رمز عبور نادرست است."
+    from app.services.accounts import SIGN_IN_REFUSED
+    assert dialog.errors.message_for("password") == SIGN_IN_REFUSED
     assert window.screen_lock.is_locked()
     window.close()  # closing is refused while locked
     assert window.isVisible()

@@ -9,6 +9,7 @@ import pytest
 from app.models.enums import Role
 from app.services.accounts import list_staff
 from app.services.context import Actor
+from app.services.context import _issue
 from app.services.reports import check_signing_password
 from app.ui import reports_page as reports_module
 from app.ui.passwords import PasswordDialog
@@ -113,7 +114,7 @@ def test_case_summary_by_file_number_and_an_unknown_number(page, demo_session):
 
 def test_social_workers_cannot_make_the_monthly_report(qtbot, demo_session, db, data_dir):
     worker = list_staff(demo_session.ctx, role=Role.SOCIAL_WORKER)[0]
-    page = ReportsPage(session_for(db, data_dir, Actor(worker.id, worker.full_name, Role.SOCIAL_WORKER)))
+    page = ReportsPage(session_for(db, data_dir, _issue(worker.id, worker.full_name, Role.SOCIAL_WORKER)))
     qtbot.addWidget(page)
     assert not page.preview_button.isEnabled() and not page.sign_button.isEnabled()
     assert page.case_button.isEnabled()

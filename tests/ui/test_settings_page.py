@@ -115,3 +115,28 @@ def test_importing_a_pkcs12_key_checks_both_passwords(qtbot, tmp_path, manager_s
     dialog._try_submit()
     assert dialog.result() == ImportKeyDialog.DialogCode.Accepted
     assert signing_key_info(manager_session.ctx).fingerprint == dialog.result_value.fingerprint
+
+
+def test_only_the_manager_is_offered_a_backup_and_it_is_audited_and_encrypted_by_default(
+        qtbot, tmp_path, manager_session, make_staff):
+    from PySide6.QtWidgets import QPushButton
+
+    from app.models.enums import Role
+    from app.services.audit import AuditQuery, list_audit
+    from app.services.context import _issue
+    from app.ui.session import AppSession
+    clerk = make_staff("clerk", "حسن", "دفتری")
+    clerk_page = SettingsPage(AppSession(manager_session.data_dir, manager_session.db,
+                                         _issue(clerk.id, clerk.full_name, Role.CLERK)))
+    qtbot.addWidget(clerk_page)
+    clerk_page.show()
+    for name in ("backupNow", "restoreSelected", "restoreFile"):
+        assert not clerk_page.findChild(QPushButton, name).isVisible(), name
+    dialog = BackupNowDialog(None, str(tmp_path))
+    qtbot.addWidget(dialog)
+    assert dialog.encrypt.isChecked()  # encrypted unless unticked
+    out, info = create_backup_file(manager_session.data_dir, tmp_path, "usb-pass-1", None, lambda: False,
+                                   ctx=manager_session.ctx)
+    assert info.encrypted and out.exists()
+    [entry] = [e for e in list_audit(manager_session.ctx, AuditQuery(), 0, 5) if e.action == "backup"]
+    assert str(tmp_path) in str(entry)

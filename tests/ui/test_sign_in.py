@@ -6,7 +6,7 @@ from app.ui.sign_in import OPENING_TEXT, SignInDialog
 from tests.conftest import NOW, PASSWORD
 from tests.ui.conftest import type_text
 
-WRONG = "نام کاربری یا رمز عبور نادرست است."
+from app.services.accounts import SIGN_IN_REFUSED as WRONG
 
 
 @pytest.fixture

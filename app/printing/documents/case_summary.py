@@ -33,7 +33,7 @@ def render_case_summary(data: CaseSummaryData, out, progress: Progress | None = 
         clinic=data.clinic, title=TITLE, document_id=data.document_id,
         generated_at=data.generated_at, qr_payload=data.qr_payload,
         subtitle=f"{data.child.full_name} — {data.purpose}", id_label="شناسه سند",
-        draft=data.draft,
+        draft=data.draft, confidential=True,
     )
     width = frame_width(page)
     steps = [_opening, _behzisti, _family, _services, _problems, _reviews, _referrals, _closing]

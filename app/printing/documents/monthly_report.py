@@ -85,7 +85,7 @@ def page_info(data: MonthlyReportData, landscape: bool = False) -> PageInfo:
         generated_at=data.generated_at, qr_payload=data.qr_payload,
         subtitle=f"{format_month(data.year, data.month)} — {data.contract.office_name}",
         banner=banner_text, landscape=landscape,
-        draft=data.draft,
+        draft=data.draft, confidential=True,
     )
 
 

@@ -33,7 +33,7 @@ def render_review_form(data: ReviewFormData, out, progress: Progress | None = No
         clinic=data.clinic, title=TITLE, document_id=data.document_id,
         generated_at=data.generated_at, qr_payload=data.qr_payload,
         subtitle=f"{data.child.full_name} — دوره {period}", id_label="شناسه سند",
-        draft=data.draft,
+        draft=data.draft, confidential=True,
     )
     width = frame_width(page)
     s = styles()

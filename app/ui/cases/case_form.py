@@ -182,8 +182,14 @@ class CaseForm(FormDialog):
         self.psychologist.set_choices(staff_choices(ctx, (Role.PSYCHOLOGIST,)))
         self.contract.set_choices(
             (i, to_persian_digits(f"{number} — {office}")) for i, number, office in contract_choices(ctx))
-        # Only a manager hands a file to another worker; a social worker's files are their own.
-        self.social_worker.setEnabled(ctx.actor.is_manager)
+        # Who works a file and how urgent it is: only a role the policy lets assign (the manager);
+        # the fields are disabled rather than refused after «ذخیره».
+        from app.services.policy import Action, Kind, allows
+        assigns = allows(ctx.actor, Kind.ASSIGNMENT, Action.CHANGE)
+        for widget in (self.social_worker, self.psychologist):
+            widget.setEnabled(assigns)
+        for widget in (self.priority, self.priority_reason):
+            widget.setEnabled(allows(ctx.actor, Kind.CASE_STATUS, Action.CHANGE))
 
     def _connect(self) -> None:
         today = self.session.ctx.today

@@ -148,7 +148,9 @@ class CaseWindow(QMainWindow):
         self.banner = DraftBanner(self, self.body)
         self.tabs = QTabWidget(self.body)
         self.tabs.setObjectName("caseTabs")
-        self.tab_pages: list[tabs.CaseTab] = [cls(self) for cls in TAB_CLASSES]
+        # Only the tabs this role may read (a clerk sees identity and contact data): no tab that
+        # could only show a refusal.
+        self.tab_pages: list[tabs.CaseTab] = [cls(self) for cls in TAB_CLASSES if cls.allowed(session.actor)]
         for page in self.tab_pages:
             self.tabs.addTab(page, page.title)
         self._build_status_buttons()
@@ -170,6 +172,9 @@ class CaseWindow(QMainWindow):
         self.close_file_button.clicked.connect(lambda: self.change_status(CaseStatus.CLOSED))
         self.return_button.clicked.connect(lambda: self.change_status(CaseStatus.RETURNED))
         self.reactivate_button.clicked.connect(lambda: self.change_status(CaseStatus.ACTIVE))
+        from app.services.cases import change_status
+        from app.services.policy import permits
+        self.may_change_status = permits(self.session.actor, change_status)
         for button in (self.close_file_button, self.return_button, self.reactivate_button):
             self.header.buttons.addWidget(button)
 
@@ -197,17 +202,19 @@ class CaseWindow(QMainWindow):
     def current_tab(self) -> tabs.CaseTab:
         return self.tab_pages[self.tabs.currentIndex()]
 
-    def tab(self, cls: type) -> tabs.CaseTab:
-        return next(page for page in self.tab_pages if isinstance(page, cls))
+    def tab(self, cls: type) -> Optional[tabs.CaseTab]:
+        """The window's tab of that kind, or None when this role does not get it."""
+        return next((page for page in self.tab_pages if isinstance(page, cls)), None)
 
     def show_detail(self, detail: CaseDetail) -> None:
         self.detail = detail
         self.setWindowTitle(f"پرونده {detail.full_name} — {to_persian_digits(detail.clinic_file_number)}")
         self.header.show_detail(detail, self.session.ctx.today())
         active = detail.status == CaseStatus.ACTIVE.value
-        self.close_file_button.setVisible(active)
-        self.return_button.setVisible(active)
-        self.reactivate_button.setVisible(not active)
+        allowed = self.may_change_status  # a clerk gets no button that would only be refused
+        self.close_file_button.setVisible(allowed and active)
+        self.return_button.setVisible(allowed and active)
+        self.reactivate_button.setVisible(allowed and not active)
 
     def refresh(self) -> None:
         try:
@@ -265,6 +272,8 @@ class CaseWindow(QMainWindow):
         """Open the visit note form (modal to this window; the list and other files stay usable).
 
         resume: put the waiting draft back without asking (the person pressed «ادامه نوشتن»)."""
+        if self.tab(tabs.ServicesTab) is None:
+            return None  # a role without services (a clerk): the shortcut does nothing
         if self.detail.status != CaseStatus.ACTIVE.value:
             self.statusBar().showMessage("این پرونده فعال نیست؛ برای ثبت خدمت ابتدا آن را فعال کنید.", 6000)
             return None
@@ -273,7 +282,9 @@ class CaseWindow(QMainWindow):
         if resume:
             form.restore(self.session.drafts.load(self.draft_key()) or {})
         form.finished.connect(lambda _result: self.show_waiting_draft())
-        self.tabs.setCurrentWidget(self.tab(tabs.ServicesTab))
+        services = self.tab(tabs.ServicesTab)
+        if services is not None:
+            self.tabs.setCurrentWidget(services)
         show_dialog(form)
         return form
 
@@ -307,7 +318,9 @@ class CaseWindow(QMainWindow):
                 if form.isVisible():
                     event.ignore()
                     return
-        self.tab(tabs.AttachmentsTab).remove_exports()
+        attachments = self.tab(tabs.AttachmentsTab)
+        if attachments is not None:
+            attachments.remove_exports()
         if _open_windows.get(self.case_id) is self:
             del _open_windows[self.case_id]
         super().closeEvent(event)

@@ -76,6 +76,14 @@ def _button_row(*buttons: QPushButton) -> QHBoxLayout:
 
 
 class CaseTab(QWidget):
+    # The service the tab lists from; a role that may not call it does not get the tab.
+    source: Any = None
+
+    @classmethod
+    def allowed(cls, actor: Any) -> bool:
+        from app.services.policy import permits
+        return cls.source is None or permits(actor, cls.source)
+
     """A tab that loads its records lazily; `stale` is set when the file changed."""
 
     title = ""
@@ -268,6 +276,7 @@ def _marks_tip(s: ServiceView) -> str:
 
 class ServicesTab(CaseTab):
     title = "خدمات"
+    source = staticmethod(list_services)
     kinds = (SERVICES,)
 
     def build(self) -> None:
@@ -342,6 +351,7 @@ class ServicesTab(CaseTab):
 
 class ProblemsTab(CaseTab):
     title = "مشکلات"
+    source = staticmethod(list_problems)
     kinds = (PROBLEMS, SERVICES)
 
     def build(self) -> None:
@@ -418,6 +428,7 @@ class ProblemsTab(CaseTab):
 
 class ReviewsTab(CaseTab):
     title = "بررسی‌ها"
+    source = staticmethod(list_reviews)
     kinds = (REVIEWS,)
 
     def build(self) -> None:
@@ -455,6 +466,7 @@ class ReviewsTab(CaseTab):
 
 class ReferralsTab(CaseTab):
     title = "ارجاع‌ها"
+    source = staticmethod(list_referrals)
     kinds = (REFERRALS,)
 
     def build(self) -> None:
@@ -504,6 +516,7 @@ def size_text(size: int) -> str:
 
 class AttachmentsTab(CaseTab):
     title = "پیوست‌ها"
+    source = staticmethod(list_attachments)
     kinds = (ATTACHMENTS,)
     _export_folder: Optional[Path] = None  # made on the first «باز کردن»
 

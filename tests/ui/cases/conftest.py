@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app.models.enums import Role
 from app.services.context import Actor, ServiceContext
+from app.services.context import _issue
 from app.ui.session import AppSession
 from tests.conftest import NOW
 
@@ -34,7 +35,7 @@ def manager_session(qapp, db, data_dir, manager) -> ClockedSession:
 
 @pytest.fixture
 def worker_actor(worker) -> Actor:
-    return Actor(worker.id, worker.full_name, Role.SOCIAL_WORKER)
+    return _issue(worker.id, worker.full_name, Role.SOCIAL_WORKER)
 
 
 @pytest.fixture
