@@ -14,9 +14,10 @@ from app.models.case import (
 )
 from app.models.clinic import Clinic, Setting, Staff, StaffTraining
 from app.models.contract import Contract
+from app.models.money import InvoiceAccount, Payment, PaymentAllocation
 from app.models.report import ReportRecord
 
 __all__ = [
     "AuditEntry", "Attachment", "Base", "CaseFile", "Clinic", "Contract", "FamilyMember",
-    "Problem", "ProblemStep", "Referral", "ReportRecord", "Review", "Service", "Setting", "Staff", "StaffTraining",
+    "InvoiceAccount", "Payment", "PaymentAllocation", "Problem", "ProblemStep", "Referral", "ReportRecord", "Review", "Service", "Setting", "Staff", "StaffTraining",
 ]
