@@ -220,15 +220,17 @@ def generate_monthly(ctx: ServiceContext, contract_id: int, year: int, month: in
 
 def _finish(ctx: ServiceContext, report_id: str, kind: str, pdf_bytes: bytes, digest: str,
             sign_password: Optional[str], *, contract_id=None, year=None, month=None, case_id=None,
-            correction: int = 0, replaces: Optional[str] = None, xlsx: Optional[bytes] = None) -> GeneratedDocument:
-    """Sign (the last write to the file) and record the document in one transaction."""
+            correction: int = 0, replaces: Optional[str] = None, xlsx: Optional[bytes] = None,
+            stamp_title: str = "گزارش عملکرد ماهانه", on_record=None) -> GeneratedDocument:
+    """Sign (the last write to the file) and record the document in one transaction.
+    `on_record(session, signed)` adds what belongs with the record (a signed invoice's debt)."""
     with ctx.db.transaction() as session:
         signed_at = None
         if sign_password is not None:
             require_manager(ctx.actor)
             clinic = rd.clinic_info(session)
             signed_at = ctx.now()
-            stamp = render_signature_stamp(ctx.actor.name, clinic.name, signed_at, "گزارش عملکرد ماهانه")
+            stamp = render_signature_stamp(ctx.actor.name, clinic.name, signed_at, stamp_title)
             pdf_bytes = sign_pdf(pdf_bytes, _key_blob(session), sign_password, signer_name=ctx.actor.name,
                                  location=clinic.name, stamp_pdf=stamp, signing_time=signed_at,
                                  box=SIGNATURE_BOX)
@@ -237,6 +239,9 @@ def _finish(ctx: ServiceContext, report_id: str, kind: str, pdf_bytes: bytes, di
             digest=digest, signed=signed_at is not None, signed_at=signed_at,
             signer_name=ctx.actor.name if signed_at else "", correction_number=correction, replaces_id=replaces,
             created_at=ctx.now(), created_by=ctx.actor.staff_id, file_name=f"{report_id}.pdf"))
+        if on_record is not None:
+            session.flush()  # the record first: what on_record adds refers to it
+            on_record(session, signed_at is not None)
         audit.record(session, ctx, "report", "report_record", None, case_id=case_id,
                      changes={"id": report_id, "kind": kind, "signed": signed_at is not None, "digest": digest})
     return GeneratedDocument(report_id, pdf_bytes, digest, signed_at is not None, correction, replaces, xlsx)
@@ -276,8 +281,14 @@ def generate_invoice(ctx: ServiceContext, contract_id: int, year: int, month: in
             contract=rd.contract_info(contract), year=year, month=month,
             payable_case_months=rd.payable_case_months(session, contract.id, start, end),
             report_id=report or "", issued_at=ctx.now(), generated_by=ctx.actor.name, signers=manager)
+    def open_debt(session: Session, signed: bool) -> None:
+        if signed:  # only a signed invoice is owed (app.services.payments)
+            from app.services.payments import open_invoice
+            open_invoice(session, ctx, report_id=data.invoice_id, contract_id=contract_id, year=year, month=month,
+                         amount_rials=data.total_rials, issued_on=ctx.today())
+
     return _render_and_finish(ctx, data, data.invoice_id, render_invoice, "invoice", sign_password,
-                              contract_id=contract_id, year=year, month=month)
+                              contract_id=contract_id, year=year, month=month, on_record=open_debt)
 
 
 def generate_case_summary(ctx: ServiceContext, case_id: int, purpose: str = "بازدید کارشناس ناظر", *,

@@ -55,6 +55,7 @@ class ContractView:
     cheque_returned_on: Optional[dt.date]
     notes: str
     active_cases: int = 0
+    cheque_return_days: int = 30
 
 
 @dataclass(frozen=True)
