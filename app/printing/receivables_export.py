@@ -46,7 +46,7 @@ class ExportTable:
         """From app.services.receivables.Receivables (read by attribute: printing imports no services)."""
         return cls((invoice_sheet(view.open_invoices), totals_sheet("قراردادها", "قرارداد", view.contracts, view.total),
                     totals_sheet("ادارات", "اداره بهزیستی", view.offices, view.total), cheque_sheet(view.cheques),
-                    month_sheet(view.months)))
+                    month_sheet(view.months), payment_sheet(view.payments)))
 
     @classmethod
     def from_letter(cls, letter) -> "ExportTable":
@@ -98,6 +98,15 @@ def cheque_sheet(cheques: Sequence[Any]) -> Sheet:
                   day(c.contract_end), c.return_days, day(c.due_back), day(c.returned_on), c.days_overdue,
                   c.status_label) for c in cheques)
     return Sheet("چک‌های ضمانت", headers, rows, (14, 30, 16, 16, 12, 12, 12, 12, 12, 10, 18))
+
+
+def payment_sheet(payments: Sequence[Any]) -> Sheet:
+    headers = ("تاریخ", "قرارداد", "اداره بهزیستی", "مبلغ (ریال)", "شماره پیگیری بانک", "نوع", "صورتحساب‌های تسویه‌شده",
+               "توضیح", "ثبت‌کننده")
+    rows = tuple((format_jalali(p.paid_on, persian_digits=False), p.contract_number, p.office_name, p.amount_rials,
+                  p.bank_reference, p.kind_label, "، ".join(a.report_id for a in p.allocations), p.note,
+                  p.recorded_by) for p in payments)
+    return Sheet("پرداخت‌ها", headers, rows, (12, 14, 30, 16, 20, 18, 40, 40, 18))
 
 
 def month_sheet(months: Sequence[Any]) -> Sheet:

@@ -28,7 +28,7 @@ from app.printing.embed import JSON_MIME, XLSX_MIME, embed_files
 from app.printing.receivables_export import letter_json, receivables_xlsx
 from app.services import report_data as rd
 from app.services.context import ServiceContext
-from app.services.payments import ChequeRow, InvoiceRow, list_cheques, list_invoices
+from app.services.payments import ChequeRow, InvoiceRow, PaymentRow, list_cheques, list_invoices, list_payments
 from app.services.permissions import require_manager
 
 
@@ -65,6 +65,7 @@ class Receivables:
     total: AccountTotals
     months: list[MonthBar]
     cheques: list[ChequeRow]
+    payments: list[PaymentRow] = dataclasses.field(default_factory=list)
 
     @property
     def open_invoices(self) -> list[InvoiceRow]:
@@ -94,7 +95,7 @@ def receivables(ctx: ServiceContext, *, months: int = 12) -> Receivables:
     offices = _by_office(per_contract, invoices)
     total = _sum("جمع کل", "", per_contract, invoices)
     return Receivables(today, invoices, per_contract, offices, total,
-                       month_bars(invoices, paid_days, today, months), list_cheques(ctx))
+                       month_bars(invoices, paid_days, today, months), list_cheques(ctx), list_payments(ctx))
 
 
 def _totals(name: str, office: str, contract_id: Optional[int], invoices: list[InvoiceRow], received: int,

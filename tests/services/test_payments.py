@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 from sqlalchemy import func, select
@@ -304,3 +305,69 @@ def test_a_signed_invoice_becomes_a_debt_and_an_unsigned_one_does_not(ctx, contr
     with ctx.db.read() as session:
         assert session.scalar(select(func.count()).select_from(InvoiceAccount)) == 1
         assert session.scalar(select(func.count()).select_from(PaymentAllocation)) == 0
+
+
+# -- the signed letter -------------------------------------------------------------------------------
+
+def test_signed_letter_verifies_is_recorded_and_carries_its_rows(ctx, contract, three):
+    import subprocess
+
+    from app.printing.embed import list_embedded_files
+    from app.printing.verify import verify_pdf
+    from app.services import reports
+    from app.services.receivables import generate_receivables_letter
+    from tests.conftest import PASSWORD
+    from tests.printing.pdf_helpers import has_words, pdf_text
+    create_contract(ctx, ContractInput(office_name="اداره بهزیستی شهرستان ری", number="1403-2",
+                                       start_date="1403/01/01", end_date="1403/12/29", fee_per_case_month_rials=FEE,
+                                       capacity=10, cheque_number="445566", cheque_amount_rials=900_000_000,
+                                       cheque_given_on="1403/01/05"))
+    pay.add_payment(ctx, payment(contract.id, 15_000_000))
+    reports.create_signing_key(ctx, PASSWORD)
+    doc = generate_receivables_letter(ctx, "اداره بهزیستی شهرستان ری", sign_password=PASSWORD)
+    assert doc.signed and verify_pdf(doc.pdf).ok
+    check = reports.check_report(ctx, doc.pdf)
+    assert check.ok and check.verification.trusted and check.report_id == doc.report_id
+    record = next(r for r in reports.list_reports(ctx) if r.id == doc.report_id)
+    assert record.kind == "receivables" and record.signed and record.digest == doc.digest
+    table = json.loads(list_embedded_files(doc.pdf)[f"{doc.report_id}.json"])
+    assert [r["outstanding_rials"] for r in table["invoices"]] == [15_000_000, 30_000_000]
+    assert [c["cheque_number"] for c in table["cheques"]] == ["445566"]
+    text = pdf_text(doc.pdf)
+    assert has_words(text, "صورت وضعیت مطالبات") and f"INV-140505-{contract.id}" in text
+    assert f"INV-140504-{contract.id}" not in text  # paid: not asked for again
+    # An independent verifier agrees; bytes appended after signing are refused.
+    result = subprocess.run(["pdfsig", "-"], input=doc.pdf, capture_output=True)
+    if result.returncode != 0 or not result.stdout:  # older poppler reads only files
+        import tempfile
+        with tempfile.NamedTemporaryFile(suffix=".pdf") as f:
+            f.write(doc.pdf)
+            f.flush()
+            result = subprocess.run(["pdfsig", f.name], capture_output=True)
+    assert b"Signature is Valid" in result.stdout, result.stdout
+    assert not reports.check_report(ctx, doc.pdf + b"\n%changed\n").ok
+
+
+def test_letter_refuses_unknown_office_and_nothing_to_ask(ctx, contract):
+    from app.errors import NotFound
+    from app.services.receivables import generate_receivables_letter
+    with pytest.raises(NotFound):
+        generate_receivables_letter(ctx, "اداره‌ای که نیست")
+    with pytest.raises(ValidationError):
+        generate_receivables_letter(ctx, "اداره بهزیستی شهرستان ری")
+
+
+def test_receivables_excel_from_the_view(ctx, contract, three, tmp_path):
+    from openpyxl import load_workbook
+
+    from app.services.receivables import export_xlsx
+    pay.add_payment(ctx, pay.PaymentInput(contract_id=contract.id, paid_on="1405/09/01", amount_rials=15_000_000,
+                                          bank_reference="=1+2"))
+    export_xlsx(ctx, tmp_path / "r.xlsx")
+    book = load_workbook(tmp_path / "r.xlsx")
+    assert book.sheetnames == ["صورتحساب‌های باز", "قراردادها", "ادارات", "چک‌های ضمانت", "ماه به ماه", "پرداخت‌ها"]
+    reference = book["پرداخت‌ها"]["E2"]
+    assert reference.value == "=1+2" and reference.data_type == "s"  # a typed «formula» stays text
+    open_sheet = book["صورتحساب‌های باز"]
+    assert [open_sheet.cell(row=r, column=7).value for r in (2, 3)] == [15_000_000, 30_000_000]
+    assert book["قراردادها"]["A3"].value == "جمع کل" and book["قراردادها"]["E3"].value == 45_000_000
