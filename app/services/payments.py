@@ -163,6 +163,17 @@ def list_invoices(ctx: ServiceContext, *, contract_id: Optional[int] = None, off
     return sorted(rows, key=_age_order)
 
 
+def find_invoice(ctx: ServiceContext, report_id: str) -> InvoiceRow:
+    """An invoice by the number printed on it (INV-…)."""
+    require_manager(ctx.actor)
+    wanted = v.identifier(report_id, "invoice", "شماره صورتحساب", required=True).upper()
+    with ctx.db.read() as session:
+        invoice = session.scalar(select(InvoiceAccount).where(InvoiceAccount.report_id == wanted))
+        if invoice is None:
+            raise NotFound(f"صورتحساب امضاشده‌ای با شماره {wanted} پیدا نشد.", field="invoice")
+        return _invoice_rows(session, ctx.today(), [invoice])[0]
+
+
 def _age_order(row: InvoiceRow) -> tuple:
     return (row.delivered_on is None, row.delivered_on or row.issued_on, row.year, row.month, row.id)
 

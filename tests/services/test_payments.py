@@ -371,3 +371,30 @@ def test_receivables_excel_from_the_view(ctx, contract, three, tmp_path):
     open_sheet = book["صورتحساب‌های باز"]
     assert [open_sheet.cell(row=r, column=7).value for r in (2, 3)] == [15_000_000, 30_000_000]
     assert book["قراردادها"]["A3"].value == "جمع کل" and book["قراردادها"]["E3"].value == 45_000_000
+
+
+# -- demo data ---------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("today", [dt.date(2026, 11, 23), dt.date(2026, 3, 22)])  # late in a year; its 2nd day
+def test_demo_holds_paid_late_and_partly_paid_invoices_and_one_overdue_cheque(tmp_path, today):
+    from app.models.enums import Role
+    from app.services.context import Actor, ServiceContext
+    from app.services.demo import build_demo
+    from app.storage.database import Database, sqlite_url
+    from app.storage.migrate import upgrade
+    db = Database(sqlite_url(tmp_path / "demo.sqlite3"))
+    upgrade(db)
+    try:
+        build_demo(db, 30, seed=5, today=today, password="demo-pass-1")
+        ctx = ServiceContext(db, Actor(1, "مدیر", Role.MANAGER), clock=at(today))
+        view = receivables(ctx)
+        kinds = {i.status for i in view.invoices}
+        assert kinds == {"paid", "partly_paid", "open"} or (today.month == 3 and kinds >= {"paid", "open"})
+        assert max(i.days_outstanding or 0 for i in view.invoices) > 60  # something is late
+        assert len(pay.overdue_cheques(ctx)) == 1
+        rows = pay.list_payments(ctx)
+        assert any(r.reverses_id for r in rows) and all(r.paid_on <= today for r in rows)
+        assert all(i.delivered_on and i.issued_on <= i.delivered_on <= today for i in view.invoices)
+        assert view.total.outstanding_rials == sum(i.outstanding_rials for i in view.invoices) > 0
+    finally:
+        db.dispose()
