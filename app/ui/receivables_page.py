@@ -50,12 +50,18 @@ def days_text(value: Any) -> str:
     return "—" if value is None else to_persian_digits(value)
 
 
+def report_id_text(value: Any) -> str:
+    """A document number (INV-…, RC-…) exactly as printed on the paper, Latin digits and all, so it
+    can be matched by eye and typed into `parvandeh verify`; kept in one left-to-right piece."""
+    return f"\u2066{value}\u2069" if value else ""
+
+
 def _date_or_dash(value: Any) -> str:
     return format_jalali(value) if value else "—"
 
 
 INVOICE_COLUMNS = [
-    Column("report_id", "شماره صورتحساب", identifier_text),
+    Column("report_id", "شماره صورتحساب", report_id_text),
     Column("office_name", "اداره بهزیستی"),
     Column("contract_number", "قرارداد", identifier_text),
     Column("month_label", "ماه خدمت"),
@@ -66,8 +72,14 @@ INVOICE_COLUMNS = [
     Column("delivered_on", "تحویل", _date_or_dash),
     Column("days_outstanding", "روز از تحویل", days_text),
 ]
+def name_text(value: Any) -> str:
+    """An office's name as written; a contract number (no Persian letters) as an identifier."""
+    text = "" if value is None else str(value)
+    return text if any("\u0600" <= ch <= "\u06ff" for ch in text) else identifier_text(text)
+
+
 TOTAL_COLUMNS = [
-    Column("name", "نام"),
+    Column("name", "نام", name_text),
     Column("invoiced_rials", "صورتحساب‌شده (ریال)", rials),
     Column("received_rials", "دریافت‌شده", rials),
     Column("outstanding_rials", "مانده", rials),
@@ -116,7 +128,8 @@ class _PaymentLine:
         self.row = row
         self.__dict__.update({k: getattr(row, k) for k in row.__dataclass_fields__})
         self.kind_label = row.kind_label
-        self.settled = "، ".join(f"{a.report_id} ({format_number(a.amount_rials)})" for a in row.allocations)
+        self.settled = "، ".join(f"{report_id_text(a.report_id)} ({format_number(a.amount_rials)})"
+                                for a in row.allocations)
 
 
 # ---------------------------------------------------------------- the chart
@@ -165,7 +178,7 @@ class MonthChart(QWidget):
                 height = (bottom - top) * value / top_value
                 painter.fillRect(QRectF(centre + offset - bar / 2, bottom - height, bar, height), colour)
             painter.setPen(QPen(QColor("#1f2933")))
-            label = f"{month_name(month.month)}\n{to_persian_digits(month.year % 100)}"
+            label = f"{month_name(month.month)}\n{to_persian_digits(month.year)}"
             painter.drawText(QRectF(centre - slot / 2, bottom + 2, slot, line * 2.3),
                              Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, label)
         painter.end()
@@ -265,7 +278,7 @@ class PaymentDialog(_FormDialog):
 class DeliveryDialog(_FormDialog):
     def __init__(self, session: Any, invoice: Any, parent: QWidget | None = None):
         super().__init__(parent, "تحویل صورتحساب امضاشده", "ثبت",
-                         f"صورتحساب {identifier_text(invoice.report_id)} ({invoice.month_label}، "
+                         f"صورتحساب {report_id_text(invoice.report_id)} ({invoice.month_label}، "
                          f"{invoice.office_name}): روزشمار مطالبه از روز تحویل آغاز می‌شود.")
         from app.services.payments import DELIVERY_METHODS
         self.setObjectName("deliveryDialog")
