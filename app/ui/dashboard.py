@@ -245,6 +245,8 @@ class DashboardPage(QWidget):
         layout.addLayout(self._tile_row())
         self.abuse_box = self._abuse_box()
         layout.addWidget(self.abuse_box)
+        self.cheque_box = self._cheque_box()
+        layout.addWidget(self.cheque_box)
         body = QHBoxLayout()
         body.addWidget(self._list_tabs(), 5)
         body.addLayout(self._side_column(), 3)
@@ -292,6 +294,28 @@ class DashboardPage(QWidget):
         layout.addWidget(table)
         box.hide()
         return box
+
+    def _cheque_box(self) -> QGroupBox:
+        """For the manager: guarantee cheques an office still holds past the agreed day (issue 15);
+        one line each, so the lists below keep their room on a 768-pixel screen."""
+        box = QGroupBox("چک ضمانت عودت‌نشده پس از موعد — پیگیری از اداره بهزیستی (صفحه مطالبات)", self)
+        box.setObjectName("chequeBox")
+        box.setStyleSheet(f"QGroupBox#chequeBox {{ border: 2px solid {ERROR}; }}"
+                          f" QGroupBox#chequeBox::title {{ color: {ERROR}; font-weight: bold; }}")
+        self.cheque_lines = QLabel(box)
+        self.cheque_lines.setObjectName("chequeLines")
+        self.cheque_lines.setWordWrap(True)
+        QVBoxLayout(box).addWidget(self.cheque_lines)
+        self.overdue_cheques: list[Any] = []
+        box.hide()
+        return box
+
+    def _show_cheques(self, cheques: list[Any]) -> None:
+        from app.ui.receivables_page import overdue_cheque_text
+
+        self.overdue_cheques = list(cheques)
+        self.cheque_lines.setText("\n".join(overdue_cheque_text(c) for c in cheques))
+        self.cheque_box.setVisible(self.is_manager and bool(cheques))
 
     def _table(self, name: str, columns: list[Column], parent: QWidget,
                alert: Callable[[Any], str] | None = None) -> QTableView:
@@ -351,6 +375,9 @@ class DashboardPage(QWidget):
                 ("follow_today", w.follow_ups_due), ("follow_overdue", w.follow_ups_overdue),
                 ("caseloads", w.caseloads), ("contracts", w.contract_loads), ("problems", w.open_problems),
                 ("reviews_due", w.reviews_due), ("reviews_overdue", w.reviews_overdue)]
+        if self.is_manager:
+            from app.services.payments import overdue_cheques
+            plan.append(("cheques", overdue_cheques))
         return [(name, lambda fn=fn: fn(ctx)) for name, fn in plan]
 
     def refresh(self) -> None:
@@ -384,6 +411,8 @@ class DashboardPage(QWidget):
             self.chart.set_loads(result)
         elif name == "contracts":
             self.models[name].set_rows([SimpleNamespace(**asdict(row), load=_load_text(row)) for row in result])
+        elif name == "cheques":
+            self._show_cheques(result)
         else:
             self.models[name].set_rows(result)
             if name == "abuse":

@@ -35,7 +35,8 @@ from app.ui import messages
 from app.ui.contracts_page import AmountEdit
 from app.ui.list_model import ListTableModel, identifier_text, make_table_view
 from app.ui.paged_model import Column
-from app.ui.passwords import _FormDialog, ask_password
+from app.ui.passwords import _FormDialog
+from app.ui.text import jalali_text
 from app.ui.widgets import JalaliDateEdit, NormalizingLineEdit
 
 INVOICED, PAID = QColor("#3d6a99"), QColor("#2f8f5b")
@@ -57,7 +58,7 @@ def report_id_text(value: Any) -> str:
 
 
 def _date_or_dash(value: Any) -> str:
-    return format_jalali(value) if value else "—"
+    return jalali_text(value) if value else "—"
 
 
 INVOICE_COLUMNS = [
@@ -119,6 +120,13 @@ def invoice_alert(row: Any) -> str:
 
 def cheque_alert(row: Any) -> str:
     return "موعد عودت این چک ضمانت گذشته است." if row.days_overdue > 0 else ""
+
+
+def overdue_cheque_text(row: Any) -> str:
+    """One line per cheque an office holds past its due day (here and on the dashboard)."""
+    return (f"چک {identifier_text(row.cheque_number)} به مبلغ {rials(row.amount_rials)} ریال — قرارداد "
+            f"{identifier_text(row.contract_number)}، {row.office_name} — موعد عودت {jalali_text(row.due_back)}، "
+            f"{to_persian_digits(row.days_overdue)} روز دیرکرد")
 
 
 class _PaymentLine:
@@ -302,7 +310,7 @@ class ReverseDialog(_FormDialog):
     def __init__(self, session: Any, payment: Any, parent: QWidget | None = None):
         super().__init__(parent, "برگشت پرداخت", "برگشت بزن",
                          f"پرداخت {to_persian_digits(payment.id)} به مبلغ {format_number(payment.amount_rials)} ریال "
-                         f"({format_jalali(payment.paid_on)}) با یک ردیف منفی خنثی می‌شود؛ هر دو ردیف می‌مانند.")
+                         f"({jalali_text(payment.paid_on)}) با یک ردیف منفی خنثی می‌شود؛ هر دو ردیف می‌مانند.")
         self.setObjectName("reverseDialog")
         self.session, self.payment = session, payment
         self.reason = self.add_field("دلیل برگشت:", "reason", NormalizingLineEdit(self))
@@ -461,9 +469,8 @@ class ReceivablesPage(QWidget):
         overdue = [c for c in v.cheques if c.days_overdue > 0]
         self.cheque_warning.setVisible(bool(overdue))
         if overdue:
-            self.cheque_warning.setText("چک ضمانت عودت‌نشده پس از موعد: " + "، ".join(
-                f"{identifier_text(c.cheque_number)} (قرارداد {identifier_text(c.contract_number)}، "
-                f"{to_persian_digits(c.days_overdue)} روز)" for c in overdue))
+            self.cheque_warning.setText("چک ضمانت عودت‌نشده پس از موعد:\n" + "\n".join(
+                overdue_cheque_text(c) for c in overdue))
 
     def _show_invoices(self) -> None:
         if self.view is None:

@@ -151,3 +151,23 @@ def test_screenshot(page, qtbot, tmp_path, size):
         assert not image.isNull() and image.width() == size[0]
         image.save(str(tmp_path / f"receivables-{index}-{size[0]}.png"))
     QApplication.processEvents()
+
+
+def test_an_overdue_cheque_is_on_the_managers_dashboard_only(qtbot, demo_session, db, data_dir):
+    from app.models.enums import Role
+    from app.services.accounts import list_staff
+    from app.services.context import Actor
+    from tests.ui.test_dashboard import open_dashboard
+    page = open_dashboard(qtbot, demo_session)
+    assert page.cheque_box.isVisible()
+    rows = page.overdue_cheques
+    assert rows[0].cheque_number in page.cheque_lines.text().translate(str.maketrans("۰۱۲۳۴۵۶۷۸۹", "0123456789"))
+    assert [r.contract_id for r in rows] == [c.contract_id for c in pay.overdue_cheques(demo_session.ctx)]
+    assert len(rows) == 1 and rows[0].days_overdue > 0
+    pay.record_cheque_return(demo_session.ctx, rows[0].contract_id, "1405/09/01")
+    with qtbot.waitSignal(page.loaded, timeout=20000):
+        page.refresh()
+    assert not page.cheque_box.isVisible()
+    worker = list_staff(demo_session.ctx, role=Role.SOCIAL_WORKER)[0]
+    other = open_dashboard(qtbot, session_for(db, data_dir, Actor(worker.id, worker.full_name, Role.SOCIAL_WORKER)))
+    assert not other.cheque_box.isVisible() and "cheques" not in dict(other.sections())
