@@ -24,6 +24,7 @@ from enum import Enum
 from typing import Optional, Sequence
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.errors import Conflict, NotFound, ValidationError
@@ -275,7 +276,10 @@ def reverse_payment(ctx: ServiceContext, payment_id: int, reason: str, *,
                            bank_reference=original.bank_reference, note=why, reverses_id=original.id,
                            created_at=ctx.now(), created_by=ctx.actor.staff_id)
         session.add(reversal)
-        session.flush()
+        try:
+            session.flush()
+        except IntegrityError:  # another PC reversed it a moment ago (payment.reverses_id is unique)
+            raise Conflict("این پرداخت پیش‌تر برگشت خورده است.", field="payment") from None
         for part in session.scalars(select(PaymentAllocation).where(PaymentAllocation.payment_id == original.id)):
             session.add(PaymentAllocation(payment_id=reversal.id, invoice_id=part.invoice_id,
                                           amount_rials=-part.amount_rials))

@@ -398,3 +398,20 @@ def test_demo_holds_paid_late_and_partly_paid_invoices_and_one_overdue_cheque(tm
         assert view.total.outstanding_rials == sum(i.outstanding_rials for i in view.invoices) > 0
     finally:
         db.dispose()
+
+
+def test_two_pcs_cannot_both_reverse_one_payment(ctx, contract, three, monkeypatch):
+    """The check before the insert can race with another PC; the unique reverses_id settles it."""
+    first = pay.add_payment(ctx, payment(contract.id, 1_000))
+    pay.reverse_payment(ctx, first.id, "از رایانه دیگر")
+    real_scalar = __import__("sqlalchemy.orm", fromlist=["Session"]).Session.scalar
+
+    def blind(self, statement, *args, **kwargs):  # this PC read before the other one wrote
+        if "reverses_id" in str(statement):
+            return None
+        return real_scalar(self, statement, *args, **kwargs)
+    monkeypatch.setattr("sqlalchemy.orm.Session.scalar", blind)
+    with pytest.raises(Conflict):
+        pay.reverse_payment(ctx, first.id, "از این رایانه")
+    monkeypatch.undo()
+    assert len([p for p in pay.list_payments(ctx) if p.reverses_id == first.id]) == 1
