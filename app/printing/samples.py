@@ -291,7 +291,7 @@ def sample_receivables_letter(invoices: int = 7):
         delivered = from_jalali(year, month, 28) + dt.timedelta(days=12)
         amount = 180_000_000 + n * 7_250_000
         paid = 60_000_000 if n == 2 else 0
-        rows.append(LetterInvoice(f"INV-{year}{month:02d}10-{n:04X}A1", "1405-101", year, month, amount, paid,
+        rows.append(LetterInvoice(f"INV-{year}{month:02d}10-{n:04X}A1B2", "1405-101", year, month, amount, paid,
                                   amount - paid, delivered - dt.timedelta(days=2),
                                   None if n == 0 else delivered, None if n == 0 else (today - delivered).days))
     rows.sort(key=lambda r: (r.delivered_on is None, r.delivered_on or r.issued_on))

@@ -116,11 +116,11 @@ def _opening(data: ReceivablesLetterData) -> str:
 
 
 INVOICE_COLUMNS = (
-    Column("ردیف", 2.2, "center"), Column("شماره صورتحساب امضاشده", 9, "center"),
-    Column("قرارداد", 4.5, "center"), Column("ماه خدمت", 5.5, "center"),
-    Column("مبلغ صورتحساب (ریال)", 6.5, "center"), Column("پرداخت‌شده (ریال)", 6, "center"),
-    Column("مانده (ریال)", 6.5, "center"), Column("تاریخ تحویل", 5, "center"),
-    Column("روز گذشته", 3.6, "center"),
+    Column("ردیف", 2.5, "center"), Column("شماره صورتحساب امضاشده", 11.0, "center"),
+    Column("قرارداد", 4.0, "center"), Column("ماه خدمت", 6.2, "center"),
+    Column("مبلغ صورتحساب (ریال)", 5.9, "center"), Column("پرداخت‌شده (ریال)", 5.3, "center"),
+    Column("مانده (ریال)", 5.9, "center"), Column("تاریخ تحویل", 4.9, "center"),
+    Column("روز گذشته", 3.4, "center"),
 )
 
 
