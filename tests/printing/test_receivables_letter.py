@@ -116,3 +116,19 @@ def test_text_that_looks_like_a_formula_stays_text():
     assert [c.value for c in values] == list(attacks)
     assert all(c.data_type == "s" for c in values)
     assert all(c.quotePrefix for c in values)  # Excel keeps it text even when the cell is edited
+
+
+def test_letter_and_export_import_without_qt_or_storage():
+    import subprocess
+    import sys
+    from pathlib import Path
+    script = """
+import sys
+sys.modules["PySide6"] = None
+import app.printing.documents.receivables_letter, app.printing.receivables_export
+assert not any(name.startswith(("PySide6", "PyQt")) for name in sys.modules if sys.modules[name])
+assert "app.storage" not in sys.modules and "app.services" not in sys.modules
+import app.services.payments, app.services.receivables, app.services.demo_money
+assert not any(name.startswith(("PySide6", "PyQt")) for name in sys.modules if sys.modules[name])
+"""
+    subprocess.run([sys.executable, "-c", script], check=True, cwd=Path(__file__).resolve().parents[2])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 
 import pytest
@@ -13,7 +14,7 @@ from app.models import AuditEntry, InvoiceAccount, Payment, PaymentAllocation, R
 from app.persian import from_jalali
 from app.services import payments as pay
 from app.services.contracts import ContractInput, create_contract, update_contract
-from app.services.receivables import month_bars, receivables
+from app.services.receivables import export_xlsx, generate_receivables_letter, month_bars, receivables
 from tests.conftest import NOW, as_actor
 
 FEE = 1_200_000
@@ -171,7 +172,11 @@ def test_only_the_manager_sees_or_records_money(ctx, contract, three, make_staff
                      lambda: pay.list_payments(other), lambda: pay.list_invoices(other),
                      lambda: pay.record_delivery(other, three[0], "1405/08/01"),
                      lambda: receivables(other), lambda: pay.list_cheques(other),
-                     lambda: pay.record_cheque_return(other, contract.id, "1405/08/01")):
+                     lambda: pay.record_cheque_return(other, contract.id, "1405/08/01"),
+                     lambda: pay.find_invoice(other, f"INV-140504-{contract.id}"),
+                     lambda: pay.reverse_payment(other, 1, "x"),
+                     lambda: generate_receivables_letter(other, "اداره بهزیستی شهرستان ری"),
+                     lambda: export_xlsx(other, io.BytesIO())):
             with pytest.raises(PermissionDenied):
                 call()
         assert pay.overdue_cheques(other) == []
