@@ -1,7 +1,7 @@
 """The main window: the pages in a list at the right, the signed-in person in the status bar.
 
 Pages are built the first time they are shown, so the window opens quickly and a page's heavy
-imports (the report printer, for one) wait until someone needs them. Ctrl+1…Ctrl+8 switch pages.
+imports (the report printer, for one) wait until someone needs them. Ctrl+1…Ctrl+7 switch pages (Ctrl+8: the manager's receivables).
 The screen locks itself after the clinic's idle minutes (app.ui.lock).
 """
 
@@ -45,10 +45,11 @@ PAGES = (
     PageSpec("cases", "پرونده‌ها", "app.ui.cases.case_list", "CaseListPage"),
     PageSpec("reports", "گزارش‌ها", "app.ui.reports_page", "ReportsPage"),
     PageSpec("contracts", "قراردادها", "app.ui.contracts_page", "ContractsPage"),
-    PageSpec("receivables", "مطالبات", "app.ui.receivables_page", "ReceivablesPage", manager_only=True),
     PageSpec("staff", "کارکنان", "app.ui.staff_page", "StaffPage"),
     PageSpec("settings", "تنظیمات", "app.ui.settings_page", "SettingsPage"),
     PageSpec("audit", "رویدادها", "app.ui.audit_page", "AuditPage"),
+    # Last, so every role keeps the same Ctrl+number for the pages it shares with the others.
+    PageSpec("receivables", "مطالبات", "app.ui.receivables_page", "ReceivablesPage", manager_only=True),
 )
 NOT_READY = "این بخش در این نسخه هنوز آماده نیست."
 
