@@ -5,7 +5,6 @@ Every command acts through app.cli._acting_ctx, so the services' rule (manager o
 from __future__ import annotations
 
 import json
-import sys
 from dataclasses import asdict
 
 from app.errors import ValidationError

@@ -523,8 +523,6 @@ class ReceivablesPage(QWidget):
             self._after(ChequeReturnDialog(self.session, cheque, self))
 
     def export_excel(self) -> None:
-        from app.services.receivables import export_xlsx
-        from app.ui.reports_page import write_file
         start = str(Path.home() / f"مطالبات-{format_jalali(self.session.ctx.today(), persian_digits=False).replace('/', '-')}.xlsx")
         path, _ = QFileDialog.getSaveFileName(self, "خروجی اکسل مطالبات", start, "Excel (*.xlsx)")
         if path:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import io
-
 import pytest
 from openpyxl import load_workbook
 from PySide6.QtWidgets import QApplication
