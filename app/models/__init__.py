@@ -15,9 +15,12 @@ from app.models.case import (
 from app.models.clinic import Clinic, Setting, Staff, StaffTraining
 from app.models.contract import Contract
 from app.models.money import InvoiceAccount, Payment, PaymentAllocation
+from app.models.presence import DbMeta, DbSession
+from app.models import versioning  # noqa: F401  (registers the version counting)
 from app.models.report import ReportRecord
 
 __all__ = [
-    "AuditEntry", "Attachment", "Base", "CaseFile", "Clinic", "Contract", "FamilyMember",
-    "InvoiceAccount", "Payment", "PaymentAllocation", "Problem", "ProblemStep", "Referral", "ReportRecord", "Review", "Service", "Setting", "Staff", "StaffTraining",
+    "AuditEntry", "Attachment", "Base", "CaseFile", "Clinic", "Contract", "DbMeta", "DbSession", "FamilyMember",
+    "InvoiceAccount", "Payment", "PaymentAllocation", "Problem", "ProblemStep", "Referral", "ReportRecord", "Review",
+    "Service", "Setting", "Staff", "StaffTraining",
 ]

@@ -18,6 +18,7 @@ class ClinicView:
     phones: str
     manager_name: str
     logo_path: Optional[str]
+    version: int = 0  # the record's version when read; a save names it back
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,7 @@ class StaffView:
     active: bool
     username: Optional[str]
     trainings: tuple[tuple[str, Optional[dt.date], Optional[int]], ...] = ()
+    version: int = 0  # the record's version when read; a save names it back
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,7 @@ class ContractView:
     notes: str
     active_cases: int = 0
     cheque_return_days: int = 30
+    version: int = 0  # the record's version when read; a save names it back
 
 
 @dataclass(frozen=True)
@@ -91,6 +94,7 @@ class FamilyMemberView:
     occupation: str
     phone: str
     lives_with_child: bool
+    version: int = 0  # the record's version when read; a save names it back
 
 
 @dataclass(frozen=True)
@@ -126,6 +130,7 @@ class CaseDetail:
     last_review_on: Optional[dt.date]
     family: tuple[FamilyMemberView, ...] = ()
     warnings: tuple[str, ...] = ()
+    version: int = 0  # the record's version when read; a save names it back
 
     @property
     def full_name(self) -> str:
@@ -152,6 +157,7 @@ class ServiceView:
     problem_id: Optional[int]
     amended_reason: str
     note_hidden: bool = False
+    version: int = 0  # the record's version when read; a save names it back
 
 
 @dataclass(frozen=True)
@@ -175,6 +181,7 @@ class ProblemView:
     resolution_note: str
     steps: tuple[ProblemStepView, ...] = ()
     service_ids: tuple[int, ...] = ()
+    version: int = 0  # the record's version when read; a save names it back
 
 
 @dataclass(frozen=True)
@@ -187,6 +194,7 @@ class ReviewView:
     social_worker_name: str
     findings: str
     decisions: str
+    version: int = 0  # the record's version when read; a save names it back
 
 
 @dataclass(frozen=True)
@@ -198,6 +206,7 @@ class ReferralView:
     reason: str
     outcome: str
     outcome_on: Optional[dt.date]
+    version: int = 0  # the record's version when read; a save names it back
 
 
 @dataclass(frozen=True)
@@ -219,3 +228,4 @@ class SaveResult:
 
     id: int
     warnings: tuple[str, ...] = field(default_factory=tuple)
+    version: int = 0
