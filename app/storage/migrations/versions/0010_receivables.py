@@ -2,7 +2,7 @@
 and the days after a contract's end by which its guarantee cheque is due back
 
 Revision ID: 0010
-Revises: 0009
+Revises: 0012
 Create Date: 2026-12-03 09:20:00
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = '0010'
-down_revision = '0009'
+down_revision = '0012'
 branch_labels = None
 depends_on = None
 
