@@ -371,7 +371,7 @@ def _extra_commands() -> list[Callable]:
     """Sub-commands that live beside their own area (reports, backups), added when present."""
     registrars = []
     for module in ("app.cli_reports", "app.cli_backup", "app.cli_import", "app.cli_server", "app.cli_selftest",
-                   "app.cli_office"):
+                   "app.cli_office", "app.cli_payments"):
         try:
             registrars.append(__import__(module, fromlist=["register"]).register)
         except ImportError:

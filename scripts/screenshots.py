@@ -133,6 +133,7 @@ def main_window_shots(app: QApplication, out: Path, db, folder: Path) -> None:
         window.show_page(key)
         settle(app)
         save(window, out, f"0{n}-{key}")
+    receivables_shots(app, out, window)
     settings = window.show_page("settings")
     wait_for(app, lambda: not settings.key_loader.is_running())
     settle(app)
@@ -165,6 +166,16 @@ def case_shots(app: QApplication, out: Path, window, session) -> None:
         save(case_window, out, "05-case-window")
         case_window.close()
     del page
+
+
+def receivables_shots(app: QApplication, out: Path, window) -> None:
+    page = window.show_page("receivables")
+    settle(app)
+    save(window, out, "13-receivables")
+    page.tabs.setCurrentIndex(page.tabs.count() - 1)  # months invoiced against paid
+    settle(app)
+    save(window, out, "14-receivables-chart")
+    page.tabs.setCurrentIndex(0)
 
 
 def reports_shots(app: QApplication, out: Path, window) -> None:

@@ -28,4 +28,6 @@ class Contract(Versioned, Timestamps, Base):
     cheque_amount_rials: Mapped[Optional[int]] = mapped_column(BigInteger)
     cheque_given_on: Mapped[Optional[dt.date]]
     cheque_returned_on: Mapped[Optional[dt.date]]
+    # Days after the contract's end by which the office agreed to give the cheque back.
+    cheque_return_days: Mapped[int] = mapped_column(default=30, server_default="30")
     notes: Mapped[str] = mapped_column(Text, default="")

@@ -279,6 +279,31 @@ def sample_invoice() -> InvoiceData:
     )
 
 
+def sample_receivables_letter(invoices: int = 7):
+    """A county office that owes seven months, one of them partly paid, and holds one cheque late."""
+    from app.printing.documents.receivables_letter import LetterCheque, LetterInvoice, ReceivablesLetterData
+
+    today = from_jalali(1405, 9, 2)
+    rows = []
+    for n in range(invoices):
+        year, month0 = divmod(1405 * 12 + 7 - n, 12)
+        month = month0 + 1
+        delivered = from_jalali(year, month, 28) + dt.timedelta(days=12)
+        amount = 180_000_000 + n * 7_250_000
+        paid = 60_000_000 if n == 2 else 0
+        rows.append(LetterInvoice(f"INV-{year}{month:02d}10-{n:04X}A1B2", "1405-101", year, month, amount, paid,
+                                  amount - paid, delivered - dt.timedelta(days=2),
+                                  None if n == 0 else delivered, None if n == 0 else (today - delivered).days))
+    rows.sort(key=lambda r: (r.delivered_on is None, r.delivered_on or r.issued_on))
+    cheque = LetterCheque("1404-088", "۹۸۷۶۵۴/۳۲", 1_500_000_000, from_jalali(1404, 1, 20), from_jalali(1404, 12, 29),
+                          from_jalali(1405, 1, 29), (today - from_jalali(1405, 1, 29)).days)
+    return ReceivablesLetterData(
+        document_id="RC-14050902-7F3A21C9", clinic=sample_clinic(), office_name=sample_contract().office_name,
+        as_of=today, generated_at=dt.datetime(2026, 11, 23, 10, 0), generated_by="دکتر فرزانه نیک‌نام",
+        invoices=tuple(rows), cheques=(cheque,), signers=(Signer("دکتر فرزانه نیک‌نام", Role.MANAGER.label),),
+        qr_payload="PARVANDEH:RC-14050902-7F3A21C9:" + "ab" * 32)
+
+
 # --- rendering the samples ------------------------------------------------------------------
 
 
@@ -315,6 +340,7 @@ def render_all(out_dir: Path, *, dpi: int = 70) -> list[Path]:
     from app.printing.documents.case_summary import render_case_summary
     from app.printing.documents.invoice import render_invoice
     from app.printing.documents.monthly_report import render_monthly_report
+    from app.printing.documents.receivables_letter import render_receivables_letter
     from app.printing.documents.review_form import render_review_form
     from app.printing.documents.signature_stamp import render_signature_stamp
 
@@ -339,6 +365,8 @@ def render_all(out_dir: Path, *, dpi: int = 70) -> list[Path]:
                 replace(sample_review_form(), clinic=clinic), p),
             "invoice": lambda p: render_invoice(
                 replace(sample_invoice(), clinic=clinic, signers=signed[2:]), p),
+            "receivables_letter": lambda p: render_receivables_letter(
+                replace(sample_receivables_letter(), clinic=clinic, signers=tuple(signed[2:])), p),
             "signature_stamp": lambda p: p.write_bytes(render_signature_stamp(
                 "دکتر فرزانه نیک‌نام", clinic.name, dt.datetime(2026, 11, 22, 14, 5),
                 "تأیید گزارش عملکرد ماهانه آبان ۱۴۰۵")),

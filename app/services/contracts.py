@@ -21,7 +21,7 @@ from app.services.policy import Action, Kind, rule
 
 FIELDS = ("office_name", "programme", "number", "start_date", "end_date", "fee_per_case_month_rials",
           "capacity", "supervisor_name", "supervisor_contact", "cheque_number", "cheque_amount_rials",
-          "cheque_given_on", "cheque_returned_on", "notes")
+          "cheque_given_on", "cheque_returned_on", "cheque_return_days", "notes")
 FAMILY_CARE_PROGRAMME = "طرح توسعه برنامه مراقبت از فرزندان در خانواده"
 
 
@@ -41,6 +41,7 @@ class ContractInput:
     cheque_given_on: dt.date | str | None = None
     cheque_returned_on: dt.date | str | None = None
     notes: str = ""
+    cheque_return_days: int | str | None = 30  # days after the contract's end the office agreed to return it
     version: Optional[int] = None  # the version the screen read; None: no check (import, command line)
 
 
@@ -65,6 +66,8 @@ def _apply(c: Contract, data: ContractInput) -> None:
     c.cheque_returned_on = v.date(data.cheque_returned_on, "cheque_returned_on", "تاریخ عودت چک")
     if c.cheque_returned_on and (not c.cheque_given_on or c.cheque_returned_on < c.cheque_given_on):
         raise ValidationError("تاریخ عودت چک باید بعد از تاریخ تحویل آن باشد.", field="cheque_returned_on")
+    c.cheque_return_days = v.integer(data.cheque_return_days, "cheque_return_days",
+                                     "مهلت عودت چک پس از پایان قرارداد (روز)", minimum=0, maximum=3650)
     c.notes = v.text(data.notes, "notes", "یادداشت", max_len=5000, multiline=True)
 
 

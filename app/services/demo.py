@@ -108,6 +108,8 @@ class DemoBuilder:
         ctx = ServiceContext(self.db, manager, clock=lambda: self.now)
         with self.db.transaction() as session:
             audit.record(session, ctx, "demo", "clinic", None, changes={"cases": cases})
+        from app.services.demo_money import add_receivables
+        add_receivables(self.db, manager, self.rng, self.now)
         # So a demo report can be signed at once; the certificate starts now, not at the data's date.
         create_signing_key(ServiceContext(self.db, manager), self.password)
         self.db.analyze()

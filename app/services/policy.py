@@ -44,6 +44,7 @@ class Kind(str, enum.Enum):
     CASE_DOCUMENT = "case_document"  # one child's case summary or review form
     BACKUP = "backup"                # a copy of the whole clinic (change: restoring one over it)
     OWN_ACCOUNT = "own_account"      # one's own password
+    MONEY = "money"                  # invoices owed, payments received, guarantee cheques, the receivables letter
 
 
 class Action(str, enum.Enum):
@@ -85,6 +86,7 @@ _GRID: dict[Kind, tuple[str, str, str, str]] = {
     Kind.CASE_DOCUMENT: ("r* c*",       "ro co",        "ro co",        "-"),
     Kind.BACKUP:        ("r* c* u*",    "-",            "-",            "-"),
     Kind.OWN_ACCOUNT:   ("r* u*",       "r* u*",        "r* u*",        "r* u*"),
+    Kind.MONEY:         ("r* c* u*",    "-",            "-",            "-"),
 }
 
 _ROLES = (M, SW, PS, CL)
@@ -114,7 +116,7 @@ _KIND_WORDS = {
     Kind.CONTRACT: "قراردادها", Kind.STAFF: "کارکنان", Kind.CLINIC: "مشخصات کلینیک",
     Kind.SETTINGS: "تنظیمات", Kind.SIGNING_KEY: "کلید امضا", Kind.AUDIT: "ردپای رویدادها",
     Kind.REPORT: "گزارش ماهانه و صورتحساب", Kind.CASE_DOCUMENT: "سند پرونده", Kind.BACKUP: "پشتیبان کامل",
-    Kind.OWN_ACCOUNT: "حساب کاربری خود",
+    Kind.OWN_ACCOUNT: "حساب کاربری خود", Kind.MONEY: "مطالبات و پرداخت‌ها",
 }
 _ACTION_WORDS = {Action.READ: "دیدن", Action.CREATE: "ثبت", Action.CHANGE: "تغییر", Action.DELETE: "حذف"}
 

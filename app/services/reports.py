@@ -51,6 +51,7 @@ KINDS = {
     "invoice": ("صورتحساب", "invoice"),
     "case": ("خلاصه پرونده", "case-summary"),
     "review": ("فرم بررسی شش‌ماهه", "review-form"),
+    "receivables": ("صورت وضعیت مطالبات", "receivables-letter"),
 }
 
 
@@ -439,12 +440,13 @@ def _finish(ctx: ServiceContext, report_id: str, kind: str, pdf_bytes: bytes, ta
             sign_password: Optional[str], *, contract_id=None, year=None, month=None, case_id=None,
             correction: int = 0, replaces: Optional[str] = None, reason: str = "", cites: Optional[str] = None,
             summary: str = "", expected_previous: Optional[str] = None,
-            xlsx: Optional[bytes] = None) -> GeneratedDocument:
+            xlsx: Optional[bytes] = None, on_record=None) -> GeneratedDocument:
     """Sign (the last write to the file) and record the document in one transaction.
 
     The signature's reason and the stamp name the kind of document. A monthly report or invoice
     being signed must still follow the same signed document it was built against: if another PC
-    signed one in between, nothing is signed or recorded."""
+    signed one in between, nothing is signed or recorded. `on_record(session, signed)` adds what
+    belongs with the record (a signed invoice's debt)."""
     digest = hashlib.sha256(table).hexdigest()
     file_name = document_file_name(kind, report_id, year, month)
     key = _unlocked_key(ctx, sign_password) if sign_password is not None else None
@@ -472,6 +474,9 @@ def _finish(ctx: ServiceContext, report_id: str, kind: str, pdf_bytes: bytes, ta
             signer_name=ctx.actor.name if signed_at else "", correction_number=correction if signed_at else 0,
             replaces_id=replaces if signed_at else None, created_at=ctx.now(), created_by=ctx.actor.staff_id,
             file_name=file_name, data_json=table.decode("utf-8"), reason=reason, cites_id=cites, summary=summary))
+        if on_record is not None:
+            session.flush()  # the record first: what on_record adds refers to it
+            on_record(session, signed_at is not None)
         audit.record(session, ctx, "report", "report_record", None, case_id=case_id,
                      changes={"id": report_id, "kind": kind, "signed": signed_at is not None, "digest": digest,
                               "correction": correction or None, "replaces": replaces, "reason": reason or None})
@@ -520,11 +525,18 @@ def generate_invoice(ctx: ServiceContext, contract_id: int, year: int, month: in
         table = _invoice_json(data)
     summary = (f"invoice {year}/{month:02d} contract {data.contract.number} case-months {payable} "
                f"total {data.total_rials} report {data.report_id or '-'}")
+
+    def open_debt(session: Session, signed: bool) -> None:
+        if signed:  # only a signed invoice is owed (app.services.payments)
+            from app.services.payments import open_invoice
+            open_invoice(session, ctx, report_id=data.invoice_id, contract_id=contract_id, year=year, month=month,
+                         amount_rials=data.total_rials, issued_on=ctx.today())
+
     return _render_and_finish(ctx, data, data.invoice_id, render_invoice, "invoice", sign_password, table,
                               summary=summary, contract_id=contract_id, year=year, month=month,
                               correction=data.correction_number or 0, replaces=data.replaces_id,
                               reason=data.correction_reason, cites=data.report_id or None,
-                              expected_previous=previous_view.id if previous_view else None)
+                              expected_previous=previous_view.id if previous_view else None, on_record=open_debt)
 
 
 def _invoice_follows_report(session: Session, contract: Contract, year: int, month: int,

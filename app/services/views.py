@@ -57,6 +57,7 @@ class ContractView:
     cheque_returned_on: Optional[dt.date]
     notes: str
     active_cases: int = 0
+    cheque_return_days: int = 30
     version: int = 0  # the record's version when read; a save names it back
 
 

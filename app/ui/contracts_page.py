@@ -133,6 +133,9 @@ class ContractDialog(QDialog):
         self._add(cheque_form, "cheque_amount_rials", "مبلغ (ریال):", AmountEdit(self))
         self._add(cheque_form, "cheque_given_on", "تاریخ تحویل به بهزیستی:", JalaliDateEdit(self, field="cheque_given_on"))
         self._add(cheque_form, "cheque_returned_on", "تاریخ عودت:", JalaliDateEdit(self, field="cheque_returned_on"))
+        self._add(cheque_form, "cheque_return_days", "مهلت عودت پس از پایان قرارداد (روز):",
+                  NormalizingLineEdit(self, digits="persian"))
+        self.widgets["cheque_return_days"].setText(to_persian_digits(30))
         notes = QPlainTextEdit(self)
         notes.setTabChangesFocus(True)
         notes.setFixedHeight(60)
@@ -174,6 +177,7 @@ class ContractDialog(QDialog):
         w["fee_per_case_month_rials"].set_value(c.fee_per_case_month_rials)
         w["cheque_amount_rials"].set_value(c.cheque_amount_rials)
         w["capacity"].setText(to_persian_digits(c.capacity))
+        w["cheque_return_days"].setText(to_persian_digits(getattr(c, "cheque_return_days", 30)))
         w["notes"].setPlainText(c.notes)
 
     def _set_read_only(self) -> None:
@@ -197,6 +201,7 @@ class ContractDialog(QDialog):
             supervisor_name=w["supervisor_name"].text(), supervisor_contact=w["supervisor_contact"].text(),
             cheque_number=w["cheque_number"].text(), cheque_amount_rials=w["cheque_amount_rials"].value(),
             cheque_given_on=w["cheque_given_on"].date(), cheque_returned_on=w["cheque_returned_on"].date(),
+            cheque_return_days=normalize_digits(w["cheque_return_days"].text()).strip(),
             notes=w["notes"].toPlainText(), version=self.contract.version if self.contract else None)
 
     def save(self) -> bool:

@@ -264,6 +264,8 @@ class DashboardPage(QWidget):
         layout.addWidget(self.correction_notice)
         self.abuse_box = self._abuse_box()
         layout.addWidget(self.abuse_box)
+        self.cheque_box = self._cheque_box()
+        layout.addWidget(self.cheque_box)
         body = QHBoxLayout()
         body.addWidget(self._list_tabs(), 5)
         body.addLayout(self._side_column(), 3)
@@ -332,6 +334,28 @@ class DashboardPage(QWidget):
         layout.addWidget(self.seen_button, 0, Qt.AlignmentFlag.AlignLeading)
         box.hide()
         return box
+
+    def _cheque_box(self) -> QGroupBox:
+        """For the manager: guarantee cheques an office still holds past the agreed day (issue 15);
+        one line each, so the lists below keep their room on a 768-pixel screen."""
+        box = QGroupBox("چک ضمانت عودت‌نشده پس از موعد — پیگیری از اداره بهزیستی (صفحه مطالبات)", self)
+        box.setObjectName("chequeBox")
+        box.setStyleSheet(f"QGroupBox#chequeBox {{ border: 2px solid {ERROR}; }}"
+                          f" QGroupBox#chequeBox::title {{ color: {ERROR}; font-weight: bold; }}")
+        self.cheque_lines = QLabel(box)
+        self.cheque_lines.setObjectName("chequeLines")
+        self.cheque_lines.setWordWrap(True)
+        QVBoxLayout(box).addWidget(self.cheque_lines)
+        self.overdue_cheques: list[Any] = []
+        box.hide()
+        return box
+
+    def _show_cheques(self, cheques: list[Any]) -> None:
+        from app.ui.receivables_page import overdue_cheque_text
+
+        self.overdue_cheques = list(cheques)
+        self.cheque_lines.setText("\n".join(overdue_cheque_text(c) for c in cheques))
+        self.cheque_box.setVisible(self.is_manager and bool(cheques))
 
     def _table(self, name: str, columns: list[Column], parent: QWidget,
                alert: Callable[[Any], str] | None = None) -> QTableView:
@@ -403,7 +427,9 @@ class DashboardPage(QWidget):
                 ("reviews_due", w.reviews_due), ("reviews_overdue", w.reviews_overdue)]
         if self.is_manager:
             from app.services.signed_months import months_needing_correction
+            from app.services.payments import overdue_cheques
             plan.append(("corrections", months_needing_correction))
+            plan.append(("cheques", overdue_cheques))
         # Only what this role may read: a section it may not would only come back as a refusal.
         return [(name, lambda fn=fn: fn(ctx)) for name, fn in plan if permits(ctx.actor, fn)]
 
@@ -442,6 +468,8 @@ class DashboardPage(QWidget):
             self.chart.set_loads(result)
         elif name == "contracts":
             self.models[name].set_rows([SimpleNamespace(**asdict(row), load=_load_text(row)) for row in result])
+        elif name == "cheques":
+            self._show_cheques(result)
         else:
             self.models[name].set_rows(result)
             if name in self.tab_titles:

@@ -1,7 +1,7 @@
 """The main window: the pages in a list at the right, the signed-in person in the status bar.
 
 Pages are built the first time they are shown, so the window opens quickly and a page's heavy
-imports (the report printer, for one) wait until someone needs them. Ctrl+1…Ctrl+7 switch pages.
+imports (the report printer, for one) wait until someone needs them. Ctrl+1…Ctrl+7 switch pages (Ctrl+8: the manager's receivables).
 The screen locks itself after the clinic's idle minutes (app.ui.lock).
 """
 
@@ -39,6 +39,7 @@ class PageSpec:
     title: str
     module: str
     cls: str
+    manager_only: bool = False
 
 
 PAGES = (
@@ -49,6 +50,8 @@ PAGES = (
     PageSpec("staff", "کارکنان", "app.ui.staff_page", "StaffPage"),
     PageSpec("settings", "تنظیمات", "app.ui.settings_page", "SettingsPage"),
     PageSpec("audit", "رویدادها", "app.ui.audit_page", "AuditPage"),
+    # Last, so every role keeps the same Ctrl+number for the pages it shares with the others.
+    PageSpec("receivables", "مطالبات", "app.ui.receivables_page", "ReceivablesPage", manager_only=True),
 )
 NOT_READY = "این بخش در این نسخه هنوز آماده نیست."
 
@@ -87,6 +90,8 @@ class MainWindow(QMainWindow):
         self.pending_restore: tuple[Any, Any] | None = None
         self.expired_message = ""
         self.pages: dict[str, QWidget] = {}
+        # Pages a role has no business on are not offered at all (the services refuse them anyway).
+        self.specs = [spec for spec in PAGES if not spec.manager_only or session.actor.is_manager]
         self._build()
         self._build_menus()
         self._build_status_bar()
@@ -121,7 +126,7 @@ class MainWindow(QMainWindow):
                                       " QListWidget#navigation::item { padding: 10px 12px; }"
                                       " QListWidget#navigation::item:selected { background: #cfe3ee;"
                                       " color: #1f2933; }")
-        for spec in PAGES:
+        for spec in self.specs:
             QListWidgetItem(spec.title, self.navigation)
         self.navigation.currentRowChanged.connect(self._row_changed)
         # a click on a page's name puts the cursor in that page, so typing goes somewhere useful
@@ -156,7 +161,7 @@ class MainWindow(QMainWindow):
         account.addAction(self._action("بستن برنامه", self.close, "Ctrl+Q", "quit"))
         pages = self.menuBar().addMenu("صفحه‌ها (&V)")
         self.page_actions = []
-        for n, spec in enumerate(PAGES, start=1):
+        for n, spec in enumerate(self.specs, start=1):
             action = self._action(spec.title, lambda _=False, key=spec.key: self.show_page(key, focus=True),
                                   f"Ctrl+{n}", f"page_{spec.key}")
             pages.addAction(action)
@@ -184,7 +189,7 @@ class MainWindow(QMainWindow):
     # --- pages -------------------------------------------------------------------------------
 
     def _spec(self, key: str) -> PageSpec:
-        return next(spec for spec in PAGES if spec.key == key)
+        return next(spec for spec in self.specs if spec.key == key)
 
     def _make_page(self, spec: PageSpec) -> QWidget:
         try:
@@ -223,7 +228,7 @@ class MainWindow(QMainWindow):
         return page
 
     def show_page(self, key: str, focus: bool = False) -> QWidget:
-        row = [spec.key for spec in PAGES].index(key)
+        row = [spec.key for spec in self.specs].index(key)
         if self.navigation.currentRow() != row:
             self.navigation.setCurrentRow(row)  # _row_changed shows it
         else:
@@ -234,11 +239,11 @@ class MainWindow(QMainWindow):
         return page
 
     def _row_changed(self, row: int) -> None:
-        if 0 <= row < len(PAGES):
-            self.stack.setCurrentWidget(self.page(PAGES[row].key))
+        if 0 <= row < len(self.specs):
+            self.stack.setCurrentWidget(self.page(self.specs[row].key))
 
     def current_key(self) -> str:
-        return PAGES[self.navigation.currentRow()].key
+        return self.specs[self.navigation.currentRow()].key
 
     # --- account -----------------------------------------------------------------------------
 

@@ -12,6 +12,7 @@ from tests.ui.conftest import type_text
 from tests.ui.screens import manager_session  # noqa: F401 — fixture
 
 PAGE_CLASSES = {"dashboard": "DashboardPage", "reports": "ReportsPage", "contracts": "ContractsPage",
+                "receivables": "ReceivablesPage",
                 "staff": "StaffPage", "settings": "SettingsPage", "audit": "AuditPage"}
 
 
