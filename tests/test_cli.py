@@ -199,3 +199,18 @@ def test_import_checks_then_imports_a_list_and_says_which_rows_are_wrong(tmp_pat
     found = json.loads(run("cases", "list", "--search", "ترانه افشار", "--format", "json",
                            "--data-dir", str(demo_dir)).stdout)
     assert [f["behzisti_file_number"] for f in found] == ["1405777001"]
+
+
+def test_cases_list_limit_is_obeyed_past_a_thousand_rows(tmp_path):
+    """--limit used to stop silently at 1,000 rows; now it gives what it says, and refuses a limit
+    below one in Persian."""
+    result = run("demo", "--cases", "1100", "--seed", "5", "--today", "2026-11-23", "--data-dir", str(tmp_path),
+                 "--quiet")
+    assert result.returncode == 0, result.stderr
+    rows = json.loads(run("cases", "list", "--format", "json", "--limit", "1050", "--data-dir", str(tmp_path)).stdout)
+    assert len(rows) == 1050 and len({r["id"] for r in rows}) == 1050
+    everything = json.loads(run("cases", "list", "--format", "json", "--limit", "5000",
+                                "--data-dir", str(tmp_path)).stdout)
+    assert len(everything) == 1100 and [r["id"] for r in everything[:1050]] == [r["id"] for r in rows]
+    refused = run("cases", "list", "--limit", "0", "--data-dir", str(tmp_path))
+    assert refused.returncode == 1 and "--limit" in refused.stderr and "بزرگ‌تر از صفر" in refused.stderr

@@ -264,16 +264,39 @@ _STATUS_LABELS = {s.value: s.label for s in CaseStatus}
 _LIVING_LABELS = {a.value: a.label for a in LivingArrangement}
 
 
+MAX_PAGE = 1000  # rows one list_cases call returns at most (a screen shows 100)
+
+
 def list_cases(ctx: ServiceContext, q: CaseQuery, offset: int = 0, limit: int = 20) -> list[CaseRow]:
+    """One page of the list: at most MAX_PAGE rows (see list_all_cases for more)."""
     with ctx.db.read() as session:
-        # Page the ids first on the narrow indexes, then fetch the wide columns of just those rows.
-        page = (select(CaseFile.id).where(*_page_where(session, ctx, q)).order_by(*_order(q))
-                .offset(max(0, offset)).limit(max(0, min(limit, 1000))).subquery())
-        query = (select(*_ROW_COLUMNS)
-                 .join(page, page.c.id == CaseFile.id)
-                 .outerjoin(_WORKER, _WORKER.id == CaseFile.social_worker_id)
-                 .order_by(*_order(q)))
-        return [_row_of(*columns) for columns in session.execute(query)]
+        return _list_page(session, ctx, q, offset, limit)
+
+
+def list_all_cases(ctx: ServiceContext, q: CaseQuery, limit: int) -> list[CaseRow]:
+    """The first `limit` rows of the list, however many: read page by page inside one read
+    transaction, so the pages are of the same moment (no row missed or repeated when another
+    PC saves a file meanwhile)."""
+    rows: list[CaseRow] = []
+    with ctx.db.read() as session:
+        while len(rows) < limit:
+            wanted = min(MAX_PAGE, limit - len(rows))
+            page = _list_page(session, ctx, q, len(rows), wanted)
+            rows += page
+            if len(page) < wanted:  # the list ended
+                break
+    return rows
+
+
+def _list_page(session, ctx: ServiceContext, q: CaseQuery, offset: int, limit: int) -> list[CaseRow]:
+    # Page the ids first on the narrow indexes, then fetch the wide columns of just those rows.
+    page = (select(CaseFile.id).where(*_page_where(session, ctx, q)).order_by(*_order(q))
+            .offset(max(0, offset)).limit(max(0, min(limit, MAX_PAGE))).subquery())
+    query = (select(*_ROW_COLUMNS)
+             .join(page, page.c.id == CaseFile.id)
+             .outerjoin(_WORKER, _WORKER.id == CaseFile.social_worker_id)
+             .order_by(*_order(q)))
+    return [_row_of(*columns) for columns in session.execute(query)]
 
 
 def _row_of(id, behzisti_file_number, clinic_file_number, first_name, last_name, father_name, national_code,

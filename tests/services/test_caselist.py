@@ -145,3 +145,18 @@ def test_index_shortcuts_agree_with_reading_every_file(ctx, make_case, monkeypat
             assert count_cases(ctx, query) == len(expected), (text, status)
             assert [r.id for r in list_cases(ctx, query, 0, 1000)] == expected, (text, status)
             assert [r.id for r in list_cases(ctx, query, 2, 3)] == expected[2:5], (text, status)
+
+
+def test_list_all_cases_gives_as_many_rows_as_asked_past_one_page(ctx, files, monkeypatch):
+    """`cases list --limit N` used to stop silently at one page (1,000 rows): a small page size
+    here makes a short list span several pages, read in one transaction, in order, none twice."""
+    from app.services import caselist
+    everything = [r.id for r in list_cases(ctx, CaseQuery(), 0, 100)]
+    assert len(everything) == 10
+    monkeypatch.setattr(caselist, "MAX_PAGE", 3)
+    assert len(list_cases(ctx, CaseQuery(), 0, 100)) == 3  # one call: one page at most
+    assert [r.id for r in caselist.list_all_cases(ctx, CaseQuery(), 7)] == everything[:7]
+    assert [r.id for r in caselist.list_all_cases(ctx, CaseQuery(), 9)] == everything[:9]
+    assert [r.id for r in caselist.list_all_cases(ctx, CaseQuery(), 500)] == everything
+    assert [r.id for r in caselist.list_all_cases(ctx, CaseQuery(text="احمدی"), 500)] == [
+        r.id for r in list_cases(ctx, CaseQuery(text="احمدی"), 0, 3)]
