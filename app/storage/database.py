@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Iterator, Optional
 
 from sqlalchemy import create_engine, event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 APPLICATION_ID = 0x50525644  # "PRVD": marks a SQLite file as Parvandeh's
@@ -86,6 +86,14 @@ class Database:
         with self._reader() as session:
             with session.begin():
                 yield session
+
+    @contextmanager
+    def read_connection(self) -> Iterator[Connection]:
+        """A read transaction on a Core connection: for hot read paths (the case list's search)
+        that want no ORM unit of work around a few plain SELECTs."""
+        with self.read_engine.connect() as conn:
+            with conn.begin():
+                yield conn
 
     def analyze(self) -> None:
         """Full statistics after a bulk load, so the planner picks the search and list indexes."""
