@@ -14,6 +14,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils import get_column_letter
 
 from app.persian import format_jalali_datetime, format_month
@@ -24,16 +25,19 @@ JSON_VERSION = 1
 
 _HEAD_FONT = Font(name="Vazirmatn", bold=True)
 _HEAD_FILL = PatternFill("solid", fgColor="DDE5EC")
+_HEAD_ALIGN = Alignment(horizontal="center", vertical="center", wrap_text=True)
 _WIDTHS = {"row": 6, "summary": 60, "full_name": 22, "social_worker": 18, "domains": 28,
            "behzisti_file_number": 16, "clinic_file_number": 14, "kind": 18}
 
 
 def monthly_report_xlsx(data: MonthlyReportData, out) -> None:
-    """Write the report's rows (one per service), its summary and its identity to `out`."""
-    book = Workbook()
-    services = book.active
-    services.title = "خدمات"
-    _fill_services(services, data)
+    """Write the report's rows (one per service), its summary and its identity to `out`.
+
+    Written in openpyxl's write-only mode: rows go straight to the file instead of a grid of
+    cell objects kept for editing (a 2,000-client month: ~6,000 rows; several times faster,
+    and its memory does not grow with the rows)."""
+    book = Workbook(write_only=True)
+    _fill_services(book.create_sheet("خدمات"), data)
     _fill_summary(book.create_sheet("خلاصه"), data)
     _fill_identity(book.create_sheet("مشخصات گزارش"), data)
     if isinstance(out, (str, Path)):
@@ -49,27 +53,37 @@ def _rtl_sheet(sheet) -> None:
 
 
 def _header(sheet, titles: list[str]) -> None:
-    sheet.append(titles)
-    for cell in sheet[1]:
+    """The first row, bold on a tinted fill, kept in view (write-only: before any other row)."""
+    sheet.freeze_panes = "A2"
+    cells = []
+    for title in titles:
+        cell = WriteOnlyCell(sheet, value=title)
         cell.font = _HEAD_FONT
         cell.fill = _HEAD_FILL
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    sheet.freeze_panes = "A2"
+        cell.alignment = _HEAD_ALIGN
+        cells.append(cell)
+    sheet.append(cells)
+
+
+def _widths(sheet, widths: list[float]) -> None:
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
 
 
 def _fill_services(sheet, data: MonthlyReportData) -> None:
     _rtl_sheet(sheet)
     keys = [key for key, _ in MONTHLY_ROW_COLUMNS]
+    _widths(sheet, [_WIDTHS.get(key, 12) for key in keys])
+    rows = data.to_table_rows()
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(keys))}{len(rows) + 1}"
     _header(sheet, [title for _, title in MONTHLY_ROW_COLUMNS])
-    date_column = keys.index("date") + 1
-    # Rows are counted here: sheet.max_row looks at every cell written so far, which made this
-    # loop quadratic (most of a 2,000-client report's time went there).
-    for number, row in enumerate(data.to_table_rows(), start=2):
-        sheet.append([_xlsx_value(key, row[key]) for key in keys])
-        sheet.cell(row=number, column=date_column).number_format = "yyyy-mm-dd"
-    for index, key in enumerate(keys, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = _WIDTHS.get(key, 12)
-    sheet.auto_filter.ref = sheet.dimensions
+    date_index = keys.index("date")
+    for row in rows:
+        values = [_xlsx_value(key, row[key]) for key in keys]
+        date = WriteOnlyCell(sheet, value=values[date_index])
+        date.number_format = "yyyy-mm-dd"
+        values[date_index] = date
+        sheet.append(values)
 
 
 def _xlsx_value(key: str, value: object) -> object:
@@ -82,6 +96,7 @@ def _xlsx_value(key: str, value: object) -> object:
 
 def _fill_summary(sheet, data: MonthlyReportData) -> None:
     _rtl_sheet(sheet)
+    _widths(sheet, [40, 12])
     _header(sheet, ["شاخص", "تعداد"])
     s = data.summary
     for label, value in (
@@ -104,12 +119,11 @@ def _fill_summary(sheet, data: MonthlyReportData) -> None:
         sheet.append([f"خدمت: {label}", value])
     for label, value in s.services_by_mode.items():
         sheet.append([f"شیوه: {label}", value])
-    sheet.column_dimensions["A"].width = 40
-    sheet.column_dimensions["B"].width = 12
 
 
 def _fill_identity(sheet, data: MonthlyReportData) -> None:
     _rtl_sheet(sheet)
+    _widths(sheet, [22, 50])
     _header(sheet, ["عنوان", "مقدار"])
     contract = data.contract
     rows = [
@@ -128,8 +142,6 @@ def _fill_identity(sheet, data: MonthlyReportData) -> None:
                  ("جایگزین گزارش", data.replaces_report_id or "")]
     for row in rows:
         sheet.append(list(row))
-    sheet.column_dimensions["A"].width = 22
-    sheet.column_dimensions["B"].width = 50
 
 
 def monthly_report_json(data: MonthlyReportData) -> bytes:

@@ -12,7 +12,7 @@ import hashlib
 import io
 import uuid
 from dataclasses import dataclass
-from typing import Callable, Optional
+from typing import TYPE_CHECKING, Callable, Optional
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -29,13 +29,16 @@ from app.printing.documents.signature_stamp import render_signature_stamp
 from app.printing.layout import SIGNATURE_BOX
 from app.printing.embed import JSON_MIME, XLSX_MIME, embed_files
 from app.printing.export import monthly_report_json, monthly_report_xlsx
-from app.printing.signing import create_clinic_identity, identity_info, import_pkcs12, sign_pdf
-from app.printing.verify import VerificationResult, verify_pdf
+# Signing and verifying (pyHanko, and aiohttp behind it: ~1 s to import) are imported by the
+# functions that sign or verify, so an unsigned report never loads them (issue 17).
 from app.services import audit, report_data as rd, validation as v
 from app.services.accounts import password_matches
 from app.services.context import ServiceContext
 from app.services.permissions import require_manager
 from app.services.visits import register_signed_month_check
+
+if TYPE_CHECKING:
+    from app.printing.verify import VerificationResult
 
 Progress = Callable[[int, int], None]
 KEY_SETTING, FINGERPRINT_SETTING, SUBJECT_SETTING = "signing.identity", "signing.fingerprint", "signing.subject"
@@ -97,6 +100,7 @@ def _manager_password_ok(session: Session, ctx: ServiceContext, password: str) -
 
 
 def _store_key(session: Session, ctx: ServiceContext, blob: bytes, password: str) -> SigningKeyInfo:
+    from app.printing.signing import identity_info
     info = identity_info(blob, password)
     for key, value in ((KEY_SETTING, base64.b64encode(blob).decode()), (FINGERPRINT_SETTING, info.fingerprint_sha256),
                        (SUBJECT_SETTING, info.common_name)):
@@ -111,6 +115,7 @@ def _store_key(session: Session, ctx: ServiceContext, blob: bytes, password: str
 
 def create_signing_key(ctx: ServiceContext, password: str) -> SigningKeyInfo:
     """A new certificate in the clinic's name, encrypted under the manager's password."""
+    from app.printing.signing import create_clinic_identity
     require_manager(ctx.actor)
     with ctx.db.transaction() as session:
         _manager_password_ok(session, ctx, password)
@@ -120,6 +125,7 @@ def create_signing_key(ctx: ServiceContext, password: str) -> SigningKeyInfo:
 
 
 def import_signing_key(ctx: ServiceContext, pkcs12: bytes, pkcs12_password: str, password: str) -> SigningKeyInfo:
+    from app.printing.signing import import_pkcs12
     require_manager(ctx.actor)
     with ctx.db.transaction() as session:
         _manager_password_ok(session, ctx, password)
@@ -139,6 +145,7 @@ def signing_key_info(ctx: ServiceContext) -> Optional[SigningKeyInfo]:
 def check_signing_password(ctx: ServiceContext, password: str) -> SigningKeyInfo:
     """Does this password open the clinic's signing key? Asked before a long report is built,
     so a mistyped password is found at once rather than after the whole document."""
+    from app.printing.signing import identity_info
     require_manager(ctx.actor)
     with ctx.db.read() as session:
         _manager_password_ok(session, ctx, password)
@@ -225,6 +232,7 @@ def _finish(ctx: ServiceContext, report_id: str, kind: str, pdf_bytes: bytes, di
     with ctx.db.transaction() as session:
         signed_at = None
         if sign_password is not None:
+            from app.printing.signing import sign_pdf
             require_manager(ctx.actor)
             clinic = rd.clinic_info(session)
             signed_at = ctx.now()
@@ -326,6 +334,7 @@ def find_case_id(ctx: ServiceContext, file_number: str) -> int:
 def check_report(ctx: ServiceContext, pdf: bytes) -> ReportCheck:
     """Signature intact and covering the whole file, and the embedded data matching our record."""
     from app.printing.embed import list_embedded_files
+    from app.printing.verify import verify_pdf
     trusted = signing_key_info(ctx)
     result = verify_pdf(pdf, trusted_certs=[trusted.fingerprint] if trusted else None)
     try:
