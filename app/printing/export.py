@@ -23,9 +23,6 @@ from app.printing.data import MONTHLY_ROW_COLUMNS, MonthlyReportData
 JSON_FORMAT = "parvandeh.monthly_report"
 JSON_VERSION = 1
 
-_HEAD_FONT = Font(name="Vazirmatn", bold=True)
-_HEAD_FILL = PatternFill("solid", fgColor="DDE5EC")
-_HEAD_ALIGN = Alignment(horizontal="center", vertical="center", wrap_text=True)
 _WIDTHS = {"row": 6, "summary": 60, "full_name": 22, "social_worker": 18, "domains": 28,
            "behzisti_file_number": 16, "clinic_file_number": 14, "kind": 18}
 
@@ -33,73 +30,69 @@ _WIDTHS = {"row": 6, "summary": 60, "full_name": 22, "social_worker": 18, "domai
 def monthly_report_xlsx(data: MonthlyReportData, out) -> None:
     """Write the report's rows (one per service), its summary and its identity to `out`.
 
-    Written in openpyxl's write-only mode: rows go straight to the file instead of a grid of
-    cell objects kept for editing (a 2,000-client month: ~6,000 rows; several times faster,
-    and its memory does not grow with the rows)."""
-    book = Workbook(write_only=True)
-    _fill_services(book.create_sheet("خدمات"), data)
-    _fill_summary(book.create_sheet("خلاصه"), data)
-    _fill_identity(book.create_sheet("مشخصات گزارش"), data)
+    Written with XlsxWriter, which streams each row to the sheet's XML as it is given: openpyxl
+    built a cell object per value and wrote it through lxml (0.76 s for a 2,000-client month,
+    ~6,000 rows, embedded in every report whether anyone opens it or not; issue 17)."""
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": False,
+                                        "strings_to_formulas": False, "strings_to_urls": False})
+    head = book.add_format({"bold": True, "font_name": "Vazirmatn", "bg_color": "#DDE5EC", "align": "center",
+                            "valign": "vcenter", "text_wrap": True})
+    formats = {"head": head, "date": book.add_format({"num_format": "yyyy-mm-dd"})}
+    _fill_services(book.add_worksheet("خدمات"), data, formats)
+    _fill_pairs(book.add_worksheet("خلاصه"), ["شاخص", "تعداد"], _summary_rows(data), (40, 12), formats)
+    _fill_pairs(book.add_worksheet("مشخصات گزارش"), ["عنوان", "مقدار"], _identity_rows(data), (22, 50), formats)
+    book.close()
     if isinstance(out, (str, Path)):
-        book.save(str(out))
+        Path(out).write_bytes(buffer.getvalue())
     else:
-        buffer = io.BytesIO()
-        book.save(buffer)
         out.write(buffer.getvalue())
 
 
-def _rtl_sheet(sheet) -> None:
-    sheet.sheet_view.rightToLeft = True
+def _start_sheet(sheet, titles: list[str], widths, formats: dict) -> None:
+    """Right to left, the column widths, the header row bold on a tint and kept in view."""
+    sheet.right_to_left()
+    for index, width in enumerate(widths):
+        sheet.set_column(index, index, width)
+    sheet.write_row(0, 0, titles, formats["head"])
+    sheet.freeze_panes(1, 0)
 
 
-def _header(sheet, titles: list[str]) -> None:
-    """The first row, bold on a tinted fill, kept in view (write-only: before any other row)."""
-    sheet.freeze_panes = "A2"
-    cells = []
-    for title in titles:
-        cell = WriteOnlyCell(sheet, value=title)
-        cell.font = _HEAD_FONT
-        cell.fill = _HEAD_FILL
-        cell.alignment = _HEAD_ALIGN
-        cells.append(cell)
-    sheet.append(cells)
-
-
-def _widths(sheet, widths: list[float]) -> None:
-    for index, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-
-
-def _fill_services(sheet, data: MonthlyReportData) -> None:
-    _rtl_sheet(sheet)
+def _fill_services(sheet, data: MonthlyReportData, formats: dict) -> None:
     keys = [key for key, _ in MONTHLY_ROW_COLUMNS]
-    _widths(sheet, [_WIDTHS.get(key, 12) for key in keys])
-    rows = data.to_table_rows()
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(keys))}{len(rows) + 1}"
-    _header(sheet, [title for _, title in MONTHLY_ROW_COLUMNS])
+    _start_sheet(sheet, [title for _, title in MONTHLY_ROW_COLUMNS], [_WIDTHS.get(key, 12) for key in keys], formats)
     date_index = keys.index("date")
-    for row in rows:
+    rows = data.to_table_rows()
+    for number, row in enumerate(rows, start=1):
         values = [_xlsx_value(key, row[key]) for key in keys]
-        date = WriteOnlyCell(sheet, value=values[date_index])
-        date.number_format = "yyyy-mm-dd"
-        values[date_index] = date
-        sheet.append(values)
+        date = values[date_index]
+        if isinstance(date, dt.datetime):
+            values[date_index] = None
+        sheet.write_row(number, 0, values)
+        if isinstance(date, dt.datetime):
+            sheet.write_datetime(number, date_index, date, formats["date"])  # a real date cell, sortable
+    sheet.autofilter(0, 0, len(rows), len(keys) - 1)
 
 
 def _xlsx_value(key: str, value: object) -> object:
     if isinstance(value, bool):
         return "بله" if value else "خیر"
     if key == "date" and value:
-        return dt.date.fromisoformat(str(value))  # a real date cell, sortable in Excel
+        return dt.datetime.combine(dt.date.fromisoformat(str(value)), dt.time())
     return value
 
 
-def _fill_summary(sheet, data: MonthlyReportData) -> None:
-    _rtl_sheet(sheet)
-    _widths(sheet, [40, 12])
-    _header(sheet, ["شاخص", "تعداد"])
+def _fill_pairs(sheet, titles: list[str], rows: list, widths, formats: dict) -> None:
+    _start_sheet(sheet, titles, widths, formats)
+    for number, (label, value) in enumerate(rows, start=1):
+        sheet.write_row(number, 0, [label, value])
+
+
+def _summary_rows(data: MonthlyReportData) -> list:
     s = data.summary
-    for label, value in (
+    rows = [
         ("پرونده‌های فعال در ابتدای ماه", s.active_at_start),
         ("پرونده‌های فعال در پایان ماه", s.active_at_end),
         ("پرونده‌های جدید", s.new),
@@ -113,18 +106,13 @@ def _fill_summary(sheet, data: MonthlyReportData) -> None:
         ("مشکلات رفع‌شده", s.problems_resolved),
         ("موارد نگرانی کودک‌آزاری", len(s.abuse_concerns)),
         ("مجموع زمان خدمات (دقیقه)", s.total_minutes),
-    ):
-        sheet.append([label, value])
-    for label, value in s.services_by_kind.items():
-        sheet.append([f"خدمت: {label}", value])
-    for label, value in s.services_by_mode.items():
-        sheet.append([f"شیوه: {label}", value])
+    ]
+    rows += [(f"خدمت: {label}", value) for label, value in s.services_by_kind.items()]
+    rows += [(f"شیوه: {label}", value) for label, value in s.services_by_mode.items()]
+    return rows
 
 
-def _fill_identity(sheet, data: MonthlyReportData) -> None:
-    _rtl_sheet(sheet)
-    _widths(sheet, [22, 50])
-    _header(sheet, ["عنوان", "مقدار"])
+def _identity_rows(data: MonthlyReportData) -> list:
     contract = data.contract
     rows = [
         ("شناسه گزارش", data.report_id),
@@ -140,8 +128,7 @@ def _fill_identity(sheet, data: MonthlyReportData) -> None:
     if data.correction_number:
         rows += [("اصلاحیه شماره", data.correction_number),
                  ("جایگزین گزارش", data.replaces_report_id or "")]
-    for row in rows:
-        sheet.append(list(row))
+    return rows
 
 
 def monthly_report_json(data: MonthlyReportData) -> bytes:
