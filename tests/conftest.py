@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 from pathlib import Path
 
@@ -20,6 +21,19 @@ from app.storage.migrate import upgrade
 NOW = dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.timezone.utc)
 TODAY = dt.date(2026, 11, 23)
 PASSWORD = "secret-pass-1"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def clock_moved_ahead():
+    """PARVANDEH_CLOCK_AHEAD_DAYS=N runs the session with Python's clock N days ahead (.ci/run does, for the
+    Qt tests: libfaketime, used for the rest, hangs Qt's and Python's timed waits)."""
+    days = int(os.environ.get("PARVANDEH_CLOCK_AHEAD_DAYS") or 0)
+    if not days:
+        yield
+        return
+    import time_machine
+    with time_machine.travel(dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=days), tick=True):
+        yield
 
 
 @pytest.fixture(autouse=True, scope="session")

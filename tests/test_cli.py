@@ -173,11 +173,12 @@ def test_the_data_folder_is_taken_wherever_it_is_given(argv, expected):
     assert build_parser().parse_args(argv).data_dir == expected
 
 
-def test_import_checks_then_imports_a_list_and_says_which_rows_are_wrong(tmp_path, demo_dir):
-    import shutil
-
+def test_import_checks_then_imports_a_list_and_says_which_rows_are_wrong(tmp_path):
     from openpyxl import Workbook
-    demo_dir = shutil.copytree(demo_dir, tmp_path / "clinic")  # the shared folder stays as it was
+    # Import files under the contract active on the command's own day, so the clinic is made around that
+    # same day (no --today): a folder made around a fixed day has no active contract a few months on.
+    demo_dir = tmp_path / "clinic"
+    assert run("demo", "--cases", "5", "--data-dir", str(demo_dir), "--quiet").returncode == 0
     book = Workbook()
     book.active.append(["شماره پرونده بهزیستی", "نام", "نام خانوادگی", "کد ملی", "جنسیت", "وضعیت زندگی"])
     book.active.append(["1405777001", "ترانه", "افشار", "", "دختر", "خانواده خودی"])

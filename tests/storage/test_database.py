@@ -80,11 +80,13 @@ def test_working_files_left_by_a_killed_program_are_removed_after_a_day(tmp_path
            folder / "drafts" / ".visit-1-2-x1y2.tmp"]
     fresh = folder / ".parvandeh-backup-def456.tmp"  # perhaps another program's backup, running now
     kept = [folder / "drafts" / "visit-1-2-abcdef.json", folder / "backups" / "notes.tmp", fresh]
-    two_days_ago = time.time() - 2 * 86400
+    now = time.time()
+    two_days_ago = now - 2 * 86400
     for path in old + kept:
         path.write_bytes(b"x")
-        if path is not fresh:
-            os.utime(path, (two_days_ago, two_days_ago))
+        # Every time set from the program's own clock, so that the test means the same with the clock moved.
+        stamp = now if path is fresh else two_days_ago
+        os.utime(path, (stamp, stamp))
     open_database(folder).dispose()
     assert [p for p in old if p.exists()] == []
     assert all(p.exists() for p in kept)
