@@ -163,6 +163,7 @@ def pg_queries(conn, n: int) -> list[str]:
     """realistic_queries for a PostgreSQL database (through a throw-away in-memory SQLite copy of
     the columns they are drawn from)."""
     mem = sqlite3.connect(":memory:")
+    mem.create_function("random", 0, random.Random(5).random)  # the same queries on every run
     mem.execute("CREATE TABLE case_file (first_name, last_name, national_code, behzisti_file_number, "
                 "clinic_file_number)")
     with conn.cursor() as cur:
