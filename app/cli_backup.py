@@ -14,11 +14,25 @@ def _paths(args):
     return data_dir, database_file(data_dir), data_dir / "attachments"
 
 
+def _postgres_url(data_dir: Path) -> str | None:
+    """The clinic's PostgreSQL address when it uses one: then the folder's SQLite file is not the data."""
+    from app.storage.database import database_url_for
+    url = database_url_for(data_dir)
+    return None if url.startswith("sqlite") else url
+
+
 def cmd_backup(args) -> int:
     from app.cli import read_password
     from app.storage.backup import create_backup
     from app.storage.datadir import open_database
     data_dir, db_file, attachments = _paths(args)
+    url = _postgres_url(data_dir)
+    if url:
+        from app.storage.pgdump import dump
+        dump(url, Path(args.out))
+        print(f"پشتیبان پایگاه داده PostgreSQL در {args.out} نوشته شد (قالب pg_dump). "
+              "پیوست‌ها در پوشه داده این رایانه‌اند؛ پوشه attachments را هم جدا نگه دارید.")
+        return 0
     if not db_file.is_file():
         raise DomainError(f"پایگاه داده‌ای در {data_dir} نیست.")
     open_database(data_dir).dispose()  # a damaged or foreign file stops here, with its own message
@@ -37,6 +51,12 @@ def cmd_restore(args) -> int:
     source = Path(args.file)
     if not source.is_file():
         raise DomainError(f"فایل {source} پیدا نشد.")
+    url = _postgres_url(data_dir)
+    if url:
+        from app.storage.pgdump import restore
+        restore(url, source)
+        print(f"پشتیبان {source.name} در پایگاه داده PostgreSQL بازگردانی شد.")
+        return 0
     password = read_password("رمز پشتیبان: ") if backup_is_encrypted(source) else None
     data_dir.mkdir(parents=True, exist_ok=True)
     result = restore_backup(source, db_file, attachments, password=password, known_revisions=known_revisions(),

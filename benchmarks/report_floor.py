@@ -26,7 +26,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 FONT = "FloorVazirmatn"
-FONT_FILE = Path(__file__).resolve().parent.parent / "resources" / "fonts" / "Vazirmatn-Regular.ttf"
+FONT_FILE = Path(__file__).resolve().parent.parent / "app" / "assets" / "fonts" / "Vazirmatn-Regular.ttf"
 COLUMNS = (0.06, 0.24, 0.11, 0.14, 0.10, 0.06, 0.29)  # share of the width, right to left
 _PAGE_OBJECT = re.compile(rb"/Type\s*/Page(?![a-zA-Z])")
 

@@ -14,9 +14,11 @@ from app.models.case import (
 )
 from app.models.clinic import Clinic, Setting, Staff, StaffTraining
 from app.models.contract import Contract
+from app.models.presence import DbMeta, DbSession
+from app.models import versioning  # noqa: F401  (registers the version counting)
 from app.models.report import ReportRecord
 
 __all__ = [
-    "AuditEntry", "Attachment", "Base", "CaseFile", "Clinic", "Contract", "FamilyMember",
+    "AuditEntry", "Attachment", "Base", "CaseFile", "Clinic", "Contract", "DbMeta", "DbSession", "FamilyMember",
     "Problem", "ProblemStep", "Referral", "ReportRecord", "Review", "Service", "Setting", "Staff", "StaffTraining",
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import BigInteger, DateTime, Integer, MetaData
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
 # Named constraints so Alembic revisions can alter them on SQLite (batch mode) and PostgreSQL alike.
 NAMING = {
@@ -32,3 +32,16 @@ class Base(DeclarativeBase):
 class Timestamps:
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class Versioned:
+    """A record two PCs may edit: every UPDATE and DELETE names the version it read
+    (SQLAlchemy's version_id_col), and app.services.concurrency raises it on a user's edit."""
+
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict:
+        # The generator is off: derived columns (last service date, failed sign-ins) do not make
+        # an open form stale; app.services.concurrency bumps the version for real edits.
+        return {"version_id_col": cls.__table__.c.version, "version_id_generator": False}

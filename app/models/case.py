@@ -6,10 +6,10 @@ from typing import Optional
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.models.base import Base, Id, Timestamps
+from app.models.base import Base, Id, Timestamps, Versioned
 
 
-class CaseFile(Timestamps, Base):
+class CaseFile(Versioned, Timestamps, Base):
     """One child's or young person's file (پرونده مددجو)."""
 
     __tablename__ = "case_file"
@@ -70,7 +70,7 @@ Index("ix_case_worker_order", CaseFile.social_worker_id, CaseFile.status, CaseFi
       CaseFile.last_name_key, CaseFile.first_name_key, CaseFile.id)
 
 
-class FamilyMember(Base):
+class FamilyMember(Versioned, Base):
     __tablename__ = "family_member"
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
@@ -85,7 +85,7 @@ class FamilyMember(Base):
     case: Mapped[CaseFile] = relationship(back_populates="family")
 
 
-class Service(Timestamps, Base):
+class Service(Versioned, Timestamps, Base):
     """One service delivered to a child (خدمت), the line the monthly report is built from."""
 
     __tablename__ = "service"
@@ -116,7 +116,7 @@ class Service(Timestamps, Base):
     )
 
 
-class Problem(Timestamps, Base):
+class Problem(Versioned, Timestamps, Base):
     """An unforeseen problem worked through study -> plan -> action -> follow-up -> resolved."""
 
     __tablename__ = "problem"
@@ -151,7 +151,7 @@ class ProblemStep(Base):
     problem: Mapped[Problem] = relationship(back_populates="steps")
 
 
-class Review(Timestamps, Base):
+class Review(Versioned, Timestamps, Base):
     """The twice-yearly review of a client's situation (بررسی وضعیت)."""
 
     __tablename__ = "review"
@@ -167,7 +167,7 @@ class Review(Timestamps, Base):
     __table_args__ = (Index("ix_review_case_date", "case_id", "date"), Index("ix_review_date", "date"))
 
 
-class Referral(Timestamps, Base):
+class Referral(Versioned, Timestamps, Base):
     __tablename__ = "referral"
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)

@@ -6,10 +6,10 @@ from typing import Optional
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.models.base import Base, Id, Timestamps
+from app.models.base import Base, Id, Timestamps, Versioned
 
 
-class Clinic(Timestamps, Base):
+class Clinic(Versioned, Timestamps, Base):
     __tablename__ = "clinic"
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
@@ -23,7 +23,7 @@ class Clinic(Timestamps, Base):
     logo_path: Mapped[Optional[str]] = mapped_column(String(500))
 
 
-class Setting(Base):
+class Setting(Versioned, Base):
     """Clinic-wide settings kept in the database so every PC of the clinic shares them."""
 
     __tablename__ = "setting"
@@ -32,7 +32,7 @@ class Setting(Base):
     value: Mapped[str] = mapped_column(Text, default="")
 
 
-class Staff(Timestamps, Base):
+class Staff(Versioned, Timestamps, Base):
     __tablename__ = "staff"
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)

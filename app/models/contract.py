@@ -6,10 +6,10 @@ from typing import Optional
 from sqlalchemy import BigInteger, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.models.base import Base, Id, Timestamps
+from app.models.base import Base, Id, Timestamps, Versioned
 
 
-class Contract(Timestamps, Base):
+class Contract(Versioned, Timestamps, Base):
     """An annual cooperation contract with a county office (قرارداد همکاری سالیانه)."""
 
     __tablename__ = "contract"

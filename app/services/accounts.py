@@ -16,7 +16,7 @@ from app.errors import AuthError, Conflict, NotFound, ValidationError
 from app.models import Staff, StaffTraining
 from app.models.enums import Degree, Role
 from app.persian import collation_key, validate_national_code
-from app.services import audit, validation as v
+from app.services import audit, concurrency, validation as v
 from app.services.context import Actor, ServiceContext
 from app.services.permissions import require_manager
 from app.services.views import StaffView
@@ -69,6 +69,7 @@ class StaffInput:
     username: Optional[str] = None
     password: Optional[str] = None
     trainings: Sequence[tuple[str, Optional[dt.date], Optional[int]]] = field(default_factory=tuple)
+    version: Optional[int] = None  # the version the screen read; None: no check (import, command line)
 
 
 def _username(value: object) -> Optional[str]:
@@ -98,7 +99,7 @@ def staff_view(s: Staff) -> StaffView:
         id=s.id, first_name=s.first_name, last_name=s.last_name, full_name=s.full_name,
         national_code=s.national_code, role=s.role, role_label=Role(s.role).label, degree=s.degree,
         field_of_study=s.field_of_study, phone=s.phone, active=s.active, username=s.username,
-        trainings=tuple((t.title, t.attended_on, t.hours) for t in s.trainings),
+        trainings=tuple((t.title, t.attended_on, t.hours) for t in s.trainings), version=s.version,
     )
 
 
@@ -131,6 +132,7 @@ def update_staff(ctx: ServiceContext, staff_id: int, data: StaffInput) -> StaffV
     require_manager(ctx.actor)
     with ctx.db.transaction() as session:
         staff = _get(session, staff_id)
+        concurrency.expect(session, staff, data.version)
         fields = ("first_name", "last_name", "role", "national_code", "degree", "field_of_study", "phone")
         before = audit.snapshot(staff, fields)
         _apply(staff, data)

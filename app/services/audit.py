@@ -68,6 +68,28 @@ def record(session: Session, ctx: ServiceContext, action: str, entity: str, enti
     ))
 
 
+def record_many(session: Session, ctx: ServiceContext, action: str, entity: str,
+                items: Iterable[tuple[Optional[int], Optional[int], Optional[dict]]]) -> None:
+    """record() for many rows at once (an import's publish): the same entries and chain, one
+    read of the last hash and one flush instead of one each per row."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(5052564)"))
+    session.flush()
+    prev = session.scalar(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)) or GENESIS
+    at, actor = ctx.now(), ctx.actor
+    name = actor.name[:AuditEntry.actor_name.type.length]
+    entries = []
+    for entity_id, case_id, changes in items:
+        payload = json.dumps(changes or {}, ensure_ascii=False, sort_keys=True, default=_plain)
+        digest = entry_hash(prev, at, actor.staff_id, name, action, entity, entity_id, case_id, payload)
+        entries.append(AuditEntry(at=at, actor_id=actor.staff_id, actor_name=name, action=action, entity=entity,
+                                  entity_id=entity_id, case_id=case_id, changes=payload, prev_hash=prev,
+                                  hash=digest))
+        prev = digest
+    session.add_all(entries)
+    session.flush()
+
+
 @dataclass(frozen=True)
 class ChainReport:
     entries: int

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Optional, Sequence
+from typing import Iterator, Optional, Sequence
 
 import jdatetime
 from sqlalchemy import func, select
@@ -15,7 +15,7 @@ from app.errors import Conflict, NotFound, ValidationError
 from app.models import CaseFile, Contract, FamilyMember, Staff
 from app.models.enums import CaseStatus, LivingArrangement, Relation, Role, Sex
 from app.persian import collation_key, search_key, to_persian_digits, validate_national_code
-from app.services import audit, validation as v
+from app.services import audit, concurrency, validation as v
 from app.services.context import ServiceContext
 from app.services.permissions import require_case_access, require_manager
 from app.services.views import CaseDetail, FamilyMemberView, SaveResult
@@ -64,6 +64,7 @@ class CaseInput:
     address: str = ""
     phones: str = ""
     family: Sequence[FamilyInput] = field(default_factory=tuple)
+    version: Optional[int] = None  # the version the screen read; None: no check (import, command line)
 
 
 def one_year_after(d: dt.date) -> dt.date:
@@ -171,6 +172,21 @@ def _next_clinic_number(session: Session) -> str:
     return str(n)
 
 
+def free_clinic_numbers(session: Session, also_taken: set[str] = frozenset()) -> Iterator[str]:
+    """Clinic file numbers for many new files at once, as _next_clinic_number would give them one by one."""
+    taken = set(session.scalars(select(CaseFile.clinic_file_number)))
+    n = len(taken)
+    taken |= set(also_taken)
+    while True:
+        n += 1
+        if str(n) not in taken:
+            yield str(n)
+
+
+def flush_unique(session: Session) -> None:
+    _flush_unique(session)
+
+
 def _flush_unique(session: Session) -> None:
     try:
         session.flush()
@@ -209,6 +225,17 @@ def create_case(ctx: ServiceContext, data: CaseInput) -> SaveResult:
         return SaveResult(case.id, load_warnings(session, case))
 
 
+def new_case_checked(session: Session, ctx: ServiceContext, data: CaseInput) -> CaseFile:
+    """A new file checked by the form's rules but not added to any session (an import's staging)."""
+    case = CaseFile(status=CaseStatus.ACTIVE.value)
+    _apply(session, ctx, case, data)
+    if case.social_worker_id is None and ctx.actor.role is Role.SOCIAL_WORKER:
+        case.social_worker_id = ctx.actor.staff_id
+    require_case_access(ctx.actor, case)
+    _apply_family(case, data.family)
+    return case
+
+
 def add_case(session: Session, ctx: ServiceContext, data: CaseInput) -> CaseFile:
     """A new active file inside the caller's transaction (the form's save, or an import)."""
     case = CaseFile(status=CaseStatus.ACTIVE.value)
@@ -228,7 +255,7 @@ def add_case(session: Session, ctx: ServiceContext, data: CaseInput) -> CaseFile
 
 def update_case(ctx: ServiceContext, case_id: int, data: CaseInput) -> SaveResult:
     with ctx.db.transaction() as session:
-        case = get_case_row(session, ctx, case_id)
+        case = get_case_row(session, ctx, case_id, data.version)
         before = audit.snapshot(case, CASE_FIELDS)
         family_before = len(case.family)
         _apply(session, ctx, case, data)
@@ -240,15 +267,17 @@ def update_case(ctx: ServiceContext, case_id: int, data: CaseInput) -> SaveResul
         changes = audit.diff(before, audit.snapshot(case, CASE_FIELDS))
         if len(case.family) != family_before or data.family:
             changes["family"] = [family_before, len(case.family)]
+            concurrency.touch(session, case)
         audit.record(session, ctx, "update", "case_file", case.id, case_id=case.id, changes=changes)
-        return SaveResult(case.id, load_warnings(session, case))
+        session.flush()
+        return SaveResult(case.id, load_warnings(session, case), case.version)
 
 
 def change_status(ctx: ServiceContext, case_id: int, status: str, *, on: dt.date | str | None = None,
-                  reason: str = "") -> SaveResult:
+                  reason: str = "", version: Optional[int] = None) -> SaveResult:
     """Close a file, return it to Behzisti, or reopen it; leaving 'active' needs a reason."""
     with ctx.db.transaction() as session:
-        case = get_case_row(session, ctx, case_id)
+        case = get_case_row(session, ctx, case_id, version)
         new = v.choice(CaseStatus, status, "status", "وضعیت پرونده")
         why = v.text(reason, "status_reason", "دلیل", max_len=2000, multiline=True)
         if new is not CaseStatus.ACTIVE and not why:
@@ -264,11 +293,14 @@ def change_status(ctx: ServiceContext, case_id: int, status: str, *, on: dt.date
         return SaveResult(case.id, load_warnings(session, case))
 
 
-def get_case_row(session: Session, ctx: ServiceContext, case_id: int) -> CaseFile:
+def get_case_row(session: Session, ctx: ServiceContext, case_id: int, version: Optional[int] = None) -> CaseFile:
+    """The file, if the actor may see it; with `version`, only as the screen read it (app.services.concurrency)."""
     case = v.lookup(session, CaseFile, case_id)
     if case is None:
-        raise NotFound("پرونده پیدا نشد.")
+        raise concurrency.gone(session, "case_file", case_id, version) if version is not None \
+            else NotFound("پرونده پیدا نشد.")
     require_case_access(ctx.actor, case)
+    concurrency.expect(session, case, version)
     return case
 
 
@@ -300,8 +332,8 @@ def _detail(session: Session, case: CaseFile) -> CaseDetail:
         family=tuple(FamilyMemberView(
             id=m.id, name=m.name, relation=m.relation, relation_label=Relation(m.relation).label,
             birth_year=m.birth_year, occupation=m.occupation, phone=m.phone,
-            lives_with_child=m.lives_with_child) for m in case.family),
-        warnings=load_warnings(session, case),
+            lives_with_child=m.lives_with_child, version=m.version) for m in case.family),
+        warnings=load_warnings(session, case), version=case.version,
         **values,
     )
 

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from app.errors import Conflict, NotFound, ValidationError
 from app.models import Clinic, Setting, Staff
 from app.models.enums import Role
-from app.services import audit, validation as v
+from app.services import audit, concurrency, validation as v
 from app.services.accounts import StaffInput, add_staff_in
 from app.services.context import Actor, ServiceContext
 from app.services.permissions import require_manager
@@ -32,6 +32,7 @@ class ClinicInput:
     address: str = ""
     phones: str = ""
     logo_path: Optional[str] = None
+    version: Optional[int] = None  # the version the screen read; None: no check (import, command line)
 
 
 def _apply(c: Clinic, data: ClinicInput) -> None:
@@ -89,7 +90,7 @@ def get_clinic(ctx: ServiceContext) -> ClinicView:
         row = session.scalar(select(Clinic).order_by(Clinic.id).limit(1))
         if row is None:
             raise NotFound("کلینیک هنوز راه‌اندازی نشده است.")
-        return ClinicView(id=row.id, **{f: getattr(row, f) for f in FIELDS})
+        return ClinicView(id=row.id, version=row.version, **{f: getattr(row, f) for f in FIELDS})
 
 
 def update_clinic(ctx: ServiceContext, data: ClinicInput) -> ClinicView:
@@ -98,6 +99,7 @@ def update_clinic(ctx: ServiceContext, data: ClinicInput) -> ClinicView:
         row = session.scalar(select(Clinic).order_by(Clinic.id).limit(1))
         if row is None:
             raise NotFound("کلینیک هنوز راه‌اندازی نشده است.")
+        concurrency.expect(session, row, data.version)
         before = audit.snapshot(row, FIELDS)
         _apply(row, data)
         audit.record(session, ctx, "update", "clinic", row.id, changes=audit.diff(before, audit.snapshot(row, FIELDS)))
@@ -110,10 +112,12 @@ def get_setting(ctx: ServiceContext, key: str, default: str = "") -> str:
         return row.value if row else default
 
 
-def set_setting(ctx: ServiceContext, key: str, value: str) -> None:
+def set_setting(ctx: ServiceContext, key: str, value: str, version: Optional[int] = None) -> None:
     require_manager(ctx.actor)
     with ctx.db.transaction() as session:
         row = session.get(Setting, key)
+        if row is not None:
+            concurrency.expect(session, row, version)
         old = row.value if row else None
         if row is None:
             session.add(Setting(key=key, value=value))

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from app.errors import Conflict, NotFound, ValidationError
 from app.models import CaseFile, Contract
 from app.models.enums import CaseStatus
-from app.services import audit, validation as v
+from app.services import audit, concurrency, validation as v
 from app.services.context import ServiceContext
 from app.services.permissions import require_manager
 from app.services.views import ContractView
@@ -40,6 +40,7 @@ class ContractInput:
     cheque_given_on: dt.date | str | None = None
     cheque_returned_on: dt.date | str | None = None
     notes: str = ""
+    version: Optional[int] = None  # the version the screen read; None: no check (import, command line)
 
 
 def _apply(c: Contract, data: ContractInput) -> None:
@@ -89,7 +90,8 @@ def update_contract(ctx: ServiceContext, contract_id: int, data: ContractInput) 
     with ctx.db.transaction() as session:
         contract = v.lookup(session, Contract, contract_id)
         if contract is None:
-            raise NotFound("قرارداد پیدا نشد.")
+            raise concurrency.gone(session, "contract", contract_id, data.version)
+        concurrency.expect(session, contract, data.version)
         before = audit.snapshot(contract, FIELDS)
         _apply(contract, data)
         _flush(session)
@@ -144,4 +146,4 @@ def _active_counts(session: Session) -> dict[int, int]:
 
 
 def _view(c: Contract, active_cases: int) -> ContractView:
-    return ContractView(id=c.id, active_cases=active_cases, **{f: getattr(c, f) for f in FIELDS})
+    return ContractView(id=c.id, active_cases=active_cases, version=c.version, **{f: getattr(c, f) for f in FIELDS})

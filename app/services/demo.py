@@ -414,7 +414,8 @@ class _BulkLoader:
             return
         with self.conn.begin():
             for model, batch in batches:
-                columns = [c.name for c in model.__table__.columns]
+                # A new record's version is the column's server default (1); the rows do not carry it.
+                columns = [c.name for c in model.__table__.columns if c.name != "version"]
                 if self.sqlite:
                     sql = (f"INSERT INTO {model.__tablename__} ({', '.join(columns)}) "
                            f"VALUES ({', '.join('?' * len(columns))})")
@@ -423,6 +424,10 @@ class _BulkLoader:
                     self.conn.execute(insert(model.__table__), [dict(zip(columns, row)) for row in batch])
 
     def __exit__(self, *exc) -> None:
+        if not self.sqlite:
+            from app.storage.sequences import reset_sequences
+            with self.conn.begin():
+                reset_sequences(self.conn)  # the rows came with their ids; the next save needs a free one
         try:
             if self.dropped_indexes or self.paused_index:
                 with self.conn.begin():

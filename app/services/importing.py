@@ -2,7 +2,7 @@
 
 At the start of a contract a clinic receives a list of a few hundred children. Typing each
 file by hand takes days; this reads the list, checks every row with the same rules as the
-case form, and saves all of it in one transaction, or nothing: a list with one bad row is
+case form, and saves all of it, or nothing: a list with one bad row is
 reported row by row (line, column, the form's own Persian message) and not half imported.
 Files already in the program (same Behzisti file number) are skipped and said so, so the
 same list, or a longer one, can be imported again.
@@ -22,11 +22,11 @@ from typing import Any, Optional
 
 from sqlalchemy import select
 
-from app.errors import DomainError, ValidationError
+from app.errors import Conflict, DomainError, ValidationError
 from app.models import CaseFile
 from app.models.enums import LivingArrangement, Sex
 from app.persian import normalize_identifier, normalize_text, to_persian_digits
-from app.services import cases
+from app.services import audit, cases
 from app.services.context import ServiceContext
 from app.services.permissions import require_manager
 
@@ -101,10 +101,6 @@ class ImportResult:
 
 class ImportCancelled(DomainError):
     """The person cancelled; nothing was saved."""
-
-
-class _RollBack(Exception):
-    pass
 
 
 # ------------------------------------------------------------------------------- reading
@@ -250,73 +246,128 @@ def _date(cell: Any) -> Optional[dt.date | str]:
     return text or None
 
 
+CHUNK_ROWS = 500  # rows checked per read transaction: short, so nothing holds the database for long
+
+
 def import_cases(ctx: ServiceContext, rows: Sequence[ImportRow], *, contract_id: Optional[int],
                  social_worker_id: Optional[int] = None, check_only: bool = False,
                  progress: Optional[Callable[[int, int], None]] = None,
                  cancel: Optional[Callable[[], bool]] = None) -> ImportResult:
-    """Check every row and, unless check_only or a row has a problem, save them all in one
-    transaction. The manager only: a list of files is the clinic's, not one worker's."""
+    """Check every row and, unless check_only or a row has a problem, save them all, or nothing.
+    The manager only: a list of files is the clinic's, not one worker's.
+
+    Rows are checked in short read transactions into a staging list (another PC's save never
+    waits behind an import), then published in one short write transaction."""
     require_manager(ctx.actor)
-    problems: list[ImportProblem] = []
-    present: list[int] = []
-    created = 0
+    staging = _Staging()
     total = len(rows)
-    try:
-        with ctx.db.transaction() as session:
-            known, seen = _known_numbers(session, rows), {}
-            for done, row in enumerate(rows):
+    for start in range(0, total, CHUNK_ROWS):
+        chunk = rows[start:start + CHUNK_ROWS]
+        with ctx.db.read() as session:
+            staging.known_in(session, chunk)
+            for done, row in enumerate(chunk, start):
                 if cancel and cancel():
                     raise ImportCancelled("ورود پرونده‌ها لغو شد؛ چیزی ثبت نشد.")
                 if progress:
                     progress(done, total)
-                problem = _one_row(session, ctx, row, known, seen, present, contract_id, social_worker_id)
-                if problem:
-                    problems.append(problem)
-                elif row.line not in present:
-                    created += 1
-            if progress:
-                progress(total, total)
-            if problems or check_only:
-                raise _RollBack()
-    except _RollBack:
-        pass
-    saved = created if not (problems or check_only) else 0
-    return ImportResult(rows=total, created=saved, ready=created, already_present=tuple(present),
-                        problems=tuple(problems), checked_only=check_only)
+                staging.check(session, ctx, row, contract_id, social_worker_id)
+            session.expunge_all()
+    created = len(staging.ready)
+    if not (staging.problems or check_only) and staging.ready:
+        if cancel and cancel():
+            raise ImportCancelled("ورود پرونده‌ها لغو شد؛ چیزی ثبت نشد.")
+        with ctx.db.transaction() as session:
+            _publish(session, ctx, staging.ready)
+    if progress:
+        progress(total, total)
+    saved = created if not (staging.problems or check_only) else 0
+    return ImportResult(rows=total, created=saved, ready=created, already_present=tuple(staging.present),
+                        problems=tuple(staging.problems), checked_only=check_only)
 
 
-def _known_numbers(session, rows: Iterable[ImportRow]) -> set[str]:
-    numbers = {normalize_identifier(_text(r.values.get("behzisti_file_number"))) for r in rows}
-    numbers.discard("")
-    known: set[str] = set()
-    listed = sorted(numbers)
-    for start in range(0, len(listed), 500):  # under SQLite's limit of bound values
-        known.update(session.scalars(select(CaseFile.behzisti_file_number).where(
-            CaseFile.behzisti_file_number.in_(listed[start:start + 500]))))
-    return known
+class _Staging:
+    """Rows checked so far: the files ready to publish, the problems, the files already present."""
 
+    def __init__(self) -> None:
+        self.ready: list[CaseFile] = []
+        self.problems: list[ImportProblem] = []
+        self.present: list[int] = []
+        self.known: set[str] = set()
+        self.known_codes: set[str] = set()
+        self.known_clinic: set[str] = set()
+        self.seen: dict[str, int] = {}
+        self.seen_codes: dict[str, int] = {}
+        self.seen_clinic: dict[str, int] = {}
 
-def _one_row(session, ctx: ServiceContext, row: ImportRow, known: set[str], seen: dict[str, int],
-             present: list[int], contract_id: Optional[int],
-             social_worker_id: Optional[int]) -> Optional[ImportProblem]:
-    data = case_input(row, contract_id=contract_id, social_worker_id=social_worker_id)
-    number = normalize_identifier(data.behzisti_file_number)
-    if number in known:
-        present.append(row.line)
+    def known_in(self, session, rows: Sequence[ImportRow]) -> None:
+        self.known |= _existing(session, CaseFile.behzisti_file_number, rows, "behzisti_file_number")
+        self.known_codes |= _existing(session, CaseFile.national_code, rows, "national_code")
+        self.known_clinic |= _existing(session, CaseFile.clinic_file_number, rows, "clinic_file_number")
+
+    def check(self, session, ctx: ServiceContext, row: ImportRow, contract_id: Optional[int],
+              social_worker_id: Optional[int]) -> None:
+        problem = self._check(session, ctx, row, contract_id, social_worker_id)
+        if problem:
+            self.problems.append(problem)
+
+    def _check(self, session, ctx, row, contract_id, social_worker_id) -> Optional[ImportProblem]:
+        data = case_input(row, contract_id=contract_id, social_worker_id=social_worker_id)
+        number = normalize_identifier(data.behzisti_file_number)
+        if number in self.known:
+            self.present.append(row.line)
+            return None
+        if number in self.seen:
+            return ImportProblem(row.line, LABELS["behzisti_file_number"],
+                                 f"این شماره پرونده در ردیف {to_persian_digits(self.seen[number])} همین فایل هم آمده است.")
+        if number:
+            self.seen[number] = row.line
+        try:
+            case = cases.new_case_checked(session, ctx, data)
+        except DomainError as error:
+            return ImportProblem(row.line, LABELS.get(error.field or "", ""), error.message)
+        for value, known, seen, field, text in (
+                (case.national_code, self.known_codes, self.seen_codes, "national_code",
+                 "پرونده‌ای با این کد ملی پیش‌تر ثبت شده است."),
+                (case.clinic_file_number, self.known_clinic, self.seen_clinic, "clinic_file_number",
+                 "این شماره پرونده کلینیک پیش‌تر ثبت شده است.")):
+            if value and value in known:
+                return ImportProblem(row.line, LABELS[field], text)
+            if value and value in seen:
+                return ImportProblem(row.line, LABELS[field],
+                                     f"این مقدار در ردیف {to_persian_digits(seen[value])} همین فایل هم آمده است.")
+            if value:
+                seen[value] = row.line
+        self.ready.append(case)
         return None
-    if number in seen:
-        return ImportProblem(row.line, LABELS["behzisti_file_number"],
-                             f"این شماره پرونده در ردیف {to_persian_digits(seen[number])} همین فایل هم آمده است.")
-    if number:
-        seen[number] = row.line
-    savepoint = session.begin_nested()
-    try:
-        cases.add_case(session, ctx, data)
-    except DomainError as error:
-        savepoint.rollback()
-        return ImportProblem(row.line, LABELS.get(error.field or "", ""), error.message)
-    savepoint.commit()
-    return None
+
+
+def _existing(session, column, rows: Sequence[ImportRow], field: str) -> set[str]:
+    values = {normalize_identifier(_text(r.values.get(field))) for r in rows}
+    values.discard("")
+    found: set[str] = set()
+    listed = sorted(values)
+    for start in range(0, len(listed), 500):  # under SQLite's limit of bound values
+        found.update(session.scalars(select(column).where(column.in_(listed[start:start + 500]))))
+    return found
+
+
+def _publish(session, ctx: ServiceContext, ready: list[CaseFile]) -> None:
+    """The checked files in one short transaction; if another PC added one of them meanwhile, nothing."""
+    numbers = [c.behzisti_file_number for c in ready]
+    for start in range(0, len(numbers), 500):
+        clash = session.scalar(select(CaseFile.behzisti_file_number).where(
+            CaseFile.behzisti_file_number.in_(numbers[start:start + 500])).limit(1))
+        if clash:
+            raise Conflict(f"پرونده {clash} هم‌زمان در رایانه دیگری ثبت شد؛ چیزی از این فایل ثبت نشد. "
+                           "فایل را دوباره وارد کنید: پرونده‌های موجود کنار گذاشته می‌شوند.")
+    free = cases.free_clinic_numbers(session, {c.clinic_file_number for c in ready if c.clinic_file_number})
+    for case in ready:
+        if not case.clinic_file_number:
+            case.clinic_file_number = next(free)
+    session.add_all(ready)
+    cases.flush_unique(session)
+    audit.record_many(session, ctx, "create", "case_file",
+                      ((case.id, case.id, audit.snapshot(case, cases.CASE_FIELDS)) for case in ready))
 
 
 def write_template(path: Path | str) -> Path:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Optional
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -10,7 +11,7 @@ from sqlalchemy.orm import Session
 from app.errors import NotFound, ValidationError
 from app.models import Problem, ProblemStep, Service
 from app.models.enums import ProblemStage
-from app.services import audit, validation as v
+from app.services import audit, concurrency, validation as v
 from app.services.cases import get_case_row
 from app.services.context import ServiceContext
 from app.services.views import ProblemStepView, ProblemView, SaveResult
@@ -40,12 +41,13 @@ def open_problem(ctx: ServiceContext, case_id: int, title: str, description: str
 
 
 def advance_problem(ctx: ServiceContext, problem_id: int, stage: str, note: str,
-                    on: dt.date | str | None = None) -> SaveResult:
+                    on: dt.date | str | None = None, version: Optional[int] = None) -> SaveResult:
     """Move a problem to a stage. Going back (say, follow-up to a new plan) is allowed; after
     'resolved' nothing moves, and resolving needs a note saying how."""
     _require_writer(ctx)
     with ctx.db.transaction() as session:
         problem = _get(session, problem_id)
+        concurrency.expect(session, problem, version)
         case = get_case_row(session, ctx, problem.case_id)
         new = v.choice(ProblemStage, stage, "stage", "مرحله")
         text = v.text(note, "note", "شرح اقدام", max_len=20000, multiline=True)
@@ -97,5 +99,5 @@ def _view(p: Problem, service_ids: list[int]) -> ProblemView:
         stage_label=ProblemStage(p.stage).label, opened_on=p.opened_on, resolved_on=p.resolved_on,
         resolution_note=p.resolution_note,
         steps=tuple(ProblemStepView(s.stage, ProblemStage(s.stage).label, s.date, s.note) for s in p.steps),
-        service_ids=tuple(service_ids))
+        service_ids=tuple(service_ids), version=p.version)
 

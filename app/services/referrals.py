@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Optional
 
 from sqlalchemy import select
 
 from app.errors import NotFound, ValidationError
 from app.models import Referral
-from app.services import audit, validation as v
+from app.services import audit, concurrency, validation as v
 from app.services.cases import get_case_row
 from app.services.context import ServiceContext
 from app.services.views import ReferralView, SaveResult
@@ -34,12 +35,13 @@ def add_referral(ctx: ServiceContext, case_id: int, *, to_body: str, reason: str
 
 
 def record_outcome(ctx: ServiceContext, referral_id: int, outcome: str,
-                   on: dt.date | str | None = None) -> SaveResult:
+                   on: dt.date | str | None = None, version: Optional[int] = None) -> SaveResult:
     _require_writer(ctx)
     with ctx.db.transaction() as session:
         referral = v.lookup(session, Referral, referral_id)
         if referral is None:
             raise NotFound("ارجاع پیدا نشد.")
+        concurrency.expect(session, referral, version)
         get_case_row(session, ctx, referral.case_id)
         text = v.text(outcome, "outcome", "نتیجه ارجاع", required=True, max_len=5000, multiline=True)
         when = v.date(on if on is not None else ctx.today(), "outcome_on", "تاریخ نتیجه", required=True,
@@ -57,4 +59,5 @@ def list_referrals(ctx: ServiceContext, case_id: int) -> list[ReferralView]:
     with ctx.db.read() as session:
         get_case_row(session, ctx, case_id)
         rows = session.scalars(select(Referral).where(Referral.case_id == case_id).order_by(Referral.date.desc()))
-        return [ReferralView(r.id, r.case_id, r.date, r.to_body, r.reason, r.outcome, r.outcome_on) for r in rows]
+        return [ReferralView(r.id, r.case_id, r.date, r.to_body, r.reason, r.outcome, r.outcome_on, r.version)
+                for r in rows]

@@ -11,7 +11,7 @@ from app.errors import ValidationError
 from app.models import CaseFile, Review, Staff
 from app.models.enums import Role
 from app.persian import format_jalali, half_year_bounds, half_year_of
-from app.services import audit, validation as v
+from app.services import audit, concurrency, validation as v
 from app.services.cases import get_case_row
 from app.services.context import ServiceContext
 from app.services.views import ReviewView, SaveResult
@@ -38,6 +38,7 @@ def add_review(ctx: ServiceContext, case_id: int, *, social_worker_id: int, find
         warnings = _same_half_warning(session, case.id, when)
         session.add(review)
         session.flush()
+        concurrency.latest_for_derived(session, case)
         case.last_review_on = session.scalar(select(func.max(Review.date)).where(Review.case_id == case.id))
         audit.record(session, ctx, "create", "review", review.id, case_id=case.id,
                      changes={"date": when, "social_worker_id": worker.id})
@@ -62,7 +63,7 @@ def list_reviews(ctx: ServiceContext, case_id: int) -> list[ReviewView]:
             .outerjoin(reviewer, reviewer.id == Review.reviewer_id).join(worker, worker.id == Review.social_worker_id)
             .where(Review.case_id == case_id).order_by(Review.date.desc()))
         return [ReviewView(r.id, r.case_id, r.date, f"{rf or ''} {rl or ''}".strip(), r.social_worker_id,
-                           f"{wf} {wl}", r.findings, r.decisions) for r, rf, rl, wf, wl in rows]
+                           f"{wf} {wl}", r.findings, r.decisions, r.version) for r, rf, rl, wf, wl in rows]
 
 
 def half_year_status(case: CaseFile, today: dt.date) -> str:

@@ -18,6 +18,7 @@ class ClinicView:
     phones: str
     manager_name: str
     logo_path: Optional[str]
+    version: int = 0  # the record's version when read; a save names it back
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,7 @@ class StaffView:
     active: bool
     username: Optional[str]
     trainings: tuple[tuple[str, Optional[dt.date], Optional[int]], ...] = ()
+    version: int = 0  # the record's version when read; a save names it back
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,7 @@ class ContractView:
     cheque_returned_on: Optional[dt.date]
     notes: str
     active_cases: int = 0
+    version: int = 0  # the record's version when read; a save names it back
 
 
 @dataclass(frozen=True)
@@ -90,6 +93,7 @@ class FamilyMemberView:
     occupation: str
     phone: str
     lives_with_child: bool
+    version: int = 0  # the record's version when read; a save names it back
 
 
 @dataclass(frozen=True)
@@ -125,6 +129,7 @@ class CaseDetail:
     last_review_on: Optional[dt.date]
     family: tuple[FamilyMemberView, ...] = ()
     warnings: tuple[str, ...] = ()
+    version: int = 0  # the record's version when read; a save names it back
 
     @property
     def full_name(self) -> str:
@@ -151,6 +156,7 @@ class ServiceView:
     problem_id: Optional[int]
     amended_reason: str
     note_hidden: bool = False
+    version: int = 0  # the record's version when read; a save names it back
 
 
 @dataclass(frozen=True)
@@ -174,6 +180,7 @@ class ProblemView:
     resolution_note: str
     steps: tuple[ProblemStepView, ...] = ()
     service_ids: tuple[int, ...] = ()
+    version: int = 0  # the record's version when read; a save names it back
 
 
 @dataclass(frozen=True)
@@ -186,6 +193,7 @@ class ReviewView:
     social_worker_name: str
     findings: str
     decisions: str
+    version: int = 0  # the record's version when read; a save names it back
 
 
 @dataclass(frozen=True)
@@ -197,6 +205,7 @@ class ReferralView:
     reason: str
     outcome: str
     outcome_on: Optional[dt.date]
+    version: int = 0  # the record's version when read; a save names it back
 
 
 @dataclass(frozen=True)
@@ -218,3 +227,4 @@ class SaveResult:
 
     id: int
     warnings: tuple[str, ...] = field(default_factory=tuple)
+    version: int = 0

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from app.errors import NotFound, PermissionDenied, ValidationError
 from app.models import CaseFile, Problem, Service, Staff
 from app.models.enums import CareDomain, CaseStatus, Role, ServiceKind, ServiceMode
-from app.services import audit, validation as v
+from app.services import audit, concurrency, validation as v
 from app.services.cases import get_case_row
 from app.services.context import ServiceContext
 from app.services.permissions import can_read_notes, can_read_psychological, can_write_services
@@ -45,6 +45,7 @@ class ServiceInput:
     next_follow_up: dt.date | str | None = None
     problem_id: Optional[int] = None
     amend_reason: str = ""
+    version: Optional[int] = None  # the version the screen read; None: no check (import, command line)
 
 
 def _apply(session: Session, ctx: ServiceContext, case: CaseFile, svc: Service, data: ServiceInput) -> None:
@@ -108,6 +109,7 @@ def _amend_reason(session: Session, ctx: ServiceContext, case_id: int, dates: Se
 def refresh_case_dates(session: Session, case: CaseFile) -> None:
     """The case keeps its latest service date and that service's follow-up date for worklists."""
     session.flush()
+    concurrency.latest_for_derived(session, case)
     latest = session.execute(
         select(Service.date, Service.next_follow_up).where(Service.case_id == case.id)
         .order_by(Service.date.desc(), Service.id.desc()).limit(1)).first()
@@ -134,7 +136,7 @@ def add_service(ctx: ServiceContext, case_id: int, data: ServiceInput) -> SaveRe
 def update_service(ctx: ServiceContext, service_id: int, data: ServiceInput) -> SaveResult:
     _require_writer(ctx)
     with ctx.db.transaction() as session:
-        svc = _get(session, service_id)
+        svc = _get(session, service_id, data.version)
         case = get_case_row(session, ctx, svc.case_id)
         before = audit.snapshot(svc, SERVICE_FIELDS)
         _apply(session, ctx, case, svc, data)
@@ -146,13 +148,14 @@ def update_service(ctx: ServiceContext, service_id: int, data: ServiceInput) -> 
         if reason:
             changes["amend_reason"] = [None, reason]
         audit.record(session, ctx, "update", "service", svc.id, case_id=case.id, changes=changes)
-        return SaveResult(svc.id)
+        session.flush()
+        return SaveResult(svc.id, version=svc.version)
 
 
-def delete_service(ctx: ServiceContext, service_id: int, reason: str = "") -> None:
+def delete_service(ctx: ServiceContext, service_id: int, reason: str = "", version: Optional[int] = None) -> None:
     _require_writer(ctx)
     with ctx.db.transaction() as session:
-        svc = _get(session, service_id)
+        svc = _get(session, service_id, version)
         case = get_case_row(session, ctx, svc.case_id)
         why = _amend_reason(session, ctx, case.id, [svc.date], reason)
         snapshot = audit.snapshot(svc, SERVICE_FIELDS)
@@ -163,10 +166,12 @@ def delete_service(ctx: ServiceContext, service_id: int, reason: str = "") -> No
         audit.record(session, ctx, "delete", "service", service_id, case_id=case.id, changes=snapshot)
 
 
-def _get(session: Session, service_id: int) -> Service:
+def _get(session: Session, service_id: int, version: Optional[int] = None) -> Service:
     svc = v.lookup(session, Service, service_id)
     if svc is None:
-        raise NotFound("خدمت پیدا نشد.")
+        raise concurrency.gone(session, "service", service_id, version) if version is not None \
+            else NotFound("خدمت پیدا نشد.")
+    concurrency.expect(session, svc, version)
     return svc
 
 
@@ -188,5 +193,5 @@ def service_view(ctx: ServiceContext, s: Service, staff_name: str, staff_role: s
         staff_id=s.staff_id, staff_name=staff_name, minutes=s.minutes,
         note="" if hidden else s.note, abuse_concern=s.abuse_concern,
         abuse_action="" if hidden else s.abuse_action, next_follow_up=s.next_follow_up,
-        problem_id=s.problem_id, amended_reason=s.amended_reason, note_hidden=hidden,
+        problem_id=s.problem_id, amended_reason=s.amended_reason, note_hidden=hidden, version=s.version,
     )

@@ -738,17 +738,22 @@ def _extract_all(archive: _Archive, info: BackupInfo, db_tmp: Path, att_tmp: Pat
 
 def restore_backup(backup_path: Path, db_path: Path, attachments_dir: Path, *,
                    password: str | None = None, known_revisions: Sequence[str], keep_dir: Path,
-                   progress: Progress | None = None) -> RestoreResult:
+                   progress: Progress | None = None, own_session: str | None = None) -> RestoreResult:
     """Replaces the database and attachments with a backup's, after every check has passed.
 
     The caller must have closed the program's engine. The current data is first saved in
     keep_dir as before-restore-<Jalali date and time>.pvbak.
+
+    Refused while another program is connected (app.storage.presence, except own_session); once
+    it goes ahead, no program that opened the old database can write into either file again.
     """
+    from app.storage import presence
     backup_path, db_path = Path(backup_path), Path(db_path)
     attachments_dir, keep_dir = Path(attachments_dir), Path(keep_dir)
     db_tmp = db_path.with_name(db_path.name + ".restoring")
     att_tmp = attachments_dir.with_name(attachments_dir.name + ".restoring")
     tracker = _Tracker(progress, None)
+    presence.refuse_if_others(db_path, own_session)  # before minutes of extracting, not after
     db_path.parent.mkdir(parents=True, exist_ok=True)
     _remove_db_files(db_tmp)  # ours, left by an interrupted restore
     shutil.rmtree(att_tmp, ignore_errors=True)
@@ -764,11 +769,21 @@ def restore_backup(backup_path: Path, db_path: Path, attachments_dir: Path, *,
         _check_known(revision, known_revisions)
         if revision != info.schema_revision:
             raise StorageError(MSG_DAMAGED)
-        with _file_errors():
-            kept = _keep_current(db_path, attachments_dir, keep_dir,
-                                 tracker.nested(extract_share, keep_share))
-            _retire_old_journal(db_path)  # before the swap: keeps the switch-over a few renames
-            _swap_in(db_tmp, db_path, att_tmp, attachments_dir)
+        presence.fresh_generation(db_tmp)
+        old_generation = presence.claim(db_path, own_session)
+        try:
+            with _file_errors():
+                # After the claim no write lands in the old file, so the kept copy has every saved record.
+                kept = _keep_current(db_path, attachments_dir, keep_dir,
+                                     tracker.nested(extract_share, keep_share))
+                _retire_old_journal(db_path)  # before the swap: keeps the switch-over a few renames
+                _swap_in(db_tmp, db_path, att_tmp, attachments_dir)
+        except BaseException:
+            if db_path.exists() and not db_tmp.exists():
+                pass  # swapped already: the restored file is the live one
+            else:
+                presence.release(db_path, old_generation)
+            raise
     finally:
         _remove_db_files(db_tmp)
         shutil.rmtree(att_tmp, ignore_errors=True)
@@ -856,6 +871,15 @@ def prune_backups(backup_dir: Path, now: datetime) -> list[Path]:
     return deleted
 
 
+def _uses_server(data_dir: Path) -> bool:
+    """Whether this folder's program uses the clinic's PostgreSQL server (app.storage.database.database_url_for):
+    then the folder's SQLite file, if any, is a stray one and must not be backed up as if it were the data."""
+    url_file = Path(data_dir) / "database-url.txt"
+    url = os.environ.get("PARVANDEH_DATABASE_URL") or (
+        url_file.read_text(encoding="utf-8").strip() if url_file.is_file() else "")
+    return bool(url) and not url.startswith("sqlite")
+
+
 def auto_backup(data_dir: Path, *, reason: str, now: datetime, progress: Progress | None = None,
                 cancel: Callable[[], bool] | None = None) -> Path | None:
     """The automatic backup at start (once a day) and at every exit, then rotation.
@@ -869,8 +893,8 @@ def auto_backup(data_dir: Path, *, reason: str, now: datetime, progress: Progres
     data_dir, now = Path(data_dir), _local(now)
     db_path = data_dir / DB_FILENAME
     backup_dir = data_dir / BACKUPS_DIRNAME
-    if not db_path.is_file():
-        return None
+    if not db_path.is_file() or _uses_server(data_dir):
+        return None  # on the clinic's server, backups are pg_dump's (README: One PC or several)
     if reason == "start" and any(
         b.when.date() == now.date() for b in _auto_files(backup_dir) if not b.partial
     ):

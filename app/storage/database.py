@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator, Optional
+from typing import Callable, Iterator, Optional
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Connection, Engine
@@ -19,7 +19,10 @@ def sqlite_url(path: Path) -> str:
     return f"sqlite:///{Path(path).resolve()}"
 
 
-def _sqlite_engine(url: str, *, begin: str) -> Engine:
+BUSY_MS = 30000  # how long a write waits for another PC's write before Busy (the desktop waits less, visibly)
+
+
+def _sqlite_engine(url: str, *, begin: str, busy_ms: Callable[[], int] = lambda: BUSY_MS) -> Engine:
     # isolation_level=None hands transaction control to us, so we can say BEGIN IMMEDIATE for
     # writers: two PCs (or processes) never deadlock upgrading a read lock to a write lock.
     engine = create_engine(url, connect_args={"isolation_level": None, "timeout": 30})
@@ -30,7 +33,7 @@ def _sqlite_engine(url: str, *, begin: str) -> Engine:
         cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA synchronous=FULL")
-        cur.execute("PRAGMA busy_timeout=30000")
+        cur.execute(f"PRAGMA busy_timeout={int(busy_ms())}")
         cur.close()
 
     @event.listens_for(engine, "begin")
@@ -44,14 +47,20 @@ class Database:
     """The clinic's database: a write engine and a read engine over the same store."""
 
     def __init__(self, url: str):
+        from app.storage import notify  # noqa: F401  (PostgreSQL: every save tells the other PCs)
         self.url = url
         if url.startswith("sqlite"):
-            self.write_engine = _sqlite_engine(url, begin="BEGIN IMMEDIATE")
+            self.busy_ms = BUSY_MS
+            self.write_engine = _sqlite_engine(url, begin="BEGIN IMMEDIATE", busy_ms=lambda: self.busy_ms)
             self.read_engine = _sqlite_engine(url, begin="BEGIN")
         else:
             self.write_engine = create_engine(url, pool_pre_ping=True)
             self.read_engine = self.write_engine
         self._name_index: Optional[bool] = None
+        # The generation this process opened (app.storage.guard); None until first used, and
+        # _guarded is False on a database older than revision 0009 (nothing to check yet).
+        self.generation: Optional[str] = None
+        self._guarded: Optional[bool] = None
         self._writer = sessionmaker(self.write_engine, expire_on_commit=False)
         self._reader = sessionmaker(self.read_engine, expire_on_commit=False)
 
@@ -76,16 +85,43 @@ class Database:
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        """One service call's write: committed when the block ends, rolled back on any error."""
-        with self._writer() as session:
-            with session.begin():
-                yield session
+        """One service call's write: committed when the block ends, rolled back on any error.
+
+        Refused with Restored when the database was restored since this process opened it;
+        a busy database or a stale version check comes out as a Persian error (app.storage.guard)."""
+        from app.storage import guard
+        try:
+            with self._writer() as session:
+                with session.begin():
+                    if self._is_guarded(session):
+                        self.generation = guard.check_generation(session, self.generation)
+                    yield session
+        except Exception as exc:
+            persian = guard.translate(exc)
+            if persian is None:
+                raise
+            raise persian from exc
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        with self._reader() as session:
-            with session.begin():
-                yield session
+        from app.storage import guard
+        try:
+            with self._reader() as session:
+                with session.begin():
+                    if self.generation is None and self._is_guarded(session):
+                        self.generation = guard.read_generation(session)
+                    yield session
+        except Exception as exc:
+            persian = guard.translate(exc)
+            if persian is None:
+                raise
+            raise persian from exc
+
+    def _is_guarded(self, session: Session) -> bool:
+        if self._guarded is None:
+            from app.storage.guard import has_meta
+            self._guarded = has_meta(session)
+        return self._guarded
 
     @contextmanager
     def read_connection(self) -> Iterator[Connection]:
@@ -107,12 +143,23 @@ class Database:
             with self.write_engine.connect() as conn:
                 conn.exec_driver_sql("PRAGMA optimize")
 
+    def wait_when_busy(self, ms: int) -> None:
+        """How long one write waits for the write lock before Busy; the desktop keeps it short and
+        retries with a visible «در حال انتظار…» rather than freezing."""
+        self.busy_ms = ms
+        self.write_engine.dispose()  # connections made so far carry the old timeout
+
     def dispose(self) -> None:
         self.write_engine.dispose()
         if self.read_engine is not self.write_engine:
             self.read_engine.dispose()
 
 
+URL_FILENAME = "database-url.txt"  # written by `parvandeh connect --url`: this PC uses the clinic's server
+
+
 def database_url_for(data_dir: Path) -> str:
-    """PARVANDEH_DATABASE_URL (e.g. PostgreSQL) wins; otherwise the data folder's SQLite file."""
-    return os.environ.get("PARVANDEH_DATABASE_URL") or sqlite_url(Path(data_dir) / DB_FILENAME)
+    """PARVANDEH_DATABASE_URL (e.g. PostgreSQL) wins; then the folder's database-url.txt; else its SQLite file."""
+    url_file = Path(data_dir) / URL_FILENAME
+    saved = url_file.read_text(encoding="utf-8").strip() if url_file.is_file() else ""
+    return os.environ.get("PARVANDEH_DATABASE_URL") or saved or sqlite_url(Path(data_dir) / DB_FILENAME)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import configparser
 import datetime as dt
 import os
 import sqlite3
+import sys
 from pathlib import Path
 from typing import Callable, Optional
 
@@ -19,9 +21,44 @@ ENV_VAR = "PARVANDEH_DATA_DIR"
 
 
 def resolve_data_dir(explicit: Optional[str | Path] = None) -> Path:
-    """--data-dir, then PARVANDEH_DATA_DIR, then the user's data folder for the program."""
-    chosen = explicit or os.environ.get(ENV_VAR) or platformdirs.user_data_dir("Parvandeh", appauthor=False)
+    """--data-dir, then PARVANDEH_DATA_DIR, then the clinic's shared folder named in the machine-wide
+    config file (written by the Windows installer), then the user's own data folder for the program."""
+    chosen = (explicit or os.environ.get(ENV_VAR) or machine_data_dir()
+              or platformdirs.user_data_dir("Parvandeh", appauthor=False))
     return Path(chosen).expanduser().resolve()
+
+
+def machine_config_file() -> Path:
+    """One file for every account on the PC: on Windows %ProgramData%\\Parvandeh\\parvandeh.ini
+    (where the installer writes it), elsewhere /etc/parvandeh/parvandeh.ini."""
+    if sys.platform == "win32":
+        return Path(os.environ.get("PROGRAMDATA") or r"C:\ProgramData") / "Parvandeh" / "parvandeh.ini"
+    return Path("/etc/parvandeh/parvandeh.ini")
+
+
+def machine_data_dir(config_file: Optional[Path] = None) -> Optional[Path]:
+    """The shared data folder from the machine-wide config file, or None when there is no such file.
+
+    A file that is there but unreadable or without an absolute folder is an error, not a reason to
+    fall back to the user's own (empty) folder: that would look like a clinic with no files."""
+    config_file = config_file or machine_config_file()
+    if not config_file.is_file():
+        return None
+    parser = configparser.ConfigParser(interpolation=None)
+    try:
+        parser.read_string(config_file.read_text(encoding="utf-8-sig"), source=str(config_file))
+    except (OSError, UnicodeDecodeError, configparser.Error) as exc:
+        raise StorageError(f"پرونده تنظیمات این رایانه ({config_file}) خوانده نشد: {exc}") from None
+    folder = parser.get("data", "folder", fallback="").strip()
+    if not folder or not _is_absolute(folder):
+        raise StorageError(f"در پرونده تنظیمات این رایانه ({config_file}) پوشه داده (بخش [data]، folder) "
+                           "با مسیر کامل نیامده است.")
+    return Path(folder)
+
+
+def _is_absolute(folder: str) -> bool:
+    from pathlib import PureWindowsPath
+    return Path(folder).is_absolute() or PureWindowsPath(folder).is_absolute()
 
 
 def database_file(data_dir: Path) -> Path:

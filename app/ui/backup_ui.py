@@ -281,12 +281,23 @@ class BackupNowDialog(QDialog):
         self.accept()
 
 
+def _server_url(data_dir: Path) -> str:
+    """The clinic's PostgreSQL address when this PC uses one: then the folder's SQLite file is not the data."""
+    from app.storage.database import database_url_for
+    url = database_url_for(Path(data_dir))
+    return "" if url.startswith("sqlite") else url
+
+
 def create_backup_file(data_dir: Path, folder: Path, password: str | None, progress, cancelled,
                        now: dt.datetime | None = None):
     """The worker of «back up now»: fn(progress, cancelled) for run_with_progress."""
     from app.storage.backup import create_backup
 
     out = manual_backup_name(Path(folder), now or _now())
+    url = _server_url(data_dir)
+    if url:
+        from app.storage.pgdump import dump
+        return dump(url, out), None
     info = create_backup(Path(data_dir) / DB_FILENAME, Path(data_dir) / "attachments", out,
                          password=password, progress=progress, cancel=cancelled)
     return out, info
@@ -360,5 +371,12 @@ def restore_files(progress, data_dir: Path, path: Path, password: str | None):
     from app.storage.migrate import known_revisions
 
     data_dir = Path(data_dir)
+    url = _server_url(data_dir)
+    if url:
+        from types import SimpleNamespace
+
+        from app.storage.pgdump import restore
+        restore(url, path)
+        return SimpleNamespace(kept_copy=None, attachments_restored=0)
     return restore_backup(path, data_dir / DB_FILENAME, data_dir / "attachments", password=password,
                           known_revisions=known_revisions(), keep_dir=data_dir / "backups", progress=progress)

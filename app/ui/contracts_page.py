@@ -196,7 +196,7 @@ class ContractDialog(QDialog):
             supervisor_name=w["supervisor_name"].text(), supervisor_contact=w["supervisor_contact"].text(),
             cheque_number=w["cheque_number"].text(), cheque_amount_rials=w["cheque_amount_rials"].value(),
             cheque_given_on=w["cheque_given_on"].date(), cheque_returned_on=w["cheque_returned_on"].date(),
-            notes=w["notes"].toPlainText())
+            notes=w["notes"].toPlainText(), version=self.contract.version if self.contract else None)
 
     def save(self) -> bool:
         from app.services.contracts import create_contract, update_contract

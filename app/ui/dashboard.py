@@ -236,6 +236,12 @@ class DashboardPage(QWidget):
         self.tables: dict[str, QTableView] = {}
         self._build()
         QShortcut(QKeySequence(QKeySequence.StandardKey.Refresh), self, self.refresh)
+        from app.ui.cases.common import case_events
+        case_events().others.connect(self._others_saved)
+
+    def _others_saved(self) -> None:
+        if self.isVisible():  # out of sight, it is read again when shown
+            self.refresh()
 
     # --- building ----------------------------------------------------------------------------
 

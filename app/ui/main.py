@@ -32,6 +32,9 @@ WAIT_DIALOG_DELAY_MS = 700  # shorter waits pass without a dialog flashing up
 SKIP_EXIT_BACKUP = "خروج بدون پشتیبان"
 
 
+BUSY_WAIT_MS = 2000
+
+
 def open_folder(data_dir: Path) -> tuple[Any, bool, str]:
     """(database, is it set up, clinic name). Runs in the background at start."""
     from app.services.clinic import get_clinic, is_set_up
@@ -39,6 +42,8 @@ def open_folder(data_dir: Path) -> tuple[Any, bool, str]:
     from app.storage.datadir import open_database
 
     db = open_database(data_dir)
+    if db.dialect == "sqlite":
+        db.wait_when_busy(BUSY_WAIT_MS)  # the form waits visibly and tries again (app.ui.cases.common)
     try:
         set_up = is_set_up(db)
         name = get_clinic(ServiceContext(db, Actor.system())).name if set_up else ""
@@ -70,6 +75,8 @@ class Program(QObject):
         self.window: Any = None
         self.opener: BackgroundCall | None = None
         self.start_backup: BackgroundCall | None = None
+        from app.ui.presence import PresenceKeeper
+        self.presence = PresenceKeeper(self)  # who is connected, for a restore on any PC
 
     # --- start -------------------------------------------------------------------------------
 
@@ -167,12 +174,14 @@ class Program(QObject):
             self.sign_in.deleteLater()
             self.sign_in = None
         session = AppSession(self.data_dir, self.db, actor)
+        self.presence.start(self.db, actor.name)
         self.window = MainWindow(session, username=username, clock=self.clock, lock_ms=self.lock_ms)
         self.window.finished.connect(self._window_finished)
         self.window.show()
 
     def _window_finished(self, reason: str) -> None:
         window, self.window = self.window, None
+        self.presence.stop()
         if window is not None:
             window.deleteLater()
         if reason == "sign_out":

@@ -96,6 +96,8 @@ class MainWindow(QMainWindow):
         self.idle = IdleWatcher(lock_ms if lock_ms is not None else minutes * 60_000, self)
         self.idle.idle.connect(self.lock_screen)
         self.show_page("dashboard")
+        from app.ui.live import LiveUpdates
+        self.live = LiveUpdates(session.ctx, self).start()  # others' saves on these screens
 
     # --- building ----------------------------------------------------------------------------
 
@@ -275,6 +277,7 @@ class MainWindow(QMainWindow):
         if self._stopped:
             return
         self._stopped = True
+        self.live.stop(timeout)
         for page in self.pages.values():
             stop = getattr(page, "stop", None)
             if stop is not None:

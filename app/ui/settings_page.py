@@ -110,8 +110,9 @@ class SettingsPage(QWidget):
         body = QWidget(self)
         body.setObjectName("page")
         layout = QVBoxLayout(body)
+        from app.ui.server_box import ServerBox
         for box in (self._clinic_box(body), self._lock_box(body), self._key_box(body), self._backup_box(body),
-                    self._password_box(body)):
+                    ServerBox(self.session, body), self._password_box(body)):
             layout.addWidget(box)
         layout.addStretch(1)
         scroll = QScrollArea(self)

@@ -211,7 +211,8 @@ class StaffDialog(QDialog):
         data = StaffInput(
             first_name=self.first_name.text(), last_name=self.last_name.text(), role=self.role.value().value,
             national_code=self.national_code.text() or None, degree=degree.value if degree else "",
-            field_of_study=self.field_of_study.text(), phone=self.phone.text(), trainings=self.trainings.values())
+            field_of_study=self.field_of_study.text(), phone=self.phone.text(), trainings=self.trainings.values(),
+            version=self.staff.version if self.staff else None)
         if self.staff is None and self.username.text().strip():
             if self.password.text() != self.password_again.text():
                 raise ValidationError("دو رمز واردشده یکسان نیستند.", field="password_again")

@@ -7,6 +7,7 @@ moved there, and nothing is saved until the whole form is valid.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Any, Optional
 
@@ -24,17 +25,20 @@ from PySide6.QtWidgets import (
 
 from app.errors import DomainError
 from app.models.enums import LivingArrangement, Role, Sex
-from app.persian import to_persian_digits
-from app.services.cases import CaseInput, create_case, one_year_after, update_case
+from app.persian import normalize_digits, normalize_note, to_persian_digits
+from app.services.cases import CASE_FIELDS, CaseInput, FamilyInput, case_detail, create_case, one_year_after, update_case
 from app.services.choices import contract_choices, staff_choices
 from app.services.views import CaseDetail, SaveResult
-from app.ui.cases.common import FILE, FormDialog, IdChoice, NoteEdit, case_events
+from app.ui.cases.common import FILE, FormDialog, IdChoice, NoteEdit, ask_yes_no, case_events
 from app.ui.cases.family import FamilyEditor
 from app.ui.session import AppSession
 from app.ui.widgets import EnumComboBox, JalaliDateEdit, NormalizingLineEdit
 
 NEW_TITLE = "پرونده جدید"
 EDIT_TITLE = "ویرایش مشخصات و خانواده"
+DRAFT_TITLE = "پیش‌نویس"
+DRAFT_QUESTION = ("ویرایشی از این پرونده ذخیره نشده مانده بود، چون رایانه دیگری پیش‌تر آن را تغییر داده بود. "
+                  "نوشته‌های شما روی پرونده کنونی بازیابی شود؟")
 
 
 def _line(parent: QWidget, *, digits: str | None = None, placeholder: str = "") -> NormalizingLineEdit:
@@ -59,6 +63,7 @@ class CaseForm(FormDialog):
         super().__init__(session, EDIT_TITLE if detail else NEW_TITLE, parent)
         self.setObjectName("caseForm")
         self.detail = detail
+        self._family_read: list = []  # the family as read, to tell whether the person changed it
         self.body = QWidget(self)
         self._build_fields()
         self._lay_out_body()
@@ -72,6 +77,8 @@ class CaseForm(FormDialog):
         self._set_tab_order()
         self.resize(1040, 760)
         self.mark_clean()
+        if detail:
+            self.offer_draft()
         self.behzisti_number.setFocus()
 
     # --- building ----------------------------------------------------------------------------
@@ -201,6 +208,7 @@ class CaseForm(FormDialog):
         self.address.setText(d.address)
         self.summary.setText(d.behzisti_summary)
         self.family.set_members(d.family)
+        self._family_read = self.family.state()
 
     def _update_conditional_rows(self) -> None:
         """The early-transfer reason shows when discharge is less than a year before receipt
@@ -237,7 +245,8 @@ class CaseForm(FormDialog):
             priority=self.priority.isChecked(), priority_reason=self.priority_reason.text(),
             social_worker_id=self.social_worker.value(), psychologist_id=self.psychologist.value(),
             behzisti_summary=self.summary.text(), address=self.address.text(),
-            phones=self.phones.text(), family=tuple(self.family.inputs()))
+            phones=self.phones.text(), family=tuple(self.family.inputs()),
+            version=self.detail.version if self.detail else None)
 
     def state(self) -> Any:
         self.family.commit_open_editor()
@@ -258,8 +267,61 @@ class CaseForm(FormDialog):
         data = self.case_input()
         ctx = self.session.ctx
         result = update_case(ctx, self.detail.id, data) if self.detail else create_case(ctx, data)
+        if self.detail:
+            self.session.drafts.discard(self.draft_key())
         case_events().changed.emit(result.id, FILE)
         return result
+
+    def draft_key(self) -> str:
+        return f"case-edit-{self.session.ctx.actor.staff_id}-{self.detail.id}"
+
+    def offer_draft(self) -> bool:
+        """Typing kept when a save was refused (another PC saved first) is offered back; True if restored."""
+        data = self.session.drafts.load(self.draft_key())
+        if not data:
+            return False
+        if not ask_yes_no(self.parentWidget() or self, DRAFT_TITLE, DRAFT_QUESTION):
+            self.session.drafts.discard(self.draft_key())
+            return False
+        family_read = self._family_read
+        values = {k: _from_json(k, v) for k, v in data.items() if k in CASE_FIELDS}
+        if "family" in data:
+            values["family"] = tuple(FamilyInput(**m) for m in data["family"])
+        self._load(dataclasses.replace(self.detail, **values))
+        self._family_read = family_read
+        return True
+
+    def keep_draft(self) -> None:
+        if self.detail is None:
+            return
+        try:
+            data = self.case_input()
+        except DomainError:
+            return  # a date that cannot be read; the typing stays in the open form
+        # Only what this person changed: the rest is taken from the file as it is when offered back.
+        values = {name: getattr(data, name) for name in CASE_FIELDS
+                  if _differs(getattr(data, name), getattr(self.detail, name))}
+        if self.family.state() != self._family_read:
+            values["family"] = [vars(m) for m in data.family]
+        self.session.drafts.save(self.draft_key(),
+                                 {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in values.items()})
+
+    def reload_and_reapply(self) -> None:
+        """The file as it is now, with every field this person changed put back on top."""
+        try:
+            mine = self.case_input()
+        except DomainError as error:
+            self.show_domain_error(error)
+            return
+        family_changed = self.family.state() != self._family_read
+        fresh = case_detail(self.session.ctx, self.detail.id)
+        changed = {name: getattr(mine, name) for name in CASE_FIELDS
+                   if _differs(getattr(mine, name), getattr(self.detail, name))}
+        self._load(dataclasses.replace(fresh, **changed))  # also takes the family as it is now
+        if family_changed:
+            self.family.set_members(list(mine.family))
+        self.detail = fresh  # the next save names the version just read
+        self._clean_state = None  # what is on screen is not saved yet
 
     def show_domain_error(self, error: DomainError) -> None:
         if error.field and error.field.startswith("family."):
@@ -272,6 +334,21 @@ class CaseForm(FormDialog):
         widget = self.errors.widget_for(error.field or "")
         if widget is not None:
             self.scroll.ensureWidgetVisible(widget)
+
+
+def _from_json(name: str, value: object) -> object:
+    if name in ("birth_date", "discharge_date", "received_on") and isinstance(value, str) and value:
+        return dt.date.fromisoformat(value)
+    return value
+
+
+def _differs(typed: object, read: object) -> bool:
+    """Whether the person changed a field: Persian digits, Arabic letters and empty text count as the same."""
+    def plain(value: object) -> object:
+        if value is None or value == "":
+            return ""
+        return normalize_digits(normalize_note(value)) if isinstance(value, str) else value
+    return plain(typed) != plain(read)
 
 
 def _quiet_date(edit: JalaliDateEdit) -> Optional[dt.date]:

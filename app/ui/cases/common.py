@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from typing import Any, Optional
 
-from PySide6.QtCore import QEvent, QMimeData, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QMimeData, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -25,14 +25,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.errors import DomainError
+from app.errors import Busy, DomainError, StaleEdit
 from app.persian import format_jalali_datetime, normalize_letters
+from app.ui import conflict
 from app.ui.forms import FormErrors
 from app.ui.session import AppSession
 from app.ui.text import rtl_date_text
 
 SAVE_TEXT = "ذخیره"
 CANCEL_TEXT = "انصراف"
+WAITING_TEXT = "در حال انتظار… پایگاه داده در دست کار رایانه دیگری است؛ ذخیره دوباره امتحان می‌شود."
+BUSY_TRIES = 15  # with a 2 s wait in the database each, about a minute before giving up
+BUSY_RETRY_MS = 1000
 WARNING_TITLE = "یادآوری"
 ERROR_TITLE = "خطا"
 UNSAVED_TITLE = "تغییرات ذخیره نشده"
@@ -93,6 +97,8 @@ class CaseEvents(QObject):
     """Told whenever a screen changed a case file, so lists and open windows can refresh."""
 
     changed = Signal(int, str)  # the case id, and what changed (FILE, SERVICES, ...)
+    deleted = Signal(str, int)  # another PC deleted a record: its kind ("service", ...) and id (app.ui.live)
+    others = Signal()  # another PC saved something (app.ui.live): pages with totals read them again
 
 
 _events: CaseEvents | None = None
@@ -304,9 +310,16 @@ class FormDialog(QDialog):
     def save(self) -> bool:
         try:
             result = self.submit()
+        except StaleEdit as error:
+            self.stale(error)
+            return False
+        except Busy as error:
+            self.wait_and_retry(error)
+            return False
         except DomainError as error:
             self.show_domain_error(error)
             return False
+        self._busy_tries = 0
         self.result_value = result
         self.mark_clean()
         self.after_save(result)
@@ -330,6 +343,39 @@ class FormDialog(QDialog):
 
     def discarded(self) -> None:
         """Called when the person leaves without saving (drafts are thrown away here)."""
+
+    # --- another PC's long write holds the database -------------------------------------------
+
+    def wait_and_retry(self, error: Busy) -> None:
+        """Say «در حال انتظار…» and try the same save again shortly; after a while, the Persian message."""
+        tries = getattr(self, "_busy_tries", 0)
+        if tries >= BUSY_TRIES:
+            self._busy_tries = 0
+            self.save_button.setEnabled(True)
+            self.errors.show(error)
+            return
+        self._busy_tries = tries + 1
+        self.errors.general.show_message(WAITING_TEXT)
+        self.save_button.setEnabled(False)
+        QTimer.singleShot(BUSY_RETRY_MS, self._retry_save)
+
+    def _retry_save(self) -> None:
+        self.save_button.setEnabled(True)
+        self.save()
+
+    # --- someone else saved first (app.services.concurrency) -----------------------------------
+
+    def stale(self, error: StaleEdit) -> None:
+        """Keep the typing, show who changed what, and on request reload with the typing on top."""
+        self.keep_draft()
+        if conflict.ask_reload(self, error) and not error.deleted:
+            self.reload_and_reapply()
+
+    def keep_draft(self) -> None:
+        """Put the person's typing on disk before anything else happens (forms with drafts)."""
+
+    def reload_and_reapply(self) -> None:
+        """Read the record again and put back every field this person changed."""
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt name)
         if self.result() == QDialog.DialogCode.Accepted or not self.isVisible():

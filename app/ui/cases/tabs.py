@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.errors import DomainError, ValidationError
+from app.errors import DomainError, StaleEdit, ValidationError
 from app.models.enums import CareDomain, LivingArrangement, Sex
 from app.persian import format_number, to_persian_digits
 from app.services.attachments import add_attachment, export_attachment, list_attachments
@@ -32,6 +32,7 @@ from app.services.referrals import list_referrals
 from app.services.reviews import list_reviews
 from app.services.views import CaseDetail, ServiceView
 from app.services.visits import delete_service, list_services
+from app.ui import conflict
 from app.ui.cases import dialogs
 from app.ui.cases.common import (
     ATTACHMENTS,
@@ -297,8 +298,12 @@ class ServicesTab(CaseTab):
         reason = ""
         while True:
             try:
-                delete_service(self.session.ctx, service.id, reason)
+                delete_service(self.session.ctx, service.id, reason, version=service.version)
                 break
+            except StaleEdit as error:
+                conflict.ask_reload(self, error)  # nothing to reapply: the list is read again
+                case_events().changed.emit(self.case_id, SERVICES)
+                return
             except ValidationError as error:
                 if error.field != "amend_reason":
                     show_error(self, error)

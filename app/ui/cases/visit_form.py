@@ -20,7 +20,7 @@ from app.errors import DomainError
 from app.models.enums import CareDomain, ServiceKind, ServiceMode
 from app.services.problems import list_problems
 from app.services.views import SaveResult, ServiceView
-from app.services.visits import ServiceInput, add_service, update_service
+from app.services.visits import ServiceInput, add_service, list_services, update_service
 from app.ui.cases.common import SERVICES, FormDialog, IdChoice, NoteEdit, ask_yes_no, case_events, moment_text
 from app.ui.drafts import DraftAutosaver
 from app.ui.session import AppSession
@@ -29,6 +29,7 @@ from app.ui.widgets import ChecklistWidget, EnumComboBox, JalaliDateEdit, Normal
 DRAFT_INTERVAL_S = 3.0
 NEW_TITLE = "یادداشت خدمت جدید"
 EDIT_TITLE = "ویرایش خدمت"
+DELETED_TEXT = "این خدمت را کاربر دیگری حذف کرده است؛ آنچه نوشته‌اید به‌صورت پیش‌نویس نگه داشته شد."
 DRAFT_TITLE = "پیش‌نویس یادداشت"
 
 
@@ -75,6 +76,7 @@ class VisitForm(FormDialog):
             self.offer_draft()
         self.autosaver = DraftAutosaver(session.drafts, self.draft_key, self.draft_data, DRAFT_INTERVAL_S, self)
         self.autosaver.start()
+        case_events().deleted.connect(self._deleted_elsewhere)
         self.resize(620, 640)
         self.date.setFocus()
 
@@ -215,7 +217,7 @@ class VisitForm(FormDialog):
             minutes=self.minutes.value(), abuse_concern=self.abuse.isChecked(),
             abuse_action=self.abuse_action.text() if self.abuse.isChecked() else "",
             next_follow_up=self.next_follow_up.date(), problem_id=self.problem.value(),
-            amend_reason=self.amend_reason.text())
+            amend_reason=self.amend_reason.text(), version=self.service.version if self.service else None)
 
     def state(self) -> Any:
         return self.draft_data()
@@ -240,6 +242,28 @@ class VisitForm(FormDialog):
 
     def discarded(self) -> None:
         self.autosaver.stop_and_discard()
+
+    def _deleted_elsewhere(self, entity: str, entity_id: int) -> None:
+        if entity == "service" and self.service is not None and entity_id == self.service.id:
+            self.keep_draft()
+            self.errors.general.show_message(DELETED_TEXT)
+            self.save_button.setEnabled(False)
+
+    def keep_draft(self) -> None:
+        self.session.drafts.save(self.draft_key, self.draft_data())
+
+    def reload_and_reapply(self) -> None:
+        """The note as it is now, with every field this person changed put back on top."""
+        mine, read = self.draft_data(), self._clean_state or {}
+        fresh = next((s for s in list_services(self.session.ctx, self.case_id) if s.id == self.service.id), None)
+        if fresh is None:
+            return
+        self._load(fresh)
+        theirs = self.draft_data()
+        self.restore({k: mine[k] if mine[k] != read.get(k) else theirs[k] for k in mine})
+        self._kind_changed()
+        self.service = fresh  # the next save names the version just read
+        self._clean_state = theirs  # what is on screen is not saved yet
 
 
 def new_visit(session: AppSession, case_id: int, parent: QWidget | None = None,
