@@ -245,7 +245,8 @@ def build_parser() -> argparse.ArgumentParser:
 def _extra_commands() -> list[Callable]:
     """Sub-commands that live beside their own area (reports, backups), added when present."""
     registrars = []
-    for module in ("app.cli_reports", "app.cli_backup", "app.cli_import", "app.cli_server", "app.cli_selftest"):
+    for module in ("app.cli_reports", "app.cli_backup", "app.cli_import", "app.cli_server", "app.cli_selftest",
+                   "app.cli_office"):
         try:
             registrars.append(__import__(module, fromlist=["register"]).register)
         except ImportError:

@@ -24,3 +24,11 @@ def missing_fonts() -> list[Path]:
     """The font files (and their licence) that should ship with the program but are not there."""
     wanted = [font_path(w) for w in FONT_WEIGHTS] + [resources_dir() / "fonts" / "OFL.txt"]
     return [p for p in wanted if not p.is_file()]
+
+
+def guide_dir() -> Path:
+    """The Persian user guide (docs/guide): Markdown chapters and their pictures."""
+    frozen_root = getattr(sys, "_MEIPASS", None)
+    if frozen_root:
+        return Path(frozen_root) / "docs" / "guide"
+    return Path(__file__).resolve().parent.parent / "docs" / "guide"

@@ -21,8 +21,8 @@ DEMO_CASES = 6
 DEMO_PASSWORD = "selftest-pass-1"
 # The sub-commands scripts outside the repository call; a bundle without one says «invalid choice».
 EXPECTED_COMMANDS = ("init", "demo", "contracts", "cases", "import", "check", "report", "verify",
-                     "backup", "restore", "selftest")
-MIGRATION_SCRIPTS = "app.storage.migrations."
+                     "backup", "restore", "selftest", "office")
+MIGRATION_SCRIPTS = ("app.storage.migrations.", "app.office.migrations.")
 
 
 @dataclass(frozen=True)

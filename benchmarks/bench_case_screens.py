@@ -200,6 +200,9 @@ def measure(args) -> dict[str, list[float]]:
         form = VisitForm(session, row.id, window, offer_draft=False)
         form.show()
         app.processEvents()
+        form.kind.setValue("care")  # a new note has no silent kind, mode or minutes
+        form.mode.setValue("home_visit")
+        form.minutes.setValue(30)
         form.domains.setValues(["health"])
         form.note.setText("بازدید از منزل؛ وضعیت فرزند پایدار است.")
         start = time.perf_counter()

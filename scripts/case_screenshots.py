@@ -17,7 +17,13 @@ import sys
 import time
 from pathlib import Path
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+if "QT_QPA_PLATFORM" not in os.environ:
+    # a 1366×768 screen: windows are kept inside their screen (app.ui.screen_fit), and Qt's
+    # offscreen default of 800×600 would shrink every picture
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from fit_check import _configure_screen
+
+    _configure_screen(1366, 768, 1.0)
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from PySide6.QtCore import QEvent, Qt  # noqa: E402
@@ -136,6 +142,8 @@ def shoot_window(app, session, case_id: int, out: Path):
 
 def shoot_visit_form(app, window, out: Path) -> None:
     form = window.new_visit()
+    form.kind.setValue("care")  # nothing is chosen for the worker
+    form.mode.setValue("home_visit")
     form.domains.setValues(["abuse_watch", "family_relations"])
     form.minutes.setValue(45)
     form.note.setText("در بازدید از منزل آثار کبودی روی بازوی فرزند دیده شد. مادر توضیح روشنی نداد.")

@@ -21,7 +21,13 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+if "QT_QPA_PLATFORM" not in os.environ:
+    # a 1366×768 screen: windows are kept inside their screen (app.ui.screen_fit), and Qt's
+    # offscreen default of 800×600 would shrink every picture
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from fit_check import _configure_screen
+
+    _configure_screen(1366, 768, 1.0)
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402

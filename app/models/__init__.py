@@ -1,5 +1,6 @@
 """SQLAlchemy models. Importing this package registers every table on Base.metadata."""
 
+from app.models.acknowledgement import AbuseAcknowledgement
 from app.models.audit import AuditEntry
 from app.models.base import Base
 from app.models.case import (
@@ -19,6 +20,7 @@ from app.models import versioning  # noqa: F401  (registers the version counting
 from app.models.report import ReportRecord
 
 __all__ = [
-    "AuditEntry", "Attachment", "Base", "CaseFile", "Clinic", "Contract", "DbMeta", "DbSession", "FamilyMember",
+    "AbuseAcknowledgement", "AuditEntry", "Attachment", "Base", "CaseFile", "Clinic", "Contract", "DbMeta", "DbSession",
+    "FamilyMember",
     "Problem", "ProblemStep", "Referral", "ReportRecord", "Review", "Service", "Setting", "Staff", "StaffTraining",
 ]

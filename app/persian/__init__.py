@@ -2,6 +2,8 @@
 
 from app.persian.collation import collation_key
 from app.persian.jalali import (
+    age_in_years,
+    age_text,
     days_in_month,
     format_jalali,
     format_jalali_datetime,
@@ -35,6 +37,8 @@ from app.persian.text import (
 from app.persian.words import number_to_words
 
 __all__ = [
+    "age_in_years",
+    "age_text",
     "collation_key",
     "days_in_month",
     "format_jalali",

@@ -232,3 +232,20 @@ def half_year_bounds(year: int, half: int) -> tuple[dt.date, dt.date]:
 def format_month(year: int, month: int) -> str:
     """(1405, 8) → 'آبان ۱۴۰۵'."""
     return f"{month_name(month)} {_fa(year)}"
+
+
+def age_in_years(birth: dt.date | None, on: dt.date) -> int | None:
+    """Whole years from birth to `on`, a birthday counted on its Jalali day (None if unknown
+    or not born yet)."""
+    if birth is None or birth > on:
+        return None
+    (by, bm, bd), (oy, om, od) = to_jalali(birth), to_jalali(on)
+    return oy - by - (1 if (om, od) < (bm, bd) else 0)
+
+
+def age_text(birth: dt.date | None, on: dt.date) -> str:
+    """'۱۰ ساله' ('' when the birth date is unknown); under a year: 'زیر یک سال'."""
+    years = age_in_years(birth, on)
+    if years is None:
+        return ""
+    return "زیر یک سال" if years == 0 else f"{_fa(years)} ساله"

@@ -561,7 +561,8 @@ class _Furniture:
         canvas.setFillColor(MUTED)
         licence = (f"پروانه فعالیت شماره {fa_id(clinic.licence_number)} — "
                    f"بهزیستی استان {clinic.licence_province}")
-        draw_line(canvas, licence, right, top - 17, fonts.REGULAR, 8)
+        if clinic.licence_number:  # the user guide is the program's, not a licensed clinic's
+            draw_line(canvas, licence, right, top - 17, fonts.REGULAR, 8)
         left = MARGIN_SIDE
         if self._logo is not None:
             iw, ih = self._logo.getSize()

@@ -128,7 +128,7 @@ def count_entries(session: Session) -> int:
 ACTION_LABELS = {
     "create": "ایجاد", "update": "تغییر", "delete": "حذف", "open": "باز کردن", "status": "تغییر وضعیت",
     "sign_in": "ورود", "password": "تغییر رمز", "password_reset": "تعیین رمز", "report": "ساخت گزارش",
-    "signing_key": "کلید امضا", "demo": "داده نمونه",
+    "signing_key": "کلید امضا", "demo": "داده نمونه", "abuse_seen": "دیده شدن نگرانی کودک‌آزاری",
 }
 ENTITY_LABELS = {
     "case_file": "پرونده", "service": "خدمت", "problem": "مشکل", "review": "بررسی", "referral": "ارجاع",
@@ -144,6 +144,7 @@ FIELD_LABELS = {
     "received_on": "تاریخ دریافت", "early_transfer_reason": "دلیل پذیرش زودهنگام", "contract_id": "قرارداد",
     "priority": "اولویت", "priority_reason": "دلیل اولویت", "social_worker_id": "مددکار",
     "psychologist_id": "روانشناس", "behzisti_summary": "خلاصه پرونده", "address": "نشانی", "phones": "تلفن",
+    "abuse_seen_note": "یادداشت مدیر",
     "status": "وضعیت", "status_on": "تاریخ وضعیت", "status_reason": "دلیل", "family": "اعضای خانواده",
     "date": "تاریخ", "kind": "نوع خدمت", "domains": "حوزه‌ها", "mode": "شیوه", "staff_id": "کارمند",
     "minutes": "دقیقه", "note": "شرح", "abuse_concern": "نگرانی کودک‌آزاری", "abuse_action": "اقدام",

@@ -19,7 +19,8 @@ from app.models import (CaseFile, Contract, FamilyMember, Problem, ProblemStep, 
                         Staff)
 from app.models.enums import (CareDomain, LivingArrangement, ProblemStage, Relation, Role, ServiceKind,
                               ServiceMode, Sex)
-from app.persian import to_persian_digits, collation_key, half_year_bounds, half_year_of, make_national_code, search_key
+from app.persian import (to_persian_digits, collation_key, half_year_bounds, half_year_of, make_national_code,
+                         search_key, to_jalali)
 from app.services import audit
 from app.services.accounts import StaffInput, hash_password
 from app.services.clinic import ClinicInput, set_up_clinic
@@ -189,7 +190,7 @@ class DemoBuilder:
         # Typed by Persian keyboards: Persian digits, as a clinic's own records would have them.
         address = to_persian_digits(f"{rng.choice(COUNTIES)}، کوچه {rng.randrange(1, 40)}، پلاک {rng.randrange(1, 200)}")
         phones = f"0912{rng.randrange(10**7):07d}"
-        self.family(cid, last, out)
+        self.family(cid, last, father, birth, out)
         end = status_on or today
         start = max(received, today - dt.timedelta(days=365))
         count, last_service = self.services(cid, worker, start, end, out)
@@ -237,16 +238,23 @@ class DemoBuilder:
             bounds = self._half_bounds[(year, half)] = half_year_bounds(year, half)
         return bounds
 
-    def family(self, cid: int, last: str, out: "_Rows") -> None:
+    def family(self, cid: int, last: str, father: str, birth: dt.date, out: "_Rows") -> None:
+        """Mother, perhaps father (the name on the file), brothers and sisters, with birth years
+        that make sense: parents 18 to 45 at the child's birth, siblings within ten years of the
+        child and born after the mother was 16."""
         rng = self.rng
-        members = [(_MOTHER, rng.choice(FEMALE_NAMES) + " " + rng.choice(LAST_NAMES))]
+        child_year = to_jalali(birth)[0]
+        this_year = to_jalali(self.today)[0]
+        mother_year = child_year - rng.randrange(18, 41)
+        members = [(_MOTHER, rng.choice(FEMALE_NAMES) + " " + rng.choice(LAST_NAMES), mother_year)]
         if rng.random() < 0.6:
-            members.append((_FATHER, rng.choice(MALE_NAMES) + " " + last))
+            members.append((_FATHER, father + " " + last, child_year - rng.randrange(22, 46)))
         for _ in range(rng.randrange(0, 3)):
-            members.append((_SIBLING, rng.choice(_ALL_NAMES) + " " + last))
-        for relation, name in members:
+            low, high = max(child_year - 10, mother_year + 16), min(child_year + 10, this_year)
+            members.append((_SIBLING, rng.choice(_ALL_NAMES) + " " + last, rng.randrange(low, high + 1)))
+        for relation, name, year in members:
             out.family_member.append((
-                next(self.family_ids), cid, name, relation, rng.randrange(1340, 1400), rng.choice(OCCUPATIONS),
+                next(self.family_ids), cid, name, relation, year, rng.choice(OCCUPATIONS),
                 f"0913{rng.randrange(10**7):07d}", rng.random() < 0.8))
 
     def services(self, cid: int, worker: int, start: dt.date, end: dt.date,

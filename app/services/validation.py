@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Optional, TypeVar
+from typing import Callable, Iterable, Optional, TypeVar
 
 from sqlalchemy.orm import Session
 
@@ -133,3 +133,18 @@ def lookup(session: Session, model: type[M], value: object) -> Optional[M]:
     """The row of `model` with id `value`, or None when there is none or it cannot be an id."""
     key = row_id(value)
     return session.get(model, key) if key is not None else None
+
+
+def collect(checks: Iterable[Callable[[], object]]) -> list[ValidationError]:
+    """Run independent checks and return every error, the first per field, in the order given:
+    a form then shows them all at once instead of one per save."""
+    errors: list[ValidationError] = []
+    seen: set[Optional[str]] = set()
+    for check in checks:
+        try:
+            check()
+        except ValidationError as error:
+            if error.field not in seen:
+                seen.add(error.field)
+                errors.append(error)
+    return errors

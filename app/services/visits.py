@@ -74,6 +74,40 @@ def _apply(session: Session, ctx: ServiceContext, case: CaseFile, svc: Service, 
     svc.problem_id = _problem(session, case.id, data.problem_id)
 
 
+MINUTES_MESSAGE = "مدت خدمت را به دقیقه بنویسید؛ برای بازدید، جلسه یا تماس باید بیشتر از صفر باشد."
+
+
+def check_visit_entry(data: ServiceInput, today: dt.date) -> list[ValidationError]:
+    """Every field error of a note as typed, at once and without the database (the form calls
+    it before saving). Stricter than the save: kind and mode must be chosen and the minutes
+    given, because a silent default (a home visit of 0 minutes) would go into the monthly report."""
+
+    def minutes() -> None:
+        value = v.integer(data.minutes, "minutes", "مدت (دقیقه)", minimum=0, maximum=720)
+        if not value:  # every mode (home, clinic, phone) is a contact with the family
+            raise ValidationError(MINUTES_MESSAGE, field="minutes")
+
+    def domains() -> None:
+        if data.kind == ServiceKind.CARE.value and not data.domains:
+            raise ValidationError("برای خدمت مراقبت و پیگیری، دست‌کم یک حوزه را علامت بزنید.", field="domains")
+
+    def abuse_action() -> None:
+        if data.abuse_concern and not v.text(data.abuse_action, "abuse_action", "اقدام انجام‌شده",
+                                             max_len=5000, multiline=True):
+            raise ValidationError("برای نگرانی کودک‌آزاری، اقدام انجام‌شده را بنویسید.", field="abuse_action")
+
+    return v.collect((
+        lambda: v.date(data.date, "date", "تاریخ خدمت", required=True, not_after=today),
+        lambda: v.choice(ServiceKind, data.kind, "kind", "نوع خدمت"),
+        domains,
+        lambda: v.choice(ServiceMode, data.mode, "mode", "نحوه ارائه"),
+        minutes,
+        lambda: v.text(data.note, "note", "شرح خدمت", required=True, max_len=20000, multiline=True),
+        abuse_action,
+        lambda: v.date(data.next_follow_up, "next_follow_up", "تاریخ پیگیری بعدی"),
+    ))
+
+
 def _staff(session: Session, staff_id: Optional[int]) -> int:
     staff = v.lookup(session, Staff, staff_id)
     if staff is None or not staff.active:

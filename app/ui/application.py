@@ -17,6 +17,8 @@ from PySide6.QtWidgets import QApplication
 
 from app.resources import font_path
 from app.ui.pyside_guard import keep_singletons_alive
+from app.ui.keyboard import install_shortcut_tips
+from app.ui.screen_fit import install_screen_fitter
 from app.ui.style import build_stylesheet
 
 log = logging.getLogger(__name__)
@@ -93,5 +95,7 @@ def create_application(argv: Sequence[str] | None = None) -> QApplication:
     app.setFont(application_font())
     app.setStyleSheet(build_stylesheet(_arrow_folder()))
     _install_qt_translations(app)
+    install_screen_fitter(app)  # no window bigger than a clinic PC's screen
+    install_shortcut_tips(app)  # every button with a shortcut says it in its tooltip
     app.setProperty(_CONFIGURED, True)
     return app

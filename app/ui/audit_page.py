@@ -21,15 +21,17 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import DomainError
-from app.persian import format_jalali, format_jalali_datetime, to_persian_digits
+from app.persian import format_jalali, to_persian_digits
 from app.services import audit
 from app.services.choices import staff_choices
+from app.ui.text import moment_text, rtl_date_text
 from app.ui.list_model import identifier_text, make_table_view
 from app.ui.paged_model import Column, PagedTableModel
 from app.ui.widgets import JalaliDateEdit, NormalizingLineEdit
 
 COLUMNS = [
-    Column("at", "زمان", lambda v: format_jalali_datetime(v.astimezone() if v.tzinfo else v), sortable=False),
+    # year at the right like every other date, and on Tehran's clock whatever the PC's zone
+    Column("at", "زمان (تهران)", moment_text, sortable=False),
     Column("actor_name", "کاربر", sortable=False),
     Column("action_label", "کار", sortable=False),
     Column("entity_label", "بخش", sortable=False),
@@ -46,7 +48,7 @@ def _value_text(value: Any) -> str:
         return "بله" if value else "خیر"
     if isinstance(value, str) and len(value) >= 10 and value[4] == "-" and value[7] == "-":
         try:
-            return format_jalali(dt.date.fromisoformat(value[:10]))
+            return rtl_date_text(format_jalali(dt.date.fromisoformat(value[:10])))
         except ValueError:
             return value
     return str(value)

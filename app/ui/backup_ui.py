@@ -33,11 +33,11 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import DomainError, ValidationError
-from app.persian import format_jalali_datetime, to_jalali, to_persian_digits
+from app.persian import to_jalali, to_persian_digits
 from app.ui import messages
 from app.ui.forms import FieldErrorLabel, FormErrors
 from app.ui.passwords import MSG_NOT_SAME, PasswordDialog, password_edit
-from app.ui.text import rtl_date_text
+from app.ui.text import moment_text, rtl_date_text
 
 DB_FILENAME = "parvandeh.sqlite3"  # as app.storage.backup names it; repeated to keep imports light
 EXTENSION = ".pvbak"
@@ -178,7 +178,7 @@ def size_text(size: int) -> str:
 
 def local_time_text(moment: dt.datetime) -> str:
     """A moment in the PC's own time zone, Jalali, year at the right."""
-    return rtl_date_text(format_jalali_datetime(moment.astimezone()))
+    return moment_text(moment)  # Tehran's clock, year at the right
 
 
 # ---------------------------------------------------------------- back up now

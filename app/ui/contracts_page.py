@@ -32,6 +32,7 @@ from app.ui.forms import FormErrors
 from app.ui.list_model import ListTableModel, identifier_text, make_table_view, select_row
 from app.ui.paged_model import Column
 from app.ui.widgets import JalaliDateEdit, NormalizingLineEdit
+from app.ui.screen_fit import fit_size
 
 CHEQUE_HELD = "چک ضمانت پس از پایان قرارداد هنوز پس داده نشده است."
 
@@ -160,7 +161,7 @@ class ContractDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(scroll)
         layout.addWidget(self.buttons)
-        self.resize(620, 720)
+        fit_size(self, 620, 720)
 
     def _fill(self, c: Any) -> None:
         w = self.widgets

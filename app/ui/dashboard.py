@@ -279,7 +279,7 @@ class DashboardPage(QWidget):
         captions = (("active_cases", "پرونده‌های فعال"), ("follow_ups_today", "پیگیری امروز"),
                     ("follow_ups_overdue", "پیگیری عقب‌افتاده"), ("reviews_due", "بررسی این نیم‌سال"),
                     ("reviews_overdue", "بررسی عقب‌افتاده"), ("open_problems", "مشکلات باز"),
-                    ("abuse_concerns", "نگرانی کودک‌آزاری (۹۰ روز)"))
+                    ("abuse_concerns", "نگرانی کودک‌آزاری (۹۰\u00a0روز)"))
         for key, caption in captions:
             tile = CountTile(caption, f"tile_{key}", self)
             self.tiles[key] = tile
@@ -296,6 +296,12 @@ class DashboardPage(QWidget):
         table = self._table("abuse_alert", ABUSE_COLUMNS, box)
         table.setMaximumHeight(150)
         layout.addWidget(table)
+        # A concern stays here, however old, until the manager marks it seen with a note.
+        self.seen_button = QPushButton("دیده شد…", box)
+        self.seen_button.setObjectName("abuseSeenButton")
+        self.seen_button.setToolTip("ثبت دیده شدن نگرانی انتخاب‌شده، با یادداشت مدیر")
+        self.seen_button.clicked.connect(self.acknowledge_selected)
+        layout.addWidget(self.seen_button, 0, Qt.AlignmentFlag.AlignLeading)
         box.hide()
         return box
 
@@ -353,7 +359,9 @@ class DashboardPage(QWidget):
         from app.services import worklists as w
 
         ctx = self.session.ctx
-        plan = [("counts", w.dashboard_counts), ("abuse", w.abuse_concerns),
+        from app.services.abuse_watch import unseen_abuse_concerns
+
+        plan = [("counts", w.dashboard_counts), ("abuse", w.abuse_concerns), ("abuse_unseen", unseen_abuse_concerns),
                 ("follow_today", w.follow_ups_due), ("follow_overdue", w.follow_ups_overdue),
                 ("caseloads", w.caseloads), ("contracts", w.contract_loads), ("problems", w.open_problems),
                 ("reviews_due", w.reviews_due), ("reviews_overdue", w.reviews_overdue)]
@@ -386,14 +394,14 @@ class DashboardPage(QWidget):
     def _section_ready(self, name: str, result: Any) -> None:
         if name == "counts":
             self._show_counts(result)
+        elif name == "abuse_unseen":
+            self._show_abuse(result)
         elif name == "caseloads":
             self.chart.set_loads(result)
         elif name == "contracts":
             self.models[name].set_rows([SimpleNamespace(**asdict(row), load=_load_text(row)) for row in result])
         else:
             self.models[name].set_rows(result)
-            if name == "abuse":
-                self._show_abuse(result)
             if name in self.tab_titles:
                 self._title_tab(name, len(result))
 
@@ -412,6 +420,23 @@ class DashboardPage(QWidget):
     def _show_abuse(self, concerns: list[Any]) -> None:
         self.models["abuse_alert"].set_rows(concerns)
         self.abuse_box.setVisible(self.is_manager and bool(concerns))
+
+    def acknowledge_selected(self) -> bool:
+        """The manager's «دیده شد» on the selected concern (the first if none is selected)."""
+        from app.ui.abuse_seen import AcknowledgeDialog
+
+        model = self.models["abuse_alert"]
+        if not model.rowCount():
+            return False
+        view = self.tables["abuse_alert"]
+        index = view.currentIndex()
+        concern = model.row_at(index.row() if index.isValid() else 0)
+        dialog = AcknowledgeDialog(self.session, concern, self)
+        self.acknowledge_dialog = dialog
+        if dialog.exec() == dialog.DialogCode.Accepted:
+            self.refresh()
+            return True
+        return False
 
     def _section_failed(self, name: str, error: BaseException) -> None:
         message = getattr(error, "message", None) or str(error)

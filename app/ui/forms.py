@@ -98,6 +98,35 @@ class FormErrors(QObject):
         set_invalid(widget, True)
         widget.setFocus(Qt.FocusReason.OtherFocusReason)
 
+    def show_all(self, errors: list[DomainError]) -> None:
+        """Clear earlier errors, show each of these at its field, and put the cursor in the first."""
+        self.clear()
+        first: QWidget | None = None
+        general = []
+        for error in errors:
+            entry = self._fields.get(error.field) if error.field else None
+            if entry is None:
+                general.append(error.message)
+                continue
+            widget, label = entry
+            label.show_message(error.message)
+            set_invalid(widget, True)
+            first = first or widget
+        if general:
+            self.general.show_message("\n".join(general))
+        if first is not None:
+            first.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def show_at(self, field: str, error: DomainError | None) -> None:
+        """One field's check when it is left: its message, or nothing if it is now right."""
+        if field not in self._fields:
+            return
+        self.clear_field(field)
+        if error is not None:
+            widget, label = self._fields[field]
+            label.show_message(error.message)
+            set_invalid(widget, True)
+
     def clear_field(self, field: str) -> None:
         widget, label = self._fields[field]
         if label.isVisible() or label.text():

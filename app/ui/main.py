@@ -267,6 +267,10 @@ def run_gui(data_dir: Path, argv: list[str] | None = None) -> int:
     from app.ui.application import create_application
 
     app = create_application(argv if argv is not None else sys.argv)
+    from app.office.storage import is_office_folder
+    if is_office_folder(Path(data_dir)):
+        from app.ui.office_window import run_office
+        return run_office(app, Path(data_dir))
     # Between the sign-in window and the main window none is open; that is not "quit".
     app.setQuitOnLastWindowClosed(False)
     program = Program(app, Path(data_dir))

@@ -26,7 +26,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.ui import messages
+from app.ui.keyboard import label_shortcuts
 from app.ui.lock import DEFAULT_MINUTES, IdleWatcher, ScreenLock, lock_minutes
+from app.ui.screen_fit import available_rect, fit_size, let_shrink, scroll_area
 from app.ui.settings import WindowStateKeeper
 from app.ui.sign_in import utc_now
 
@@ -87,7 +89,7 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self.keeper = WindowStateKeeper(self, session.data_dir, "main")
         if not self.keeper.restore():
-            self.resize(1280, 800)
+            fit_size(self, 1280, 800)  # smaller on a 1024×768 or scaled screen
         self.screen_lock = ScreenLock(session.db, username, session.actor.name, self, clock=clock)
         self.screen_lock.locked.connect(lambda: self.idle.pause())
         self.screen_lock.unlocked.connect(lambda: self.idle.resume())
@@ -105,7 +107,8 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("پرونده")
         self.navigation = QListWidget(self)
         self.navigation.setObjectName("navigation")
-        self.navigation.setFixedWidth(180)
+        # narrower on a 1024×768 screen at 125–150%, where every pixel of the page counts
+        self.navigation.setFixedWidth(180 if available_rect(self).width() >= 900 else 130)
         self.navigation.setIconSize(QSize(0, 0))
         self.navigation.setStyleSheet("QListWidget#navigation { background: #e9edf1; border: none; }"
                                       " QListWidget#navigation::item { padding: 10px 12px; }"
@@ -114,13 +117,17 @@ class MainWindow(QMainWindow):
         for spec in PAGES:
             QListWidgetItem(spec.title, self.navigation)
         self.navigation.currentRowChanged.connect(self._row_changed)
+        # a click on a page's name puts the cursor in that page, so typing goes somewhere useful
+        self.navigation.itemClicked.connect(lambda _item: _focus_first(self.stack.currentWidget()))
         self.stack = QStackedWidget(self)
         central = QWidget(self)
         layout = QHBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.navigation)  # first in a right-to-left row: at the right
-        layout.addWidget(self.stack, 1)
+        # A page wider or taller than a small screen scrolls inside the window; it never widens it.
+        self.page_scroll = scroll_area(self.stack, central)
+        layout.addWidget(self.page_scroll, 1)
         self.setCentralWidget(central)
 
     def _action(self, text: str, slot, shortcut: Any = None, name: str = "") -> QAction:
@@ -147,7 +154,12 @@ class MainWindow(QMainWindow):
                                   f"Ctrl+{n}", f"page_{spec.key}")
             pages.addAction(action)
             self.page_actions.append(action)
+        # Ctrl+F from any page: the case list's search box, with what is already in it kept
+        self._action("جستجوی پرونده", self.find_case, "Ctrl+F", "findCase")
         help_menu = self.menuBar().addMenu("راهنما (&H)")
+        help_menu.addAction(self._action("راهنمای برنامه", self.show_guide, "F1", "guide"))
+        help_menu.addAction(self._action("میانبرهای صفحه‌کلید", self.show_shortcuts, name="shortcuts"))
+        help_menu.addSeparator()
         help_menu.addAction(self._action("درباره پرونده", self.about, name="about"))
 
     def _build_status_bar(self) -> None:
@@ -159,6 +171,7 @@ class MainWindow(QMainWindow):
         folder.setObjectName("dataFolder")
         folder.setToolTip("پوشه داده")
         folder.setLayoutDirection(Qt.LayoutDirection.LeftToRight)  # a path reads left to right
+        let_shrink(folder)  # a long path must not widen the window
         self.statusBar().addPermanentWidget(folder)
 
     # --- pages -------------------------------------------------------------------------------
@@ -179,6 +192,10 @@ class MainWindow(QMainWindow):
         return page
 
     def _connect_page(self, page: QWidget) -> None:
+        for action in page.actions():
+            if action.shortcut() == QKeySequence("Ctrl+F"):
+                action.setShortcut(QKeySequence())  # the window's Ctrl+F does it from every page
+        label_shortcuts(page)
         if hasattr(page, "lockMinutesChanged"):
             page.lockMinutesChanged.connect(self.idle.set_minutes)
         if hasattr(page, "restoreRequested"):
@@ -250,6 +267,30 @@ class MainWindow(QMainWindow):
             return self.close()
         finally:
             self._force = False
+
+    def find_case(self) -> None:
+        page = self.show_page("cases")
+        focus = getattr(page, "focus_search", None)
+        if focus is not None:
+            focus()
+            search = getattr(page, "search", None)
+            if search is not None:  # keep the earlier search: the next key adds to it
+                search.deselect()
+                search.end(False)
+
+    def show_guide(self) -> None:
+        from app.ui.guide import GuideDialog
+
+        if getattr(self, "guide", None) is None:
+            self.guide = GuideDialog(self)
+        self.guide.show()
+        self.guide.raise_()
+        self.guide.activateWindow()
+
+    def show_shortcuts(self) -> None:
+        from app.ui.guide import ShortcutsDialog
+
+        ShortcutsDialog(self).exec()
 
     def about(self) -> None:
         import app

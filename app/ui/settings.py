@@ -11,6 +11,8 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings
 from PySide6.QtWidgets import QMainWindow, QWidget
 
+from app.ui.screen_fit import clamp_to_screen
+
 SETTINGS_FILE = "ui-settings.ini"
 
 
@@ -40,6 +42,8 @@ class WindowStateKeeper(QObject):
         if not isinstance(geometry, QByteArray) or geometry.isEmpty():
             return False
         self.window.restoreGeometry(geometry)
+        # saved on a bigger screen, or on a second monitor that is gone: keep it on this one
+        clamp_to_screen(self.window)
         state = self.settings.value(self._key("state"))
         if isinstance(self.window, QMainWindow) and isinstance(state, QByteArray):
             self.window.restoreState(state)

@@ -37,6 +37,7 @@ from app.ui.paged_model import Column
 from app.ui.passwords import ResetPasswordDialog, password_edit
 from app.ui.text import jalali_text, plain_text, rtl_date_text
 from app.ui.widgets import EnumComboBox, NormalizingLineEdit
+from app.ui.screen_fit import scroll_area
 
 
 def _degree(value: str) -> str:
@@ -191,7 +192,11 @@ class StaffDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.errors.general)
-        layout.addLayout(self.form)
+        body = QWidget(self)  # scrolls on a small or scaled screen; the buttons stay in view
+        body_layout = QVBoxLayout(body)
+        body_layout.setContentsMargins(0, 0, 0, 0)
+        body_layout.addLayout(self.form)
+        layout.addWidget(scroll_area(body, self), 1)
         layout.addWidget(buttons)
 
     def _fill(self, s: Any) -> None:

@@ -32,6 +32,27 @@ def jalali_text(value: dt.date | None) -> str:
     return rtl_date_text(format_jalali(value))
 
 
+def iran_time(moment: dt.datetime) -> dt.datetime:
+    """A stored moment (UTC) on the clinic's clock, whatever the PC's own zone is set to.
+    Iran has kept +03:30 all year since 1401; the fixed offset serves where no zone data is."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.timezone.utc)
+    try:
+        from zoneinfo import ZoneInfo
+
+        zone: dt.tzinfo = ZoneInfo("Asia/Tehran")
+    except Exception:  # no IANA data on this PC (Windows without tzdata)
+        zone = dt.timezone(dt.timedelta(hours=3, minutes=30))
+    return moment.astimezone(zone)
+
+
+def moment_text(moment: dt.datetime | None) -> str:
+    """A stored moment as Iran's date and clock, the year at the right: '۱۴۰۵/۰۹/۰۲ ساعت ۱۱:۰۰'."""
+    if moment is None:
+        return ""
+    return rtl_date_text(format_jalali_datetime(iran_time(moment)))
+
+
 def plain_text(text: str) -> str:
     """The text without the direction marks added for display (for copying and comparing)."""
     return text.replace(RLM, "")

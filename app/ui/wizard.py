@@ -32,6 +32,7 @@ from app.ui.forms import FormErrors
 from app.ui.passwords import MIN_LENGTH_HINT, MSG_NOT_SAME, field_error, password_edit
 from app.ui.sign_in import utc_now
 from app.ui.widgets import JalaliDateEdit, NormalizingLineEdit
+from app.ui.screen_fit import fit_size
 
 PROVINCES = (
     "آذربایجان شرقی", "آذربایجان غربی", "اردبیل", "اصفهان", "البرز", "ایلام", "بوشهر", "تهران",
@@ -187,7 +188,7 @@ class SetupWizard(QWizard):
         self.setButtonText(QWizard.WizardButton.BackButton, "قبلی")
         self.setButtonText(QWizard.WizardButton.FinishButton, "راه‌اندازی")
         self.setButtonText(QWizard.WizardButton.CancelButton, "انصراف")
-        self.setMinimumSize(640, 560)
+        fit_size(self, 680, 600)  # no minimum: a 1024×768 screen at 150% is 683×512
         self.db = db
         self.clock = clock
         self.actor = None

@@ -102,7 +102,13 @@ def killed(status: int) -> bool:
     return os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL
 
 
-def run_forked_rounds(args: list[str], run: Path, rng: random.Random) -> None:
+def enough_work(ack_log: Path) -> bool:
+    """Most rounds saved something: the kills proved something (see the test's last check)."""
+    acks = read_acks(ack_log) if ack_log.exists() else {}
+    return len(acks) >= ROUNDS // 2 and sum(len(a) for a in acks.values()) >= 2 * ROUNDS
+
+
+def run_forked_rounds(args: list[str], run: Path, rng: random.Random, ack_log: Path) -> None:
     with open(run / "zygote.err", "wb") as err:
         zygote = subprocess.Popen([sys.executable, str(WORKER), "serve", *args], stdin=subprocess.PIPE,
                                   stdout=subprocess.PIPE, stderr=err, cwd=REPO, env=worker_env(),
@@ -110,7 +116,11 @@ def run_forked_rounds(args: list[str], run: Path, rng: random.Random) -> None:
     lines = Lines(zygote.stdout)
     try:
         assert lines.next(120) == ["zygote-ready"], (run / "zygote.err").read_text()
-        for n in range(ROUNDS):
+        # On a loaded machine a worker saves less before its kill: more rounds, rather than a test
+        # that fails for want of work (up to four times as many).
+        for n in range(4 * ROUNDS):
+            if n >= ROUNDS and (n - ROUNDS) % 20 == 0 and enough_work(ack_log):
+                break
             zygote.stdin.write(f"go {n}\n".encode())
             zygote.stdin.flush()
             word, alive = lines.next()
@@ -238,7 +248,7 @@ def test_killing_the_program_loses_no_acknowledged_save(tmp_path):
     rng = random.Random(seed)
 
     run_cold_round(args, run, rng, 0)
-    run_forked_rounds(args, run, rng)
+    run_forked_rounds(args, run, rng, ack_log)
     for n in range(1, COLD_ROUNDS):
         run_cold_round(args, run, rng, n)
 
@@ -263,5 +273,5 @@ def test_killing_the_program_loses_no_acknowledged_save(tmp_path):
     saves = sum(len(a) for a in acks.values())
     # Most rounds must have saved something, or the kills proved little.
     assert len(acks) >= ROUNDS // 2 and saves >= 2 * ROUNDS, f"too little work to prove anything (seed {seed})"
-    print(f"\ncrash test: {ROUNDS + COLD_ROUNDS} kills, {saves} acknowledged saves, "
+    print(f"\ncrash test: {len(tags)} rounds killed, {saves} acknowledged saves, "
           f"{unacknowledged} saves landed between commit and acknowledgement, seed {seed}")

@@ -4,6 +4,7 @@ import threading
 
 from app.persian import format_number
 from app.services import worklists
+from app.services.abuse_watch import unseen_abuse_concerns
 from app.services.context import Actor
 from app.models.enums import Role
 from app.ui import dashboard as dashboard_module
@@ -40,7 +41,7 @@ def test_numbers_and_lists_match_the_worklists(qtbot, demo_session):
 
 def test_the_manager_sees_child_abuse_concerns_in_red_above_everything(qtbot, demo_session):
     page = open_dashboard(qtbot, demo_session)
-    concerns = worklists.abuse_concerns(demo_session.ctx)
+    concerns = unseen_abuse_concerns(demo_session.ctx)  # not yet marked seen, of any age
     assert concerns, "the demo data should hold some concerns"
     assert page.abuse_box.isVisible()
     assert page.models["abuse_alert"].rows() == concerns
@@ -81,3 +82,31 @@ def test_enter_or_double_click_on_a_row_opens_that_file(qtbot, demo_session, mon
     index = view.model().index(0, 0)
     view.activated.emit(index)
     assert opened == [page.models["problems"].row_at(0).case_id]
+
+
+def test_the_manager_marks_a_concern_seen_with_a_note_and_it_leaves_the_box(qtbot, demo_session, monkeypatch):
+    from PySide6.QtWidgets import QDialog
+
+    from app.ui import abuse_seen
+
+    page = open_dashboard(qtbot, demo_session)
+    before = page.models["abuse_alert"].rows()
+    first = before[0]
+    typed = []
+
+    def exec_with_note(dialog):
+        assert not dialog.save()  # an empty note is refused at the field
+        assert dialog.errors.message_for("note")
+        dialog.note.setText("با مددکار و اورژانس اجتماعی هماهنگ شد")
+        typed.append(dialog.concern.service_id)
+        assert dialog.save()
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(abuse_seen.AcknowledgeDialog, "exec", exec_with_note)
+    with qtbot.waitSignal(page.loaded, timeout=20000):
+        assert page.acknowledge_selected()
+    assert typed == [first.service_id]
+    after = page.models["abuse_alert"].rows()
+    assert first.service_id not in [c.service_id for c in after]
+    assert len(after) == len(before) - 1
+    assert page.abuse_box.isVisible() == bool(after)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from app.persian import format_jalali
+import datetime as dt
+
+from app.persian import age_text, format_jalali
 from app.printing.data import ChildIdentity, ServiceLine
 from app.printing.layout import Column, fa, fa_id, fa_text, rtl_table
 
@@ -13,13 +15,16 @@ def jalali_or_dash(date) -> str:
     return format_jalali(date) if date else "—"
 
 
-def child_pairs(child: ChildIdentity, *, full: bool = True) -> list[tuple[str, str]]:
-    """Label/value pairs that identify a child, in the order a Behzisti form lists them."""
+def child_pairs(child: ChildIdentity, *, full: bool = True, on: dt.date | None = None) -> list[tuple[str, str]]:
+    """Label/value pairs that identify a child, in the order a Behzisti form lists them; with
+    `on`, the age on that day stands beside the birth date."""
+    age = age_text(child.birth_date, on) if on else ""
+    born = jalali_or_dash(child.birth_date) + (f" ({age})" if age else "")
     pairs = [
         ("نام و نام خانوادگی", child.full_name),
         ("نام پدر", child.father_name),
         ("جنسیت", child.sex_label),
-        ("تاریخ تولد", jalali_or_dash(child.birth_date)),
+        ("تاریخ تولد", born),
         ("کد ملی", fa_id(child.national_code)),
         ("شماره پرونده بهزیستی", fa_id(child.behzisti_file_number)),
         ("شماره پرونده کلینیک", fa_id(child.clinic_file_number)),

@@ -49,7 +49,7 @@ def render_case_summary(data: CaseSummaryData, out, progress: Progress | None = 
 def _opening(data: CaseSummaryData, width: float) -> list:
     s = styles()
     story = [para(TITLE, s.title), para(fa_text(data.purpose), s.subtitle)]
-    pairs = child_pairs(data.child)
+    pairs = child_pairs(data.child, on=data.generated_at.date())
     if data.contract is not None:
         pairs += [("شماره قرارداد", fa_id(data.contract.number)),
                   ("کارشناس ناظر", data.contract.supervisor_name)]

@@ -38,7 +38,7 @@ def render_review_form(data: ReviewFormData, out, progress: Progress | None = No
     s = styles()
     story = [para(TITLE, s.title), para(f"دوره بررسی: {period}", s.subtitle)]
     story += heading("مشخصات مددجو")
-    story.append(key_value_table(child_pairs(data.child, full=False), width))
+    story.append(key_value_table(child_pairs(data.child, full=False, on=data.review_date), width))
     story += heading("جلسه بررسی")
     story.append(key_value_table([
         ("تاریخ بررسی", format_jalali(data.review_date)),

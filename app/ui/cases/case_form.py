@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import html
 from typing import Any, Optional
 
 from PySide6.QtCore import Qt
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGridLayout,
     QGroupBox,
+    QLabel,
     QScrollArea,
     QVBoxLayout,
     QWidget,
@@ -25,16 +27,20 @@ from PySide6.QtWidgets import (
 
 from app.errors import DomainError
 from app.models.enums import LivingArrangement, Role, Sex
-from app.persian import normalize_digits, normalize_note, to_persian_digits
-from app.services.cases import CASE_FIELDS, CaseInput, FamilyInput, case_detail, create_case, one_year_after, update_case
+from app.persian import age_text, normalize_digits, normalize_note, to_persian_digits, validate_national_code
+from app.services import validation as v
+from app.services.cases import (CASE_FIELDS, CaseInput, FamilyInput, case_detail, check_case_entry, create_case,
+                                one_year_after, similar_cases, update_case)
 from app.services.choices import contract_choices, staff_choices
 from app.services.views import CaseDetail, SaveResult
 from app.ui.cases.common import FILE, FormDialog, IdChoice, NoteEdit, ask_yes_no, case_events
 from app.ui.cases.family import FamilyEditor
 from app.ui.session import AppSession
 from app.ui.widgets import EnumComboBox, JalaliDateEdit, NormalizingLineEdit
+from app.ui.screen_fit import available_rect, fit_size
 
 NEW_TITLE = "پرونده جدید"
+NARROW_SCREEN = 900  # logical pixels: below this the two field groups go one above the other
 EDIT_TITLE = "ویرایش مشخصات و خانواده"
 DRAFT_TITLE = "پیش‌نویس"
 DRAFT_QUESTION = ("ویرایشی از این پرونده ذخیره نشده مانده بود، چون رایانه دیگری پیش‌تر آن را تغییر داده بود. "
@@ -75,7 +81,7 @@ class CaseForm(FormDialog):
         self._update_conditional_rows()
         self._connect()
         self._set_tab_order()
-        self.resize(1040, 760)
+        fit_size(self, 1040, 760)
         self.mark_clean()
         if detail:
             self.offer_draft()
@@ -121,6 +127,9 @@ class CaseForm(FormDialog):
                 ("جنسیت", "sex", self.sex),
                 ("تاریخ تولد", "birth_date", self.birth_date)):
             self.add_row(label, field, widget, identity_form)
+        self.age_label = QLabel(self.body)  # the age beside the birth date, as everywhere else
+        self.age_label.setObjectName("ageLabel")
+        identity_form.addRow("سن", self.age_label)
         rows = {}
         for label, field, widget in (
                 ("وضعیت زندگی", "living_arrangement", self.living),
@@ -142,15 +151,27 @@ class CaseForm(FormDialog):
         summary_layout = QFormLayout(summary_box)
         summary_layout.addRow(self.errors.field_box("behzisti_summary", self.summary))
         grid = QGridLayout(self.body)
-        grid.addWidget(identity, 0, 0)  # column 0 stands at the right under right to left
-        grid.addWidget(placement, 0, 1)
-        grid.addWidget(contact, 1, 0, 1, 2)
-        grid.addWidget(family_box, 2, 0, 1, 2)
-        grid.addWidget(summary_box, 3, 0, 1, 2)
+        if available_rect(self.parentWidget()).width() >= NARROW_SCREEN:
+            grid.addWidget(identity, 0, 0)  # column 0 stands at the right under right to left
+            grid.addWidget(placement, 0, 1)
+        else:  # a 1024×768 screen at 125% or more: one column, or the fields squeeze their labels
+            grid.addWidget(identity, 0, 0, 1, 2)
+            grid.addWidget(placement, 1, 0, 1, 2)
+        grid.addWidget(contact, 2, 0, 1, 2)
+        grid.addWidget(family_box, 3, 0, 1, 2)
+        grid.addWidget(summary_box, 4, 0, 1, 2)
         self.scroll = QScrollArea(self)
         self.scroll.setWidgetResizable(True)
         self.scroll.setWidget(self.body)
         self.lay_out(self.scroll)
+        self.duplicate_note = QLabel(self)
+        self.duplicate_note.setObjectName("duplicateNote")
+        self.duplicate_note.setWordWrap(True)
+        self.duplicate_note.setTextFormat(Qt.TextFormat.RichText)
+        self.duplicate_note.linkActivated.connect(self._open_similar)
+        self.duplicate_note.hide()
+        self.layout().insertWidget(1, self.duplicate_note)
+        self._warned_for: tuple | None = None
 
     def _fill_choices(self) -> None:
         ctx = self.session.ctx
@@ -162,6 +183,20 @@ class CaseForm(FormDialog):
         self.social_worker.setEnabled(ctx.actor.is_manager)
 
     def _connect(self) -> None:
+        today = self.session.ctx.today
+        for field, label, edit in (("birth_date", "تاریخ تولد", self.birth_date),
+                                   ("discharge_date", "تاریخ ترخیص", self.discharge_date),
+                                   ("received_on", "تاریخ دریافت پرونده", self.received_on)):
+            self.check_when_left(field, edit.line_edit,
+                                 lambda edit=edit, field=field, label=label: v.date(
+                                     edit.text(), field, label, required=field == "received_on",
+                                     not_after=today()))
+        self.check_when_left("national_code", self.national_code,
+                             lambda: self.national_code.text().strip()
+                             and validate_national_code(self.national_code.text()))
+        self.birth_date.dateChanged.connect(
+            lambda born: self.age_label.setText(age_text(born, today()) or "—"))
+        self.age_label.setText(age_text(_quiet_date(self.birth_date), today()) or "—")
         self.discharge_date.dateChanged.connect(lambda _d: self._update_conditional_rows())
         self.received_on.dateChanged.connect(lambda _d: self._update_conditional_rows())
         self.priority.toggled.connect(lambda _on: self._update_conditional_rows())
@@ -247,6 +282,55 @@ class CaseForm(FormDialog):
             behzisti_summary=self.summary.text(), address=self.address.text(),
             phones=self.phones.text(), family=tuple(self.family.inputs()),
             version=self.detail.version if self.detail else None)
+
+    def save(self) -> bool:
+        if self.detail is None and not self.entry_errors() and self._warn_of_similar():
+            return False  # told once; a second «ذخیره» registers the file all the same
+        return super().save()
+
+    def _warn_of_similar(self) -> bool:
+        """A file with the same name, father and birth date: named with a link, and not saved
+        this time. True when the warning is new."""
+        key = (self.first_name.text(), self.last_name.text(), self.father_name.text(), self.birth_date.text())
+        try:
+            found = similar_cases(self.session.ctx, *key)
+        except DomainError:
+            return False
+        if not found:
+            self.duplicate_note.hide()
+            return False
+        lines = [f'<a href="case:{c.id}">{html.escape(c.text)}</a>' if c.id is not None else html.escape(c.text)
+                 for c in found]
+        self.duplicate_note.setText(
+            "<b>شاید این فرزند پیش‌تر پرونده داشته باشد</b> (همین نام، نام پدر و تاریخ تولد):<br>"
+            + "<br>".join(lines) + "<br>اگر فرزند دیگری است، دوباره «ذخیره» را بزنید.")
+        self.duplicate_note.show()
+        if key == self._warned_for:
+            return False
+        self._warned_for = key
+        return True
+
+    def _open_similar(self, link: str) -> None:
+        from app.ui.case_link import open_case
+
+        if link.startswith("case:") and link[5:].isdigit():
+            open_case(self.session, int(link[5:]), self.parentWidget())
+
+    def entry_errors(self) -> list[DomainError]:
+        living, sex = self.living.value(), self.sex.value()
+        typed = CaseInput(
+            behzisti_file_number=self.behzisti_number.text(), clinic_file_number=self.clinic_number.text(),
+            first_name=self.first_name.text(), last_name=self.last_name.text(),
+            father_name=self.father_name.text(), national_code=self.national_code.text(),
+            sex=sex.value if sex else "", living_arrangement=living.value if living else "",
+            birth_date=self.birth_date.text(), discharge_date=self.discharge_date.text(),
+            received_on=self.received_on.text(), phones=self.phones.text())
+        errors = check_case_entry(typed, self.session.ctx.today())
+        if errors:
+            first = self.errors.widget_for(errors[0].field or "")
+            if first is not None:
+                self.scroll.ensureWidgetVisible(first)
+        return errors
 
     def state(self) -> Any:
         self.family.commit_open_editor()

@@ -7,6 +7,8 @@ file (from this window or another screen) the header and the tab on screen are r
 
 from __future__ import annotations
 
+import datetime as dt
+
 from typing import Optional
 
 from PySide6.QtCore import Qt
@@ -24,14 +26,16 @@ from PySide6.QtWidgets import (
 
 from app.errors import DomainError
 from app.models.enums import CaseStatus
-from app.persian import to_persian_digits
+from app.persian import age_text, to_persian_digits
 from app.services.cases import case_detail, open_case
 from app.services.views import CaseDetail, ServiceView
 from app.ui.cases import tabs
-from app.ui.cases.common import FILE, FormDialog, add_shortcut, case_events, moment_text, show_dialog
+from app.ui.cases.common import (FILE, FormDialog, add_shortcut, case_events, confirm_delete, moment_text,
+                                  show_dialog)
 from app.ui.cases.dialogs import StatusDialog
 from app.ui.cases.visit_form import VisitForm, draft_saved_at, visit_draft_key
 from app.ui.session import AppSession
+from app.ui.screen_fit import fit_size
 
 TAB_CLASSES = (tabs.IdentityTab, tabs.SummaryTab, tabs.ServicesTab, tabs.ProblemsTab,
                tabs.ReviewsTab, tabs.ReferralsTab, tabs.AttachmentsTab)
@@ -86,8 +90,9 @@ class CaseHeader(QFrame):
         layout.addLayout(top)
         layout.addLayout(details)
 
-    def show_detail(self, d: CaseDetail) -> None:
-        self.name.setText(d.full_name)
+    def show_detail(self, d: CaseDetail, today: dt.date | None = None) -> None:
+        age = age_text(d.birth_date, today) if today else ""
+        self.name.setText(f"{d.full_name} ({age})" if age else d.full_name)
         self.numbers.setText(
             f"پرونده بهزیستی: {to_persian_digits(d.behzisti_file_number)}   "
             f"پرونده کلینیک: {to_persian_digits(d.clinic_file_number)}")
@@ -113,7 +118,7 @@ class DraftBanner(QFrame):
         self.resume_button = QPushButton("ادامه نوشتن", self)
         self.discard_button = QPushButton("دور انداختن", self)
         self.resume_button.clicked.connect(window.resume_draft)
-        self.discard_button.clicked.connect(window.discard_draft)
+        self.discard_button.clicked.connect(window.ask_discard_draft)
         layout = QHBoxLayout(self)
         layout.addWidget(self.label, 1)
         layout.addWidget(self.resume_button)
@@ -154,7 +159,7 @@ class CaseWindow(QMainWindow):
         self.show_detail(detail)
         self.current_tab().load_if_stale()
         self.show_waiting_draft()
-        self.resize(1100, 720)
+        fit_size(self, 1100, 720)
 
     # --- building ----------------------------------------------------------------------------
 
@@ -198,7 +203,7 @@ class CaseWindow(QMainWindow):
     def show_detail(self, detail: CaseDetail) -> None:
         self.detail = detail
         self.setWindowTitle(f"پرونده {detail.full_name} — {to_persian_digits(detail.clinic_file_number)}")
-        self.header.show_detail(detail)
+        self.header.show_detail(detail, self.session.ctx.today())
         active = detail.status == CaseStatus.ACTIVE.value
         self.close_file_button.setVisible(active)
         self.return_button.setVisible(active)
@@ -238,6 +243,17 @@ class CaseWindow(QMainWindow):
             self.banner.hide()
         else:
             self.banner.show_draft(moment_text(saved_at))
+
+    def ask_discard_draft(self) -> bool:
+        """«دور انداختن» on the banner: the note typed is named, «خیر» is the default."""
+        data = self.session.drafts.load(self.draft_key()) or {}
+        words = str(data.get("note") or "").split()
+        start = " ".join(words[:12]) + ("…" if len(words) > 12 else "")
+        what = f"یادداشت ثبت‌نشده «{start}»" if start else "یادداشت ثبت‌نشده این پرونده"
+        if not confirm_delete(self, "دور انداختن پیش‌نویس", what):
+            return False
+        self.discard_draft()
+        return True
 
     def discard_draft(self) -> None:
         self.session.drafts.discard(self.draft_key())

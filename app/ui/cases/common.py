@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QMessageBox,
     QPushButton,
+    QScrollArea,
     QTextEdit,
     QVBoxLayout,
     QWidget,
@@ -29,8 +30,9 @@ from app.errors import Busy, DomainError, StaleEdit
 from app.persian import format_jalali_datetime, normalize_letters
 from app.ui import conflict
 from app.ui.forms import FormErrors
+from app.ui.screen_fit import scroll_area
 from app.ui.session import AppSession
-from app.ui.text import rtl_date_text
+from app.ui.text import moment_text as iran_moment_text, rtl_date_text
 
 SAVE_TEXT = "ذخیره"
 CANCEL_TEXT = "انصراف"
@@ -61,12 +63,19 @@ def show_error(parent: QWidget | None, error: DomainError) -> None:
     QMessageBox.critical(parent, ERROR_TITLE, rtl_date_text(error.message))
 
 
-def ask_yes_no(parent: QWidget | None, title: str, text: str) -> bool:
+def ask_yes_no(parent: QWidget | None, title: str, text: str, *, default_yes: bool = False) -> bool:
+    """«بله»/«خیر»; Enter gives «خیر» unless `default_yes` (only where «خیر» is the loss, as
+    throwing a draft away), and Escape is always «خیر»."""
+    default = QMessageBox.StandardButton.Yes if default_yes else QMessageBox.StandardButton.No
     answer = QMessageBox.question(
         parent, title, rtl_date_text(text),
-        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-        QMessageBox.StandardButton.Yes)
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, default)
     return answer == QMessageBox.StandardButton.Yes
+
+
+def confirm_delete(parent: QWidget | None, title: str, what: str) -> bool:
+    """Ask before deleting, naming what goes; «خیر» is the default and Escape cancels."""
+    return ask_yes_no(parent, title, f"{what}\n\nحذف شود؟")
 
 
 def ask_unsaved_changes(parent: QWidget | None) -> str:
@@ -85,7 +94,7 @@ def ask_unsaved_changes(parent: QWidget | None) -> str:
 
 def moment_text(moment: dt.datetime) -> str:
     """A stored UTC time as the clinic's local date and clock, year at the right."""
-    return rtl_date_text(format_jalali_datetime(moment.astimezone()))
+    return iran_moment_text(moment)
 
 
 # What changed in a case file: the window then reads again only what shows it.
@@ -261,9 +270,17 @@ class FormDialog(QDialog):
         """errors at the top, the form, any extra widgets, the buttons at the bottom."""
         layout = QVBoxLayout(self)
         layout.addWidget(self.errors.general)
-        layout.addLayout(self.form)
-        for widget in middle:
-            layout.addWidget(widget)
+        if len(middle) == 1 and isinstance(middle[0], QScrollArea) and self.form.rowCount() == 0:
+            layout.addWidget(middle[0], 1)  # the form brought its own scroll area
+        else:
+            # On a small or scaled screen the fields scroll; Save stays on screen below them.
+            body = QWidget(self)
+            body_layout = QVBoxLayout(body)
+            body_layout.setContentsMargins(0, 0, 0, 0)
+            body_layout.addLayout(self.form)
+            for widget in middle:
+                body_layout.addWidget(widget)
+            layout.addWidget(scroll_area(body, self), 1)
         layout.addWidget(self.buttons)
         return layout
 
@@ -291,6 +308,21 @@ class FormDialog(QDialog):
     def reveal(self, field: str) -> None:
         """Show a field hidden until the service asks for it (amend reason, early transfer)."""
 
+    def entry_errors(self) -> list[DomainError]:
+        """Every error of the form as typed, found before the save (all shown at once)."""
+        return []
+
+    def check_when_left(self, field: str, editor: QWidget, check: Callable[[], Any]) -> None:
+        """Check one field (a date, a national code) as soon as the cursor leaves it."""
+        def run() -> None:
+            try:
+                check()
+            except DomainError as error:
+                self.errors.show_at(field, error)
+            else:
+                self.errors.show_at(field, None)
+        editor.editingFinished.connect(run)
+
     def after_save(self, result: Any) -> None:
         show_warnings(self.parentWidget() or self, getattr(result, "warnings", ()))
 
@@ -308,6 +340,13 @@ class FormDialog(QDialog):
         self.errors.show(error)
 
     def save(self) -> bool:
+        errors = self.entry_errors()
+        if errors:
+            for error in errors:
+                if error.field:
+                    self.reveal(error.field)
+            self.errors.show_all(errors)
+            return False
         try:
             result = self.submit()
         except StaleEdit as error:

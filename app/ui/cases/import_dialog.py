@@ -38,6 +38,7 @@ from app.ui.cases.tables import Field, RecordTable, record_view
 from app.ui.forms import FormErrors
 from app.ui.session import AppSession
 from app.ui.worker import OperationCancelled, run_with_progress
+from app.ui.screen_fit import fit_size
 
 TITLE = "ورود پرونده‌ها از فایل"
 FILE_FILTER = "فهرست پرونده‌ها (*.xlsx *.csv)"
@@ -54,7 +55,7 @@ class ImportDialog(QDialog):
         self.setWindowTitle(TITLE)
         self.errors = FormErrors(self)
         self._build()
-        self.resize(760, 560)
+        fit_size(self, 760, 560)
 
     # --- building ----------------------------------------------------------------------------
 

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from app.errors import DomainError, StaleEdit, ValidationError
 from app.models.enums import CareDomain, LivingArrangement, Sex
-from app.persian import format_number, to_persian_digits
+from app.persian import age_text, format_number, to_jalali, to_persian_digits
 from app.services.attachments import add_attachment, export_attachment, list_attachments
 from app.services.problems import list_problems
 from app.services.referrals import list_referrals
@@ -42,6 +42,7 @@ from app.ui.cases.common import (
     SERVICES,
     NoteEdit,
     ask_yes_no,
+    confirm_delete,
     case_events,
     inform,
     show_dialog,
@@ -152,7 +153,7 @@ class IdentityTab(CaseTab):
         self.family = RecordTable((
             Field("نام و نام خانوادگی", lambda m: m.name),
             Field("نسبت", lambda m: m.relation_label),
-            Field("سال تولد", lambda m: digits(m.birth_year)),
+            Field("سال تولد", lambda m: _year_with_age(m.birth_year, self.session.ctx.today())),
             Field("شغل", lambda m: m.occupation),
             Field("تلفن", lambda m: digits(m.phone)),
             Field("هم‌خانه با فرزند", lambda m: "بله" if m.lives_with_child else "خیر"),
@@ -176,7 +177,7 @@ class IdentityTab(CaseTab):
             "clinic": to_persian_digits(d.clinic_file_number),
             "name": d.full_name, "father": d.father_name,
             "code": to_persian_digits(d.national_code or ""),
-            "sex": Sex(d.sex).label, "birth": jalali_text(d.birth_date),
+            "sex": Sex(d.sex).label, "birth": _with_age(jalali_text(d.birth_date), d.birth_date, self.session.ctx.today()),
             "living": LivingArrangement(d.living_arrangement).label,
             "discharge": jalali_text(d.discharge_date), "received": jalali_text(d.received_on),
             "contract": to_persian_digits(d.contract_number), "worker": d.social_worker_name,
@@ -223,6 +224,28 @@ def _note_text(s: ServiceView) -> str:
     if s.abuse_concern and s.abuse_action:
         return f"{s.note}\nاقدام درباره کودک‌آزاری: {s.abuse_action}"
     return s.note
+
+
+def _with_age(text: str, born, today) -> str:
+    age = age_text(born, today)
+    return f"{text} ({age})" if text and age else text
+
+
+def _year_with_age(year, today) -> str:
+    """A family member's birth year and the age it gives this year (the day is not known)."""
+    if not year:
+        return ""
+    age = to_jalali(today)[0] - int(year)
+    return f"{digits(year)} (حدود {to_persian_digits(age)} ساله)" if age > 0 else digits(year)
+
+
+def _service_named(s: ServiceView) -> str:
+    """The note a delete question names: kind, how, date, who, and how it begins."""
+    minutes = f"، {to_persian_digits(str(s.minutes))} دقیقه" if s.minutes else ""
+    words = (s.note or "").split()
+    start = "" if s.note_hidden or not words else "\n«" + " ".join(words[:12]) + ("…»" if len(words) > 12 else "»")
+    return rtl_date_text(f"خدمت «{s.kind_label}» ({s.mode_label}{minutes}) در {date_text(s.date)}"
+                         f" — {s.staff_name}{start}")
 
 
 def _marks(s: ServiceView) -> str:
@@ -291,9 +314,7 @@ class ServicesTab(CaseTab):
 
     def delete_service(self) -> None:
         service = self.current()
-        if service is None or not ask_yes_no(
-                self, "حذف خدمت", rtl_date_text(
-                    f"خدمت {service.kind_label} در {date_text(service.date)} حذف شود؟")):
+        if service is None or not confirm_delete(self, "حذف خدمت", _service_named(service)):
             return
         reason = ""
         while True:

@@ -20,11 +20,13 @@ from app.errors import DomainError
 from app.models.enums import CareDomain, ServiceKind, ServiceMode
 from app.services.problems import list_problems
 from app.services.views import SaveResult, ServiceView
-from app.services.visits import ServiceInput, add_service, list_services, update_service
+from app.services import validation as v
+from app.services.visits import ServiceInput, add_service, check_visit_entry, list_services, update_service
 from app.ui.cases.common import SERVICES, FormDialog, IdChoice, NoteEdit, ask_yes_no, case_events, moment_text
 from app.ui.drafts import DraftAutosaver
 from app.ui.session import AppSession
 from app.ui.widgets import ChecklistWidget, EnumComboBox, JalaliDateEdit, NormalizingLineEdit
+from app.ui.screen_fit import fit_size
 
 DRAFT_INTERVAL_S = 3.0
 NEW_TITLE = "یادداشت خدمت جدید"
@@ -77,22 +79,25 @@ class VisitForm(FormDialog):
         self.autosaver = DraftAutosaver(session.drafts, self.draft_key, self.draft_data, DRAFT_INTERVAL_S, self)
         self.autosaver.start()
         case_events().deleted.connect(self._deleted_elsewhere)
-        self.resize(620, 640)
+        fit_size(self, 620, 640)
         self.date.setFocus()
 
     # --- building ----------------------------------------------------------------------------
 
     def _build_fields(self) -> None:
         self.date = JalaliDateEdit(self, field="date", default_today=True, today=self.session.ctx.today)
-        self.kind = EnumComboBox(ServiceKind, self)
+        # No silent defaults: a phone call must not go into the report as a home visit.
+        self.kind = EnumComboBox(ServiceKind, self, allow_empty=True)
         self.kind.setObjectName("kind")
         self.domains = ChecklistWidget(CareDomain, self, columns=3)
-        self.mode = EnumComboBox(ServiceMode, self)
+        self.mode = EnumComboBox(ServiceMode, self, allow_empty=True)
         self.mode.setObjectName("mode")
         self.minutes = QSpinBox(self)
         self.minutes.setRange(0, 720)
         self.minutes.setSingleStep(5)
         self.minutes.setSuffix(" دقیقه")
+        self.minutes.setSpecialValueText("— دقیقه را بنویسید —")  # 0 is "not given", never a visit's length
+        self.minutes.setObjectName("minutes")
         self.note = NoteEdit(self, lines=6)
         self.note.setObjectName("note")
         self.note.setPlaceholderText("شرح خدمت: آنچه دیده، گفته و انجام شد")
@@ -134,6 +139,12 @@ class VisitForm(FormDialog):
 
     def _connect(self) -> None:
         self.kind.valueChanged.connect(lambda _kind: self._kind_changed())
+        today = self.session.ctx.today
+        self.check_when_left("date", self.date.line_edit,
+                             lambda: v.date(self.date.text(), "date", "تاریخ خدمت", required=True,
+                                            not_after=today()))
+        self.check_when_left("next_follow_up", self.next_follow_up.line_edit,
+                             lambda: v.date(self.next_follow_up.text(), "next_follow_up", "تاریخ پیگیری بعدی"))
         self.abuse.toggled.connect(self._abuse_changed)
 
     def _kind_changed(self) -> None:
@@ -202,7 +213,8 @@ class VisitForm(FormDialog):
         when = f" ({moment_text(saved_at)})" if saved_at else ""
         question = (f"تغییراتی در این یادداشت داده و ثبت نشده بود{when}. بازیابی شود؟" if self.service
                     else f"یادداشتی برای این پرونده نوشته و ثبت نشده بود{when}. بازیابی شود؟")
-        if ask_yes_no(self.parentWidget() or self, DRAFT_TITLE, question):
+        # «خیر» throws the draft away: here the default is to keep it
+        if ask_yes_no(self.parentWidget() or self, DRAFT_TITLE, question, default_yes=True):
             self.restore(data)
             return True
         self.session.drafts.discard(self.draft_key)
@@ -221,6 +233,15 @@ class VisitForm(FormDialog):
 
     def state(self) -> Any:
         return self.draft_data()
+
+    def entry_errors(self) -> list[DomainError]:
+        kind, mode = self.kind.value(), self.mode.value()
+        typed = ServiceInput(
+            kind=kind.value if kind else "", mode=mode.value if mode else "", note=self.note.text(),
+            date=self.date.text(), domains=tuple(d.value for d in self.domains.values()),
+            minutes=self.minutes.value(), abuse_concern=self.abuse.isChecked(),
+            abuse_action=self.abuse_action.text(), next_follow_up=self.next_follow_up.text())
+        return check_visit_entry(typed, self.session.ctx.today())
 
     # --- saving ------------------------------------------------------------------------------
 

@@ -181,3 +181,56 @@ def test_enter_moves_to_the_next_field(form, qtbot):
     qtbot.keyClick(form.first_name, Qt.Key.Key_Return)
     assert focused() is form.last_name
     assert form.isVisible()  # Enter did not press «ذخیره»
+
+
+def test_every_error_of_the_form_is_shown_at_once_and_the_first_has_the_cursor(form, ctx):
+    form.national_code.setText("۱۲۳۴۵۶۷۸۹۰")  # wrong check digit
+    form.birth_date.setText("1405/14/01")  # no 14th month
+    form.received_on.setText("")
+
+    assert not form.save()
+
+    for field in ("behzisti_file_number", "first_name", "last_name", "national_code", "sex",
+                  "birth_date", "living_arrangement", "received_on"):
+        assert form.errors.message_for(field), field
+    assert focused() is form.behzisti_number
+    assert all_cases(ctx) == 0
+
+
+def test_a_national_code_is_checked_when_the_field_is_left(form):
+    form.national_code.setText("۱۲۳۴۵۶۷۸۹۰")
+    form.national_code.editingFinished.emit()
+    assert "کد ملی" in form.errors.message_for("national_code")
+    form.national_code.setText(to_persian_digits(GOOD_CODE))
+    form.national_code.editingFinished.emit()
+    assert form.errors.message_for("national_code") == ""
+    form.birth_date.setText("1405/02/40")
+    form.birth_date.line_edit.editingFinished.emit()
+    assert form.errors.message_for("birth_date")
+
+
+def test_a_child_already_on_file_is_named_with_a_link_before_a_second_file_is_made(form, ctx, worker, make_case):
+    existing = make_case(first_name="زهرا", last_name="یوسفی", father_name="علی", sex="female",
+                         birth_date=dt.date(2015, 5, 1))
+    fill_required(form, worker)
+    form.father_name.setText("علي")
+    form.birth_date.setText("1394/02/11")  # 2015-05-01
+    before = all_cases(ctx)
+
+    assert not form.save()  # told first, nothing saved
+
+    note = form.duplicate_note
+    assert note.isVisible() and f'href="case:{existing.id}"' in note.text()
+    assert all_cases(ctx) == before
+    opened = []
+    import app.ui.case_link as case_link
+    original = case_link.open_case
+    case_link.open_case = lambda session, case_id, parent=None: opened.append(case_id)
+    try:
+        note.linkActivated.emit(f"case:{existing.id}")
+    finally:
+        case_link.open_case = original
+    assert opened == [existing.id]
+
+    assert form.save()  # «another child»: the second press registers it
+    assert all_cases(ctx) == before + 1

@@ -40,6 +40,13 @@ def form(qtbot, worker_session, case_id):
     return widget
 
 
+def choose(form, kind="care", mode="home_visit", minutes=30):
+    """What a worker picks: nothing is chosen for them."""
+    form.kind.setValue(kind)
+    form.mode.setValue(mode)
+    form.minutes.setValue(minutes)
+
+
 def press(qtbot, key, modifier=Qt.KeyboardModifier.NoModifier):
     qtbot.keyClick(focused(), key, modifier)
 
@@ -52,13 +59,16 @@ def test_a_visit_is_entered_with_the_keyboard_only_and_appears_in_the_timeline(
     qtbot.waitUntil(lambda: focused() is form.date.line_edit)
 
     press(qtbot, Qt.Key.Key_Tab)
-    assert focused() is form.kind  # «مراقبت و پیگیری» is already chosen
+    assert focused() is form.kind and form.kind.value() is None  # nothing chosen for the worker
+    press(qtbot, Qt.Key.Key_Down)  # «مراقبت و پیگیری»
+    assert form.kind.value() is visits.ServiceKind.CARE
     press(qtbot, Qt.Key.Key_Tab)
     assert focused() is form.domains.boxes[visits.CareDomain.HEALTH]
     press(qtbot, Qt.Key.Key_Space)  # tick «بهداشتی»
     for _ in range(len(form.domains.boxes)):
         press(qtbot, Qt.Key.Key_Tab)
-    assert focused() is form.mode
+    assert focused() is form.mode and form.mode.value() is None
+    press(qtbot, Qt.Key.Key_Down)  # «بازدید منزل»
     press(qtbot, Qt.Key.Key_Tab)
     assert focused() is form.minutes
     qtbot.keyClicks(focused(), "45")
@@ -80,6 +90,7 @@ def test_a_visit_is_entered_with_the_keyboard_only_and_appears_in_the_timeline(
 
 
 def test_a_child_abuse_concern_needs_the_action_taken(qtbot, form, worker_session, case_id):
+    choose(form)
     form.domains.setValues(["abuse_watch"])
     form.note.setText("آثار کبودی روی دست فرزند دیده شد.")
     assert not form.form.isRowVisible(form.rows["abuse_action"])
@@ -111,6 +122,8 @@ def test_the_abuse_row_is_red_and_marked_in_the_timeline(qtbot, window, worker_s
 
 
 def test_care_domains_are_open_only_for_care(form):
+    assert not form.domains.isEnabled()  # no kind chosen yet
+    form.kind.setValue("care")
     assert form.domains.isEnabled()
     form.kind.setValue("counselling")
     assert not form.domains.isEnabled()
@@ -119,6 +132,7 @@ def test_care_domains_are_open_only_for_care(form):
 def test_a_signed_month_asks_for_the_reason_of_the_change(qtbot, form, monkeypatch, worker_session,
                                                           case_id):
     monkeypatch.setattr(visits, "_signed_month_checks", [lambda session, case, day: True])
+    choose(form)
     form.domains.setValues(["health"])
     form.note.setText("یادداشتی که دیر ثبت می‌شود")
     assert not form.form.isRowVisible(form.rows["amend_reason"])
@@ -155,6 +169,8 @@ def test_a_draft_survives_a_crash_and_is_offered_back(qtbot, monkeypatch, worker
     assert again.note.toPlainText() == text
     assert {d.value for d in again.domains.values()} == {"schooling"}
 
+    choose(again)
+    again.domains.setValues(["schooling"])
     assert again.save()
     assert worker_session.drafts.load(key) is None  # a saved note leaves no draft
 
@@ -250,7 +266,7 @@ def test_an_edit_in_progress_survives_a_crash_and_is_offered_back_for_that_note(
     from app.ui.cases.visit_form import edit_draft_key
     monkeypatch.setattr(visit_form, "DRAFT_INTERVAL_S", 0.05)
     add_service(worker_session.ctx, case_id, ServiceInput(kind="care", mode="phone", note="تماس کوتاه",
-                                                          domains=("health",)))
+                                                          domains=("health",), minutes=10))
     service = list_services(worker_session.ctx, case_id)[0]
     form = VisitForm(worker_session, case_id, service=service)
     form.show()
@@ -275,3 +291,50 @@ def test_an_edit_in_progress_survives_a_crash_and_is_offered_back_for_that_note(
     assert again.save()
     assert worker_session.drafts.load(key) is None
     assert list_services(worker_session.ctx, case_id)[0].note.startswith("تماس کوتاه؛ مادر گفت")
+
+
+def test_a_new_note_has_no_silent_kind_mode_or_minutes_and_says_so_at_each_field(
+        qtbot, form, worker_session, case_id):
+    """A phone call saved without a choice must not become a 0-minute home visit."""
+    assert form.kind.value() is None and form.mode.value() is None and form.minutes.value() == 0
+    form.note.setText("تماس تلفنی با مادر")
+
+    assert not form.save()
+
+    assert "نوع خدمت" in form.errors.message_for("kind")
+    assert "نحوه ارائه" in form.errors.message_for("mode")
+    assert "دقیقه" in form.errors.message_for("minutes")
+    assert focused() is form.kind  # the first error has the cursor
+    assert list_services(worker_session.ctx, case_id) == []
+
+    form.kind.setValue("counselling")
+    form.mode.setValue("phone")
+    assert not form.save()  # still 0 minutes
+    assert form.errors.message_for("kind") == "" and "دقیقه" in form.errors.message_for("minutes")
+    form.minutes.setValue(15)
+    assert form.save()
+    saved = list_services(worker_session.ctx, case_id)[0]
+    assert (saved.kind, saved.mode, saved.minutes) == ("counselling", "phone", 15)
+
+
+def test_a_bad_date_is_told_when_the_field_is_left(qtbot, form):
+    form.date.setText("1405/13/40")
+    form.date.line_edit.editingFinished.emit()
+    assert form.errors.message_for("date")
+    form.date.setText("1405/09/01")
+    form.date.line_edit.editingFinished.emit()
+    assert form.errors.message_for("date") == ""
+
+
+def test_throwing_a_waiting_draft_away_asks_naming_it_and_no_keeps_it(qtbot, worker_session, case_id, worker,
+                                                                      messages):
+    key = visit_draft_key(worker.id, case_id)
+    worker_session.drafts.save(key, {"note": "مادر گفت فرزند سه روز به مدرسه نرفته است"})
+    win = open_case_window(worker_session, case_id)
+    messages.answers = [QMessageBox.StandardButton.No]
+    win.banner.discard_button.click()
+    assert "مادر گفت فرزند" in messages.texts("question")[-1]
+    assert worker_session.drafts.load(key) is not None and win.banner.isVisible()
+    messages.answers = [QMessageBox.StandardButton.Yes]
+    win.banner.discard_button.click()
+    assert worker_session.drafts.load(key) is None and not win.banner.isVisible()
