@@ -163,11 +163,13 @@ def cmd_contracts_list(args: argparse.Namespace) -> int:
 
 
 def cmd_cases_list(args: argparse.Namespace) -> int:
-    from app.services.caselist import CaseQuery, list_cases
+    from app.services.caselist import CaseQuery, list_all_cases
+    if args.limit < 1:
+        raise DomainError("--limit باید عددی بزرگ‌تر از صفر باشد.", field="limit")
     db = _open(args)
     try:
         query = CaseQuery(text=args.search or "", status=None if args.status == "all" else args.status)
-        rows = list_cases(_acting_ctx(args, db), query, 0, args.limit)
+        rows = list_all_cases(_acting_ctx(args, db), query, args.limit)
     finally:
         db.dispose()
     columns = ("behzisti_file_number", "clinic_file_number", "last_name", "first_name", "father_name",

@@ -344,3 +344,18 @@ def test_help_is_persian_for_every_command_and_option(argv):
             assert re.search("[\u0600-\u06FF]", text.split(line, 1)[1].split("\n  -", 1)[0] + line), line
     if argv[:1] in (["cases"], ["report"], ["backup"], ["check"], ["init"], ["verify"], ["import"]) or not argv:
         assert "نمونه" in text
+
+
+def test_cases_list_limit_is_obeyed_past_a_thousand_rows(tmp_path):
+    """--limit used to stop silently at 1,000 rows; now it gives what it says, and refuses a limit
+    below one in Persian."""
+    result = run("demo", "--cases", "1100", "--seed", "5", "--today", "2026-11-23", "--data-dir", str(tmp_path),
+                 "--quiet")
+    assert result.returncode == 0, result.stderr
+    rows = json.loads(signed("cases", "list", "--format", "json", "--limit", "1050", "--data-dir", str(tmp_path)).stdout)
+    assert len(rows) == 1050 and len({r["id"] for r in rows}) == 1050
+    everything = json.loads(signed("cases", "list", "--format", "json", "--limit", "5000",
+                                   "--data-dir", str(tmp_path)).stdout)
+    assert len(everything) == 1100 and [r["id"] for r in everything[:1050]] == [r["id"] for r in rows]
+    refused = signed("cases", "list", "--limit", "0", "--data-dir", str(tmp_path))
+    assert refused.returncode == 1 and "--limit" in refused.stderr and "بزرگ‌تر از صفر" in refused.stderr

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from typing import Any, Optional
 
-from sqlalchemy import and_, func, or_, select, union
+from sqlalchemy import Date, Integer, String, and_, bindparam, func, or_, select, union
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import UnaryExpression
 from sqlalchemy.sql.operators import custom_op
@@ -17,7 +17,7 @@ from app.persian import half_year_bounds, half_year_of, normalize_identifier, no
 from app.services.context import ServiceContext
 from app.services.permissions import case_scope
 from app.services.views import CaseRow
-from app.storage.search import MIN_INDEXED, name_fragments_clause, name_match_ids
+from app.storage.search import MIN_INDEXED, MIN_TRIGRAM, name_match_statement, phrase, starting_with_params
 from app.services.policy import Action, Kind, rule
 
 SORTS = ("name", "behzisti_file_number", "clinic_file_number", "received_on", "next_follow_up")
@@ -47,189 +47,244 @@ class CaseQuery:
         return replace(self, text=text)
 
 
-def text_clause(text: str, dialect: str = "sqlite", fts: bool = False):
-    """A file number or national code when the box holds only digits; otherwise name fragments."""
-    # No name is longer; a pasted page of text would otherwise become thousands of LIKE clauses,
-    # past SQLite's limits on expression depth and pattern length.
-    text = (text or "")[:MAX_SEARCH_CHARS]
-    ident = normalize_identifier(text)
-    if not ident:
-        return None
-    numbers = _identifier_ids(text)
-    if numbers is not None:
-        return CaseFile.id.in_(numbers)
-    tokens = [search_key(t) for t in normalize_text(text).split()]
-    tokens = [t for t in tokens if t]
-    if not tokens:
-        return None
-    # All fragments in one question to the name index (see app.storage.search).
-    return name_fragments_clause(dialect, tokens, fts_available=fts)
-
-
-def _identifier_selects(text: str) -> Optional[list]:
-    """One SELECT per column (national code, Behzisti and clinic file numbers) of the ids whose
-    value begins with text, when it is a number (digits, - and /); otherwise None."""
-    ident = normalize_identifier((text or "")[:MAX_SEARCH_CHARS])
-    if not _is_number(ident):
-        return None
-    return [select(CaseFile.id).where(_prefix(col, ident)) for col in (
-        CaseFile.national_code, CaseFile.behzisti_file_number, CaseFile.clinic_file_number)]
-
-
 def _is_number(ident: str) -> bool:
     """Digits (with - or /): a national code or a file number, not a name."""
     return bool(ident) and set(ident) <= _IDENTIFIER_CHARS and any(ch.isdigit() for ch in ident)
 
 
-def _identifier_ids(text: str):
-    """The SELECT of the ids whose national code or a file number begins with text; None when
-    text is not a number."""
-    selects = _identifier_selects(text)
-    # Ids from each column's own unique index; a plain OR makes the planner walk the list order instead.
-    return None if selects is None else union(*selects)
-
-
-def _prefix(column, value: str):
-    # A range on the column uses its index in SQLite and PostgreSQL alike, unlike LIKE 'x%'.
-    return and_(column >= value, column < value + "\uffff")
-
-
 def review_overdue_clause(today: dt.date):
-    year, half = half_year_of(today)
-    current_start, _ = half_year_bounds(year, half)
-    prev_start, _ = half_year_bounds(year - 1, 2) if half == 1 else half_year_bounds(year, 1)
+    current_start, prev_start = _overdue_bounds(today)
     return and_(CaseFile.received_on < current_start,
                 or_(CaseFile.last_review_on.is_(None), CaseFile.last_review_on < prev_start))
 
 
-def _where(ctx: ServiceContext, q: CaseQuery) -> list:
-    clauses = _filters(ctx, q)
-    text = text_clause(q.text, ctx.db.dialect, ctx.db.has_name_index)
-    if text is not None:
-        clauses.append(text)
-    return clauses
+# -- statements kept by shape ------------------------------------------------------------------------
+#
+# A search sends 2-9 small SELECTs that SQLite answers in well under a millisecond each on a small
+# folder; building them afresh (SQLAlchemy expression objects, their cache keys) cost ~5 ms of
+# CPU a search, more than the database's work. The statements depend on the *shape* of the search
+# (number or name; how many fragments of each length; which filters; the sort; who asks), not on
+# its values: each shape's statements are built once with bound parameters and kept, and a search
+# only works out its values (issue 17).
+
+_STATEMENTS: dict[tuple, Any] = {}
+_MAX_STATEMENTS = 2048
 
 
-def _filters(ctx: ServiceContext, q: CaseQuery, *, status_index: bool = True) -> list:
-    """Every condition but the search text.
-
-    status_index=False keeps SQLite off the status index (see _page_where)."""
-    clauses = []
-    scope = case_scope(ctx.actor)
-    if scope is not None:
-        clauses.append(scope)
-    if q.status:
-        status = CaseFile.status if status_index else _no_index(CaseFile.status)
-        clauses.append(status == CaseStatus(q.status).value)
-    if q.social_worker_id:
-        clauses.append(CaseFile.social_worker_id == q.social_worker_id)
-    if q.contract_id:
-        clauses.append(CaseFile.contract_id == q.contract_id)
-    if q.living_arrangement:
-        clauses.append(CaseFile.living_arrangement == LivingArrangement(q.living_arrangement).value)
-    if q.priority_only:
-        clauses.append(CaseFile.priority.is_(True))
-    if q.review_overdue:
-        clauses.append(review_overdue_clause(ctx.today()))
-    return clauses
+def _like(fragment: str) -> str:
+    escaped = fragment.replace("/", "//").replace("%", "/%").replace("_", "/_")
+    return f"%{escaped}%"
 
 
-def _name_tokens(ctx: ServiceContext, q: CaseQuery) -> Optional[list[str]]:
-    """The search text's name fragments (search keys) when it is a name search the SQLite name
-    index can be asked about; otherwise None."""
-    if ctx.db.dialect != "sqlite" or not ctx.db.has_name_index:
+@dataclass
+class _Search:
+    """A CaseQuery worked out for the statements: `key` is its shape, `params` its values."""
+
+    q: CaseQuery
+    ctx: ServiceContext
+    key: tuple
+    params: dict
+    kind: str  # "" (no text), "number", "name" (name index), "scan" (LIKE on every file)
+    n_short: int = 0
+    n_letters: int = 0
+    has_long: bool = False
+
+    def stmt(self, role: str, build):
+        """The statement for this role and shape, built on first use."""
+        key = (role, self.key)
+        found = _STATEMENTS.get(key)
+        if found is None:
+            if len(_STATEMENTS) >= _MAX_STATEMENTS:
+                _STATEMENTS.clear()
+            found = _STATEMENTS[key] = build()
+        return found
+
+    def run_scalar(self, conn, role: str, build, **extra) -> int:
+        return conn.scalar(self.stmt(role, build), {**self.params, **extra} if extra else self.params) or 0
+
+    # -- pieces of statements (built once per shape) --------------------------------------------
+    def number_selects(self) -> list:
+        return [select(CaseFile.id).where(col >= bindparam("ident", type_=String),
+                                          col < bindparam("ident_end", type_=String))
+                for col in (CaseFile.national_code, CaseFile.behzisti_file_number, CaseFile.clinic_file_number)]
+
+    @property
+    def has_ids(self) -> bool:
+        return self.kind in ("number", "name")
+
+    def ids(self):
+        """The SELECT of the ids the text names (numbers, or the name index); None: no such
+        SELECT (no text, single letters only, or a scan)."""
+        if self.kind == "number":
+            # Ids from each column's own unique index; a plain OR makes the planner walk the list order instead.
+            return union(*self.number_selects())
+        if self.kind == "name":
+            return name_match_statement(self.has_long, [f"s{i}" for i in range(self.n_short)])
         return None
+
+    def letters(self) -> list:
+        return [CaseFile.name_key.like(bindparam(f"l{i}", type_=String), escape="/") for i in range(self.n_letters)]
+
+    def text_clauses(self) -> list:
+        return ([CaseFile.id.in_(self.ids())] if self.has_ids else []) + self.letters()
+
+    def filters(self, *, status_index: bool = True) -> list:
+        """Every condition but the search text. status_index=False keeps SQLite off the status
+        index (see _page_where)."""
+        q, clauses = self.q, []
+        scope = case_scope(self.ctx.actor)
+        if scope is not None:
+            clauses.append(scope)
+        if q.status:
+            status = CaseFile.status if status_index else _no_index(CaseFile.status)
+            clauses.append(status == CaseStatus(q.status).value)
+        if q.social_worker_id:
+            clauses.append(CaseFile.social_worker_id == bindparam("worker", type_=Integer))
+        if q.contract_id:
+            clauses.append(CaseFile.contract_id == bindparam("contract", type_=Integer))
+        if q.living_arrangement:
+            clauses.append(CaseFile.living_arrangement == bindparam("living", type_=String))
+        if q.priority_only:
+            clauses.append(CaseFile.priority.is_(True))
+        if q.review_overdue:
+            clauses.append(and_(CaseFile.received_on < bindparam("current_start", type_=Date),
+                                or_(CaseFile.last_review_on.is_(None),
+                                    CaseFile.last_review_on < bindparam("prev_start", type_=Date))))
+        return clauses
+
+
+def _search(ctx: ServiceContext, q: CaseQuery) -> _Search:
+    """The query's shape and values."""
+    params: dict[str, Any] = {}
+    if q.social_worker_id:
+        params["worker"] = q.social_worker_id
+    if q.contract_id:
+        params["contract"] = q.contract_id
+    if q.living_arrangement:
+        params["living"] = LivingArrangement(q.living_arrangement).value
+    if q.review_overdue:
+        params["current_start"], params["prev_start"] = _overdue_bounds(ctx.today())
+    scope = case_scope(ctx.actor)
+    who = None if scope is None else (str(ctx.actor.role), ctx.actor.staff_id)
+    filters = (who, q.status and CaseStatus(q.status).value, bool(q.social_worker_id), bool(q.contract_id),
+               bool(q.living_arrangement), q.priority_only, q.review_overdue, q.sort, q.descending)
+    dialect = ctx.db.dialect
     text = (q.text or "")[:MAX_SEARCH_CHARS]
     ident = normalize_identifier(text)
-    if not ident or _is_number(ident):
-        return None
-    return [key for key in (search_key(t) for t in normalize_text(text).split()) if key]
-
-
-def _name_parts(ctx: ServiceContext, q: CaseQuery) -> Optional[tuple[Any, list]]:
-    """A name search split for the SQLite name index: (the SELECT of the ids matching the
-    fragments it holds, or None when every fragment is a single letter; the conditions for the
-    single letters). None: not a name search, or no name index to ask."""
-    tokens = _name_tokens(ctx, q)
+    tokens = [k for k in (search_key(t) for t in normalize_text(text).split()) if k] if ident else []
+    if ident and _is_number(ident):
+        params.update(ident=ident, ident_end=ident + "\uffff")
+        return _Search(q, ctx, (dialect, "number", filters), params, "number")
     if not tokens:
-        return None
-    indexed = [t for t in tokens if len(t) >= MIN_INDEXED]
-    letters = [CaseFile.name_key.contains(t, autoescape=True) for t in tokens if len(t) < MIN_INDEXED]
-    return (name_match_ids(indexed) if indexed else None), letters
+        return _Search(q, ctx, (dialect, "", filters), params, "")
+    if dialect != "sqlite" or not ctx.db.has_name_index:
+        params.update({f"l{i}": _like(t) for i, t in enumerate(tokens)})
+        return _Search(q, ctx, (dialect, "scan", len(tokens), filters), params, "scan", n_letters=len(tokens))
+    long = [t for t in tokens if len(t) >= MIN_TRIGRAM]
+    short = [t for t in tokens if MIN_INDEXED <= len(t) < MIN_TRIGRAM]
+    letters = [t for t in tokens if len(t) < MIN_INDEXED]
+    if long:
+        params["m"] = " ".join(phrase(f) for f in long)
+    for i, fragment in enumerate(short):
+        params.update(starting_with_params(f"s{i}", fragment))
+    params.update({f"l{i}": _like(t) for i, t in enumerate(letters)})
+    kind = "name" if (long or short) else "letters"
+    return _Search(q, ctx, (dialect, kind, bool(long), len(short), len(letters), filters), params,
+                   "name" if kind == "name" else "", n_short=len(short), n_letters=len(letters), has_long=bool(long))
 
 
-def _text_parts(ctx: ServiceContext, q: CaseQuery) -> Optional[tuple[Any, list]]:
-    """The search text as (ids, conditions) for SQLite: a number's ids from the three number
-    indexes, or a name's from the name index (see _name_parts). None: no text, or PostgreSQL,
-    whose planner needs no such help."""
-    if ctx.db.dialect != "sqlite":
-        return None
-    numbers = _identifier_ids(q.text)
-    return (numbers, []) if numbers is not None else _name_parts(ctx, q)
+def _overdue_bounds(today: dt.date) -> tuple[dt.date, dt.date]:
+    year, half = half_year_of(today)
+    current_start, _ = half_year_bounds(year, half)
+    prev_start, _ = half_year_bounds(year - 1, 2) if half == 1 else half_year_bounds(year, 1)
+    return current_start, prev_start
 
 
-def _count_by_index(session, ctx: ServiceContext, q: CaseQuery) -> Optional[int]:
+def _where(s: _Search) -> list:
+    return s.filters() + s.text_clauses()
+
+
+def _index_parts(s: _Search) -> bool:
+    """Whether the text's ids come from indexes SQLite should be steered to (see _count_by_index
+    and _page_where); PostgreSQL's planner needs no such help."""
+    return s.ctx.db.dialect == "sqlite" and (s.kind in ("number", "name") or (s.kind == "" and s.n_letters > 0))
+
+
+def _count_by_index(conn, s: _Search) -> Optional[int]:
     """A search with no filter but the status, counted without reading each matching file.
 
     The indexes count their matches themselves; for a common name or a short number the statuses
     then come from an index on status, which holds far fewer closed and returned files than the
     text has matches. A few matches are looked up one by one. None: not such a search."""
-    parts = _text_parts(ctx, q)
-    if parts is None or case_scope(ctx.actor) is not None or any((
+    q = s.q
+    if not _index_parts(s) or case_scope(s.ctx.actor) is not None or any((
             q.social_worker_id, q.contract_id, q.living_arrangement, q.priority_only, q.review_overdue)):
         return None
-    selects = _identifier_selects(q.text)
-    if selects and sum(_at_most(session, each, COUNT_NUMBERS_UP_TO + 1) for each in selects) > COUNT_NUMBERS_UP_TO:
+    if s.kind == "number" and _number_matches(conn, s, COUNT_NUMBERS_UP_TO + 1) > COUNT_NUMBERS_UP_TO:
         return None  # «1» or «139»: reading the union twice costs more than walking the status index
-    ids, letters = parts
-    if ids is not None and not letters:
-        total = session.scalar(select(func.count()).select_from(ids.subquery())) or 0
+    if s.has_ids and not s.n_letters:
+        total = s.run_scalar(conn, "count ids", lambda: select(func.count()).select_from(s.ids().subquery()))
     else:  # a single letter reads the narrow name-key index, or the files the other fragments found
-        total = _count(session, ([CaseFile.id.in_(ids)] if ids is not None else []) + letters)
+        total = s.run_scalar(conn, "count text", lambda: _count_stmt(s.text_clauses()))
     if not q.status:
         return total
     if total <= COUNT_BY_STATUS_FROM:
-        return _count(session, [_no_index(CaseFile.status) == q.status]
-                      + ([CaseFile.id.in_(ids)] if ids is not None else []) + letters)
-    # id + 0: the ids are probed while the status range is read, rather than each file looked up.
-    probe = ([(CaseFile.id + 0).in_(ids)] if ids is not None else []) + letters
+        return s.run_scalar(conn, "count few", lambda: _count_stmt(
+            [_no_index(CaseFile.status) == q.status] + s.text_clauses()))
     if q.status == CaseStatus.ACTIVE.value:
-        others = [s.value for s in CaseStatus if s.value != q.status]
-        return total - _count(session, [CaseFile.status.in_(others), *probe])
-    return _count(session, [CaseFile.status == CaseStatus(q.status).value, *probe])
+        others = [st.value for st in CaseStatus if st.value != q.status]
+        return total - s.run_scalar(conn, "count others", lambda: _count_stmt(
+            [CaseFile.status.in_(others), *_probe(s)]))
+    return s.run_scalar(conn, "count status", lambda: _count_stmt(
+        [CaseFile.status == CaseStatus(q.status).value, *_probe(s)]))
 
 
-def _count(session, clauses: list) -> int:
-    return session.scalar(select(func.count()).select_from(CaseFile).where(*clauses)) or 0
+def _probe(s: _Search) -> list:
+    # id + 0: the ids are probed while the status range is read, rather than each file looked up.
+    return ([(CaseFile.id + 0).in_(s.ids())] if s.has_ids else []) + s.letters()
 
 
-def _page_where(session, ctx: ServiceContext, q: CaseQuery) -> list:
-    """The page's conditions. When a name or number matches more files than WALK_FROM, the page
-    is read walking the list's own order and stops at the page's last row; fewer matches are
-    looked up one by one and sorted (cheaper then than walking far for the few).
+def _count_stmt(clauses: list):
+    return select(func.count()).select_from(CaseFile).where(*clauses)
+
+
+def _number_matches(conn, s: _Search, limit: int) -> int:
+    """Matches of a number, counted per column only as far as `limit` (a UNION is read whole
+    before a LIMIT on it stops anything); the three counts in one statement."""
+    def build():
+        counts = [_at_most_stmt(each).scalar_subquery() for each in s.number_selects()]
+        return select(counts[0] + counts[1] + counts[2])
+    return s.run_scalar(conn, "at most number", build, lim=limit)
+
+
+def _at_most_stmt(ids):
+    return select(func.count()).select_from(ids.limit(bindparam("lim", type_=Integer)).subquery())
+
+
+def _page_where(conn, s: _Search) -> tuple[str, Any]:
+    """The page's conditions, as (variant, builder). When a name or number matches more files
+    than WALK_FROM, the page is read walking the list's own order and stops at the page's last
+    row; fewer matches are looked up one by one and sorted (cheaper then than walking far for
+    the few).
 
     Left to itself SQLite walks the status index (it gives the list's order) for few matches
     too: 20-30 ms for one national code or a first and last name instead of 1 ms. The status
     is then kept off it. A one-letter fragment («مهسا ع», half way through typing a last
     name) is not in the name index: the index narrows by the others and the letter is tested
     on what they found."""
-    parts = _text_parts(ctx, q)
-    if parts is None or parts[0] is None:
-        return _where(ctx, q)
-    ids, letters = parts
-    # Counted only as far as the choice needs (a short number matches tens of thousands), and a
-    # number per column: a UNION is read whole before a LIMIT on it stops anything.
-    selects = _identifier_selects(q.text) or [ids]
-    matches = sum(_at_most(session, each, WALK_FROM + 1) for each in selects)
+    q = s.q
+    if not _index_parts(s) or not s.has_ids:
+        return "all", lambda: _where(s)
+    # Counted only as far as the choice needs (a short number matches tens of thousands).
+    if s.kind == "number":
+        matches = _number_matches(conn, s, WALK_FROM + 1)
+    else:
+        matches = s.run_scalar(conn, "at most ids", lambda: _at_most_stmt(s.ids()), lim=WALK_FROM + 1)
     if matches <= WALK_FROM:
-        return _filters(ctx, q, status_index=False) + [CaseFile.id.in_(ids), *letters]
+        return "few", lambda: s.filters(status_index=False) + s.text_clauses()
     if q.status and q.sort == "name" and not q.descending:
-        return _filters(ctx, q) + [(CaseFile.id + 0).in_(ids), *letters]
-    return _where(ctx, q)
-
-
-def _at_most(session, ids, limit: int) -> int:
-    return session.scalar(select(func.count()).select_from(ids.limit(limit).subquery())) or 0
+        return "walk", lambda: s.filters() + _probe(s)
+    return "all", lambda: _where(s)
 
 
 def _no_index(column):
@@ -249,11 +304,12 @@ def _order(q: CaseQuery) -> list:
 
 @rule(Kind.CASE, Action.READ)
 def count_cases(ctx: ServiceContext, q: CaseQuery) -> int:
-    with ctx.db.read() as session:
-        fast = _count_by_index(session, ctx, q)
+    s = _search(ctx, q)
+    with ctx.db.read_connection() as conn:
+        fast = _count_by_index(conn, s)
         if fast is not None:
             return fast
-        return session.scalar(select(func.count()).select_from(CaseFile).where(*_where(ctx, q))) or 0
+        return s.run_scalar(conn, "count all", lambda: _count_stmt(_where(s)))
 
 
 # What a row of the list shows, read as plain columns: no ORM objects for a page of 100.
@@ -266,17 +322,47 @@ _STATUS_LABELS = {s.value: s.label for s in CaseStatus}
 _LIVING_LABELS = {a.value: a.label for a in LivingArrangement}
 
 
+MAX_PAGE = 1000  # rows one list_cases call returns at most (a screen shows 100)
+
+
 @rule(Kind.CASE, Action.READ)
 def list_cases(ctx: ServiceContext, q: CaseQuery, offset: int = 0, limit: int = 20) -> list[CaseRow]:
-    with ctx.db.read() as session:
+    """One page of the list: at most MAX_PAGE rows (see list_all_cases for more)."""
+    s = _search(ctx, q)
+    with ctx.db.read_connection() as conn:
+        return _list_page(conn, s, offset, limit)
+
+
+@rule(Kind.CASE, Action.READ)
+def list_all_cases(ctx: ServiceContext, q: CaseQuery, limit: int) -> list[CaseRow]:
+    """The first `limit` rows of the list, however many: read page by page inside one read
+    transaction, so the pages are of the same moment (no row missed or repeated when another
+    PC saves a file meanwhile)."""
+    s = _search(ctx, q)
+    rows: list[CaseRow] = []
+    with ctx.db.read_connection() as conn:
+        while len(rows) < limit:
+            wanted = min(MAX_PAGE, limit - len(rows))
+            page = _list_page(conn, s, len(rows), wanted)
+            rows += page
+            if len(page) < wanted:  # the list ended
+                break
+    return rows
+
+
+def _list_page(conn, s: _Search, offset: int, limit: int) -> list[CaseRow]:
+    variant, where = _page_where(conn, s)
+
+    def build():
         # Page the ids first on the narrow indexes, then fetch the wide columns of just those rows.
-        page = (select(CaseFile.id).where(*_page_where(session, ctx, q)).order_by(*_order(q))
-                .offset(max(0, offset)).limit(max(0, min(limit, 1000))).subquery())
-        query = (select(*_ROW_COLUMNS)
-                 .join(page, page.c.id == CaseFile.id)
-                 .outerjoin(_WORKER, _WORKER.id == CaseFile.social_worker_id)
-                 .order_by(*_order(q)))
-        return [_row_of(*columns) for columns in session.execute(query)]
+        page = (select(CaseFile.id).where(*where()).order_by(*_order(s.q))
+                .offset(bindparam("off", type_=Integer)).limit(bindparam("lim", type_=Integer)).subquery())
+        return (select(*_ROW_COLUMNS)
+                .join(page, page.c.id == CaseFile.id)
+                .outerjoin(_WORKER, _WORKER.id == CaseFile.social_worker_id)
+                .order_by(*_order(s.q)))
+    params = {**s.params, "off": max(0, offset), "lim": max(0, min(limit, MAX_PAGE))}
+    return [_row_of(*columns) for columns in conn.execute(s.stmt(f"page {variant}", build), params)]
 
 
 def _row_of(id, behzisti_file_number, clinic_file_number, first_name, last_name, father_name, national_code,

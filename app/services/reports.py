@@ -13,7 +13,7 @@ import io
 import json
 import uuid
 from dataclasses import dataclass
-from typing import Callable, Optional
+from typing import TYPE_CHECKING, Callable, Optional
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -31,8 +31,8 @@ from app.printing.layout import SIGNATURE_BOX
 from app.printing.embed import JSON_MIME, XLSX_MIME, embed_files
 from app.printing.export import (document_json, monthly_report_json, monthly_report_xlsx, payable_case_months,
                                  reported_content)
-from app.printing.signing import certificate_der, create_clinic_identity, identity_info, import_pkcs12, sign_pdf
-from app.printing.verify import VerificationResult, verify_pdf
+# Signing and verifying (pyHanko, and aiohttp behind it: ~1 s to import) are imported by the
+# functions that sign or verify, so an unsigned report never loads them (issue 17).
 from app.services import audit, keybox, report_data as rd, validation as v
 from app.services.accounts import password_matches
 from app.services.context import ServiceContext
@@ -40,6 +40,9 @@ from app.services.permissions import case_scope, require_manager
 from app.services.policy import Action, Kind, rule
 from app.services.signed_months import (MonthMark, month_needs_correction, months_needing_correction,  # noqa: F401
                                         signed_monthly_report)
+
+if TYPE_CHECKING:
+    from app.printing.verify import VerificationResult
 
 Progress = Callable[[int, int], None]
 KEY_SETTING, FINGERPRINT_SETTING, SUBJECT_SETTING = "signing.identity", "signing.fingerprint", "signing.subject"
@@ -152,6 +155,7 @@ def _manager_password_ok(ctx: ServiceContext, password: str) -> None:
 
 
 def _store_key(session: Session, ctx: ServiceContext, blob: bytes, password: str) -> SigningKeyInfo:
+    from app.printing.signing import certificate_der, identity_info
     info = identity_info(blob, password)
     certificate = base64.b64encode(certificate_der(blob, password)).decode()
     for key, value in ((KEY_SETTING, keybox.seal(blob, password)), (FINGERPRINT_SETTING, info.fingerprint_sha256),
@@ -168,6 +172,7 @@ def _store_key(session: Session, ctx: ServiceContext, blob: bytes, password: str
 @rule(Kind.SIGNING_KEY, Action.CREATE)
 def create_signing_key(ctx: ServiceContext, password: str) -> SigningKeyInfo:
     """A new certificate in the clinic's name, encrypted under the manager's password."""
+    from app.printing.signing import create_clinic_identity
     require_manager(ctx.actor)
     _manager_password_ok(ctx, password)
     with ctx.db.transaction() as session:
@@ -178,6 +183,7 @@ def create_signing_key(ctx: ServiceContext, password: str) -> SigningKeyInfo:
 
 @rule(Kind.SIGNING_KEY, Action.CREATE)
 def import_signing_key(ctx: ServiceContext, pkcs12: bytes, pkcs12_password: str, password: str) -> SigningKeyInfo:
+    from app.printing.signing import import_pkcs12
     require_manager(ctx.actor)
     _manager_password_ok(ctx, password)
     with ctx.db.transaction() as session:
@@ -199,6 +205,7 @@ def signing_key_info(ctx: ServiceContext) -> Optional[SigningKeyInfo]:
 def check_signing_password(ctx: ServiceContext, password: str) -> SigningKeyInfo:
     """Does this password open the clinic's signing key? Asked before a long report is built,
     so a mistyped password is found at once rather than after the whole document."""
+    from app.printing.signing import identity_info
     require_manager(ctx.actor)
     _manager_password_ok(ctx, password)
     info = identity_info(_unlocked_key(ctx, password), password)
@@ -215,6 +222,7 @@ def clinic_certificate(ctx: ServiceContext, password: Optional[str] = None) -> b
             return base64.b64decode(row.value)
     if password is None:
         raise AuthError("برای خواندن گواهی از کلید امضا، رمز عبور مدیر لازم است.", field="password")
+    from app.printing.signing import certificate_der
     return certificate_der(_unlocked_key(ctx, password), password)
 
 
@@ -227,6 +235,7 @@ def _unlocked_key(ctx: ServiceContext, password: str) -> bytes:
         if row is None:
             raise ValidationError("کلید امضای کلینیک هنوز ساخته نشده است (تنظیمات ← کلید امضا).", field="password")
         stored = row.value
+    from app.printing.signing import identity_info
     try:
         blob = keybox.unseal(stored, password)
         identity_info(blob, password)  # a container of an older version checks the password here
@@ -453,6 +462,7 @@ def _finish(ctx: ServiceContext, report_id: str, kind: str, pdf_bytes: bytes, ta
     with ctx.db.transaction() as session:
         signed_at = None
         if sign_password is not None:
+            from app.printing.signing import sign_pdf
             require_manager(ctx.actor)
             if kind in ("monthly", "invoice"):
                 latest = _last_signed(session, kind, contract_id, year, month)
@@ -635,7 +645,7 @@ def check_report(ctx: ServiceContext, pdf: bytes, also_trusted: Optional[list] =
     """Signature intact, nothing after it, signed by this clinic's own certificate (or one in
     `also_trusted`), and the embedded data matching our record."""
     from app.printing.embed import list_embedded_files
-    from app.printing.verify import TrustedCert
+    from app.printing.verify import TrustedCert, verify_pdf
     key = signing_key_info(ctx)
     trusted = list(also_trusted or [])
     if key is not None:

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Callable, Iterator, Optional
 
 from sqlalchemy import create_engine, event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 APPLICATION_ID = 0x50525644  # "PRVD": marks a SQLite file as Parvandeh's
@@ -139,6 +139,22 @@ class Database:
             yield
         finally:
             _guards.reset(token)
+
+    @contextmanager
+    def read_connection(self) -> Iterator[Connection]:
+        """A read transaction on a Core connection: for hot read paths (the case list's search)
+        that want no ORM unit of work around a few plain SELECTs. A busy database comes out as
+        the same Persian error as read()'s (app.storage.guard)."""
+        from app.storage import guard
+        try:
+            with self.read_engine.connect() as conn:
+                with conn.begin():
+                    yield conn
+        except Exception as exc:
+            persian = guard.translate(exc)
+            if persian is None:
+                raise
+            raise persian from exc
 
     def analyze(self) -> None:
         """Full statistics after a bulk load, so the planner picks the search and list indexes."""

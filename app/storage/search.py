@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from sqlalchemy import String, and_, column, func, intersect, literal, select, table
+from sqlalchemy import String, and_, bindparam, column, func, intersect, literal, select, table
 
 from app.models import CaseFile
 
@@ -71,8 +71,40 @@ def name_match_ids(fragments: Iterable[str]):
     return select(intersect(*queries).subquery().c.rowid)
 
 
-def _phrase(fragment: str) -> str:
+def phrase(fragment: str) -> str:
     return '"' + fragment.replace('"', '""') + '"'
+
+
+_phrase = phrase
+
+
+def name_match_statement(has_long: bool, short_params: list[str]):
+    """name_match_ids with bound parameters instead of values, so one statement serves every
+    search of the same shape (app.services.caselist keeps it): `m` holds the long fragments'
+    phrases (starting_with_params gives each short fragment's three values); None when there
+    is nothing to ask the index."""
+    first = [bindparam("m", type_=String)] if has_long else []
+    matches = first + [_starting_with_param(name) for name in short_params]
+    if not matches:
+        return None
+    queries = [select(_fts.c.rowid).where(_fts.c.name_key.match(m)) for m in matches]
+    if len(queries) == 1:
+        return queries[0]
+    return select(intersect(*queries).subquery().c.rowid)
+
+
+def starting_with_params(name: str, fragment: str) -> dict[str, str]:
+    """The values of _starting_with_param(name) for a short fragment."""
+    return {name: fragment, f"{name}_end": fragment + _LAST_CHAR, f"{name}_none": phrase(fragment + END)}
+
+
+def _starting_with_param(name: str):
+    """_starting_with with bound parameters (see starting_with_params)."""
+    quote = literal('"', String)
+    terms = func.group_concat(quote + _vocab.c.term + quote, literal(" OR ", String))
+    return (select(func.coalesce(terms, bindparam(f"{name}_none", type_=String)))
+            .where(_vocab.c.term >= bindparam(name, type_=String), _vocab.c.term < bindparam(f"{name}_end", type_=String))
+            .scalar_subquery())
 
 
 def _starting_with(fragment: str):

@@ -145,3 +145,40 @@ def test_index_shortcuts_agree_with_reading_every_file(ctx, make_case, monkeypat
             assert count_cases(ctx, query) == len(expected), (text, status)
             assert [r.id for r in list_cases(ctx, query, 0, 1000)] == expected, (text, status)
             assert [r.id for r in list_cases(ctx, query, 2, 3)] == expected[2:5], (text, status)
+
+
+def test_list_all_cases_gives_as_many_rows_as_asked_past_one_page(ctx, files, monkeypatch):
+    """`cases list --limit N` used to stop silently at one page (1,000 rows): a small page size
+    here makes a short list span several pages, read in one transaction, in order, none twice."""
+    from app.services import caselist
+    everything = [r.id for r in list_cases(ctx, CaseQuery(), 0, 100)]
+    assert len(everything) == 10
+    monkeypatch.setattr(caselist, "MAX_PAGE", 3)
+    assert len(list_cases(ctx, CaseQuery(), 0, 100)) == 3  # one call: one page at most
+    assert [r.id for r in caselist.list_all_cases(ctx, CaseQuery(), 7)] == everything[:7]
+    assert [r.id for r in caselist.list_all_cases(ctx, CaseQuery(), 9)] == everything[:9]
+    assert [r.id for r in caselist.list_all_cases(ctx, CaseQuery(), 500)] == everything
+    assert [r.id for r in caselist.list_all_cases(ctx, CaseQuery(text="احمدی"), 500)] == [
+        r.id for r in list_cases(ctx, CaseQuery(text="احمدی"), 0, 3)]
+
+
+def test_kept_statements_never_carry_one_users_scope_or_values_to_another(ctx, files, make_staff, make_case):
+    """Statements are kept per shape of search (issue 17): two social workers (and a
+    psychologist) asking the very same shapes one after another each see only their own files,
+    and the values of one search never leak into the next of the same shape."""
+    first = make_staff("social_worker", "هادی", "اول")
+    second = make_staff("social_worker", "هادی", "دوم")
+    psych = make_staff("psychologist", "نگار", "سوم")
+    mine = make_case(first_name="نیما", last_name="احمدی‌نژاد", social_worker_id=first.id)
+    theirs = make_case(first_name="نیما", last_name="احمدی‌فر", social_worker_id=second.id, psychologist_id=psych.id)
+    for _ in range(2):
+        for who, role, expected in ((first, "social_worker", [mine.id]), (second, "social_worker", [theirs.id]),
+                                    (psych, "psychologist", [theirs.id])):
+            actor_ctx = as_actor(ctx, who.id, role)
+            for text in ("نیما", "نیما اح", "نی", "ن", ""):
+                assert [r.id for r in list_cases(actor_ctx, CaseQuery(text=text), 0, 50)] == expected, (role, text)
+                assert count_cases(actor_ctx, CaseQuery(text=text)) == len(expected)
+    assert {r.full_name for r in list_cases(ctx, CaseQuery(text="رضا"), 0, 50)} == {"علیرضا احمدی", "رضا احمدی"}
+    assert {r.full_name for r in list_cases(ctx, CaseQuery(text="سارا"), 0, 50)} == {"سارا بهرامی"}
+    assert [r.behzisti_file_number for r in list_cases(ctx, CaseQuery(text="140300003"), 0, 50)] == ["140300003"]
+    assert [r.behzisti_file_number for r in list_cases(ctx, CaseQuery(text="140300007"), 0, 50)] == ["140300007"]
