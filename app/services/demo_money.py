@@ -54,12 +54,16 @@ def _last_years_contract(db: Database, current: Contract, rng: random.Random, no
 
 
 def _months_invoiced(contract: Contract, today: dt.date) -> list[tuple[int, int]]:
-    """Every month of the contract that ended at least a week before today."""
+    """Every month of the contract before last month: last month's report and invoice are the
+    month-end work the clinic does itself (and a made-up signed invoice would stand in its way)."""
     months = []
+    this_year, this_month, _ = to_jalali(today)
+    last_month = (this_year, this_month - 1) if this_month > 1 else (this_year - 1, 12)
+    last_month_start = month_bounds(*last_month)[0]
     year, month, _ = to_jalali(contract.start_date)
     while True:
         start, end = month_bounds(year, month)
-        if start > contract.end_date or end + dt.timedelta(days=7) > today:
+        if start > contract.end_date or end >= last_month_start:
             return months
         months.append((year, month))
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
