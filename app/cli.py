@@ -202,6 +202,8 @@ def cmd_check(args: argparse.Namespace) -> int:
             missing = compare_head(session, chain)
         if missing:
             problems.append(missing)
+        anchors = [_anchor_check(args, db, path) for path in (getattr(args, "against", None) or [])]
+        problems += [problem for _, problem in anchors if problem]
         revision = current_revision(db)
     finally:
         db.dispose()
@@ -215,7 +217,48 @@ def cmd_check(args: argparse.Namespace) -> int:
         print("پایگاه داده سالم نیست.", file=sys.stderr)
         return 1
     print(f"پایگاه داده سالم است (نسخه طرح {revision}، {chain.entries} رویداد در زنجیره).")
+    for line, _ in anchors:
+        print(line)
     return 0
+
+
+def _anchor_check(args: argparse.Namespace, db, path: str) -> tuple[str, str]:
+    """(line for a match, problem or '') for one copy kept elsewhere: a signed document of this
+    clinic (PDF) or a backup (.pvbak). Its audit head must still be in the chain, unchanged."""
+    from app.services.audit import compare_with_anchor
+    head, where = _anchor_of(args, db, Path(path))
+    if head is None:
+        return "", where
+    with db.read() as session:
+        problem = compare_with_anchor(session, head, where)
+    if problem:
+        return "", problem
+    return (f"سر زنجیره در «{path}» ({head.count} رویداد تا ردیف {head.last_id}) با زنجیره می‌خواند. "
+            f"/ Audit head in {path} matches the chain."), ""
+
+
+def _anchor_of(args: argparse.Namespace, db, path: Path):
+    """(head, label) of a file, or (None, problem)."""
+    from app.services.audit import head_from_dict
+    if not path.is_file():
+        return None, f"فایل «{path}» پیدا نشد."
+    if path.suffix.lower() == ".pvbak":
+        from app.storage.backup import backup_is_encrypted, read_backup_info
+        password = read_password(f"رمز پشتیبان {path.name}: ") if backup_is_encrypted(path) else None
+        info = read_backup_info(path, password)
+        head = head_from_dict(info.audit_head)
+        if head is None:
+            return None, f"پشتیبان «{path}» سر زنجیره رویدادها را ندارد (ساخته نسخه پیشین برنامه)."
+        return head, f"پشتیبان «{path.name}»"
+    from app.services.reports import check_report, embedded_audit_head
+    data = path.read_bytes()
+    check = check_report(_system_ctx(args, db), data)
+    if not (check.verification.ok and check.verification.trusted):
+        return None, f"«{path}» سند امضاشده و دست‌نخورده این کلینیک نیست؛ سر زنجیره آن سنجیده نشد."
+    head = embedded_audit_head(data)
+    if head is None:
+        return None, f"سند «{path}» سر زنجیره رویدادها را ندارد (ساخته نسخه پیشین برنامه)."
+    return head, f"سند امضاشده «{path.name}»"
 
 
 def _print_table(rows: Sequence[Sequence[str]]) -> None:
@@ -280,8 +323,12 @@ EXAMPLES = {
     "contracts": SIGN_IN_NOTE + "\n\nنمونه:\n  echo 'رمز' | parvandeh contracts list --user manager --format json",
     "cases": SIGN_IN_NOTE + "\n\nنمونه‌ها:\n  echo 'رمز' | parvandeh cases list --user worker1 --status active\n"
              "  echo 'رمز' | parvandeh cases list --user manager --search 0012345678 --format csv",
-    "check": "پایگاه داده، زنجیره رویدادها و سر زنجیره را می‌سنجد؛ پوشه‌ای بی‌کلینیک ناسالم است.\n\n"
-             "نمونه:\n  parvandeh check --data-dir D:\\Parvandeh",
+    "check": "پایگاه داده، زنجیره رویدادها و سر زنجیره را می‌سنجد؛ پوشه‌ای بی‌کلینیک ناسالم است.\n"
+             "با --against سر زنجیره‌ای که در گزارش امضاشده یا پشتیبان مانده است با زنجیره سنجیده می‌شود:\n"
+             "اگر رویدادی تا آن سر بعداً پاک یا بازنویسی شده باشد، گزارش می‌شود.\n\n"
+             "نمونه‌ها:\n  parvandeh check --data-dir D:\\Parvandeh\n"
+             "  parvandeh check --data-dir D:\\Parvandeh --against monthly-report-1405-08-MR-14050902-1A2B3C4D.pdf\n"
+             "  echo 'رمز-پشتیبان' | parvandeh check --against E:\\weekly.pvbak",
     "report": SIGN_IN_NOTE + "\n\nنمونه‌ها:\n"
               "  printf 'رمز\\nرمز\\n' | parvandeh report monthly --user manager --month 1405/08 --out m.pdf --sign\n"
               "  echo 'رمز' | parvandeh report case --user worker1 --file 1234 --out summary.pdf",
@@ -350,6 +397,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_cases_list)
 
     p = sub.add_parser("check", parents=[common], help="سنجش سلامت پایگاه داده و زنجیره رویدادها")
+    p.add_argument("--against", action="append", metavar="FILE",
+                   help="سند امضاشده (PDF) یا پشتیبان (pvbak) که سر زنجیره رویدادها را نگه داشته است: "
+                        "رویدادهای تا آن سر باید هنوز، دست‌نخورده، در زنجیره باشند (چند بار می‌آید؛ "
+                        "رمز پشتیبان رمزدار از خط ورودی استاندارد)")
     p.set_defaults(handler=cmd_check)
 
     for register in _extra_commands():

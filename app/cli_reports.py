@@ -115,13 +115,38 @@ def cmd_verify(args) -> int:
         check = _record_check(args, data, trusted)
         print(format_verification(check.verification))
         _print_record_match(check)
+        _print_audit_head(args, data, compare=check.verification.ok)
         code = exit_code(check.verification)
         if code == 0 and not check.record_found:
             return EXIT_NOT_IN_RECORDS
         return 1 if code == 0 and not check.digest_matches else code
     result = verify_pdf(data, trusted_certs=trusted)
     print(format_verification(result))
+    _print_audit_head(args, data, compare=False)
     return exit_code(result)
+
+
+def _print_audit_head(args, data: bytes, *, compare: bool) -> None:
+    """The clinic's audit chain as it stood when the document was made (count, last id, hash). With
+    the clinic's data folder, also whether those entries are all still there, unchanged; the exit
+    code stays the document's own verdict (`parvandeh check --against` fails on a mismatch)."""
+    from app.services.reports import embedded_audit_head
+    head = embedded_audit_head(data)
+    if head is None:
+        return
+    print(f"سر زنجیره رویدادهای کلینیک در سند: {head.count} رویداد تا ردیف {head.last_id}، چکیده {head.last_hash}")
+    print(f"Audit head in document: {head.count} entries, last id {head.last_id}, hash {head.last_hash}")
+    if not compare:
+        return
+    from app.services.audit import compare_with_anchor
+    ctx = _verify_ctx(args)
+    try:
+        with ctx.db.read() as session:
+            problem = compare_with_anchor(session, head, "این سند")
+    finally:
+        ctx.db.dispose()
+    print(problem or "رویدادهای تا این سر همه در زنجیره کلینیک هستند، دست‌نخورده. / The clinic's chain still "
+                     "holds every entry up to this head.")
 
 
 def _verify_code(args) -> int:

@@ -16,10 +16,56 @@ def cmd_connect(args) -> int:
     from app.cli import _data_dir
     from app.storage.connect import save_url
     message = test_connection(args.url)
-    target = save_url(_data_dir(args, create=True), args.url)  # a new PC's folder is made here, like init
+    folder = _data_dir(args, create=True)
+    _manager_signs_in(args, folder)
+    target = save_url(folder, args.url)  # a new PC's folder is made here, like init
     print(message)
     print(f"این رایانه از این پس از سرور استفاده می‌کند (نشانی در {target}).")
     return 0
+
+
+def _manager_signs_in(args, folder: Path) -> None:
+    """Where this PC's data lives is the manager's to change: the manager of the clinic this folder
+    holds now (its SQLite file or its server), or else of the clinic on the new server. Only a new
+    folder pointed at an empty server (the first-run wizard then sets the clinic up) needs no one."""
+    from app.cli import _acting_ctx
+    from app.services.policy import Action, Kind, require
+    db = _clinic_here(folder) or _clinic_on(args.url)
+    if db is None:
+        return
+    try:
+        require(_acting_ctx(args, db).actor, Kind.SETTINGS, Action.CHANGE)
+    finally:
+        db.dispose()
+
+
+def _clinic_here(folder: Path):
+    from app.services.clinic import is_set_up
+    from app.storage.database import URL_FILENAME
+    from app.storage.datadir import database_file, open_database
+    if not (database_file(folder).is_file() or (folder / URL_FILENAME).is_file()):
+        return None
+    db = open_database(folder)
+    if is_set_up(db):
+        return db
+    db.dispose()
+    return None
+
+
+def _clinic_on(url: str):
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from app.services.clinic import is_set_up
+    from app.storage.connect import engine_url
+    from app.storage.database import Database
+    db = Database(engine_url(url))
+    try:
+        if is_set_up(db):
+            return db
+    except SQLAlchemyError:  # an empty server: no tables yet
+        pass
+    db.dispose()
+    return None
 
 
 def register(sub, common) -> None:

@@ -129,6 +129,43 @@ def compare_head(session: Session, chain: "ChainReport") -> str:
     return ""
 
 
+def head_dict(head: Optional[ChainHead]) -> Optional[dict]:
+    """The head as it is written into a document's or a backup's data (JSON)."""
+    return {"count": head.count, "last_id": head.last_id, "last_hash": head.last_hash} if head else None
+
+
+def head_from_dict(value: Any) -> Optional[ChainHead]:
+    try:
+        return ChainHead(int(value["count"]), int(value["last_id"]), str(value["last_hash"]))
+    except (TypeError, KeyError, ValueError):
+        return None
+
+
+def current_head(session: Session) -> ChainHead:
+    """The head record; for a database older than it (or an empty chain), what the table holds."""
+    head = read_head(session)
+    if head is not None:
+        return head
+    last = session.execute(select(AuditEntry.id, AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)).first()
+    return ChainHead(count_entries(session), last[0] if last else 0, last[1] if last else GENESIS)
+
+
+def compare_with_anchor(session: Session, anchor: ChainHead, where: str) -> str:
+    """'' when the chain still holds, unchanged, every entry up to a head kept elsewhere (a signed
+    document, a backup); otherwise what was removed or rewritten, naming `where` the head came from."""
+    if anchor.count == 0:
+        return ""
+    last = session.get(AuditEntry, anchor.last_id)
+    upto = session.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.id <= anchor.last_id)) or 0
+    if last is None or upto < anchor.count:
+        return (f"رویدادهای تا ردیف {anchor.last_id} کامل نیست (entries up to {anchor.last_id} removed): {where} "
+                f"{anchor.count} رویداد تا ردیف {anchor.last_id} را ثبت کرده است، اکنون {upto} رویداد تا آن ردیف هست.")
+    if last.hash != anchor.last_hash or upto != anchor.count:
+        return (f"رویدادهای تا ردیف {anchor.last_id} بازنویسی شده‌اند (entries up to {anchor.last_id} rewritten): "
+                f"چکیده ردیف {anchor.last_id} با {where} نمی‌خواند.")
+    return ""
+
+
 def record_many(session: Session, ctx: ServiceContext, action: str, entity: str,
                 items: Iterable[tuple[Optional[int], Optional[int], Optional[dict]]]) -> None:
     """record() for many rows at once (an import's publish): the same entries and chain, one

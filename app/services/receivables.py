@@ -185,7 +185,7 @@ def generate_receivables_letter(ctx: ServiceContext, office_name: str, *,
                                 sign_password: Optional[str] = None):
     """The letter as a PDF with its rows attached (JSON and xlsx), signed and kept on record like
     the monthly report: the QR's digest is the embedded JSON's SHA-256."""
-    from app.services.reports import _finish
+    from app.services.reports import _finish, _audit_head_file
     data = letter_data(ctx, office_name)
     table = letter_json(data)
     digest = hashlib.sha256(table).hexdigest()
@@ -195,7 +195,8 @@ def generate_receivables_letter(ctx: ServiceContext, office_name: str, *,
     xlsx = io.BytesIO()
     receivables_xlsx(data_for_export(data), xlsx)
     pdf_bytes = embed_files(pdf.getvalue(), [(f"{data.document_id}.json", table, JSON_MIME),
-                                             (f"{data.document_id}.xlsx", xlsx.getvalue(), XLSX_MIME)])
+                                             (f"{data.document_id}.xlsx", xlsx.getvalue(), XLSX_MIME),
+                                             _audit_head_file(ctx, data.document_id)])
     return _finish(ctx, data.document_id, "receivables", pdf_bytes, table, sign_password,
                    xlsx=xlsx.getvalue())
 

@@ -355,7 +355,7 @@ def generate_monthly(ctx: ServiceContext, contract_id: int, year: int, month: in
     monthly_report_xlsx(data, xlsx)
     pdf_bytes = embed_files(pdf.getvalue(), [(f"{data.report_id}.json", table, JSON_MIME),
                                              (f"{data.report_id}.xlsx", xlsx.getvalue(), XLSX_MIME),
-                                             (f"{data.report_id}-audit-head.json", _audit_head_json(ctx), JSON_MIME)])
+                                             _audit_head_file(ctx, data.report_id)])
     return _finish(ctx, data.report_id, "monthly", pdf_bytes, table, sign_password,
                    contract_id=contract_id, year=year, month=month, summary=summary,
                    correction=data.correction_number or 0, replaces=data.replaces_report_id,
@@ -363,14 +363,42 @@ def generate_monthly(ctx: ServiceContext, contract_id: int, year: int, month: in
                    xlsx=xlsx.getvalue())
 
 
+AUDIT_HEAD_SUFFIX = "-audit-head.json"
+
+
 def _audit_head_json(ctx: ServiceContext) -> bytes:
-    """The audit chain's head when the report was made: a signed copy of it lives with the county
-    office, where no edit of the clinic's database reaches (compare with `parvandeh check`)."""
-    import json
+    """The audit chain's head when the document was made: a signed copy of it lives with the county
+    office, where no edit of the clinic's database reaches (`parvandeh check --against FILE.pdf`)."""
     with ctx.db.read() as session:
-        head = audit.read_head(session)
-    value = {"count": head.count, "last_id": head.last_id, "last_hash": head.last_hash} if head else None
-    return json.dumps({"audit_head": value}, ensure_ascii=False).encode()
+        head = audit.current_head(session)
+    return json.dumps({"audit_head": audit.head_dict(head)}, ensure_ascii=False).encode()
+
+
+def _audit_head_file(ctx: ServiceContext, document_id: str) -> tuple[str, bytes, str]:
+    """The embedded file every document carries beside its data."""
+    return f"{document_id}{AUDIT_HEAD_SUFFIX}", _audit_head_json(ctx), JSON_MIME
+
+
+def embedded_audit_head(pdf: bytes) -> Optional[audit.ChainHead]:
+    """The audit head a document carries (None when it has none: made before it was embedded)."""
+    from app.printing.embed import list_embedded_files
+    try:
+        files = list_embedded_files(pdf)
+    except Exception:  # a damaged file: its verification says why
+        return None
+    raw = next((data for name, data in files.items() if name.endswith(AUDIT_HEAD_SUFFIX)), None)
+    try:
+        return audit.head_from_dict(json.loads(raw)["audit_head"]) if raw else None
+    except (ValueError, TypeError, KeyError):
+        return None
+
+
+def _data_table(files: dict) -> tuple[Optional[str], Optional[bytes]]:
+    """The document's own data (`<id>.json`), never the audit head beside it."""
+    for name, data in files.items():
+        if name.endswith(".json") and not name.endswith(AUDIT_HEAD_SUFFIX):
+            return name[:-5], data
+    return None, None
 
 
 def qr_code_text(document_id: str, digest: str, summary: str) -> str:
@@ -620,7 +648,8 @@ def _render_and_finish(ctx: ServiceContext, data, document_id: str, render, kind
     data = dataclasses.replace(data, qr_payload=qr_code_text(document_id, digest, summary))
     out = io.BytesIO()
     render(data, out)
-    pdf_bytes = embed_files(out.getvalue(), [(f"{document_id}.json", table, JSON_MIME)])
+    pdf_bytes = embed_files(out.getvalue(), [(f"{document_id}.json", table, JSON_MIME),
+                                             _audit_head_file(ctx, document_id)])
     return _finish(ctx, document_id, kind, pdf_bytes, table, sign_password, summary=summary, **record)
 
 
@@ -655,8 +684,7 @@ def check_report(ctx: ServiceContext, pdf: bytes, also_trusted: Optional[list] =
         files = list_embedded_files(pdf)
     except Exception:  # a damaged file has no readable attachments; the verification says why
         files = {}
-    table = next((data for name, data in files.items() if name.endswith(".json")), None)
-    report_id = next((name[:-5] for name in files if name.endswith(".json")), None)
+    report_id, table = _data_table(files)
     with ctx.db.read() as session:
         record = session.get(ReportRecord, report_id) if report_id else None
         kind = record.kind if record else _embedded_kind(table)

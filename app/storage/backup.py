@@ -100,6 +100,9 @@ class BackupInfo:
     app_version: str
     schema_revision: str
     members: tuple[BackupMember, ...]
+    # The audit chain's head in the copied database ({"count", "last_id", "last_hash"}), written in
+    # the manifest too: a backup on a USB stick then anchors the chain (`parvandeh check --against`).
+    audit_head: dict | None = None
 
     @property
     def database_size(self) -> int:
@@ -348,7 +351,28 @@ def _incompressible(first_block: bytes) -> bool:
     return bool(sample) and len(zlib.compress(sample, 1)) > 0.95 * len(sample)
 
 
-def _manifest(created_at: datetime, revision: str, members: list[BackupMember]) -> bytes:
+AUDIT_HEAD_KEY = "audit.head"  # app.services.audit.HEAD_KEY; storage reads the copy with sqlite3 only
+
+
+def _audit_head(db_copy: Path) -> dict | None:
+    """The chain's head in the copied database: its head record, or (older databases) the table's end."""
+    conn = sqlite3.connect(_uri(db_copy, immutable="1"), uri=True)
+    try:
+        row = conn.execute("SELECT value FROM setting WHERE key = ?", (AUDIT_HEAD_KEY,)).fetchone()
+        if row:
+            count, last_id, last_hash = str(row[0]).split(":")
+            return {"count": int(count), "last_id": int(last_id), "last_hash": last_hash}
+        count = conn.execute("SELECT count(*) FROM audit_entry").fetchone()[0]
+        last = conn.execute("SELECT id, hash FROM audit_entry ORDER BY id DESC LIMIT 1").fetchone()
+        return {"count": count, "last_id": last[0] if last else 0, "last_hash": last[1] if last else "0" * 64}
+    except (sqlite3.DatabaseError, ValueError):
+        return None  # not our tables (a test's bare database): the manifest simply has no head
+    finally:
+        conn.close()
+
+
+def _manifest(created_at: datetime, revision: str, members: list[BackupMember],
+              audit_head: dict | None = None) -> bytes:
     data = {
         "format": FORMAT_NAME,
         "format_version": FORMAT_VERSION,
@@ -358,6 +382,8 @@ def _manifest(created_at: datetime, revision: str, members: list[BackupMember]) 
         "database": DB_MEMBER,
         "members": [{"name": m.name, "size": m.size, "sha256": m.sha256} for m in members],
     }
+    if audit_head is not None:
+        data["audit_head"] = audit_head
     return json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8")
 
 
@@ -370,7 +396,8 @@ def _write_zip(sink: BinaryIO, db_copy: Path, attachments: list[tuple[str, Path]
             member = _add_file(zf, name, path, created_at, tracker)
             if member is not None:
                 members.append(member)
-        zf.writestr(_zip_info(MANIFEST_NAME, created_at), _manifest(created_at, revision, members))
+        zf.writestr(_zip_info(MANIFEST_NAME, created_at),
+                    _manifest(created_at, revision, members, _audit_head(db_copy)))
     return members
 
 
@@ -543,8 +570,9 @@ def _read_info(archive: _Archive, path: Path) -> BackupInfo:
             raise _unsafe(m.name)
         if zf.getinfo(m.name).file_size != m.size:
             raise StorageError(MSG_DAMAGED)
+    head = data.get("audit_head")
     return BackupInfo(path, archive.encrypted, data["format_version"], created_at, app_version,
-                      revision, members)
+                      revision, members, head if isinstance(head, dict) else None)
 
 
 def _copy_member(zf: zipfile.ZipFile, member: BackupMember, dest: BinaryIO | None,
