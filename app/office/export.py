@@ -11,10 +11,10 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from app.office.summary import MonthSummary
+from app.printing.cells import text_cell
 
 _HEAD_FONT = Font(name="Vazirmatn", bold=True)
 _HEAD_FILL = PatternFill("solid", fgColor="DDE5EC")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 CLINIC_COLUMNS = (
     ("county", "شهرستان"), ("clinic", "کلینیک"), ("licence", "شماره پروانه"), ("contract", "شماره قرارداد"),
@@ -93,6 +93,4 @@ def _write(cell, value) -> None:
     if hasattr(value, "isoformat"):
         value = value.isoformat()
     cell.value = value
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        cell.data_type = "s"
-        cell.quotePrefix = True
+    text_cell(cell)

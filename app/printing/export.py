@@ -16,7 +16,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from app.printing.cells import safe_cell
+from app.printing.cells import FORMULA_STARTS, text_cell
 
 from app.persian import format_iran_datetime, format_jalali_datetime, format_month
 from app.printing.data import MONTHLY_ROW_COLUMNS, MonthlyReportData
@@ -48,7 +48,11 @@ def monthly_report_xlsx(data: MonthlyReportData, out) -> None:
 
 def _append(sheet, values) -> None:
     """Every cell we write goes through here, so no text ever becomes a live formula."""
-    sheet.append([safe_cell(value) for value in values])
+    values = list(values)
+    sheet.append(values)
+    if any(isinstance(v, str) and v.startswith(FORMULA_STARTS) for v in values):
+        for cell in sheet[sheet._current_row]:
+            text_cell(cell)
 
 
 def _rtl_sheet(sheet) -> None:

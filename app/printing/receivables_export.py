@@ -19,10 +19,10 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from app.persian import format_jalali, format_month
+from app.printing.cells import FORMULA_STARTS, text_cell  # noqa: F401  (FORMULA_STARTS: kept importable)
 
 JSON_FORMAT = "parvandeh.receivables_letter"
 JSON_VERSION = 1
-FORMULA_STARTS = ("=", "+", "-", "@")
 
 _HEAD_FONT = Font(name="Vazirmatn", bold=True)
 _HEAD_FILL = PatternFill("solid", fgColor="DDE5EC")
@@ -147,13 +147,11 @@ def _fill(ws, sheet: Sheet) -> None:
 def write_cell(ws, row: int, column: int, value: Any):
     """One cell; text that a spreadsheet would take for a formula stays text."""
     cell = ws.cell(row=row, column=column)
+    cell.value = value
     if isinstance(value, str):
-        cell.value = value
-        cell.data_type = "s"  # openpyxl would otherwise store «=…» as a formula
-        if value.startswith(FORMULA_STARTS):
-            cell.quotePrefix = True  # Excel shows it as typed and keeps it text when edited
+        cell.data_type = "s"
+        text_cell(cell)  # Excel shows «=…» as typed and keeps it text when edited
     else:
-        cell.value = value
         if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 1000:
             cell.number_format = RIALS_FORMAT
     return cell

