@@ -56,10 +56,15 @@ def _acting_ctx(args: argparse.Namespace, db):
     --user (or PARVANDEH_USER) names the account; its password comes from the terminal without
     echo, or as the first line of stdin. A second password (signing key, backup) is the next line.
     Wrong passwords count toward the account's lockout, exactly as at the sign-in screen."""
+    from app.services.context import ServiceContext
+    return ServiceContext(db, _signed_in(args, db), data_dir=_data_dir(args))
+
+
+def _signed_in(args: argparse.Namespace, db):
+    """The signed-in Actor (for a command whose data folder may not exist yet: `connect`)."""
     import os
 
     from app.services.accounts import sign_in
-    from app.services.context import ServiceContext
     _require_set_up(db)
     actor = getattr(args, "_signed_in", None)
     if actor is None:
@@ -69,7 +74,7 @@ def _acting_ctx(args: argparse.Namespace, db):
                               "رمز عبور از صفحه‌کلید یا خط اول ورودی استاندارد خوانده می‌شود.")
         actor = sign_in(db, user, read_password(f"رمز عبور {user}: "))
         args._signed_in = actor  # one sign-in per run, however many contexts a command needs
-    return ServiceContext(db, actor, data_dir=_data_dir(args))
+    return actor
 
 
 def _system_ctx(args: argparse.Namespace, db):

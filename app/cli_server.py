@@ -28,13 +28,13 @@ def _manager_signs_in(args, folder: Path) -> None:
     """Where this PC's data lives is the manager's to change: the manager of the clinic this folder
     holds now (its SQLite file or its server), or else of the clinic on the new server. Only a new
     folder pointed at an empty server (the first-run wizard then sets the clinic up) needs no one."""
-    from app.cli import _acting_ctx
+    from app.cli import _signed_in
     from app.services.policy import Action, Kind, require
     db = _clinic_here(folder) or _clinic_on(args.url)
     if db is None:
         return
     try:
-        require(_acting_ctx(args, db).actor, Kind.SETTINGS, Action.CHANGE)
+        require(_signed_in(args, db), Kind.SETTINGS, Action.CHANGE)
     finally:
         db.dispose()
 
