@@ -98,13 +98,13 @@ def cmd_migrate(args) -> int:
     data_dir = _data_dir(args)
     if not (data_dir / DB_FILENAME).is_file():
         raise DomainError(f"پایگاه داده SQLite در {data_dir} نیست؛ چیزی برای انتقال نیست.")
-    print(test_connection(args.to))
     source = Database(sqlite_url(data_dir / DB_FILENAME))
     upgrade(source)
     from app.cli import _acting_ctx
     from app.services.policy import Action, Kind, require
-    try:  # a copy of the whole clinic onto another machine: the manager's alone, signed in
+    try:  # a copy of the whole clinic onto another machine: the manager's alone, signed in first
         require(_acting_ctx(args, source).actor, Kind.BACKUP, Action.CREATE)
+        print(test_connection(args.to))
     except BaseException:
         source.dispose()
         raise
