@@ -59,6 +59,11 @@ QPushButton:default {{
     border-color: {ACCENT};
     color: #ffffff;
 }}
+QPushButton:disabled, QToolButton:disabled {{
+    background: #eef0f2;
+    border-color: #d9dee3;
+    color: #9aa5b1;
+}}
 QPushButton:focus, QToolButton:focus, QCheckBox:focus {{
     outline: none;
 }}

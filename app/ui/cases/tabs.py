@@ -304,6 +304,8 @@ class ServicesTab(CaseTab):
         row.addWidget(self.count_label)
         layout.addLayout(row)
         layout.addWidget(self.view, 1)
+        self.view.selectionModel().currentChanged.connect(lambda *_: self._enable_for_current())
+        self._enable_for_current()
 
     def load(self) -> None:
         services = self.run(list_services, self.session.ctx, self.case_id) or []
@@ -312,6 +314,16 @@ class ServicesTab(CaseTab):
         self.count_label.setText(
             f"{format_number(len(services))} خدمت، {format_number(minutes)} دقیقه")
         select_first(self.view)
+        self._enable_for_current()
+
+    def _enable_for_current(self) -> None:
+        """A note this person may not read (a psychologist's, for a social worker) can be neither
+        edited nor deleted by them: the buttons say so before a click, not after."""
+        service = self.current()
+        usable = service is not None and not service.note_hidden
+        for button, tip in ((self.edit_button, "ویرایش (Enter)"), (self.delete_button, "")):
+            button.setEnabled(usable)
+            button.setToolTip(tip if usable or service is None else "یادداشت روانشناختی: فقط روانشناس و مدیر")
 
     def current(self) -> Optional[ServiceView]:
         return self.model.record(self.view.currentIndex())
@@ -323,7 +335,7 @@ class ServicesTab(CaseTab):
 
     def delete_service(self) -> None:
         service = self.current()
-        if service is None or not confirm_delete(self, "حذف خدمت", _service_named(service)):
+        if service is None or service.note_hidden or not confirm_delete(self, "حذف خدمت", _service_named(service)):
             return
         reason = ""
         while True:

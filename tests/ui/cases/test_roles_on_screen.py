@@ -52,3 +52,29 @@ def test_a_deactivated_account_s_main_window_goes_to_sign_in(qtbot, worker_sessi
     qtbot.waitUntil(lambda: reasons == ["sign_out"], timeout=3000)
     assert "غیرفعال" in main.expired_message
     assert case_detail(ctx, case_id).id == case_id  # the manager is unaffected
+
+
+def test_a_social_worker_cannot_press_edit_or_delete_on_a_psychologists_note(qtbot, worker_session, ctx, worker,
+                                                                             make_case, make_staff):
+    """The GUI's «حذف خدمت» once deleted a psychologist's note a social worker could not read."""
+    from tests.conftest import as_actor, TODAY
+    from app.services.visits import ServiceInput, add_service, list_services
+    psych = make_staff("psychologist", "لیلا", "روان")
+    case_id = make_case(psychologist_id=psych.id).id
+    add_service(as_actor(ctx, psych.id, "psychologist"), case_id,
+                ServiceInput(kind="counselling", mode="at_clinic", note="ارزیابی محرمانه", date=TODAY))
+    window = open_case_window(worker_session, case_id)
+    qtbot.waitExposed(window)
+    page = next(p for p in window.tab_pages if isinstance(p, tabs.ServicesTab))
+    page.load_if_stale()
+    assert page.current() is not None and page.current().note_hidden
+    assert not page.edit_button.isEnabled() and not page.delete_button.isEnabled()
+    assert "روانشناس" in page.delete_button.toolTip()
+    page.delete_service()  # even called directly (a shortcut), nothing is asked and nothing is deleted
+    assert len(list_services(ctx, case_id)) == 1
+    add_service(worker_session.ctx, case_id, ServiceInput(kind="care", mode="phone", note="تماس", date=TODAY,
+                                                          domains=["health"]))
+    page.load()
+    own = next(row for row in range(page.model.rowCount()) if not page.model.record(page.model.index(row, 0)).note_hidden)
+    page.view.setCurrentIndex(page.model.index(own, 0))
+    assert page.edit_button.isEnabled() and page.delete_button.isEnabled()
