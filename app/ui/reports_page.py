@@ -418,6 +418,12 @@ class ReportsPage(QWidget):
                 widget.setEnabled(False)
             note = QLabel("گزارش ماهانه و صورتحساب را مدیر کلینیک می‌سازد و امضا می‌کند.", box)
             layout.addWidget(note)
+        from app.services.policy import permits
+        from app.services.reports import generate_case_summary
+        if not permits(self.session.actor, generate_case_summary):  # a clerk: no file summaries
+            self.file_number.setEnabled(False)
+            self.case_button.setEnabled(False)
+            self.case_button.setToolTip("خلاصه پرونده را مددکار، روانشناس یا مدیر می‌سازد.")
         return box
 
     def _button(self, text: str, name: str, slot, parent: QWidget) -> QPushButton:

@@ -120,6 +120,15 @@ def test_social_workers_cannot_make_the_monthly_report(qtbot, demo_session, db, 
     assert page.case_button.isEnabled()
 
 
+def test_a_clerk_is_offered_no_file_summary(qtbot, demo_session, db, data_dir):
+    """A clerk keeps the register, not the files' contents: no button that could only be refused."""
+    clerk = list_staff(demo_session.ctx, role=Role.CLERK)[0]
+    page = ReportsPage(session_for(db, data_dir, _issue(clerk.id, clerk.full_name, Role.CLERK)))
+    qtbot.addWidget(page)
+    assert not page.case_button.isEnabled() and not page.file_number.isEnabled()
+    assert not page.preview_button.isEnabled() and not page.invoice_button.isEnabled()
+
+
 def test_without_pdftoppm_the_page_says_what_was_made_and_offers_the_viewer(page, monkeypatch):
     monkeypatch.setattr(reports_module, "pdf_tools_available", lambda: False)
     document = page.make("invoice")
