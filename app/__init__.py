@@ -17,4 +17,10 @@ def _version() -> str:
             return "0+unknown"
 
 
-__version__ = _version()
+def __getattr__(name: str) -> str:
+    # Read on first use, not at import: importlib.metadata costs ~40 ms, and the command line's
+    # read commands never print the version.
+    if name == "__version__":
+        globals()["__version__"] = version = _version()
+        return version
+    raise AttributeError(f"module 'app' has no attribute {name!r}")

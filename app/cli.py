@@ -72,7 +72,8 @@ def _signed_in(args: argparse.Namespace, db):
         if not user:
             raise DomainError("این فرمان به ورود نیاز دارد: نام کاربری را با --user (یا PARVANDEH_USER) بدهید؛ "
                               "رمز عبور از صفحه‌کلید یا خط اول ورودی استاندارد خوانده می‌شود.")
-        actor = sign_in(db, user, read_password(f"رمز عبور {user}: "))
+        password = getattr(args, "_password", None)  # read already by the quick path (app.cli_quick)
+        actor = sign_in(db, user, read_password(f"رمز عبور {user}: ") if password is None else password)
         args._signed_in = actor  # one sign-in per run, however many contexts a command needs
     return actor
 
@@ -149,51 +150,90 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_contracts_list(args: argparse.Namespace) -> int:
-    from app.services.contracts import list_contracts
-    db = _open(args)
+    from app import cli_quick
     try:
-        contracts = list_contracts(_acting_ctx(args, db))
-    finally:
-        db.dispose()
+        contracts = cli_quick.contracts_list(args)
+    except cli_quick.Fallback:
+        contracts = _contracts_through_services(args)
     if args.format == "json":
-        print(json.dumps([asdict(c) for c in contracts], ensure_ascii=False, indent=2, default=str))
+        print(json.dumps(contracts, ensure_ascii=False, indent=2, default=str))
         return 0
     from app.persian import format_jalali, format_number
     rows = [("شماره", "اداره طرف قرارداد", "شروع", "پایان", "مبلغ هر پرونده (ریال)", "ظرفیت", "فعال")]
-    rows += [(c.number, c.office_name, format_jalali(c.start_date), format_jalali(c.end_date),
-              format_number(c.fee_per_case_month_rials), format_number(c.capacity),
-              format_number(c.active_cases)) for c in contracts]
+    rows += [(c["number"], c["office_name"], format_jalali(c["start_date"]), format_jalali(c["end_date"]),
+              format_number(c["fee_per_case_month_rials"]), format_number(c["capacity"]),
+              format_number(c["active_cases"])) for c in contracts]
     _print_table(rows)
     return 0
 
 
-def cmd_cases_list(args: argparse.Namespace) -> int:
-    from app.services.caselist import CaseQuery, list_all_cases
-    if args.limit < 1:
-        raise DomainError("--limit باید عددی بزرگ‌تر از صفر باشد.", field="limit")
+def _contracts_through_services(args: argparse.Namespace) -> list[dict]:
+    from app.services.contracts import list_contracts
     db = _open(args)
     try:
-        query = CaseQuery(text=args.search or "", status=None if args.status == "all" else args.status)
-        rows = list_all_cases(_acting_ctx(args, db), query, args.limit)
+        return [asdict(c) for c in list_contracts(_acting_ctx(args, db))]
     finally:
         db.dispose()
+
+
+def cmd_cases_list(args: argparse.Namespace) -> int:
+    from app import cli_quick
+    if args.limit < 1:
+        raise DomainError("--limit باید عددی بزرگ‌تر از صفر باشد.", field="limit")
+    try:
+        rows = cli_quick.cases_list(args)
+    except cli_quick.Fallback:
+        rows = _cases_through_services(args)
     columns = ("behzisti_file_number", "clinic_file_number", "last_name", "first_name", "father_name",
                "national_code", "status_label", "social_worker_name")
     if args.format == "json":
-        print(json.dumps([asdict(r) for r in rows], ensure_ascii=False, indent=2, default=str))
+        print(json.dumps(rows, ensure_ascii=False, indent=2, default=str))
     elif args.format == "csv":
         from app.printing.cells import safe_cell
         writer = csv.writer(sys.stdout)
         writer.writerow(columns)
         for r in rows:
-            writer.writerow([safe_cell(getattr(r, c) or "") for c in columns])
+            writer.writerow([safe_cell(r[c] or "") for c in columns])
     else:
         header = ("شماره بهزیستی", "شماره کلینیک", "نام خانوادگی", "نام", "نام پدر", "کد ملی", "وضعیت", "مددکار")
-        _print_table([header] + [tuple(str(getattr(r, c) or "") for c in columns) for r in rows])
+        _print_table([header] + [tuple(str(r[c] or "") for c in columns) for r in rows])
     return 0
 
 
+def _cases_through_services(args: argparse.Namespace) -> list[dict]:
+    from app.services.caselist import CaseQuery, list_all_cases
+    db = _open(args)
+    try:
+        query = CaseQuery(text=args.search or "", status=None if args.status == "all" else args.status)
+        return [asdict(r) for r in list_all_cases(_acting_ctx(args, db), query, args.limit)]
+    finally:
+        db.dispose()
+
+
 def cmd_check(args: argparse.Namespace) -> int:
+    anchors: list[tuple[str, str]] = []
+    if getattr(args, "against", None):  # copies kept elsewhere are read through the services
+        problems, revision, chain, anchors = _check_through_services(args)
+    else:
+        from app import cli_quick
+        try:
+            problems, revision, chain = cli_quick.check(args)
+        except cli_quick.Fallback:
+            problems, revision, chain, anchors = _check_through_services(args)
+    if not chain.ok:
+        problems.append(f"زنجیره رویدادها از ردیف {chain.first_broken_id} شکسته است: {chain.reason}")
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if problems:
+        print("پایگاه داده سالم نیست.", file=sys.stderr)
+        return 1
+    print(f"پایگاه داده سالم است (نسخه طرح {revision}، {chain.entries} رویداد در زنجیره).")
+    for line, _ in anchors:
+        print(line)
+    return 0
+
+
+def _check_through_services(args: argparse.Namespace):
     from app.services.audit import compare_head, verify_chain
     from app.services.clinic import is_set_up
     from app.storage.migrate import current_revision, head_revision, integrity_problems
@@ -214,17 +254,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         db.dispose()
     if revision != head_revision():
         problems.append(f"schema revision {revision} != {head_revision()}")
-    if not chain.ok:
-        problems.append(f"زنجیره رویدادها از ردیف {chain.first_broken_id} شکسته است: {chain.reason}")
-    for problem in problems:
-        print(problem, file=sys.stderr)
-    if problems:
-        print("پایگاه داده سالم نیست.", file=sys.stderr)
-        return 1
-    print(f"پایگاه داده سالم است (نسخه طرح {revision}، {chain.entries} رویداد در زنجیره).")
-    for line, _ in anchors:
-        print(line)
-    return 0
+    return problems, revision, chain, anchors
 
 
 def _anchor_check(args: argparse.Namespace, db, path: str) -> tuple[str, str]:

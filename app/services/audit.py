@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 from dataclasses import dataclass
 from typing import Any, Iterable, Optional
@@ -12,18 +11,11 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from app.models import AuditEntry
+from app.services.audit_chain import (  # noqa: F401  (re-exported: the chain's pieces live there)
+    GENESIS, HEAD_KEY, ChainHead, ChainReport, _plain, _stamp, check_rows, entry_hash, head_gap,
+)
 from app.services.context import ServiceContext
 from app.services.policy import Action, Kind, rule
-
-GENESIS = "0" * 64
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    if isinstance(value, (str, int, float, bool)) or value is None:
-        return value
-    return str(value)
 
 
 def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
@@ -34,20 +26,6 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
 
 def snapshot(obj: Any, fields: Iterable[str]) -> dict[str, Any]:
     return {f: getattr(obj, f) for f in fields}
-
-
-def entry_hash(prev_hash: str, at: dt.datetime, actor_id: Optional[int], actor_name: str, action: str,
-               entity: str, entity_id: Optional[int], case_id: Optional[int], changes: str) -> str:
-    body = json.dumps([prev_hash, _stamp(at), actor_id, actor_name, action, entity, entity_id, case_id,
-                       changes], ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(body.encode("utf-8")).hexdigest()
-
-
-def _stamp(at: dt.datetime) -> str:
-    # SQLite returns stored datetimes without their zone; hash the UTC wall time either way.
-    if at.tzinfo is not None:
-        at = at.astimezone(dt.timezone.utc).replace(tzinfo=None)
-    return at.isoformat(timespec="microseconds")
 
 
 def record(session: Session, ctx: ServiceContext, action: str, entity: str, entity_id: Optional[int],
@@ -79,28 +57,6 @@ def record(session: Session, ctx: ServiceContext, action: str, entity: str, enti
 
 # -- the chain's head, kept where an edit of the audit table alone does not reach it -------------------
 
-HEAD_KEY = "audit.head"
-
-
-@dataclass(frozen=True)
-class ChainHead:
-    """How many entries the chain holds, and the id and hash of the last one."""
-
-    count: int
-    last_id: int
-    last_hash: str
-
-    def text(self) -> str:
-        return f"{self.count}:{self.last_id}:{self.last_hash}"
-
-    @classmethod
-    def parse(cls, text: str) -> Optional["ChainHead"]:
-        try:
-            count, last_id, last_hash = text.split(":")
-            return cls(int(count), int(last_id), last_hash)
-        except (ValueError, AttributeError):
-            return None
-
 
 def read_head(session: Session) -> Optional[ChainHead]:
     from app.models import Setting
@@ -117,16 +73,9 @@ def _write_head(session: Session, head: ChainHead) -> None:
         row.value = head.text()
 
 
-def compare_head(session: Session, chain: "ChainReport") -> str:
+def compare_head(session: Session, chain: ChainReport) -> str:
     """'' when the chain ends where its head says; otherwise what is missing (for `check`)."""
-    head = read_head(session)
-    if head is None or not chain.ok:
-        return ""
-    if chain.entries < head.count or chain.last_id != head.last_id or chain.last_hash != head.last_hash:
-        after = chain.last_id
-        return (f"رویدادهای پس از ردیف {after} حذف شده‌اند (entries missing after {after}): سر زنجیره "
-                f"{head.count} رویداد تا ردیف {head.last_id} را ثبت کرده است، اکنون {chain.entries} رویداد هست.")
-    return ""
+    return head_gap(read_head(session), chain)
 
 
 def head_dict(head: Optional[ChainHead]) -> Optional[dict]:
@@ -194,19 +143,6 @@ def record_many(session: Session, ctx: ServiceContext, action: str, entity: str,
     session.flush()
 
 
-@dataclass(frozen=True)
-class ChainReport:
-    entries: int
-    first_broken_id: Optional[int]
-    reason: str = ""
-    last_id: int = 0
-    last_hash: str = GENESIS
-
-    @property
-    def ok(self) -> bool:
-        return self.first_broken_id is None
-
-
 def verify_chain(session: Session, batch: int = 5000) -> ChainReport:
     prev, count, last_id = GENESIS, 0, 0
     while True:
@@ -214,14 +150,11 @@ def verify_chain(session: Session, batch: int = 5000) -> ChainReport:
             select(AuditEntry).where(AuditEntry.id > last_id).order_by(AuditEntry.id).limit(batch)).all()
         if not rows:
             return ChainReport(count, None, last_id=last_id, last_hash=prev)
-        for e in rows:
-            if e.prev_hash != prev:
-                return ChainReport(count, e.id, "پیوند با ردیف قبلی شکسته است (ردیفی حذف یا جابه‌جا شده)")
-            expected = entry_hash(prev, e.at, e.actor_id, e.actor_name, e.action, e.entity, e.entity_id,
-                                  e.case_id, e.changes)
-            if e.hash != expected:
-                return ChainReport(count, e.id, "محتوای ردیف پس از ثبت تغییر کرده است")
-            prev, count, last_id = e.hash, count + 1, e.id
+        broken, prev, count, last_id = check_rows(
+            [(e.id, e.at, e.actor_id, e.actor_name, e.action, e.entity, e.entity_id, e.case_id, e.changes,
+              e.prev_hash, e.hash) for e in rows], prev, count)
+        if broken is not None:
+            return broken
         session.expunge_all()
 
 

@@ -11,21 +11,12 @@ from sqlalchemy.orm import Session
 from app.errors import ValidationError
 from app.models.enums import LabelledEnum
 from app.persian import normalize_identifier, normalize_note, normalize_text, parse_optional_jalali, to_persian_digits
+from app.plaintext import _UNPRINTABLE, printable  # noqa: F401  (kept importable from here)
 
 E = TypeVar("E", bound=LabelledEnum)
 M = TypeVar("M")
 
-# Control characters (NUL, escape codes) arrive with text pasted from other programs: they mean
-# nothing in a name or a note, and PostgreSQL refuses NUL. Lone surrogates cannot be stored as
-# UTF-8 at all. Tab, line breaks and other whitespace stay for the normalisers to tidy.
-_UNPRINTABLE = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff]")
-
-
 _REFUSED = re.compile("[\x00\ud800-\udfff]")
-
-
-def printable(value: str) -> str:
-    return _UNPRINTABLE.sub("", value)
 
 
 def _storable(value: str, field: str, label: str) -> str:

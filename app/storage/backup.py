@@ -20,6 +20,7 @@ import shutil
 import sqlite3
 import struct
 import tempfile
+import threading
 import zipfile
 import zlib
 from contextlib import contextmanager
@@ -50,9 +51,10 @@ ATTACHMENT_PREFIX = "attachments/"
 EXTENSION = ".pvbak"
 
 COPY_BLOCK = 1024 * 1024
-# Level 3 deflates a database about three times faster than the default 6 and only slightly
-# larger; a backup runs on every exit, so the person closing the program is waiting for it.
-COMPRESS_LEVEL = 3
+# Level 1 deflates a database about five times faster than the default 6 and 30% faster than
+# level 3, for a file 2.5% larger (1.5 GB database: 266 MB against 260 MB at level 3); a backup
+# runs on every exit, so the person closing the program is waiting for it.
+COMPRESS_LEVEL = 1
 BACKUP_STEP_PAGES = 1024  # 4 MiB per online-backup step at SQLite's default page size
 REASONS = ("start", "exit", "manual")
 KEEP_DAYS, KEEP_WEEKS, KEEP_MONTHS = 7, 4, 12
@@ -253,8 +255,9 @@ def _inspect_file(path: Path) -> str:
         conn.close()
 
 
-def _snapshot(db_path: Path, copy_path: Path, tracker: _Tracker, *, integrity: bool = True) -> str:
-    """Copies the live database with SQLite's online backup API; returns the copy's revision.
+def _snapshot(db_path: Path, copy_path: Path, tracker: _Tracker) -> tuple[str, int]:
+    """Copies the live database with SQLite's online backup API; returns the copy's revision and
+    how many pages the snapshot had.
 
     Our connection holds one read transaction for the whole copy, so every step reads the same
     snapshot: the copy is consistent, writers from the running program are never blocked (WAL),
@@ -265,6 +268,7 @@ def _snapshot(db_path: Path, copy_path: Path, tracker: _Tracker, *, integrity: b
         src.execute("BEGIN")
         src.execute("SELECT count(*) FROM sqlite_master").fetchone()  # starts the snapshot
         page_size = src.execute("PRAGMA page_size").fetchone()[0]
+        pages = src.execute("PRAGMA page_count").fetchone()[0]
         dst = sqlite3.connect(copy_path, isolation_level=None)
         try:
             copied = 0
@@ -275,7 +279,7 @@ def _snapshot(db_path: Path, copy_path: Path, tracker: _Tracker, *, integrity: b
                 copied = (total - remaining) * page_size
 
             src.backup(dst, pages=BACKUP_STEP_PAGES, progress=step)
-            return _inspect(dst, tracker, integrity=integrity)
+            return _inspect(dst, tracker, integrity=False), pages
         finally:
             dst.close()
     except sqlite3.DatabaseError as exc:
@@ -283,6 +287,54 @@ def _snapshot(db_path: Path, copy_path: Path, tracker: _Tracker, *, integrity: b
         raise _sqlite_error(exc) from exc
     finally:
         src.close()
+
+
+class _CopyCheck(threading.Thread):
+    """Proves the snapshot readable and complete while the archive is being written.
+
+    The copy is SQLite's page-by-page copy of a database SQLite itself keeps; what could still go
+    wrong is a page that did not reach the copy whole, or a page already damaged in the live file.
+    `PRAGMA quick_check` reads every page of every table and index and checks each b-tree's
+    structure, the free list and every record's format (what a restore needs to open and read
+    it); with the page count equal to the snapshot's and the file exactly that many pages long,
+    the copy is complete. It leaves out integrity_check's comparison of each index with its table,
+    which a page copy cannot change: such a fault would be in the live database already, where
+    `parvandeh check` finds it — and a restore still runs the full integrity_check on the backup
+    before anything is replaced. quick_check is about a tenth of integrity_check's work
+    (1.5 GB: 3 s of CPU against 33 s), and sqlite3 lets the archive be written meanwhile.
+    """
+
+    def __init__(self, copy_path: Path, pages: int, tracker: _Tracker):
+        super().__init__(name="parvandeh-backup-check", daemon=True)
+        self.copy_path, self.pages, self.tracker = copy_path, pages, tracker
+        self.error: BaseException | None = None
+        self.start()
+
+    def run(self) -> None:
+        try:
+            conn = sqlite3.connect(_uri(self.copy_path, immutable="1"), uri=True, check_same_thread=False)
+            try:
+                # Asked every million SQLite instructions (a few ms), not every 10,000: each call takes
+                # the interpreter lock from the GUI thread, ~100,000 times for a 1.5 GB quick_check.
+                conn.set_progress_handler(self.tracker.cancelled, 1_000_000)
+                pages = conn.execute("PRAGMA page_count").fetchone()[0]
+                page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+                if pages != self.pages or pages * page_size != self.copy_path.stat().st_size:
+                    raise StorageError(MSG_INTEGRITY)
+                if conn.execute("PRAGMA quick_check").fetchall() != [("ok",)]:
+                    raise StorageError(MSG_INTEGRITY)
+            finally:
+                conn.close()
+        except sqlite3.DatabaseError:
+            self.error = StorageError(MSG_INTEGRITY)
+        except BaseException as exc:  # noqa: BLE001 — handed to the writing thread by result()
+            self.error = exc
+
+    def result(self) -> None:
+        self.join()
+        if self.error is not None:
+            self.tracker.check()  # a cancel interrupts quick_check: say cancelled, not damaged
+            raise self.error
 
 
 def _sqlite_error(exc: sqlite3.DatabaseError) -> StorageError:
@@ -438,7 +490,7 @@ def create_backup(db_path: Path, attachments_dir: Path, out_path: Path, *,
 def _create_backup(db_path: Path, attachments_dir: Path, out_path: Path, *,
                    password: str | None = None, progress: Progress | None = None,
                    cancel: Callable[[], bool] | None = None, integrity: bool = True) -> BackupInfo:
-    """create_backup; integrity=False leaves out the copy's integrity check (see _keep_current)."""
+    """create_backup; integrity=False leaves out the check of the copy (_CopyCheck; see _keep_current)."""
     db_path, attachments_dir, out_path = Path(db_path), Path(attachments_dir), Path(out_path)
     if password == "":
         raise ValidationError(MSG_EMPTY_PASSWORD, field="password")
@@ -453,15 +505,24 @@ def _create_backup(db_path: Path, attachments_dir: Path, out_path: Path, *,
     try:
         with _file_errors():
             tracker.check()
-            revision = _snapshot(db_path, db_copy, tracker, integrity=integrity)
-            # Listed after the snapshot: an attachment is saved before the row that names it,
-            # so every file the copied database refers to is already on disk.
-            attachments = _list_attachments(attachments_dir)
-            tracker.total = 3 * _size(db_copy) + 2 * sum(_size(p) for _, p in attachments)
-            out_path.parent.mkdir(parents=True, exist_ok=True)
-            created_at = datetime.now(timezone.utc).replace(microsecond=0)
-            key = _write_backup_file(partial, db_copy, attachments, revision, created_at, password, tracker)
-            info = _verify_file(partial, password, key=key, check_db=False, tracker=tracker)
+            revision, pages = _snapshot(db_path, db_copy, tracker)
+            check = _CopyCheck(db_copy, pages, tracker) if integrity else None
+            try:
+                # Listed after the snapshot: an attachment is saved before the row that names it,
+                # so every file the copied database refers to is already on disk.
+                attachments = _list_attachments(attachments_dir)
+                tracker.total = 3 * _size(db_copy) + 2 * sum(_size(p) for _, p in attachments)
+                out_path.parent.mkdir(parents=True, exist_ok=True)
+                created_at = datetime.now(timezone.utc).replace(microsecond=0)
+                key = _write_backup_file(partial, db_copy, attachments, revision, created_at, password, tracker)
+            finally:
+                if check is not None:
+                    check.join()  # the copy is removed below: its check must be done with it
+            if check is not None:
+                check.result()
+            # Read back: every member inflated and its CRC-32 checked (and every encrypted chunk
+            # authenticated) against what was written a moment ago from the same bytes.
+            info = _verify_file(partial, password, key=key, check_db=False, tracker=tracker, digests=False)
             os.replace(partial, out_path)
             _fsync_dir(out_path.parent)
     except BaseException:
@@ -576,17 +637,22 @@ def _read_info(archive: _Archive, path: Path) -> BackupInfo:
 
 
 def _copy_member(zf: zipfile.ZipFile, member: BackupMember, dest: BinaryIO | None,
-                 tracker: _Tracker) -> None:
-    """Streams a member (into dest, if given) and checks it against the manifest."""
+                 tracker: _Tracker, *, digests: bool = True) -> None:
+    """Streams a member (into dest, if given) and checks it against the manifest.
+
+    digests=False leaves out the SHA-256 (the size and zipfile's CRC-32 are still checked): for
+    the read-back right after writing, where the manifest's digest and the CRC were computed from
+    the very same bytes, so a CRC that holds means the digest does too."""
     digest, size = hashlib.sha256(), 0
     with zf.open(member.name) as src:  # zipfile also checks the CRC at the end
         while block := src.read(COPY_BLOCK):
-            digest.update(block)
+            if digests:
+                digest.update(block)
             size += len(block)
             if dest is not None:
                 dest.write(block)
             tracker.add(len(block))
-    if size != member.size or digest.hexdigest() != member.sha256:
+    if size != member.size or (digests and digest.hexdigest() != member.sha256):
         raise StorageError(MSG_DAMAGED)
 
 
@@ -598,7 +664,7 @@ def _extract_file(zf: zipfile.ZipFile, member: BackupMember, target: Path, track
 
 
 def _verify_file(path: Path, password: str | None, *, key: bytes | None = None, check_db: bool,
-                 tracker: _Tracker, tmp_dir: Path | None = None) -> BackupInfo:
+                 tracker: _Tracker, tmp_dir: Path | None = None, digests: bool = True) -> BackupInfo:
     with _open_archive(path, password, key=key) as archive:
         info = _read_info(archive, path)
         if tracker.total == 0:  # verify_backup learns the size only now
@@ -607,7 +673,7 @@ def _verify_file(path: Path, password: str | None, *, key: bytes | None = None, 
             archive.reader.authenticate_all()
         for member in info.members:
             if member.name != DB_MEMBER or not check_db:
-                _copy_member(archive.zf, member, None, tracker)
+                _copy_member(archive.zf, member, None, tracker, digests=digests)
                 continue
             fd, name = tempfile.mkstemp(dir=tmp_dir, prefix=".parvandeh-verify-", suffix=".tmp")
             os.close(fd)

@@ -10,12 +10,18 @@ import sys
 from pathlib import Path
 from typing import Callable, Optional
 
+from typing import TYPE_CHECKING
+
 import platformdirs
-from sqlalchemy.exc import DatabaseError
 
 from app.errors import StorageError
-from app.storage import migrate
-from app.storage.database import DB_FILENAME, Database, database_url_for
+
+if TYPE_CHECKING:
+    from app.storage.database import Database
+
+# Must match app.storage.database; repeated so that finding the data folder needs no SQLAlchemy
+# (the command line's quick read path, app.cli_quick).
+DB_FILENAME = "parvandeh.sqlite3"
 
 ENV_VAR = "PARVANDEH_DATA_DIR"
 
@@ -129,6 +135,10 @@ def open_database(data_dir: Path, *, migrate_schema: bool = True,
     Before an existing database is migrated, `before_migrate(current, head)` runs; without one,
     a plain copy goes to backups/ (copy_before_upgrade). A damaged file is reported with the way
     back; it is never silently replaced."""
+    from sqlalchemy.exc import DatabaseError
+
+    from app.storage import migrate
+    from app.storage.database import Database, database_url_for
     data_dir = Path(data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
     (data_dir / "attachments").mkdir(exist_ok=True)

@@ -10,10 +10,12 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Optional
+from typing import TYPE_CHECKING, Callable, Optional
 
 from app.errors import StorageError
-from app.storage.database import APPLICATION_ID, Database
+
+if TYPE_CHECKING:  # SQLAlchemy is imported by whoever opens a Database, not by reading revisions
+    from app.storage.database import Database
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 _REVISION_LINE = re.compile(r"""^(down_revision|revision)\s*(?::[^=]*)?=\s*(?:['"]([^'"]*)['"]|None)\s*$""", re.M)
@@ -80,6 +82,7 @@ def _has_table(conn, name: str) -> bool:
 
 def check_ownership(db: Database) -> None:
     """Refuse a SQLite file made by another program rather than writing tables into it."""
+    from app.storage.database import APPLICATION_ID
     if db.dialect != "sqlite":
         return
     with db.write_engine.connect() as conn:
@@ -103,6 +106,8 @@ def upgrade(db: Database, before_migrate: Callable[[Optional[str], str], None] |
     if before_migrate is not None and current is not None:
         before_migrate(current, head)
     from alembic import command
+
+    from app.storage.database import APPLICATION_ID
     cfg = alembic_config()
     with db.write_engine.begin() as conn:
         if db.dialect == "sqlite":

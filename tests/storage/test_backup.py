@@ -755,3 +755,54 @@ def test_latest_good_backup_skips_damaged_ones(data: Data):
     # A newer before-restore copy is not "the way back" after damage.
     create_backup(data.db, data.att, data.backups / "before-restore-1405-09-01-200000.pvbak")
     assert latest_good_backup(data.backups) == good
+
+
+# ---------------------------------------------------------------- the cheaper proof of a new backup (issue 17)
+
+
+def test_a_copy_shorter_than_its_snapshot_is_refused(data: Data, tmp_path: Path, monkeypatch):
+    real = backup._snapshot
+
+    def one_page_missing(db_path, copy_path, tracker):
+        revision, pages = real(db_path, copy_path, tracker)
+        return revision, pages + 1  # the snapshot had a page the copy does not
+    monkeypatch.setattr(backup, "_snapshot", one_page_missing)
+    with pytest.raises(StorageError, match="آسیب"):
+        create_backup(data.db, data.att, tmp_path / "b.pvbak")
+    assert not (tmp_path / "b.pvbak").exists() and not (tmp_path / "b.partial").exists()
+    assert not list(data.dir.glob(".parvandeh-backup-*"))
+
+
+def test_a_damaged_index_page_is_found_by_the_copy_check(tmp_path: Path):
+    db = tmp_path / "parvandeh.sqlite3"
+    make_db(db, rows=2000, wal=False)
+    conn = sqlite3.connect(db, isolation_level=None)
+    conn.execute("CREATE INDEX cases_name ON cases(name)")
+    root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'cases_name'").fetchone()
+    conn.close()
+    assert root is not None
+    raw = bytearray(db.read_bytes())
+    page = 4096
+    start = (root[0] - 1) * page
+    raw[start: start + 8] = b"\xff" * 8  # the index's b-tree page header: not a b-tree page any more
+    db.write_bytes(bytes(raw))
+    with pytest.raises(StorageError, match="آسیب"):
+        create_backup(db, tmp_path / "att", tmp_path / "b.pvbak")
+    assert not (tmp_path / "b.pvbak").exists()
+
+
+@pytest.mark.parametrize("password", [None, "رمز"])
+def test_a_byte_spoiled_after_writing_is_caught_by_the_read_back(data: Data, tmp_path: Path, monkeypatch, fast_kdf,
+                                                                 password):
+    real = backup._write_backup_file
+
+    def spoiled(partial, *args, **kwargs):
+        key = real(partial, *args, **kwargs)
+        raw = bytearray(partial.read_bytes())
+        raw[len(raw) // 2] ^= 0x01  # inside the database member's deflated bytes
+        partial.write_bytes(bytes(raw))
+        return key
+    monkeypatch.setattr(backup, "_write_backup_file", spoiled)
+    with pytest.raises(StorageError):
+        create_backup(data.db, data.att, tmp_path / "b.pvbak", password=password)
+    assert not (tmp_path / "b.pvbak").exists() and not (tmp_path / "b.partial").exists()

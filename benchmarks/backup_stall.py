@@ -1,0 +1,110 @@
+"""Does the day's automatic backup make the window stutter? The GUI thread's longest stall while it runs.
+
+    QT_QPA_PLATFORM=offscreen python -m benchmarks.backup_stall DATA_DIR [--old-backup FILE.py]
+
+A fresh process, offscreen: a window that repaints a label on a 10 ms timer (the GUI thread's
+work), and the start backup taken exactly as the main window takes it (app.ui.backup_ui.take_auto_backup
+through app.ui.background.BackgroundCall, a Python thread). Every timer tick records the time
+since the previous one; the stall is the longest gap less the 10 ms period. The same window is
+measured for as long again with no backup running, as the floor of this (shared) machine.
+
+DATA_DIR is not touched: its database is hard-linked into a scratch folder whose backups/ takes
+the new file (deleted at the end). --old-backup FILE.py runs the backup of another version of
+app/storage/backup.py (e.g. `git show main:app/storage/backup.py > old.py`) for a before/after.
+Prints one JSON line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import importlib.util
+import json
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+PERIOD_MS = 10
+
+
+def _gaps(app, label, seconds: float | None, until=None) -> list[float]:
+    """Tick every PERIOD_MS until `seconds` pass or `until()` is true; the gaps between ticks (ms)."""
+    from PySide6.QtCore import QTimer
+    gaps: list[float] = []
+    last = [time.perf_counter()]
+    start = last[0]
+
+    def tick() -> None:
+        now = time.perf_counter()
+        gaps.append((now - last[0]) * 1000)
+        last[0] = now
+        label.setText(f"{len(gaps)}")
+        label.repaint()
+        if (seconds is not None and now - start >= seconds) or (until is not None and until()):
+            app.quit()
+
+    timer = QTimer()
+    timer.timeout.connect(tick)
+    timer.start(PERIOD_MS)
+    app.exec()
+    timer.stop()
+    return gaps
+
+
+def _summary(gaps: list[float]) -> dict:
+    ordered = sorted(gaps)
+    return {"ticks": len(gaps), "longest_stall_ms": round(max(ordered) - PERIOD_MS, 1),
+            "p99_gap_ms": round(ordered[int(0.99 * (len(ordered) - 1))], 1),
+            "median_gap_ms": round(statistics.median(ordered), 1),
+            "stalls_over_50ms": sum(1 for g in gaps if g - PERIOD_MS > 50)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("data_dir", type=Path)
+    parser.add_argument("--old-backup", type=Path)
+    args = parser.parse_args()
+
+    from PySide6.QtWidgets import QApplication, QLabel
+
+    from app.storage import backup
+    from app.ui.background import BackgroundCall
+    from app.ui.backup_ui import take_auto_backup
+    if args.old_backup:
+        spec = importlib.util.spec_from_file_location("backup_old", args.old_backup)
+        old = importlib.util.module_from_spec(spec)
+        sys.modules["backup_old"] = old  # dataclasses look their module up there
+        spec.loader.exec_module(old)
+        backup.create_backup = old.create_backup  # auto_backup's own call goes to the old code
+
+    scratch = Path(tempfile.mkdtemp(prefix="parvandeh-stall-", dir=args.data_dir.parent))
+    try:
+        os.link(args.data_dir / backup.DB_FILENAME, scratch / backup.DB_FILENAME)
+        (scratch / "attachments").mkdir()
+        app = QApplication.instance() or QApplication([])
+        label = QLabel("۰")
+        label.resize(300, 100)
+        label.show()
+        app.processEvents()
+        load_before = os.getloadavg()
+        started = time.perf_counter()
+        call = BackgroundCall(take_auto_backup, scratch, "start", dt.datetime.now(dt.timezone.utc))
+        call.start()
+        during = _gaps(app, label, None, until=lambda: not call.is_running())
+        backup_s = time.perf_counter() - started
+        if call.error is not None:
+            raise call.error
+        idle = _gaps(app, label, min(backup_s, 30.0))
+        print(json.dumps({"backup_s": round(backup_s, 1), "during_backup": _summary(during),
+                          "no_backup": _summary(idle), "old_code": bool(args.old_backup),
+                          "load": [round(x, 2) for x in load_before + os.getloadavg()[:1]]}))
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
