@@ -27,6 +27,14 @@ def pytest_configure(config):
     _own_postgresql_database_per_worker()
 
 
+def pytest_collection_modifyitems(config, items):
+    from tests.date_sensitive import MODULES
+    root = Path(str(config.rootpath))
+    for item in items:
+        if Path(str(item.path)).relative_to(root).as_posix() in MODULES:
+            item.add_marker(pytest.mark.date_sensitive)
+
+
 def _own_postgresql_database_per_worker() -> None:
     """Under pytest-xdist (.ci/run runs `-n 2`) each worker gets a database of its own on the test server:
     the PostgreSQL tests drop and re-create the schema, so two workers sharing one would wipe each other's
