@@ -24,7 +24,22 @@ def test_every_page_and_case_tab_opens(qapp, demo_dir):
     names = " ".join(c.name for c in checks)
     for spec in main_window.PAGES:
         assert f"({spec.key})" in names
-    assert sum(c.name.startswith("زبانه") for c in checks) == 7
+    assert "(receivables)" in names  # the manager's page the wave added: PAGES must keep it
+    assert sum(c.name.startswith("زبانه") and "اداره" not in c.name for c in checks) == 7
+    assert "(office window)" in names
+    assert sum(c.name.startswith("زبانه اداره") for c in checks) == 3
+
+
+def test_an_office_window_that_cannot_be_built_fails_its_line(qapp, demo_dir, monkeypatch):
+    import app.ui.office_window as office_window
+
+    def lost(*args, **kwargs):
+        raise ImportError("No module named 'app.office.summary'")
+    monkeypatch.setattr(office_window, "OfficeWindow", lost)
+    checks = {c.name: c for c in ui_selftest.ui_checks(demo_dir)}
+    failed = [c for c in checks.values() if not c.ok]
+    assert [c.name for c in failed] == ["پنجره میز اداره (office window)"]
+    assert "app.office.summary" in failed[0].detail
 
 
 def test_a_page_module_missing_from_the_bundle_fails(qapp, demo_dir, monkeypatch):
