@@ -30,16 +30,15 @@ def test_every_page_and_case_tab_opens(qapp, demo_dir):
     assert sum(c.name.startswith("زبانه اداره") for c in checks) == 3
 
 
-def test_an_office_window_that_cannot_be_built_fails_its_line(qapp, demo_dir, monkeypatch):
+def test_an_office_window_that_cannot_be_built_fails_its_line(qapp, tmp_path, monkeypatch):
     import app.ui.office_window as office_window
 
     def lost(*args, **kwargs):
         raise ImportError("No module named 'app.office.summary'")
     monkeypatch.setattr(office_window, "OfficeWindow", lost)
-    checks = {c.name: c for c in ui_selftest.ui_checks(demo_dir)}
-    failed = [c for c in checks.values() if not c.ok]
-    assert [c.name for c in failed] == ["پنجره میز اداره (office window)"]
-    assert "app.office.summary" in failed[0].detail
+    checks = list(ui_selftest._office_checks(tmp_path / "office", qapp))
+    assert [(c.name, c.ok) for c in checks] == [("پنجره میز اداره (office window)", False)]
+    assert "app.office.summary" in checks[0].detail
 
 
 def test_a_page_module_missing_from_the_bundle_fails(qapp, demo_dir, monkeypatch):
