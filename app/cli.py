@@ -367,11 +367,27 @@ def _describe(parser: argparse.ArgumentParser, path: tuple[str, ...], inherited:
         parser.epilog = examples
     for action in parser._actions:
         if isinstance(action, argparse._SubParsersAction):
+            _name_actions_group(parser, action)
             helps = {choice.dest: choice.help for choice in action._choices_actions}
             for name, child in action.choices.items():
                 if not child.description:
                     child.description = helps.get(name)
                 _describe(child, path + (name,), parser.epilog)
+
+
+def _name_actions_group(parser: argparse.ArgumentParser, action: argparse._SubParsersAction) -> None:
+    """Sub-commands added without a title are listed under «کارها», as the clinic's own are."""
+    for group in parser._action_groups:
+        if action in group._group_actions and group.title == parser._positionals.title and len(
+                group._group_actions) == 1:
+            at = parser._action_groups.index(group)
+            parser._action_groups.remove(group)
+            titled = parser.add_argument_group("کارها")
+            parser._action_groups.remove(titled)
+            parser._action_groups.insert(at, titled)
+            titled._group_actions.append(action)
+            action.metavar = action.metavar or "کار"
+            return
 
 
 def _extra_commands() -> list[Callable]:
