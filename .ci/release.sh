@@ -8,8 +8,8 @@
 # keyed by requirements/build.txt; and the last bundle proven whole, keyed by the SHA-256 of every
 # input of the bundle (app/, installer/, pyproject.toml, requirements/build.txt). The same inputs
 # build the same bundle, so only then is the build skipped; pip's own download cache serves the rest.
-# `bash .ci/release.sh [wheel|bundle|all]`; .ci/run builds the bundle beside the test suite (each
-# mostly uses one of the two cores) and checks the wheel before it.
+# `bash .ci/release.sh [wheel|bundle|all]`; .ci/run runs `all` beside the test suite (pytest's two
+# workers leave gaps, at the end of the run above all) and shows its output after it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 VENV=${VENV:-.venv-ci}

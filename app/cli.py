@@ -440,19 +440,40 @@ def build_parser() -> argparse.ArgumentParser:
 
     for register in _extra_commands():
         register(sub, common)
-    for name, parser_of in sub.choices.items():
-        _give_examples(parser_of, EXAMPLES.get(name))
+    _describe(parser, (), None)
     return parser
 
 
-def _give_examples(parser: argparse.ArgumentParser, examples: Optional[str]) -> None:
-    """A command's examples, also under each of its actions (`report monthly --help`)."""
+def _describe(parser: argparse.ArgumentParser, path: tuple[str, ...], inherited: Optional[str]) -> None:
+    """Each command's --help opens with its one-line help as the description, and ends with examples:
+    its own (app.cli_examples by its words, else EXAMPLES), else its parent's (`report monthly --help`)."""
+    from app.cli_examples import EXAMPLES as MORE
+    examples = MORE.get(" ".join(path)) or (EXAMPLES.get(path[0]) if len(path) == 1 else None) or inherited
     if examples and not parser.epilog:
         parser.epilog = examples
     for action in parser._actions:
         if isinstance(action, argparse._SubParsersAction):
-            for child in action.choices.values():
-                _give_examples(child, examples)
+            _name_actions_group(parser, action)
+            helps = {choice.dest: choice.help for choice in action._choices_actions}
+            for name, child in action.choices.items():
+                if not child.description:
+                    child.description = helps.get(name)
+                _describe(child, path + (name,), parser.epilog)
+
+
+def _name_actions_group(parser: argparse.ArgumentParser, action: argparse._SubParsersAction) -> None:
+    """Sub-commands added without a title are listed under «کارها», as the clinic's own are."""
+    for group in parser._action_groups:
+        if action in group._group_actions and group.title == parser._positionals.title and len(
+                group._group_actions) == 1:
+            at = parser._action_groups.index(group)
+            parser._action_groups.remove(group)
+            titled = parser.add_argument_group("کارها")
+            parser._action_groups.remove(titled)
+            parser._action_groups.insert(at, titled)
+            titled._group_actions.append(action)
+            action.metavar = action.metavar or "کار"
+            return
 
 
 def _extra_commands() -> list[Callable]:

@@ -12,9 +12,9 @@ def cmd_import(args) -> int:
     from app.persian import to_persian_digits
     from app.services.contracts import find_contract
     from app.services.importing import import_cases, read_rows
-    rows = read_rows(args.file)
-    db = _open(args)
+    db = _open(args)  # a mistyped --data-dir is told before the file is read
     try:
+        rows = read_rows(args.file)
         ctx = _acting_ctx(args, db)
         contract = find_contract(ctx, args.contract, ctx.today())
         worker_id = _worker_id(ctx, args.worker) if args.worker else None

@@ -92,7 +92,7 @@ def cmd_migrate(args) -> int:
     from app.cli import _data_dir
     from app.services.audit import verify_chain
     from app.storage import presence
-    from app.storage.database import DB_FILENAME, URL_FILENAME, Database, sqlite_url
+    from app.storage.database import DB_FILENAME, Database, sqlite_url
     from app.storage.migrate import upgrade
     from app.storage.move import copy_all
     data_dir = _data_dir(args)
@@ -130,8 +130,8 @@ def cmd_migrate(args) -> int:
     finally:
         source.dispose()
         target.dispose()
-    target_file = data_dir / URL_FILENAME
-    target_file.write_text(url + "\n", encoding="utf-8")
+    from app.storage.connect import save_url
+    save_url(data_dir, url)  # owner-only: the address carries the server's password
     print(f"انتقال انجام شد؛ این رایانه از این پس از سرور استفاده می‌کند. فایل SQLite دست نخورده در {data_dir} مانده است.")
     return 0
 

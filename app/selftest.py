@@ -190,8 +190,9 @@ def _verified(doc, folder: Path, demo: DemoFolder) -> str:
 
 
 def document_checks(demo: DemoFolder, folder: Path) -> Iterator[Check]:
-    """Each kind of document the program prints: the monthly report, the invoice and a child's
-    file summary signed with the clinic's key; the review form (printed unsigned, by design)."""
+    """Each kind of document the program prints: the monthly report, the invoice, a child's file
+    summary and the receivables letter (after the invoice, so one is open) signed with the clinic's
+    key; the review form (printed unsigned, by design)."""
     from app.persian import month_bounds
     from app.services.contracts import find_contract
     from app.services.reports import (generate_case_summary, generate_invoice, generate_monthly,
@@ -217,6 +218,12 @@ def document_checks(demo: DemoFolder, folder: Path) -> Iterator[Check]:
                 return _verified(generate_review_form(ctx, reviews[0].id), folder, demo)
         raise RuntimeError("داده نمونه هیچ بازبینی ندارد")
     yield attempt("فرم بازبینی (review)", review_form)
+
+    def receivables_letter() -> str:
+        from app.services.receivables import generate_receivables_letter
+        office = find_contract(ctx, None, month_bounds(year, month)[1]).office_name
+        return _verified(generate_receivables_letter(ctx, office, sign_password=DEMO_PASSWORD), folder, demo)
+    yield attempt("نامه صورت وضعیت مطالبات (receivables)", receivables_letter)
 
 
 def run_checks(folder: Path, *, today: Optional[dt.date] = None,

@@ -23,6 +23,41 @@ TODAY = dt.date(2026, 11, 23)
 PASSWORD = "secret-pass-1"
 
 
+def pytest_configure(config):
+    _own_postgresql_database_per_worker()
+
+
+def pytest_collection_modifyitems(config, items):
+    from tests.date_sensitive import MODULES
+    root = Path(str(config.rootpath))
+    for item in items:
+        if Path(str(item.path)).relative_to(root).as_posix() in MODULES:
+            item.add_marker(pytest.mark.date_sensitive)
+
+
+def _own_postgresql_database_per_worker() -> None:
+    """Under pytest-xdist (.ci/run runs `-n 2`) each worker gets a database of its own on the test server:
+    the PostgreSQL tests drop and re-create the schema, so two workers sharing one would wipe each other's
+    tables mid-test. The test modules read PARVANDEH_TEST_PG_URL when imported, after this hook."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    url = os.environ.get("PARVANDEH_TEST_PG_URL")
+    if not worker or not url:
+        return
+    from urllib.parse import urlsplit, urlunsplit
+
+    from sqlalchemy import create_engine, text
+    parts = urlsplit(url)
+    name = f"{parts.path.lstrip('/')}_{worker}"
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            if not conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).scalar():
+                conn.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        engine.dispose()
+    os.environ["PARVANDEH_TEST_PG_URL"] = urlunsplit(parts._replace(path=f"/{name}"))
+
+
 @pytest.fixture(autouse=True, scope="session")
 def clock_moved_ahead():
     """PARVANDEH_CLOCK_AHEAD_DAYS=N runs the session with Python's clock N days ahead (.ci/run does, for the

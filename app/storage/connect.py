@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from sqlalchemy import create_engine
@@ -43,11 +44,19 @@ def test_connection(url: str) -> str:
 
 
 def save_url(data_dir: Path, url: str) -> Path:
-    """This folder uses the server from the next start (written beside, then renamed)."""
+    """This folder uses the server from the next start (written beside, then renamed).
+
+    The address holds the server's password in plain text (SECURITY.md): the file is made readable by
+    its owner alone (0600; on Windows the data folder's ACL guards it) before a byte is written."""
     target = Path(data_dir) / URL_FILENAME
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".partial")
-    partial.write_text(engine_url(url) + "\n", encoding="utf-8")
+    partial.unlink(missing_ok=True)
+    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
+    with os.fdopen(fd, "wb") as out:
+        out.write((engine_url(url) + "\n").encode("utf-8"))
+        out.flush()
+        os.fsync(out.fileno())
     partial.replace(target)
     return target
 

@@ -192,4 +192,9 @@ def database_url_for(data_dir: Path) -> str:
     """PARVANDEH_DATABASE_URL (e.g. PostgreSQL) wins; then the folder's database-url.txt; else its SQLite file."""
     url_file = Path(data_dir) / URL_FILENAME
     saved = url_file.read_text(encoding="utf-8").strip() if url_file.is_file() else ""
+    if saved and os.name == "posix" and url_file.stat().st_mode & 0o077:
+        try:  # written by an older version readable by all: the password in it is the owner's alone now
+            os.chmod(url_file, 0o600)
+        except OSError:
+            pass
     return os.environ.get("PARVANDEH_DATABASE_URL") or saved or sqlite_url(Path(data_dir) / DB_FILENAME)

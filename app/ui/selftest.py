@@ -1,10 +1,11 @@
-"""`parvandeh selftest`, the screens: every page of the main window and every tab of a case window,
-built from the real modules on a demo folder, offscreen. A page the bundle lost shows as the
+"""`parvandeh selftest`, the screens: every page of the main window, every tab of a case window and of
+the county office's window, built from the real modules on demo folders, offscreen. A page the bundle lost shows as the
 «not ready» placeholder, which is a failure here."""
 
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 from typing import Iterator
 
@@ -52,6 +53,7 @@ def ui_checks(data_dir: Path) -> Iterator[Check]:
     try:
         yield from _page_checks(window, app)
         yield from _case_tab_checks(session, app)
+        yield from _office_checks(Path(tempfile.mkdtemp(prefix="office-data-", dir=data_dir.parent)), app)
     finally:
         from app.ui.cases.case_window import close_all_case_windows
         close_all_case_windows()
@@ -107,3 +109,45 @@ def _case_tab_checks(session, app) -> Iterator[Check]:
                 raise RuntimeError("زبانه نشان داده نشد")
             return type(page).__name__
         yield attempt(f"زبانه {window.tabs.tabText(index)}", show)
+
+
+def _office_checks(folder: Path, app) -> Iterator[Check]:
+    """The county office's window (`parvandeh office` folders open it): on a new office folder beside
+    the demo clinic's, each of its tabs shown."""
+    holder: list = []
+
+    def open_window() -> str:
+        from app.office.registry import OfficeContext, set_up_office
+        from app.office.storage import open_office, write_marker
+        from app.selftest import DEMO_PASSWORD
+        from app.ui.office_window import OfficeWindow
+        db = open_office(folder, create=True)
+        holder.append(db)
+        set_up_office(db, "اداره بهزیستی نمونه", "selftest", DEMO_PASSWORD)
+        write_marker(folder, "اداره بهزیستی نمونه")
+        window = OfficeWindow(OfficeContext(db, folder))
+        holder.append(window)
+        window.show()
+        _process_events(app)
+        return window.windowTitle()
+    try:
+        opened = attempt("پنجره میز اداره (office window)", open_window)
+        yield opened
+        if not opened.ok:
+            return
+        window = holder[1]
+        for index in range(window.tabs.count()):
+            def show(index=index) -> str:
+                window.tabs.setCurrentIndex(index)
+                _process_events(app)
+                if window.tabs.currentIndex() != index or not window.tabs.currentWidget().isVisible():
+                    raise RuntimeError("زبانه نشان داده نشد")
+                return type(window.tabs.currentWidget()).__name__
+            yield attempt(f"زبانه اداره {window.tabs.tabText(index)}", show)
+    finally:
+        if len(holder) > 1:
+            holder[1].hide()
+            holder[1].deleteLater()
+            _process_events(app)
+        if holder:
+            holder[0].dispose()

@@ -319,6 +319,8 @@ def test_migrate_moves_a_sqlite_clinic_to_postgresql_with_counts_and_chain_verif
     out = capsys.readouterr().out
     assert "نادرست" not in out and "case_file" in out and "زنجیره رویدادها" in out
     assert database_url_for(data_dir) == PG_URL
+    if os.name == "posix":  # the address carries the server's password: the owner's alone
+        assert (data_dir / "database-url.txt").stat().st_mode & 0o777 == 0o600
     server = Database(PG_URL)
     try:
         ctx2 = ServiceContext(server, ctx.actor, clock=lambda: NOW)

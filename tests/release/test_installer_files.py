@@ -143,6 +143,8 @@ def test_data_is_shared_kept_on_upgrade_and_never_deleted(iss):
     # An upgrade: pages skipped, the folder kept, the database migrated by the program (which copies it first).
     assert "ShouldSkipPage" in text and "PreviousDataDir" in text
     assert "'check --data-dir \"' + Dir" in text
+    # ...only where a clinic's database is: `check` fails on a folder without one (a fresh install's).
+    assert "if not FileExists(AddBackslash(Dir) + 'parvandeh.sqlite3') then" in text
 
 
 def test_the_spec_collects_the_whole_package_by_itself():

@@ -26,11 +26,12 @@ def _named(checks: dict[str, selftest.Check], word: str) -> selftest.Check:
 def test_every_check_passes_on_this_install_and_each_document_kind_is_made(tmp_path):
     checks = _checks(tmp_path)
     assert all(c.ok for c in checks.values()), [c.line() for c in checks.values() if not c.ok]
-    for kind in ("monthly", "invoice", "case", "review"):
+    for kind in ("monthly", "invoice", "case", "review", "receivables"):
         assert _named(checks, f"({kind})").ok
     pdfs = sorted(p.name[:2] for p in tmp_path.glob("*.pdf"))
-    assert pdfs == ["CS", "IN", "MR", "RV"]  # one file of each kind, kept in the folder it was given
-    assert "امضا و تأیید شد" in _named(checks, "(invoice)").detail
+    assert pdfs == ["CS", "IN", "MR", "RC", "RV"]  # one file of each kind, kept in the folder it was given
+    for signed in ("(invoice)", "(monthly)", "(case)", "(receivables)"):
+        assert "امضا و تأیید شد" in _named(checks, signed).detail
     assert (tmp_path / "demo-data" / "parvandeh.sqlite3").is_file()
 
 

@@ -24,7 +24,21 @@ def test_every_page_and_case_tab_opens(qapp, demo_dir):
     names = " ".join(c.name for c in checks)
     for spec in main_window.PAGES:
         assert f"({spec.key})" in names
-    assert sum(c.name.startswith("زبانه") for c in checks) == 7
+    assert "(receivables)" in names  # the manager's page the wave added: PAGES must keep it
+    assert sum(c.name.startswith("زبانه") and "اداره" not in c.name for c in checks) == 7
+    assert "(office window)" in names
+    assert sum(c.name.startswith("زبانه اداره") for c in checks) == 3
+
+
+def test_an_office_window_that_cannot_be_built_fails_its_line(qapp, tmp_path, monkeypatch):
+    import app.ui.office_window as office_window
+
+    def lost(*args, **kwargs):
+        raise ImportError("No module named 'app.office.summary'")
+    monkeypatch.setattr(office_window, "OfficeWindow", lost)
+    checks = list(ui_selftest._office_checks(tmp_path / "office", qapp))
+    assert [(c.name, c.ok) for c in checks] == [("پنجره میز اداره (office window)", False)]
+    assert "app.office.summary" in checks[0].detail
 
 
 def test_a_page_module_missing_from_the_bundle_fails(qapp, demo_dir, monkeypatch):
