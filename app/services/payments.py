@@ -1,5 +1,5 @@
-"""What the county offices owe the clinic: signed invoices as debts, payments against them, and
-the guarantee cheques held by the offices.
+"""What the county offices owe the clinic: signed invoices as debts and payments against them
+(the guarantee cheques the offices hold: app.services.cheques).
 
 Rules (each has a test in tests/services/test_payments.py):
 - Only the manager sees or records money.
@@ -378,78 +378,9 @@ def _payment_rows(session: Session, payments: list[Payment]) -> list[PaymentRow]
     return rows
 
 
-# -- guarantee cheques -------------------------------------------------------------------------------
+# -- guarantee cheques: app.services.cheques (named here too, where callers found them first) --------
 
-@dataclass(frozen=True)
-class ChequeRow:
-    contract_id: int
-    contract_number: str
-    office_name: str
-    cheque_number: str
-    amount_rials: Optional[int]
-    given_on: Optional[dt.date]
-    contract_end: dt.date
-    return_days: int
-    due_back: dt.date
-    returned_on: Optional[dt.date]
-    days_overdue: int  # 0 unless held past its due day
-
-    @property
-    def status_label(self) -> str:
-        if self.returned_on:
-            return "عودت شده"
-        return "عودت‌نشده — دیرکرد" if self.days_overdue > 0 else "نزد بهزیستی"
-
-
-def cheque_due_back(contract_end: dt.date, return_days: int) -> dt.date:
-    return contract_end + dt.timedelta(days=return_days)
-
-
-@rule(Kind.MONEY, Action.READ)
-def list_cheques(ctx: ServiceContext, *, overdue_only: bool = False) -> list[ChequeRow]:
-    """Every contract's guarantee cheque that was given; the overdue ones first, longest held first."""
-    require_manager(ctx.actor)
-    today = ctx.today()
-    with ctx.db.read() as session:
-        contracts = session.scalars(select(Contract).where(Contract.cheque_given_on.is_not(None)))
-        rows = [_cheque_row(c, today) for c in contracts]
-    if overdue_only:
-        rows = [r for r in rows if r.days_overdue > 0]
-    return sorted(rows, key=lambda r: (-r.days_overdue, r.returned_on is not None, r.due_back, r.contract_number))
-
-
-def _cheque_row(c: Contract, today: dt.date) -> ChequeRow:
-    due = cheque_due_back(c.end_date, c.cheque_return_days)
-    overdue = (today - due).days if c.cheque_returned_on is None and today > due else 0
-    return ChequeRow(c.id, c.number, c.office_name, c.cheque_number, c.cheque_amount_rials, c.cheque_given_on,
-                     c.end_date, c.cheque_return_days, due, c.cheque_returned_on, overdue)
-
-
-@rule(Kind.MONEY, Action.CHANGE)
-def record_cheque_return(ctx: ServiceContext, contract_id: int, returned_on: dt.date | str | None) -> ChequeRow:
-    require_manager(ctx.actor)
-    with ctx.db.transaction() as session:
-        contract = v.lookup(session, Contract, contract_id)
-        if contract is None:
-            raise NotFound("قرارداد پیدا نشد.", field="contract")
-        if contract.cheque_given_on is None:
-            raise ValidationError("برای این قرارداد چک ضمانتی ثبت نشده است.", field="cheque_returned_on")
-        day = v.date(returned_on, "cheque_returned_on", "تاریخ عودت چک", required=True, not_after=ctx.today())
-        if day < contract.cheque_given_on:
-            raise ValidationError("تاریخ عودت چک باید بعد از تاریخ تحویل آن باشد.", field="cheque_returned_on")
-        before = {"cheque_returned_on": contract.cheque_returned_on}
-        contract.cheque_returned_on = day
-        audit.record(session, ctx, "cheque_returned", "contract", contract.id,
-                     changes=audit.diff(before, {"cheque_returned_on": day}))
-        return _cheque_row(contract, ctx.today())
-
-
-@rule(Kind.MONEY, Action.READ)
-def overdue_cheques(ctx: ServiceContext) -> list[ChequeRow]:
-    """For the dashboard: the manager's list; nobody else's business."""
-    if not ctx.actor.is_manager:
-        return []
-    return list_cheques(ctx, overdue_only=True)
+from app.services.cheques import ChequeRow, cheque_due_back, list_cheques, overdue_cheques  # noqa: E402,F401
 
 
 def jalali_month_of(day: dt.date) -> tuple[int, int]:

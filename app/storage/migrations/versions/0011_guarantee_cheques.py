@@ -1,0 +1,146 @@
+"""Guarantee cheques become records of their own (a contract may need several), carrying over each
+contract's cheque; invoices signed before revision 0010 become debts like the ones signed since
+
+Revision ID: 0011
+Revises: 0010
+Create Date: 2026-12-03 13:50:00
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from zoneinfo import ZoneInfo
+
+from alembic import op
+import sqlalchemy as sa
+
+
+revision = '0011'
+down_revision = '0010'
+branch_labels = None
+depends_on = None
+
+ID = sa.BigInteger().with_variant(sa.Integer(), 'sqlite')
+IRAN = ZoneInfo("Asia/Tehran")
+OLD_CHEQUE_COLUMNS = ('cheque_number', 'cheque_amount_rials', 'cheque_given_on', 'cheque_returned_on')
+
+contract = sa.table(
+    'contract', sa.column('id', ID), sa.column('cheque_number', sa.String()),
+    sa.column('cheque_amount_rials', sa.BigInteger()), sa.column('cheque_given_on', sa.Date()),
+    sa.column('cheque_returned_on', sa.Date()))
+cheque = sa.table(
+    'guarantee_cheque', sa.column('id', ID), sa.column('contract_id', ID), sa.column('number', sa.String()),
+    sa.column('amount_rials', sa.BigInteger()), sa.column('given_on', sa.Date()),
+    sa.column('returned_on', sa.Date()), sa.column('note', sa.String()), sa.column('voided_at', sa.DateTime()),
+    sa.column('void_reason', sa.String()), sa.column('created_at', sa.DateTime(timezone=True)),
+    sa.column('created_by', ID))
+report = sa.table(
+    'report_record', sa.column('id', sa.String()), sa.column('kind', sa.String()), sa.column('contract_id', ID),
+    sa.column('year', sa.Integer()), sa.column('month', sa.Integer()), sa.column('signed', sa.Boolean()),
+    sa.column('signed_at', sa.DateTime()), sa.column('created_at', sa.DateTime()),
+    sa.column('replaces_id', sa.String()), sa.column('data_json', sa.Text()), sa.column('summary', sa.String()))
+invoice = sa.table(
+    'invoice_account', sa.column('id', ID), sa.column('report_id', sa.String()), sa.column('contract_id', ID),
+    sa.column('year', sa.Integer()), sa.column('month', sa.Integer()), sa.column('amount_rials', sa.BigInteger()),
+    sa.column('issued_on', sa.Date()), sa.column('delivered_on', sa.Date()),
+    sa.column('delivery_method', sa.String()), sa.column('delivery_note', sa.String()),
+    sa.column('created_at', sa.DateTime(timezone=True)))
+
+
+def upgrade() -> None:
+    op.create_table('guarantee_cheque',
+    sa.Column('id', ID, nullable=False),
+    sa.Column('contract_id', ID, nullable=False),
+    sa.Column('number', sa.String(length=50), nullable=False),
+    sa.Column('amount_rials', sa.BigInteger(), nullable=True),
+    sa.Column('given_on', sa.Date(), nullable=True),
+    sa.Column('returned_on', sa.Date(), nullable=True),
+    sa.Column('note', sa.String(length=500), nullable=False),
+    sa.Column('voided_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('void_reason', sa.String(length=1000), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('created_by', ID, nullable=True),
+    sa.ForeignKeyConstraint(['contract_id'], ['contract.id'], name=op.f('fk_guarantee_cheque_contract_id_contract')),
+    sa.ForeignKeyConstraint(['created_by'], ['staff.id'], name=op.f('fk_guarantee_cheque_created_by_staff')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_guarantee_cheque'))
+    )
+    op.create_index(op.f('ix_guarantee_cheque_contract_id'), 'guarantee_cheque', ['contract_id'], unique=False)
+    conn = op.get_bind()
+    now = dt.datetime.now(dt.timezone.utc)
+    _carry_cheques_over(conn, now)
+    with op.batch_alter_table('contract') as batch:
+        for name in OLD_CHEQUE_COLUMNS:
+            batch.drop_column(name)
+    _invoices_signed_before_0010(conn, now)
+
+
+def _carry_cheques_over(conn, now: dt.datetime) -> None:
+    """Every contract that named a cheque (a number, an amount or a day given) keeps it, as it was."""
+    rows = conn.execute(sa.select(contract).where(sa.or_(
+        contract.c.cheque_number != '', contract.c.cheque_amount_rials.is_not(None),
+        contract.c.cheque_given_on.is_not(None))).order_by(contract.c.id)).all()
+    if rows:
+        conn.execute(cheque.insert(), [dict(
+            contract_id=r.id, number=r.cheque_number or '', amount_rials=r.cheque_amount_rials,
+            given_on=r.cheque_given_on, returned_on=r.cheque_returned_on, note='', voided_at=None, void_reason='',
+            created_at=now, created_by=None) for r in rows])
+
+
+def invoice_amount(data_json: str, summary: str):
+    """The billed amount as the signed invoice itself recorded it (its embedded data, or failing that
+    the QR summary); None when the record keeps neither (made before revision 0007)."""
+    try:
+        total = json.loads(data_json or '{}').get('total_rials')
+    except (ValueError, AttributeError):
+        total = None
+    if isinstance(total, int) and not isinstance(total, bool):
+        return total
+    found = re.search(r'\btotal (\d+)\b', summary or '')
+    return int(found.group(1)) if found else None
+
+
+def _invoices_signed_before_0010(conn, now: dt.datetime) -> None:
+    """A signed invoice is owed from the day it was signed. Those signed before the receivables
+    existed get their debt now; an invoice replaced by a signed correction is owed only through
+    the correction."""
+    has_account = sa.select(invoice.c.id).where(invoice.c.report_id == report.c.id).exists()
+    replaced = sa.select(report.c.replaces_id).where(report.c.signed == sa.true(),
+                                                      report.c.replaces_id.is_not(None)).scalar_subquery()
+    rows = conn.execute(sa.select(report).where(
+        report.c.kind == 'invoice', report.c.signed == sa.true(), report.c.contract_id.is_not(None),
+        report.c.year.is_not(None), report.c.month.is_not(None), ~has_account,
+        report.c.id.not_in(replaced)).order_by(report.c.signed_at, report.c.id)).all()
+    new = []
+    for r in rows:
+        amount = invoice_amount(r.data_json, r.summary)
+        if amount is None:
+            continue
+        moment = r.signed_at or r.created_at
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=dt.timezone.utc)
+        new.append(dict(report_id=r.id, contract_id=r.contract_id, year=r.year, month=r.month, amount_rials=amount,
+                        issued_on=moment.astimezone(IRAN).date(), delivered_on=None, delivery_method='',
+                        delivery_note='', created_at=now))
+    if new:
+        conn.execute(invoice.insert(), new)
+
+
+def downgrade() -> None:
+    # The contract keeps one cheque again: the first one entered that was not voided. The invoice
+    # debts made above stay (revision 0010 has the table too).
+    with op.batch_alter_table('contract') as batch:
+        batch.add_column(sa.Column('cheque_number', sa.String(length=50), nullable=False, server_default=''))
+        batch.add_column(sa.Column('cheque_amount_rials', sa.BigInteger(), nullable=True))
+        batch.add_column(sa.Column('cheque_given_on', sa.Date(), nullable=True))
+        batch.add_column(sa.Column('cheque_returned_on', sa.Date(), nullable=True))
+    conn = op.get_bind()
+    first = {}
+    for r in conn.execute(sa.select(cheque).where(cheque.c.voided_at.is_(None)).order_by(cheque.c.id)):
+        first.setdefault(r.contract_id, r)
+    for contract_id, r in first.items():
+        conn.execute(contract.update().where(contract.c.id == contract_id).values(
+            cheque_number=r.number, cheque_amount_rials=r.amount_rials, cheque_given_on=r.given_on,
+            cheque_returned_on=r.returned_on))
+    op.drop_index(op.f('ix_guarantee_cheque_contract_id'), table_name='guarantee_cheque')
+    op.drop_table('guarantee_cheque')
