@@ -315,21 +315,21 @@ def _register_cheques(sub, common) -> None:
     p.set_defaults(handler=cmd_cheques_add)
 
     p = csub.add_parser("return", parents=[common], help="ثبت عودت چک از سوی اداره", epilog=CHEQUES_EXAMPLES)
-    p.add_argument("cheque", help="شناسه چک (ستون «شناسه» در cheques list)")
+    p.add_argument("cheque", type=int, help="شناسه چک (ستون «شناسه» در cheques list)")
     p.add_argument("--date", required=True, help="تاریخ عودت، شمسی")
     p.add_argument("--format", choices=("table", "json"), default="table", help="قالب خروجی")
     p.set_defaults(handler=cmd_cheques_return)
 
     p = csub.add_parser("void", parents=[common], help="ابطال چکی که نادرست ثبت شد (ردیف می‌ماند)",
                         epilog=CHEQUES_EXAMPLES)
-    p.add_argument("cheque", help="شناسه چک")
+    p.add_argument("cheque", type=int, help="شناسه چک")
     p.add_argument("--reason", required=True, help="دلیل ابطال")
     p.add_argument("--format", choices=("table", "json"), default="table", help="قالب خروجی")
     p.set_defaults(handler=cmd_cheques_void)
 
     p = csub.add_parser("undo-return", parents=[common], help="برداشتن عودتی که نادرست ثبت شد",
                         epilog=CHEQUES_EXAMPLES)
-    p.add_argument("cheque", help="شناسه چک")
+    p.add_argument("cheque", type=int, help="شناسه چک")
     p.add_argument("--reason", required=True, help="دلیل اصلاح")
     p.add_argument("--format", choices=("table", "json"), default="table", help="قالب خروجی")
     p.set_defaults(handler=cmd_cheques_undo_return)

@@ -207,7 +207,10 @@ def _contract(session: Session, contract_id: object) -> Contract:
 def _cheque(session: Session, cheque_id: object) -> tuple[GuaranteeCheque, Contract]:
     """The cheque (locked on PostgreSQL for the rest of the transaction, so two PCs cannot both
     return it) and its contract; a voided entry is refused."""
-    query = select(GuaranteeCheque).where(GuaranteeCheque.id == _id(cheque_id))
+    key = v.row_id(cheque_id)
+    if key is None:
+        raise NotFound("چک ضمانت پیدا نشد.", field="cheque")
+    query = select(GuaranteeCheque).where(GuaranteeCheque.id == key)
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update()
     cheque = session.scalar(query)
@@ -216,13 +219,6 @@ def _cheque(session: Session, cheque_id: object) -> tuple[GuaranteeCheque, Contr
     if cheque.voided_at is not None:
         raise Conflict("این ردیف چک باطل شده است (ثبت نادرست) و تغییر نمی‌کند.", field="cheque")
     return cheque, session.get(Contract, cheque.contract_id)
-
-
-def _id(value: object) -> int:
-    try:
-        return int(str(value).strip())
-    except (TypeError, ValueError):
-        raise NotFound("چک ضمانت پیدا نشد.", field="cheque") from None
 
 
 @rule(Kind.MONEY, Action.READ)

@@ -26,7 +26,8 @@ IRAN = ZoneInfo("Asia/Tehran")
 OLD_CHEQUE_COLUMNS = ('cheque_number', 'cheque_amount_rials', 'cheque_given_on', 'cheque_returned_on')
 
 contract = sa.table(
-    'contract', sa.column('id', ID), sa.column('cheque_number', sa.String()),
+    'contract', sa.column('id', ID), sa.column('capacity', sa.Integer()),
+    sa.column('fee_per_case_month_rials', sa.BigInteger()), sa.column('cheque_number', sa.String()),
     sa.column('cheque_amount_rials', sa.BigInteger()), sa.column('cheque_given_on', sa.Date()),
     sa.column('cheque_returned_on', sa.Date()))
 cheque = sa.table(
@@ -40,6 +41,9 @@ report = sa.table(
     sa.column('year', sa.Integer()), sa.column('month', sa.Integer()), sa.column('signed', sa.Boolean()),
     sa.column('signed_at', sa.DateTime()), sa.column('created_at', sa.DateTime()),
     sa.column('replaces_id', sa.String()), sa.column('data_json', sa.Text()), sa.column('summary', sa.String()))
+case_file = sa.table(
+    'case_file', sa.column('contract_id', ID), sa.column('received_on', sa.Date()), sa.column('status', sa.String()),
+    sa.column('status_on', sa.Date()))
 invoice = sa.table(
     'invoice_account', sa.column('id', ID), sa.column('report_id', sa.String()), sa.column('contract_id', ID),
     sa.column('year', sa.Integer()), sa.column('month', sa.Integer()), sa.column('amount_rials', sa.BigInteger()),
@@ -69,10 +73,22 @@ def upgrade() -> None:
     conn = op.get_bind()
     now = dt.datetime.now(dt.timezone.utc)
     _carry_cheques_over(conn, now)
-    with op.batch_alter_table('contract') as batch:
-        for name in OLD_CHEQUE_COLUMNS:
-            batch.drop_column(name)
+    _drop_old_cheque_columns(conn)
     _invoices_signed_before_0010(conn, now)
+
+
+def _drop_old_cheque_columns(conn) -> None:
+    """SQLite drops a plain column in place (3.35 and later): rebuilding `contract`, as batch mode
+    would, is refused while other tables' foreign keys point at it."""
+    if conn.dialect.name == 'sqlite':
+        import sqlite3
+        if sqlite3.sqlite_version_info < (3, 35):
+            raise RuntimeError(f"SQLite {sqlite3.sqlite_version} is too old for this upgrade (3.35 or later needed).")
+        for name in OLD_CHEQUE_COLUMNS:
+            op.execute(f'ALTER TABLE contract DROP COLUMN {name}')
+    else:
+        for name in OLD_CHEQUE_COLUMNS:
+            op.drop_column('contract', name)
 
 
 def _carry_cheques_over(conn, now: dt.datetime) -> None:
@@ -100,6 +116,25 @@ def invoice_amount(data_json: str, summary: str):
     return int(found.group(1)) if found else None
 
 
+RECOMPUTED = "مبلغ از سوابق پرونده‌ها دوباره حساب شد (صورتحساب پیش از نسخه ۷)؛ با نسخه کاغذی بسنجید."
+
+
+def _recomputed(conn, contract_id: int, year: int, month: int):
+    """An invoice signed before revision 0007 kept no amount: bill it as generate_invoice did, the
+    files held under the contract during the month (capped by its capacity) times its fee."""
+    from app.persian import month_bounds  # pure calendar arithmetic, no models
+    terms = conn.execute(sa.select(contract.c.capacity, contract.c.fee_per_case_month_rials)
+                         .where(contract.c.id == contract_id)).first()
+    if terms is None:
+        return None
+    start, end = month_bounds(year, month)
+    held = conn.execute(sa.select(sa.func.count()).select_from(case_file).where(
+        case_file.c.contract_id == contract_id, case_file.c.received_on <= end,
+        sa.or_(case_file.c.status == 'active', case_file.c.status_on.is_(None), case_file.c.status_on >= start))
+    ).scalar() or 0
+    return min(held, terms.capacity) * terms.fee_per_case_month_rials
+
+
 def _invoices_signed_before_0010(conn, now: dt.datetime) -> None:
     """A signed invoice is owed from the day it was signed. Those signed before the receivables
     existed get their debt now; an invoice replaced by a signed correction is owed only through
@@ -114,14 +149,17 @@ def _invoices_signed_before_0010(conn, now: dt.datetime) -> None:
     new = []
     for r in rows:
         amount = invoice_amount(r.data_json, r.summary)
+        note = ''
         if amount is None:
+            amount, note = _recomputed(conn, r.contract_id, r.year, r.month), RECOMPUTED
+        if amount is None or (note and amount == 0):  # billed nothing: nothing is owed
             continue
         moment = r.signed_at or r.created_at
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=dt.timezone.utc)
         new.append(dict(report_id=r.id, contract_id=r.contract_id, year=r.year, month=r.month, amount_rials=amount,
                         issued_on=moment.astimezone(IRAN).date(), delivered_on=None, delivery_method='',
-                        delivery_note='', created_at=now))
+                        delivery_note=note, created_at=now))
     if new:
         conn.execute(invoice.insert(), new)
 
