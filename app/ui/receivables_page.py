@@ -355,14 +355,16 @@ class ReceivablesPage(QWidget):
         self.cheque_warning.setObjectName("chequeOverdue")
         self.cheque_warning.setStyleSheet("color: #b3261e; font-weight: bold;")
         self.cheque_warning.setWordWrap(True)
-        header = QHBoxLayout()
+        header = QHBoxLayout()  # the title, then the actions on their own line: 1024 px wide screens
         header.addWidget(title)
         header.addStretch(1)
+        actions = QHBoxLayout()
         for text, name, slot in (("ثبت پرداخت…", "addPayment", self.add_payment),
                                  ("خروجی اکسل…", "exportExcel", self.export_excel),
                                  ("صورت وضعیت مطالبات…", "makeLetter", self.make_letter),
                                  ("به‌روزرسانی (F5)", "refreshReceivables", self.refresh)):
-            header.addWidget(self._button(text, name, slot))
+            actions.addWidget(self._button(text, name, slot))
+        actions.addStretch(1)
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("receivableTabs")
         self.tables = {}
@@ -379,6 +381,7 @@ class ReceivablesPage(QWidget):
         self.tabs.addTab(chart_box, "ماه به ماه")
         layout = QVBoxLayout(self)
         layout.addLayout(header)
+        layout.addLayout(actions)
         layout.addWidget(self.totals)
         layout.addWidget(self.cheque_warning)
         layout.addWidget(self.tabs, 1)
@@ -401,9 +404,11 @@ class ReceivablesPage(QWidget):
         self.show_paid = QCheckBox("پرداخت‌شده‌ها هم نشان داده شوند", tab)
         self.show_paid.setObjectName("showPaid")
         self.show_paid.toggled.connect(self._show_invoices)
-        row.addWidget(QLabel("قدیمی‌ترین تحویل نخست؛ ردیف قرمز: بیش از ۶۰ روز پرداخت‌نشده.", tab))
-        row.addStretch(1)
+        hint = QLabel("قدیمی‌ترین تحویل نخست؛ ردیف قرمز: بیش از ۶۰ روز پرداخت‌نشده.", tab)
+        hint.setWordWrap(True)
+        layout.addWidget(hint)
         row.addWidget(self.show_paid)
+        row.addStretch(1)
         row.addWidget(self._button("ثبت تحویل…", "recordDelivery", self.record_delivery))
         row.addWidget(self._button("پرداخت این صورتحساب…", "payInvoice", self.pay_invoice))
         layout.addLayout(row)
