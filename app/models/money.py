@@ -31,6 +31,9 @@ class InvoiceAccount(Base):
     delivery_method: Mapped[str] = mapped_column(String(100), default="")
     delivery_note: Mapped[str] = mapped_column(String(500), default="")
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # The signed correction (its INV-… number) owed in this invoice's place; what was paid against
+    # this one was carried over to it (revision 0011).
+    replaced_by: Mapped[Optional[str]] = mapped_column(String(32))
 
 
 class Payment(Base):

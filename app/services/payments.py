@@ -118,15 +118,46 @@ class PaymentInput:
 # -- invoices ----------------------------------------------------------------------------------------
 
 def open_invoice(session: Session, ctx: ServiceContext, *, report_id: str, contract_id: int, year: int,
-                 month: int, amount_rials: int, issued_on: dt.date) -> InvoiceAccount:
-    """A signed invoice becomes a debt, in the transaction that records the signed document."""
+                 month: int, amount_rials: int, issued_on: dt.date, replaces: Optional[str] = None) -> InvoiceAccount:
+    """A signed invoice becomes a debt, in the transaction that records the signed document. A
+    signed correction takes the place of the invoice it replaces: that one is no longer owed, and
+    what was paid against it now settles the correction (any excess stays the contract's credit)."""
     invoice = InvoiceAccount(report_id=report_id, contract_id=contract_id, year=year, month=month,
                              amount_rials=amount_rials, issued_on=issued_on, created_at=ctx.now())
     session.add(invoice)
     session.flush()
     audit.record(session, ctx, "create", "invoice_account", invoice.id,
-                 changes={"report_id": report_id, "amount_rials": amount_rials, "year": year, "month": month})
+                 changes={"report_id": report_id, "amount_rials": amount_rials, "year": year, "month": month,
+                          "replaces": replaces})
+    if replaces:
+        _carry_over(session, ctx, replaces, invoice)
     return invoice
+
+
+def _carry_over(session: Session, ctx: ServiceContext, replaced_id: str, new: InvoiceAccount) -> None:
+    """New allocation rows (nothing edited): each payment's part on the old invoice is taken off it
+    and set against the correction, up to what the correction bills."""
+    old = session.scalar(select(InvoiceAccount).where(InvoiceAccount.report_id == replaced_id,
+                                                      InvoiceAccount.replaced_by.is_(None)))
+    if old is None:
+        return
+    old.replaced_by = new.report_id
+    parts = session.execute(select(PaymentAllocation.payment_id, func.sum(PaymentAllocation.amount_rials))
+                            .where(PaymentAllocation.invoice_id == old.id)
+                            .group_by(PaymentAllocation.payment_id).order_by(PaymentAllocation.payment_id)).all()
+    room, moved = new.amount_rials, {}
+    for payment_id, amount in parts:
+        if amount <= 0:
+            continue
+        session.add(PaymentAllocation(payment_id=payment_id, invoice_id=old.id, amount_rials=-amount))
+        take = min(amount, room)
+        if take > 0:
+            session.add(PaymentAllocation(payment_id=payment_id, invoice_id=new.id, amount_rials=take))
+            room -= take
+        moved[payment_id] = take
+    session.flush()
+    audit.record(session, ctx, "replace", "invoice_account", old.id,
+                 changes={"replaced_by": new.report_id, "payments_carried_over": moved})
 
 
 @rule(Kind.MONEY, Action.CHANGE)
@@ -156,7 +187,8 @@ def list_invoices(ctx: ServiceContext, *, contract_id: Optional[int] = None, off
     """Invoices oldest first (by delivery, then issue, the undelivered after the delivered)."""
     require_manager(ctx.actor)
     with ctx.db.read() as session:
-        query = select(InvoiceAccount).join(Contract, Contract.id == InvoiceAccount.contract_id)
+        query = (select(InvoiceAccount).join(Contract, Contract.id == InvoiceAccount.contract_id)
+                 .where(InvoiceAccount.replaced_by.is_(None)))
         if contract_id is not None:
             query = query.where(InvoiceAccount.contract_id == contract_id)
         if office_name:
@@ -309,7 +341,8 @@ def list_payments(ctx: ServiceContext, *, contract_id: Optional[int] = None) -> 
 def _open_invoices(session: Session, contract_id: int) -> list[tuple[InvoiceAccount, int]]:
     """(invoice, still owed) for the contract's invoices that owe anything, oldest first.
     Locked for the rest of the transaction on PostgreSQL, so two PCs cannot both settle them."""
-    query = select(InvoiceAccount).where(InvoiceAccount.contract_id == contract_id)
+    query = select(InvoiceAccount).where(InvoiceAccount.contract_id == contract_id,
+                                         InvoiceAccount.replaced_by.is_(None))
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update()
     invoices = list(session.scalars(query))

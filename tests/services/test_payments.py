@@ -257,6 +257,33 @@ def test_month_bars_cross_the_year_and_count_reversals_in_their_month():
         (1404, 12, 100, 0), (1405, 1, 50, 70), (1405, 2, 0, -20)]
 
 
+def test_a_signed_correction_takes_the_place_of_the_invoice_it_replaces(ctx, contract):
+    first = make_invoice(ctx, contract.id, 1405, 7, 30_000_000, delivered="1405/08/05")
+    paid = pay.add_payment(ctx, payment(contract.id, 20_000_000))
+    with ctx.db.transaction() as session:
+        session.add(ReportRecord(id="INV-CORR-1", kind="invoice", contract_id=contract.id, year=1405, month=7,
+                                 digest="1" * 64, signed=True, signed_at=NOW, created_at=NOW,
+                                 replaces_id=f"INV-140507-{contract.id}", correction_number=1))
+        session.flush()
+        pay.open_invoice(session, ctx, report_id="INV-CORR-1", contract_id=contract.id, year=1405, month=7,
+                         amount_rials=12_000_000, issued_on=from_jalali(1405, 8, 20),
+                         replaces=f"INV-140507-{contract.id}")
+    rows = pay.list_invoices(ctx)
+    assert [(r.report_id, r.amount_rials, r.paid_rials, r.status) for r in rows] == [
+        ("INV-CORR-1", 12_000_000, 12_000_000, "paid")]  # the replaced one is owed no longer
+    assert pay.find_invoice(ctx, f"INV-140507-{contract.id}").paid_rials == 0
+    view = receivables(ctx)
+    assert view.total.outstanding_rials == 0 and view.total.credit_rials == 8_000_000
+    with ctx.db.read() as session:  # nothing was edited: the old rows stand, new ones were added
+        assert session.scalar(select(func.count()).select_from(PaymentAllocation)) == 3
+        assert session.scalar(select(func.count()).select_from(PaymentAllocation).where(
+            PaymentAllocation.invoice_id == first)) == 2
+    # Reversing the payment undoes it everywhere it went.
+    pay.reverse_payment(ctx, paid.id, "برگشت بانک")
+    assert [(r.paid_rials, r.status) for r in pay.list_invoices(ctx)] == [(0, "open")]
+    assert receivables(ctx).total.credit_rials == 0
+
+
 # -- guarantee cheques: tests/services/test_cheques.py ------------------------------------------------
 
 def test_return_days_are_checked(ctx):

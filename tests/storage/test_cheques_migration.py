@@ -98,6 +98,19 @@ def fill(path: Path, revision: str, with_accounts: bool = False) -> None:
                                           bank_reference="r1", note="", reverses_id=None, created_at=AT,
                                           created_by=None)])
             insert(conn, "payment_allocation", [dict(id=1, payment_id=1, invoice_id=1, amount_rials=4_000_000)])
+            # Revision 0010 kept a debt for an invoice and for the correction that replaced it.
+            insert(conn, "report_record", [
+                invoice_record("INV-14050215-00000008", 3, 1405, 2, total=9_000_000),
+                invoice_record("INV-14050220-00000009", 3, 1405, 2, total=8_000_000, replaces="INV-14050215-00000008")])
+            insert(conn, "invoice_account", [
+                dict(id=2, report_id="INV-14050215-00000008", contract_id=3, year=1405, month=2, amount_rials=9_000_000,
+                     issued_on="2026-05-02", delivered_on=None, delivery_method="", delivery_note="", created_at=AT),
+                dict(id=3, report_id="INV-14050220-00000009", contract_id=3, year=1405, month=2, amount_rials=8_000_000,
+                     issued_on="2026-05-03", delivered_on=None, delivery_method="", delivery_note="", created_at=AT)])
+            insert(conn, "payment", [dict(id=2, contract_id=3, paid_on="2026-06-02", amount_rials=9_000_000,
+                                          bank_reference="r9", note="", reverses_id=None, created_at=AT,
+                                          created_by=None)])
+            insert(conn, "payment_allocation", [dict(id=2, payment_id=2, invoice_id=2, amount_rials=9_000_000)])
     conn.close()
 
 
@@ -147,13 +160,19 @@ def test_cheques_carried_over_and_old_signed_invoices_become_debts(tmp_path, rev
         # …0006 kept no amount and contract 1404-4 held no files that month: nothing is owed for it.
         if revision == "0010":
             expected["INV-14050115-00000007"] = 10_000_000
+            expected["INV-14050220-00000009"] = 8_000_000  # the correction only; the 9,000,000 paid settles it
         assert {k: v.amount_rials for k, v in invoices.items()} == expected
+        if revision == "0010":
+            assert invoices["INV-14050220-00000009"].status == "paid"
+            assert pay.find_invoice(ctx, "INV-14050215-00000008").paid_rials == 0
         corrected = invoices["INV-14040301-00000003"]
         assert corrected.issued_on == dt.date(2026, 5, 22)  # the day in Tehran it was signed
         assert corrected.status == "open" and corrected.delivered_on is None
         view = receivables(ctx)
-        assert {i.report_id for i in view.open_invoices} == set(expected)
-        assert view.total.outstanding_rials == sum(expected.values()) - (4_000_000 if revision == "0010" else 0)
+        assert {i.report_id for i in view.open_invoices} == set(expected) - {"INV-14050220-00000009"}
+        assert view.total.outstanding_rials == sum(expected.values()) - (12_000_000 if revision == "0010" else 0)
+        if revision == "0010":
+            assert view.total.credit_rials == 1_000_000  # paid 9,000,000 against a corrected 8,000,000
         # The old debts take payments like any other.
         pay.record_delivery(ctx, invoices["INV-14040115-00000001"].id, "1405/03/01")
         pay.add_payment(ctx, pay.PaymentInput(1, "1405/09/01", 60_000_000, "r2"))

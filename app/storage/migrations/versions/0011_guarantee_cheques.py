@@ -1,5 +1,6 @@
 """Guarantee cheques become records of their own (a contract may need several), carrying over each
-contract's cheque; invoices signed before revision 0010 become debts like the ones signed since
+contract's cheque; invoices signed before revision 0010 become debts like the ones signed since, and a signed
+correction takes the place of the invoice it replaces
 
 Revision ID: 0011
 Revises: 0010
@@ -49,7 +50,10 @@ invoice = sa.table(
     sa.column('year', sa.Integer()), sa.column('month', sa.Integer()), sa.column('amount_rials', sa.BigInteger()),
     sa.column('issued_on', sa.Date()), sa.column('delivered_on', sa.Date()),
     sa.column('delivery_method', sa.String()), sa.column('delivery_note', sa.String()),
-    sa.column('created_at', sa.DateTime(timezone=True)))
+    sa.column('created_at', sa.DateTime(timezone=True)), sa.column('replaced_by', sa.String()))
+allocation = sa.table(
+    'payment_allocation', sa.column('id', ID), sa.column('payment_id', ID), sa.column('invoice_id', ID),
+    sa.column('amount_rials', sa.BigInteger()))
 
 
 def upgrade() -> None:
@@ -73,22 +77,25 @@ def upgrade() -> None:
     conn = op.get_bind()
     now = dt.datetime.now(dt.timezone.utc)
     _carry_cheques_over(conn, now)
-    _drop_old_cheque_columns(conn)
+    _drop_columns(conn, 'contract', OLD_CHEQUE_COLUMNS)
+    with op.batch_alter_table('invoice_account') as batch:
+        batch.add_column(sa.Column('replaced_by', sa.String(length=32), nullable=True))
     _invoices_signed_before_0010(conn, now)
+    _corrections_take_the_place_of_what_they_replace(conn)
 
 
-def _drop_old_cheque_columns(conn) -> None:
-    """SQLite drops a plain column in place (3.35 and later): rebuilding `contract`, as batch mode
+def _drop_columns(conn, table: str, names) -> None:
+    """SQLite drops a plain column in place (3.35 and later): rebuilding a table, as batch mode
     would, is refused while other tables' foreign keys point at it."""
     if conn.dialect.name == 'sqlite':
         import sqlite3
         if sqlite3.sqlite_version_info < (3, 35):
             raise RuntimeError(f"SQLite {sqlite3.sqlite_version} is too old for this upgrade (3.35 or later needed).")
-        for name in OLD_CHEQUE_COLUMNS:
-            op.execute(f'ALTER TABLE contract DROP COLUMN {name}')
+        for name in names:
+            op.execute(f'ALTER TABLE {table} DROP COLUMN {name}')
     else:
-        for name in OLD_CHEQUE_COLUMNS:
-            op.drop_column('contract', name)
+        for name in names:
+            op.drop_column(table, name)
 
 
 def _carry_cheques_over(conn, now: dt.datetime) -> None:
@@ -164,9 +171,37 @@ def _invoices_signed_before_0010(conn, now: dt.datetime) -> None:
         conn.execute(invoice.insert(), new)
 
 
+def _corrections_take_the_place_of_what_they_replace(conn) -> None:
+    """Revision 0010 opened a debt for a signed correction and kept the one for the invoice it
+    replaced: the replaced one is owed no longer, and its payments now settle the correction."""
+    pairs = conn.execute(sa.select(report.c.replaces_id, report.c.id).where(
+        report.c.kind == 'invoice', report.c.signed == sa.true(), report.c.replaces_id.is_not(None))
+        .order_by(report.c.signed_at, report.c.id)).all()
+    accounts = {r.report_id: r for r in conn.execute(sa.select(invoice))}
+    for old_id, new_id in pairs:
+        old, new = accounts.get(old_id), accounts.get(new_id)
+        if old is None or new is None or old.replaced_by is not None:
+            continue
+        conn.execute(invoice.update().where(invoice.c.id == old.id).values(replaced_by=new_id))
+        room = new.amount_rials
+        for payment_id, amount in conn.execute(
+                sa.select(allocation.c.payment_id, sa.func.sum(allocation.c.amount_rials))
+                .where(allocation.c.invoice_id == old.id).group_by(allocation.c.payment_id)
+                .order_by(allocation.c.payment_id)).all():
+            if amount <= 0:
+                continue
+            rows = [dict(payment_id=payment_id, invoice_id=old.id, amount_rials=-amount)]
+            take = min(amount, room)
+            if take > 0:
+                rows.append(dict(payment_id=payment_id, invoice_id=new.id, amount_rials=take))
+                room -= take
+            conn.execute(allocation.insert(), rows)
+
+
 def downgrade() -> None:
     # The contract keeps one cheque again: the first one entered that was not voided. The invoice
     # debts made above stay (revision 0010 has the table too).
+    _drop_columns(op.get_bind(), 'invoice_account', ['replaced_by'])
     with op.batch_alter_table('contract') as batch:
         batch.add_column(sa.Column('cheque_number', sa.String(length=50), nullable=False, server_default=''))
         batch.add_column(sa.Column('cheque_amount_rials', sa.BigInteger(), nullable=True))
