@@ -150,14 +150,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_contracts_list(args: argparse.Namespace) -> int:
+    if args.format == "json":  # carries the manager's cheques (money): through the services and their policy
+        print(json.dumps(_contracts_through_services(args), ensure_ascii=False, indent=2, default=str))
+        return 0
     from app import cli_quick
     try:
         contracts = cli_quick.contracts_list(args)
     except cli_quick.Fallback:
         contracts = _contracts_through_services(args)
-    if args.format == "json":
-        print(json.dumps(contracts, ensure_ascii=False, indent=2, default=str))
-        return 0
     from app.persian import format_jalali, format_number
     rows = [("شماره", "اداره طرف قرارداد", "شروع", "پایان", "مبلغ هر پرونده (ریال)", "ظرفیت", "فعال")]
     rows += [(c["number"], c["office_name"], format_jalali(c["start_date"]), format_jalali(c["end_date"]),
@@ -171,9 +171,36 @@ def _contracts_through_services(args: argparse.Namespace) -> list[dict]:
     from app.services.contracts import list_contracts
     db = _open(args)
     try:
-        return [asdict(c) for c in list_contracts(_acting_ctx(args, db))]
+        ctx = _acting_ctx(args, db)
+        contracts = list_contracts(ctx)
+        cheques = _cheques_for_json(ctx)
     finally:
         db.dispose()
+    return [{**asdict(c), **_cheque_keys(cheques.get(c.id, []))} for c in contracts]
+
+
+def _cheques_for_json(ctx) -> dict:
+    """The manager's cheques by contract (money: nobody else's), for `contracts list --format json`."""
+    if not ctx.actor.is_manager:
+        return {}
+    from app.services.cheques import list_cheques
+    out: dict = {}
+    for row in sorted(list_cheques(ctx), key=lambda r: r.id):
+        out.setdefault(row.contract_id, []).append(row)
+    return out
+
+
+def _cheque_keys(rows: list) -> dict:
+    """The keys this output had when a contract held one cheque (its first cheque; empty for
+    anyone but the manager), and every cheque under "cheques" (revision 0011 onwards)."""
+    first = rows[0] if rows else None
+    return {"cheque_number": first.cheque_number if first else "",
+            "cheque_amount_rials": first.amount_rials if first else None,
+            "cheque_given_on": first.given_on if first else None,
+            "cheque_returned_on": first.returned_on if first else None,
+            "cheques": [dict(id=r.id, number=r.cheque_number, amount_rials=r.amount_rials, given_on=r.given_on,
+                             due_back=r.due_back, returned_on=r.returned_on, days_overdue=r.days_overdue,
+                             status=r.status_label) for r in rows]}
 
 
 def cmd_cases_list(args: argparse.Namespace) -> int:

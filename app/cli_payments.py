@@ -1,4 +1,5 @@
-"""`parvandeh payments add|list|reverse|deliver` and `parvandeh receivables`: money owed, headless.
+"""`parvandeh payments add|list|reverse|deliver`, `parvandeh receivables` and `parvandeh cheques
+add|return|list|void|undo-return`: money owed and guarantee cheques held, headless.
 
 Every command acts through app.cli._acting_ctx, so the services' rule (manager only) decides."""
 
@@ -168,6 +169,87 @@ def _print_receivables(view) -> None:
                   f"باید عودت می‌شد: {to_persian_digits(c.days_overdue)} روز دیرکرد.")
 
 
+def _cheque_dict(row) -> dict:
+    return dict(asdict(row), status=row.status_label)
+
+
+def cmd_cheques_list(args) -> int:
+    from app.cli import _print_table
+    from app.persian import format_jalali, format_number, to_persian_digits
+    from app.services.cheques import list_cheques
+    ctx = _session(args)
+    try:
+        contract_id = _contract_id(ctx, args.contract) if args.contract else None
+        rows = list_cheques(ctx, overdue_only=args.overdue, contract_id=contract_id, include_voided=args.all)
+    finally:
+        ctx.db.dispose()
+    if args.format == "json":
+        print(_json([_cheque_dict(r) for r in rows]))
+        return 0
+
+    def day(d):
+        return format_jalali(d) if d else "—"
+    table = [("شناسه", "قرارداد", "اداره", "شماره چک", "مبلغ (ریال)", "تحویل", "موعد عودت", "عودت", "دیرکرد (روز)",
+              "وضعیت")]
+    table += [(to_persian_digits(r.id), r.contract_number, r.office_name, r.cheque_number,
+               format_number(r.amount_rials) if r.amount_rials else "—", day(r.given_on), day(r.due_back),
+               day(r.returned_on), to_persian_digits(r.days_overdue) if r.days_overdue else "", r.status_label)
+              for r in rows]
+    _print_table(table)
+    return 0
+
+
+def _cheque_done(args, row, what: str) -> int:
+    if args.format == "json":
+        print(_json(_cheque_dict(row)))
+    else:
+        print(f"چک ضمانت {row.cheque_number} (شناسه {row.id}، قرارداد {row.contract_number}) {what}.")
+    return 0
+
+
+def cmd_cheques_add(args) -> int:
+    from app.persian import format_jalali
+    from app.services.cheques import ChequeInput, add_cheque
+    ctx = _session(args)
+    try:
+        row = add_cheque(ctx, ChequeInput(_contract_id(ctx, args.contract), args.number, args.amount, args.date,
+                                          args.note or ""))
+    finally:
+        ctx.db.dispose()
+    return _cheque_done(args, row, f"ثبت شد؛ موعد عودت {format_jalali(row.due_back)}")
+
+
+def cmd_cheques_return(args) -> int:
+    from app.persian import format_jalali
+    from app.services.cheques import return_cheque
+    ctx = _session(args)
+    try:
+        row = return_cheque(ctx, args.cheque, args.date)
+    finally:
+        ctx.db.dispose()
+    return _cheque_done(args, row, f"در {format_jalali(row.returned_on)} عودت شد")
+
+
+def cmd_cheques_void(args) -> int:
+    from app.services.cheques import void_cheque
+    ctx = _session(args)
+    try:
+        row = void_cheque(ctx, args.cheque, args.reason)
+    finally:
+        ctx.db.dispose()
+    return _cheque_done(args, row, "باطل شد (ثبت نادرست؛ ردیف می‌ماند)")
+
+
+def cmd_cheques_undo_return(args) -> int:
+    from app.services.cheques import undo_cheque_return
+    ctx = _session(args)
+    try:
+        row = undo_cheque_return(ctx, args.cheque, args.reason)
+    finally:
+        ctx.db.dispose()
+    return _cheque_done(args, row, "دوباره نزد بهزیستی است (عودت نادرست برداشته شد)")
+
+
 def _letter(ctx, args) -> int:
     from app.cli_reports import _write
     from app.services.receivables import generate_receivables_letter
@@ -183,8 +265,80 @@ def _letter(ctx, args) -> int:
     return 0
 
 
+SIGN_IN = ("فقط مدیر. ورود: --user نام‌کاربری و رمز عبور در خط اول ورودی استاندارد (رمز امضا، اگر لازم است، "
+           "در خط دوم).")
+PAYMENTS_EXAMPLES = SIGN_IN + """
+
+نمونه‌ها:
+  echo 'رمز' | parvandeh payments add --user manager --contract 1405-101 --date 1405/09/10 --amount 120000000 --ref 556677
+  echo 'رمز' | parvandeh payments add --user manager --date 1405/09/10 --amount 50000000 --invoice INV-14050805-0A1B2C3D
+  echo 'رمز' | parvandeh payments list --user manager --format json
+  echo 'رمز' | parvandeh payments reverse 12 --user manager --reason 'دو بار ثبت شده بود'
+  echo 'رمز' | parvandeh payments deliver --user manager --invoice INV-14050805-0A1B2C3D --date 1405/08/07 --how پست"""
+RECEIVABLES_EXAMPLES = SIGN_IN + """
+
+نمونه‌ها:
+  echo 'رمز' | parvandeh receivables --user manager
+  echo 'رمز' | parvandeh receivables --user manager --format json --xlsx مطالبات.xlsx
+  printf 'رمز\nرمز\n' | parvandeh receivables --user manager --letter 'اداره بهزیستی شهرستان ری' --out rc.pdf --sign"""
+CHEQUES_EXAMPLES = SIGN_IN + """ موعد عودت هر چک: پایان قرارداد + مهلت عودت قرارداد (روز).
+چیزی پاک نمی‌شود: ثبت نادرست با void باطل، و عودت نادرست با undo-return برداشته می‌شود.
+
+نمونه‌ها:
+  echo 'رمز' | parvandeh cheques list --user manager --overdue
+  echo 'رمز' | parvandeh cheques add --user manager --contract 1405-101 --number 123456/78 --amount 500000000 --date 1405/01/10
+  echo 'رمز' | parvandeh cheques return 3 --user manager --date 1405/02/15
+  echo 'رمز' | parvandeh cheques void 4 --user manager --reason 'شماره چک اشتباه وارد شد'
+  echo 'رمز' | parvandeh cheques undo-return 3 --user manager --reason 'چک دیگری عودت شده بود'"""
+
+
+def _register_cheques(sub, common) -> None:
+    cheques = sub.add_parser("cheques", parents=[common], help="چک‌های ضمانت نزد ادارات بهزیستی (فقط مدیر)",
+                             epilog=CHEQUES_EXAMPLES)
+    csub = cheques.add_subparsers(dest="action", required=True, title="کارها", metavar="کار")
+
+    p = csub.add_parser("list", parents=[common], help="فهرست چک‌ها؛ دیرکردها نخست", epilog=CHEQUES_EXAMPLES)
+    p.add_argument("--contract", help="فقط چک‌های این قرارداد")
+    p.add_argument("--overdue", action="store_true", help="فقط چک‌هایی که موعد عودتشان گذشته است")
+    p.add_argument("--all", action="store_true", help="ردیف‌های باطل‌شده (ثبت نادرست) هم نشان داده شوند")
+    p.add_argument("--format", choices=("table", "json"), default="table", help="قالب خروجی")
+    p.set_defaults(handler=cmd_cheques_list)
+
+    p = csub.add_parser("add", parents=[common], help="ثبت چک ضمانتی که به اداره بهزیستی داده شد",
+                        epilog=CHEQUES_EXAMPLES)
+    p.add_argument("--contract", help="شماره قرارداد (اگر فقط یک قرارداد فعال است، لازم نیست)")
+    p.add_argument("--number", required=True, help="شماره چک")
+    p.add_argument("--amount", required=True, help="مبلغ چک به ریال")
+    p.add_argument("--date", required=True, help="تاریخ تحویل چک، شمسی (مثل ۱۴۰۵/۰۱/۱۰)")
+    p.add_argument("--note", help="توضیح")
+    p.add_argument("--format", choices=("table", "json"), default="table", help="قالب خروجی")
+    p.set_defaults(handler=cmd_cheques_add)
+
+    p = csub.add_parser("return", parents=[common], help="ثبت عودت چک از سوی اداره", epilog=CHEQUES_EXAMPLES)
+    p.add_argument("cheque", type=int, help="شناسه چک (ستون «شناسه» در cheques list)")
+    p.add_argument("--date", required=True, help="تاریخ عودت، شمسی")
+    p.add_argument("--format", choices=("table", "json"), default="table", help="قالب خروجی")
+    p.set_defaults(handler=cmd_cheques_return)
+
+    p = csub.add_parser("void", parents=[common], help="ابطال چکی که نادرست ثبت شد (ردیف می‌ماند)",
+                        epilog=CHEQUES_EXAMPLES)
+    p.add_argument("cheque", type=int, help="شناسه چک")
+    p.add_argument("--reason", required=True, help="دلیل ابطال")
+    p.add_argument("--format", choices=("table", "json"), default="table", help="قالب خروجی")
+    p.set_defaults(handler=cmd_cheques_void)
+
+    p = csub.add_parser("undo-return", parents=[common], help="برداشتن عودتی که نادرست ثبت شد",
+                        epilog=CHEQUES_EXAMPLES)
+    p.add_argument("cheque", type=int, help="شناسه چک")
+    p.add_argument("--reason", required=True, help="دلیل اصلاح")
+    p.add_argument("--format", choices=("table", "json"), default="table", help="قالب خروجی")
+    p.set_defaults(handler=cmd_cheques_undo_return)
+
+
 def register(sub, common) -> None:
-    payments = sub.add_parser("payments", parents=[common], help="پرداخت‌های دریافتی از بهزیستی (فقط مدیر)")
+    _register_cheques(sub, common)
+    payments = sub.add_parser("payments", parents=[common], help="پرداخت‌های دریافتی از بهزیستی (فقط مدیر)",
+                              epilog=PAYMENTS_EXAMPLES)
     psub = payments.add_subparsers(dest="action", required=True)
 
     p = psub.add_parser("add", parents=[common], help="ثبت یک پرداخت دریافتی و صورتحساب‌هایی که تسویه می‌کند")
@@ -218,10 +372,13 @@ def register(sub, common) -> None:
     p.add_argument("--note", help="توضیح")
     p.set_defaults(handler=cmd_payments_deliver)
 
-    p = sub.add_parser("receivables", parents=[common], help="مطالبات: هر قرارداد و هر اداره، صورتحساب‌های باز، چک‌ها")
+    p = sub.add_parser("receivables", parents=[common], help="مطالبات: هر قرارداد و هر اداره، صورتحساب‌های باز، چک‌ها",
+                       epilog=RECEIVABLES_EXAMPLES)
     p.add_argument("--format", choices=("table", "json"), default="table", help="قالب خروجی")
     p.add_argument("--xlsx", help="همین جدول‌ها در فایل اکسل")
     p.add_argument("--letter", metavar="OFFICE", help="نامه «صورت وضعیت مطالبات» برای این اداره بهزیستی")
     p.add_argument("--out", help="مسیر فایل PDF نامه")
     p.add_argument("--sign", action="store_true", help="امضای نامه (رمز عبور مدیر از ورودی استاندارد)")
     p.set_defaults(handler=cmd_receivables)
+    for child in psub.choices.values():
+        child.epilog = child.epilog or PAYMENTS_EXAMPLES

@@ -268,10 +268,9 @@ def _case_row(r: tuple, statuses: dict, living: dict) -> dict:
 # -- contracts list ---------------------------------------------------------------------------------
 
 _CONTRACT_FIELDS = ("office_name", "programme", "number", "start_date", "end_date", "fee_per_case_month_rials",
-                    "capacity", "supervisor_name", "supervisor_contact", "cheque_number", "cheque_amount_rials",
-                    "cheque_given_on", "cheque_returned_on", "notes", "active_cases", "cheque_return_days",
-                    "version")
-_CONTRACT_DATES = {"start_date", "end_date", "cheque_given_on", "cheque_returned_on"}
+                    "capacity", "supervisor_name", "supervisor_contact", "notes", "active_cases",
+                    "cheque_return_days", "version")
+_CONTRACT_DATES = {"start_date", "end_date"}
 
 
 def contracts_list(args) -> list[dict]:

@@ -22,7 +22,7 @@ DEMO_PASSWORD = "selftest-pass-1"
 # The sub-commands scripts outside the repository call; a bundle without one says «invalid choice».
 EXPECTED_COMMANDS = ("init", "demo", "contracts", "cases", "import", "check", "report", "verify", "key",
                      "backup", "restore", "selftest", "office", "connect", "migrate", "server", "payments",
-                     "receivables")
+                     "receivables", "cheques")
 MIGRATION_SCRIPTS = ("app.storage.migrations.", "app.office.migrations.")
 
 

@@ -125,3 +125,49 @@ def test_a_non_manager_is_refused_through_the_services(folder):
             result = run(*argv, "--data-dir", folder, user=user)
             assert result.returncode == 1 and result.stdout == "", (user, argv)
             assert "مطالبات" in result.stderr or "مدیر" in result.stderr, result.stderr
+
+def jalali(iso: str) -> str:
+    import datetime as dt
+
+    from app.persian import format_jalali
+    return format_jalali(dt.date.fromisoformat(iso), persian_digits=False)
+
+
+def test_cheques_add_list_return_and_correct(folder):
+    listed = run("cheques", "list", "--format", "json", "--data-dir", folder)
+    assert listed.returncode == 0, listed.stderr
+    rows = json.loads(listed.stdout)
+    overdue = [r for r in rows if r["days_overdue"] > 0]
+    assert len(overdue) == 1 and overdue[0]["status"] == "عودت‌نشده — دیرکرد"
+    contract = overdue[0]["contract_number"]
+    assert sum(1 for r in rows if r["contract_number"] == contract) == 2  # that contract gave two
+    given = jalali(overdue[0]["given_on"])  # a day inside that contract
+    added = run("cheques", "add", "--contract", contract, "--number", "۴۴۵۵۶۶", "--amount", "250000000",
+                "--date", given, "--format", "json", "--data-dir", folder)
+    assert added.returncode == 0, added.stderr
+    new = json.loads(added.stdout)
+    assert new["cheque_number"] == "445566" and new["days_overdue"] > 0
+    table = run("cheques", "list", "--overdue", "--data-dir", folder)
+    assert table.returncode == 0 and table.stdout.count("عودت‌نشده — دیرکرد") == 2
+    bad = run("cheques", "return", str(new["id"]), "--date", "1300/01/01", "--data-dir", folder)
+    assert bad.returncode == 1 and "تاریخ عودت" in bad.stderr
+    back = run("cheques", "return", str(new["id"]), "--date", jalali(overdue[0]["due_back"]), "--data-dir", folder)
+    assert back.returncode == 0 and "عودت شد" in back.stdout, back.stderr
+    undo = run("cheques", "undo-return", str(new["id"]), "--reason", "اشتباه", "--data-dir", folder)
+    assert undo.returncode == 0, undo.stderr
+    void = run("cheques", "void", str(new["id"]), "--reason", "تکراری", "--format", "json", "--data-dir", folder)
+    assert void.returncode == 0 and json.loads(void.stdout)["voided"] is True
+    everything = json.loads(run("cheques", "list", "--all", "--format", "json", "--data-dir", folder).stdout)
+    assert [r["status"] for r in everything if r["id"] == new["id"]] == ["باطل (ثبت نادرست)"]
+    # The contracts list keeps the keys it had when a contract held one cheque, and gains "cheques".
+    contracts = json.loads(run("contracts", "list", "--format", "json", "--data-dir", folder).stdout)
+    theirs = next(c for c in contracts if c["number"] == contract)
+    assert theirs["cheque_number"] and len(theirs["cheques"]) == 2
+
+
+def test_cheques_are_the_managers_only(folder):
+    for args in (("cheques", "list"), ("cheques", "add", "--number", "1", "--amount", "1", "--date", "1405/01/01"),
+                 ("cheques", "return", "1", "--date", "1405/01/01"), ("cheques", "void", "1", "--reason", "x")):
+        result = run(*args, "--data-dir", folder, user="worker1")
+        assert result.returncode == 1 and result.stdout == "", (args, result.stderr)
+        assert "مطالبات" in result.stderr or "مدیر" in result.stderr, result.stderr

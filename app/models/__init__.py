@@ -15,14 +15,14 @@ from app.models.case import (
 )
 from app.models.clinic import Clinic, Setting, Staff, StaffTraining
 from app.models.contract import Contract
-from app.models.money import InvoiceAccount, Payment, PaymentAllocation
+from app.models.money import GuaranteeCheque, InvoiceAccount, Payment, PaymentAllocation
 from app.models.presence import DbMeta, DbSession
 from app.models import versioning  # noqa: F401  (registers the version counting)
 from app.models.report import ReportRecord, SignedMonthChange
 
 __all__ = [
     "AbuseAcknowledgement", "AuditEntry", "Attachment", "Base", "CaseFile", "Clinic", "Contract", "DbMeta", "DbSession",
-    "FamilyMember", "InvoiceAccount", "Payment", "PaymentAllocation",
+    "FamilyMember", "GuaranteeCheque", "InvoiceAccount", "Payment", "PaymentAllocation",
     "Problem", "ProblemStep", "Referral", "ReportRecord", "Review", "Service", "Setting", "SignedMonthChange", "Staff",
     "StaffTraining",
 ]

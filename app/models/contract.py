@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Optional
 
 from sqlalchemy import BigInteger, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
@@ -24,10 +23,7 @@ class Contract(Versioned, Timestamps, Base):
     capacity: Mapped[int]
     supervisor_name: Mapped[str] = mapped_column(String(200), default="")
     supervisor_contact: Mapped[str] = mapped_column(String(200), default="")
-    cheque_number: Mapped[str] = mapped_column(String(50), default="")
-    cheque_amount_rials: Mapped[Optional[int]] = mapped_column(BigInteger)
-    cheque_given_on: Mapped[Optional[dt.date]]
-    cheque_returned_on: Mapped[Optional[dt.date]]
-    # Days after the contract's end by which the office agreed to give the cheque back.
+    # Days after the contract's end by which the office agreed to give its guarantee cheques back
+    # (the cheques themselves: app.models.money.GuaranteeCheque, since revision 0011).
     cheque_return_days: Mapped[int] = mapped_column(default=30, server_default="30")
     notes: Mapped[str] = mapped_column(Text, default="")

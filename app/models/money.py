@@ -31,6 +31,9 @@ class InvoiceAccount(Base):
     delivery_method: Mapped[str] = mapped_column(String(100), default="")
     delivery_note: Mapped[str] = mapped_column(String(500), default="")
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # The signed correction (its INV-… number) owed in this invoice's place; what was paid against
+    # this one was carried over to it (revision 0011).
+    replaced_by: Mapped[Optional[str]] = mapped_column(String(32))
 
 
 class Payment(Base):
@@ -58,3 +61,25 @@ class PaymentAllocation(Base):
     payment_id: Mapped[int] = mapped_column(ForeignKey("payment.id"), index=True)
     invoice_id: Mapped[int] = mapped_column(ForeignKey("invoice_account.id"), index=True)
     amount_rials: Mapped[int] = mapped_column(BigInteger)
+
+
+class GuaranteeCheque(Base):
+    """A guarantee cheque the clinic gave a county office for a contract (a contract may need several).
+
+    Due back `contract.cheque_return_days` after the contract's end. Never deleted: a wrong entry
+    is voided (with its reason) and a wrong return undone, each an audited action of its own."""
+
+    __tablename__ = "guarantee_cheque"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contract.id"), index=True)
+    number: Mapped[str] = mapped_column(String(50), default="")
+    amount_rials: Mapped[Optional[int]] = mapped_column(BigInteger)
+    # Empty only for a cheque carried over from a contract that never said when it was given.
+    given_on: Mapped[Optional[dt.date]]
+    returned_on: Mapped[Optional[dt.date]]
+    note: Mapped[str] = mapped_column(String(500), default="")
+    voided_at: Mapped[Optional[dt.datetime]]
+    void_reason: Mapped[str] = mapped_column(String(1000), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    created_by: Mapped[Optional[int]] = mapped_column(ForeignKey("staff.id"))

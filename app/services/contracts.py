@@ -1,4 +1,5 @@
-"""Contracts with county offices, with their fee, capacity and guarantee cheque."""
+"""Contracts with county offices, with their fee, capacity and the days agreed for returning their
+guarantee cheques (the cheques: app.services.cheques)."""
 
 from __future__ import annotations
 
@@ -20,8 +21,7 @@ from app.services.views import ContractView
 from app.services.policy import Action, Kind, rule
 
 FIELDS = ("office_name", "programme", "number", "start_date", "end_date", "fee_per_case_month_rials",
-          "capacity", "supervisor_name", "supervisor_contact", "cheque_number", "cheque_amount_rials",
-          "cheque_given_on", "cheque_returned_on", "cheque_return_days", "notes")
+          "capacity", "supervisor_name", "supervisor_contact", "cheque_return_days", "notes")
 FAMILY_CARE_PROGRAMME = "طرح توسعه برنامه مراقبت از فرزندان در خانواده"
 
 
@@ -36,12 +36,10 @@ class ContractInput:
     programme: str = FAMILY_CARE_PROGRAMME
     supervisor_name: str = ""
     supervisor_contact: str = ""
-    cheque_number: str = ""
-    cheque_amount_rials: int | str | None = None
-    cheque_given_on: dt.date | str | None = None
-    cheque_returned_on: dt.date | str | None = None
     notes: str = ""
-    cheque_return_days: int | str | None = 30  # days after the contract's end the office agreed to return it
+    # Days after the contract's end the office agreed to return its guarantee cheques (the cheques
+    # themselves are recorded one by one: app.services.cheques).
+    cheque_return_days: int | str | None = 30
     version: Optional[int] = None  # the version the screen read; None: no check (import, command line)
 
 
@@ -59,13 +57,6 @@ def _apply(c: Contract, data: ContractInput) -> None:
     c.supervisor_name = v.text(data.supervisor_name, "supervisor_name", "کارشناس ناظر")
     c.supervisor_contact = v.identifier(data.supervisor_contact, "supervisor_contact", "تماس کارشناس ناظر",
                                         max_len=200)
-    c.cheque_number = v.identifier(data.cheque_number, "cheque_number", "شماره چک ضمانت")
-    c.cheque_amount_rials = v.integer(data.cheque_amount_rials, "cheque_amount_rials", "مبلغ چک ضمانت",
-                                      minimum=0, maximum=10**14, required=False)
-    c.cheque_given_on = v.date(data.cheque_given_on, "cheque_given_on", "تاریخ تحویل چک")
-    c.cheque_returned_on = v.date(data.cheque_returned_on, "cheque_returned_on", "تاریخ عودت چک")
-    if c.cheque_returned_on and (not c.cheque_given_on or c.cheque_returned_on < c.cheque_given_on):
-        raise ValidationError("تاریخ عودت چک باید بعد از تاریخ تحویل آن باشد.", field="cheque_returned_on")
     c.cheque_return_days = v.integer(data.cheque_return_days, "cheque_return_days",
                                      "مهلت عودت چک پس از پایان قرارداد (روز)", minimum=0, maximum=3650)
     c.notes = v.text(data.notes, "notes", "یادداشت", max_len=5000, multiline=True)

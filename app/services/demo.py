@@ -148,8 +148,7 @@ class DemoBuilder:
                 end_date=year_end, fee_per_case_month_rials=1_200_000,
                 capacity=max(50, int(cases * 1.1 / max(1, min(len(COUNTIES), cases // 1000 + 1)))),
                 supervisor_name=" ".join(self.person(Sex.FEMALE.value)), supervisor_contact="021-5555" + str(index),
-                cheque_number=f"{self.rng.randrange(10**6):06d}", cheque_amount_rials=500_000_000,
-                cheque_given_on=year_start, cheque_returned_on=None, notes="", created_at=self.now,
+                notes="", created_at=self.now,
                 updated_at=self.now))
         with self.db.transaction() as session:
             session.execute(insert(Contract), rows)

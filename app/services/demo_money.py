@@ -1,6 +1,6 @@
 """Generated money for the demo clinic: signed invoices handed to the county offices, payments that
-arrive late, one partly, one entered twice and reversed, and last year's guarantee cheque that was
-never returned. Written through the payment services, so the demo obeys the same rules."""
+arrive late, one partly, one entered twice and reversed; guarantee cheques, two on one contract, and
+of last year's two one given back and one never returned. Written through the payment services, so the demo obeys the same rules."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from sqlalchemy import insert, select
 
 from app.models import Contract, ReportRecord
 from app.persian import from_jalali, month_bounds, to_jalali
-from app.services import payments as pay
+from app.services import cheques, payments as pay
 from app.services.context import Actor, ServiceContext
 from app.storage.database import Database
 
@@ -25,6 +25,7 @@ def add_receivables(db: Database, manager: Actor, rng: random.Random, now: dt.da
     if not contracts:
         return
     last_year = _last_years_contract(db, contracts[0], rng, now, today)
+    _cheques(ctx, contracts, last_year, rng, today)
     for contract in [last_year, *contracts]:
         monthly = max(contract.capacity // 2, 20) * contract.fee_per_case_month_rials
         for year, month in _months_invoiced(contract, today):
@@ -47,10 +48,26 @@ def _last_years_contract(db: Database, current: Contract, rng: random.Random, no
             office_name=current.office_name, programme=current.programme, number=f"{year}-{rng.randrange(50, 99)}",
             start_date=from_jalali(year, 1, 1), end_date=end,
             fee_per_case_month_rials=1_000_000, capacity=current.capacity, supervisor_name=current.supervisor_name,
-            supervisor_contact=current.supervisor_contact, cheque_number=f"{rng.randrange(10**6):06d}",
-            cheque_amount_rials=400_000_000, cheque_given_on=from_jalali(year, 1, 10), cheque_returned_on=None,
-            cheque_return_days=max(return_days, 0), notes="قرارداد سال گذشته", created_at=now, updated_at=now)])
+            supervisor_contact=current.supervisor_contact, cheque_return_days=max(return_days, 0), notes="قرارداد سال گذشته", created_at=now, updated_at=now)])
         return session.scalars(select(Contract).order_by(Contract.id.desc()).limit(1)).one()
+
+
+def _cheques(ctx: ServiceContext, contracts: list[Contract], last_year: Contract, rng: random.Random,
+             today: dt.date) -> None:
+    """Every contract's cheque; the first one a second for the capacity added later; last year's
+    contract two, one given back after it ended and one still held past its due day."""
+    def give(contract: Contract, amount: int, on: dt.date, note: str = "") -> int:
+        number = f"{rng.randrange(10**6):06d}/{rng.randrange(10, 99)}"
+        return cheques.add_cheque(ctx, cheques.ChequeInput(contract.id, number, amount, min(on, today), note)).id
+
+    for index, contract in enumerate(contracts):
+        give(contract, 500_000_000, contract.start_date + dt.timedelta(days=5))
+        if index == 0:
+            give(contract, 200_000_000, contract.start_date + dt.timedelta(days=70), "افزایش ظرفیت قرارداد")
+    start = last_year.start_date + dt.timedelta(days=9)
+    returned = give(last_year, 300_000_000, start)
+    give(last_year, 400_000_000, start)
+    cheques.return_cheque(ctx, returned, min(last_year.end_date + dt.timedelta(days=12), today))
 
 
 def _months_invoiced(contract: Contract, today: dt.date) -> list[tuple[int, int]]:

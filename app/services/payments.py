@@ -1,5 +1,5 @@
-"""What the county offices owe the clinic: signed invoices as debts, payments against them, and
-the guarantee cheques held by the offices.
+"""What the county offices owe the clinic: signed invoices as debts and payments against them
+(the guarantee cheques the offices hold: app.services.cheques).
 
 Rules (each has a test in tests/services/test_payments.py):
 - Only the manager sees or records money.
@@ -118,15 +118,46 @@ class PaymentInput:
 # -- invoices ----------------------------------------------------------------------------------------
 
 def open_invoice(session: Session, ctx: ServiceContext, *, report_id: str, contract_id: int, year: int,
-                 month: int, amount_rials: int, issued_on: dt.date) -> InvoiceAccount:
-    """A signed invoice becomes a debt, in the transaction that records the signed document."""
+                 month: int, amount_rials: int, issued_on: dt.date, replaces: Optional[str] = None) -> InvoiceAccount:
+    """A signed invoice becomes a debt, in the transaction that records the signed document. A
+    signed correction takes the place of the invoice it replaces: that one is no longer owed, and
+    what was paid against it now settles the correction (any excess stays the contract's credit)."""
     invoice = InvoiceAccount(report_id=report_id, contract_id=contract_id, year=year, month=month,
                              amount_rials=amount_rials, issued_on=issued_on, created_at=ctx.now())
     session.add(invoice)
     session.flush()
     audit.record(session, ctx, "create", "invoice_account", invoice.id,
-                 changes={"report_id": report_id, "amount_rials": amount_rials, "year": year, "month": month})
+                 changes={"report_id": report_id, "amount_rials": amount_rials, "year": year, "month": month,
+                          "replaces": replaces})
+    if replaces:
+        _carry_over(session, ctx, replaces, invoice)
     return invoice
+
+
+def _carry_over(session: Session, ctx: ServiceContext, replaced_id: str, new: InvoiceAccount) -> None:
+    """New allocation rows (nothing edited): each payment's part on the old invoice is taken off it
+    and set against the correction, up to what the correction bills."""
+    old = session.scalar(select(InvoiceAccount).where(InvoiceAccount.report_id == replaced_id,
+                                                      InvoiceAccount.replaced_by.is_(None)))
+    if old is None:
+        return
+    old.replaced_by = new.report_id
+    parts = session.execute(select(PaymentAllocation.payment_id, func.sum(PaymentAllocation.amount_rials))
+                            .where(PaymentAllocation.invoice_id == old.id)
+                            .group_by(PaymentAllocation.payment_id).order_by(PaymentAllocation.payment_id)).all()
+    room, moved = new.amount_rials, {}
+    for payment_id, amount in parts:
+        if amount <= 0:
+            continue
+        session.add(PaymentAllocation(payment_id=payment_id, invoice_id=old.id, amount_rials=-amount))
+        take = min(amount, room)
+        if take > 0:
+            session.add(PaymentAllocation(payment_id=payment_id, invoice_id=new.id, amount_rials=take))
+            room -= take
+        moved[payment_id] = take
+    session.flush()
+    audit.record(session, ctx, "replace", "invoice_account", old.id,
+                 changes={"replaced_by": new.report_id, "payments_carried_over": moved})
 
 
 @rule(Kind.MONEY, Action.CHANGE)
@@ -156,7 +187,8 @@ def list_invoices(ctx: ServiceContext, *, contract_id: Optional[int] = None, off
     """Invoices oldest first (by delivery, then issue, the undelivered after the delivered)."""
     require_manager(ctx.actor)
     with ctx.db.read() as session:
-        query = select(InvoiceAccount).join(Contract, Contract.id == InvoiceAccount.contract_id)
+        query = (select(InvoiceAccount).join(Contract, Contract.id == InvoiceAccount.contract_id)
+                 .where(InvoiceAccount.replaced_by.is_(None)))
         if contract_id is not None:
             query = query.where(InvoiceAccount.contract_id == contract_id)
         if office_name:
@@ -309,7 +341,8 @@ def list_payments(ctx: ServiceContext, *, contract_id: Optional[int] = None) -> 
 def _open_invoices(session: Session, contract_id: int) -> list[tuple[InvoiceAccount, int]]:
     """(invoice, still owed) for the contract's invoices that owe anything, oldest first.
     Locked for the rest of the transaction on PostgreSQL, so two PCs cannot both settle them."""
-    query = select(InvoiceAccount).where(InvoiceAccount.contract_id == contract_id)
+    query = select(InvoiceAccount).where(InvoiceAccount.contract_id == contract_id,
+                                         InvoiceAccount.replaced_by.is_(None))
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update()
     invoices = list(session.scalars(query))
@@ -378,78 +411,9 @@ def _payment_rows(session: Session, payments: list[Payment]) -> list[PaymentRow]
     return rows
 
 
-# -- guarantee cheques -------------------------------------------------------------------------------
+# -- guarantee cheques: app.services.cheques (named here too, where callers found them first) --------
 
-@dataclass(frozen=True)
-class ChequeRow:
-    contract_id: int
-    contract_number: str
-    office_name: str
-    cheque_number: str
-    amount_rials: Optional[int]
-    given_on: Optional[dt.date]
-    contract_end: dt.date
-    return_days: int
-    due_back: dt.date
-    returned_on: Optional[dt.date]
-    days_overdue: int  # 0 unless held past its due day
-
-    @property
-    def status_label(self) -> str:
-        if self.returned_on:
-            return "عودت شده"
-        return "عودت‌نشده — دیرکرد" if self.days_overdue > 0 else "نزد بهزیستی"
-
-
-def cheque_due_back(contract_end: dt.date, return_days: int) -> dt.date:
-    return contract_end + dt.timedelta(days=return_days)
-
-
-@rule(Kind.MONEY, Action.READ)
-def list_cheques(ctx: ServiceContext, *, overdue_only: bool = False) -> list[ChequeRow]:
-    """Every contract's guarantee cheque that was given; the overdue ones first, longest held first."""
-    require_manager(ctx.actor)
-    today = ctx.today()
-    with ctx.db.read() as session:
-        contracts = session.scalars(select(Contract).where(Contract.cheque_given_on.is_not(None)))
-        rows = [_cheque_row(c, today) for c in contracts]
-    if overdue_only:
-        rows = [r for r in rows if r.days_overdue > 0]
-    return sorted(rows, key=lambda r: (-r.days_overdue, r.returned_on is not None, r.due_back, r.contract_number))
-
-
-def _cheque_row(c: Contract, today: dt.date) -> ChequeRow:
-    due = cheque_due_back(c.end_date, c.cheque_return_days)
-    overdue = (today - due).days if c.cheque_returned_on is None and today > due else 0
-    return ChequeRow(c.id, c.number, c.office_name, c.cheque_number, c.cheque_amount_rials, c.cheque_given_on,
-                     c.end_date, c.cheque_return_days, due, c.cheque_returned_on, overdue)
-
-
-@rule(Kind.MONEY, Action.CHANGE)
-def record_cheque_return(ctx: ServiceContext, contract_id: int, returned_on: dt.date | str | None) -> ChequeRow:
-    require_manager(ctx.actor)
-    with ctx.db.transaction() as session:
-        contract = v.lookup(session, Contract, contract_id)
-        if contract is None:
-            raise NotFound("قرارداد پیدا نشد.", field="contract")
-        if contract.cheque_given_on is None:
-            raise ValidationError("برای این قرارداد چک ضمانتی ثبت نشده است.", field="cheque_returned_on")
-        day = v.date(returned_on, "cheque_returned_on", "تاریخ عودت چک", required=True, not_after=ctx.today())
-        if day < contract.cheque_given_on:
-            raise ValidationError("تاریخ عودت چک باید بعد از تاریخ تحویل آن باشد.", field="cheque_returned_on")
-        before = {"cheque_returned_on": contract.cheque_returned_on}
-        contract.cheque_returned_on = day
-        audit.record(session, ctx, "cheque_returned", "contract", contract.id,
-                     changes=audit.diff(before, {"cheque_returned_on": day}))
-        return _cheque_row(contract, ctx.today())
-
-
-@rule(Kind.MONEY, Action.READ)
-def overdue_cheques(ctx: ServiceContext) -> list[ChequeRow]:
-    """For the dashboard: the manager's list; nobody else's business."""
-    if not ctx.actor.is_manager:
-        return []
-    return list_cheques(ctx, overdue_only=True)
+from app.services.cheques import ChequeRow, cheque_due_back, list_cheques, overdue_cheques  # noqa: E402,F401
 
 
 def jalali_month_of(day: dt.date) -> tuple[int, int]:

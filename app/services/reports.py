@@ -568,7 +568,7 @@ def generate_invoice(ctx: ServiceContext, contract_id: int, year: int, month: in
         if signed:  # only a signed invoice is owed (app.services.payments)
             from app.services.payments import open_invoice
             open_invoice(session, ctx, report_id=data.invoice_id, contract_id=contract_id, year=year, month=month,
-                         amount_rials=data.total_rials, issued_on=ctx.today())
+                         amount_rials=data.total_rials, issued_on=ctx.today(), replaces=data.replaces_id)
 
     return _render_and_finish(ctx, data, data.invoice_id, render_invoice, "invoice", sign_password, table,
                               summary=summary, contract_id=contract_id, year=year, month=month,

@@ -51,10 +51,6 @@ class ContractView:
     capacity: int
     supervisor_name: str
     supervisor_contact: str
-    cheque_number: str
-    cheque_amount_rials: Optional[int]
-    cheque_given_on: Optional[dt.date]
-    cheque_returned_on: Optional[dt.date]
     notes: str
     active_cases: int = 0
     cheque_return_days: int = 30

@@ -1,8 +1,10 @@
-"""Contracts with county offices: fee, capacity, dates and the guarantee cheque.
+"""Contracts with county offices: fee, capacity, dates and the guarantee cheques.
 
 Clinics complain that offices keep guarantee cheques long after a programme ends (DOMAIN.md);
-such contracts are painted red here, with the dates that prove it. Only the manager adds or
-edits contracts; everyone else sees the same table read-only.
+for the manager, contracts whose cheques are held past their due day are painted red here, and
+the contract dialog lists its cheques (several per contract) with buttons to give one, record its
+return and correct a mistake. Only the manager adds or edits contracts or sees cheques (money);
+everyone else sees the contracts read-only.
 """
 
 from __future__ import annotations
@@ -33,8 +35,9 @@ from app.ui.list_model import ListTableModel, identifier_text, make_table_view, 
 from app.ui.paged_model import Column
 from app.ui.widgets import JalaliDateEdit, NormalizingLineEdit
 from app.ui.screen_fit import fit_size
+from app.ui.text import jalali_text
 
-CHEQUE_HELD = "چک ضمانت پس از پایان قرارداد هنوز پس داده نشده است."
+CHEQUE_HELD = "موعد عودت چک ضمانت این قرارداد گذشته و چک هنوز پس داده نشده است."
 
 
 def _rials(value: Any) -> str:
@@ -50,15 +53,36 @@ COLUMNS = [
     Column("fee_per_case_month_rials", "مبلغ هر پرونده در ماه (ریال)", _rials),
     Column("capacity", "ظرفیت"),
     Column("active_cases", "پرونده فعال"),
-    Column("cheque_number", "شماره چک ضمانت", identifier_text),
-    Column("cheque_amount_rials", "مبلغ چک (ریال)", _rials),
-    Column("cheque_given_on", "تحویل چک"),
-    Column("cheque_returned_on", "عودت چک"),
+]
+CHEQUE_SUMMARY_COLUMNS = [  # the manager's only: cheques are money
+    Column("cheques_held", "چک ضمانت نزد اداره", lambda n: to_persian_digits(n) if n else "—"),
+    Column("cheques_held_rials", "مبلغ چک‌ها (ریال)", lambda n: format_number(n) if n else ""),
+    Column("cheque_days_overdue", "دیرکرد عودت (روز)", lambda n: to_persian_digits(n) if n else ""),
+]
+CHEQUE_COLUMNS = [
+    Column("cheque_number", "شماره چک", identifier_text),
+    Column("amount_rials", "مبلغ (ریال)", _rials),
+    Column("given_on", "تحویل", lambda d: d and jalali_text(d) or "—"),
+    Column("due_back", "موعد عودت"),
+    Column("returned_on", "عودت", lambda d: d and jalali_text(d) or "—"),
+    Column("status_label", "وضعیت"),
 ]
 
 
+class ContractLine:
+    """A contract as listed, with (for the manager) what its office still holds of its cheques."""
+
+    def __init__(self, contract: Any, held: tuple[int, int, int] = (0, 0, 0)):
+        self.contract = contract
+        self.cheques_held, self.cheques_held_rials, self.cheque_days_overdue = held
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.__dict__["contract"], name)
+
+
 def cheque_held_after_end(contract: Any, today: dt.date) -> bool:
-    return bool(contract.cheque_given_on and not contract.cheque_returned_on and contract.end_date < today)
+    """A cheque the office still holds past its due day (the contract's end plus the agreed days)."""
+    return bool(getattr(contract, "cheque_days_overdue", 0))
 
 
 class AmountEdit(NormalizingLineEdit):
@@ -127,15 +151,13 @@ class ContractDialog(QDialog):
         self._add(main, "capacity", "ظرفیت (تعداد پرونده):", NormalizingLineEdit(self, digits="persian"))
         self._add(main, "supervisor_name", "کارشناس ناظر:", NormalizingLineEdit(self))
         self._add(main, "supervisor_contact", "تماس کارشناس ناظر:", NormalizingLineEdit(self, digits="persian"))
-        cheque = QGroupBox("چک ضمانت", self)
+        cheque = QGroupBox("چک‌های ضمانت", self)
         cheque_form = QFormLayout(cheque)
-        self._add(cheque_form, "cheque_number", "شماره چک:", NormalizingLineEdit(self, digits="persian"))
-        self._add(cheque_form, "cheque_amount_rials", "مبلغ (ریال):", AmountEdit(self))
-        self._add(cheque_form, "cheque_given_on", "تاریخ تحویل به بهزیستی:", JalaliDateEdit(self, field="cheque_given_on"))
-        self._add(cheque_form, "cheque_returned_on", "تاریخ عودت:", JalaliDateEdit(self, field="cheque_returned_on"))
         self._add(cheque_form, "cheque_return_days", "مهلت عودت پس از پایان قرارداد (روز):",
                   NormalizingLineEdit(self, digits="persian"))
         self.widgets["cheque_return_days"].setText(to_persian_digits(30))
+        if self.session.actor.is_manager:
+            cheque_form.addRow(self._cheque_list(cheque, read_only))
         notes = QPlainTextEdit(self)
         notes.setTabChangesFocus(True)
         notes.setFixedHeight(60)
@@ -166,16 +188,70 @@ class ContractDialog(QDialog):
         layout.addWidget(self.buttons)
         fit_size(self, 620, 720)
 
+    def _cheque_list(self, parent: QWidget, read_only: bool) -> QWidget:
+        """The contract's cheques and what can be done with them, each its own audited action."""
+        box = QWidget(parent)
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.cheque_model = ListTableModel(CHEQUE_COLUMNS, parent=box,
+                                           alert=lambda r: "موعد عودت این چک گذشته است." if r.days_overdue else "")
+        self.cheque_table = make_table_view(self.cheque_model, box, name="contractCheques", stretch_column=5)
+        self.cheque_table.setMinimumHeight(110)
+        if self.contract is None:
+            layout.addWidget(QLabel("چک‌ها پس از ذخیره قرارداد از همین‌جا ثبت می‌شوند.", box))
+            return box
+        layout.addWidget(self.cheque_table)
+        buttons = QHBoxLayout()
+        for text, name, slot in (("ثبت چک…", "addCheque", self.add_cheque),
+                                 ("ثبت عودت…", "returnCheque", self.return_cheque),
+                                 ("اصلاح ثبت نادرست…", "correctCheque", self.correct_cheque)):
+            button = QPushButton(text, box)
+            button.setObjectName(name)
+            button.clicked.connect(slot)
+            button.setEnabled(not read_only)
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+        self.refresh_cheques()
+        return box
+
+    def refresh_cheques(self) -> None:
+        from app.services.cheques import list_cheques
+        self.cheque_model.set_rows(list_cheques(self.session.ctx, contract_id=self.contract.id, include_voided=True))
+
+    def _cheque_action(self, dialog: Any) -> None:
+        if dialog.exec():
+            self.refresh_cheques()
+
+    def _current_cheque(self) -> Any:
+        cheque = self.cheque_model.row_at(self.cheque_table.currentIndex())
+        return None if cheque is None or cheque.voided else cheque
+
+    def add_cheque(self) -> None:
+        from app.ui.cheque_dialogs import AddChequeDialog
+        self._cheque_action(AddChequeDialog(self.session, self.contract, self))
+
+    def return_cheque(self) -> None:
+        from app.ui.cheque_dialogs import ReturnChequeDialog
+        cheque = self._current_cheque()
+        if cheque is not None and cheque.returned_on is None:
+            self._cheque_action(ReturnChequeDialog(self.session, cheque, self))
+
+    def correct_cheque(self) -> None:
+        from app.ui.cheque_dialogs import CorrectChequeDialog
+        cheque = self._current_cheque()
+        if cheque is not None:
+            self._cheque_action(CorrectChequeDialog(self.session, cheque, self))
+
     def _fill(self, c: Any) -> None:
         w = self.widgets
         for name in ("office_name", "programme", "supervisor_name"):
             w[name].setText(getattr(c, name))
-        for name in ("number", "supervisor_contact", "cheque_number"):
+        for name in ("number", "supervisor_contact"):
             w[name].setText(w[name].normalize(getattr(c, name)))
-        for name in ("start_date", "end_date", "cheque_given_on", "cheque_returned_on"):
+        for name in ("start_date", "end_date"):
             w[name].setDate(getattr(c, name))
         w["fee_per_case_month_rials"].set_value(c.fee_per_case_month_rials)
-        w["cheque_amount_rials"].set_value(c.cheque_amount_rials)
         w["capacity"].setText(to_persian_digits(c.capacity))
         w["cheque_return_days"].setText(to_persian_digits(getattr(c, "cheque_return_days", 30)))
         w["notes"].setPlainText(c.notes)
@@ -199,8 +275,6 @@ class ContractDialog(QDialog):
             fee_per_case_month_rials=w["fee_per_case_month_rials"].value(),
             capacity=normalize_digits(w["capacity"].text()).strip(),
             supervisor_name=w["supervisor_name"].text(), supervisor_contact=w["supervisor_contact"].text(),
-            cheque_number=w["cheque_number"].text(), cheque_amount_rials=w["cheque_amount_rials"].value(),
-            cheque_given_on=w["cheque_given_on"].date(), cheque_returned_on=w["cheque_returned_on"].date(),
             cheque_return_days=normalize_digits(w["cheque_return_days"].text()).strip(),
             notes=w["notes"].toPlainText(), version=self.contract.version if self.contract else None)
 
@@ -227,7 +301,8 @@ class ContractsPage(QWidget):
         self.setObjectName("page")
         self.session = session
         self.can_edit = session.actor.is_manager
-        self.model = ListTableModel(COLUMNS, parent=self, alert=self._alert)
+        self.model = ListTableModel(COLUMNS + (CHEQUE_SUMMARY_COLUMNS if self.can_edit else []), parent=self,
+                                    alert=self._alert)
         self._build()
         self.refresh()
 
@@ -276,14 +351,19 @@ class ContractsPage(QWidget):
         from app.services.contracts import list_contracts
 
         self._today_cached = self._today()
-        contracts = list_contracts(self.session.ctx)
+        held_by = {}
+        if self.can_edit:
+            from app.services.cheques import held_by_contract
+            held_by = held_by_contract(self.session.ctx)
+        contracts = [ContractLine(c, held_by.get(c.id, (0, 0, 0))) for c in list_contracts(self.session.ctx)]
         self.model.set_rows(contracts)
         held = [c for c in contracts if cheque_held_after_end(c, self._today_cached)]
         self.warning.setVisible(bool(held))
         if held:
             numbers = "، ".join(identifier_text(c.number) for c in held)
-            total = sum(c.cheque_amount_rials or 0 for c in held)
-            self.warning.setText(f"{to_persian_digits(len(held))} چک ضمانت پس از پایان قرارداد هنوز عودت نشده است"
+            total = sum(c.cheques_held_rials for c in held)
+            count = sum(c.cheques_held for c in held)
+            self.warning.setText(f"{to_persian_digits(count)} چک ضمانت پس از موعد عودت هنوز پس داده نشده است"
                                  f" (قرارداد {numbers}؛ جمعاً {format_rials(total)}).")
 
     def current(self) -> Any:

@@ -2,7 +2,7 @@
 
 Open invoices oldest first with the days since each was delivered; totals per contract and per
 office; the payments ledger (a wrong entry is reversed, never deleted); guarantee cheques with the
-day each is due back; months invoiced against paid as a small painted chart (QtCharts is not in
+day each is due back (several per contract); months invoiced against paid as a small painted chart (QtCharts is not in
 PySide6-Essentials). From here the manager records payments, deliveries and returned cheques,
 exports the tables to Excel and prints the signed «صورت وضعیت مطالبات» for an office.
 """
@@ -320,19 +320,6 @@ class ReverseDialog(_FormDialog):
         return reverse_payment(self.session.ctx, self.payment.id, self.reason.text())
 
 
-class ChequeReturnDialog(_FormDialog):
-    def __init__(self, session: Any, cheque: Any, parent: QWidget | None = None):
-        super().__init__(parent, "عودت چک ضمانت", "ثبت",
-                         f"چک {identifier_text(cheque.cheque_number)} قرارداد {identifier_text(cheque.contract_number)}")
-        self.session, self.cheque = session, cheque
-        self.date = self.add_field("تاریخ عودت:", "cheque_returned_on", JalaliDateEdit(self, field="cheque_returned_on"))
-        self.date.setDate(session.ctx.today())
-
-    def submit(self) -> Any:
-        from app.services.payments import record_cheque_return
-        return record_cheque_return(self.session.ctx, self.cheque.contract_id, self.date.date())
-
-
 # ---------------------------------------------------------------- the page
 
 
@@ -368,14 +355,16 @@ class ReceivablesPage(QWidget):
         self.cheque_warning.setObjectName("chequeOverdue")
         self.cheque_warning.setStyleSheet("color: #b3261e; font-weight: bold;")
         self.cheque_warning.setWordWrap(True)
-        header = QHBoxLayout()
+        header = QHBoxLayout()  # the title, then the actions on their own line: 1024 px wide screens
         header.addWidget(title)
         header.addStretch(1)
+        actions = QHBoxLayout()
         for text, name, slot in (("ثبت پرداخت…", "addPayment", self.add_payment),
                                  ("خروجی اکسل…", "exportExcel", self.export_excel),
                                  ("صورت وضعیت مطالبات…", "makeLetter", self.make_letter),
                                  ("به‌روزرسانی (F5)", "refreshReceivables", self.refresh)):
-            header.addWidget(self._button(text, name, slot))
+            actions.addWidget(self._button(text, name, slot))
+        actions.addStretch(1)
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("receivableTabs")
         self.tables = {}
@@ -383,7 +372,8 @@ class ReceivablesPage(QWidget):
         self.tabs.addTab(self._totals_tab(), "قراردادها و ادارات")
         self.tabs.addTab(self._simple_tab("payments", ("برگشت پرداخت…", "reversePayment", self.reverse_payment)),
                          "پرداخت‌ها")
-        self.tabs.addTab(self._simple_tab("cheques", ("ثبت عودت چک…", "returnCheque", self.return_cheque)),
+        self.tabs.addTab(self._simple_tab("cheques", ("ثبت عودت چک…", "returnCheque", self.return_cheque),
+                                          ("اصلاح ثبت نادرست…", "correctCheque", self.correct_cheque)),
                          "چک‌های ضمانت")
         chart_box = QWidget(self)
         self.chart = MonthChart(chart_box)
@@ -391,6 +381,7 @@ class ReceivablesPage(QWidget):
         self.tabs.addTab(chart_box, "ماه به ماه")
         layout = QVBoxLayout(self)
         layout.addLayout(header)
+        layout.addLayout(actions)
         layout.addWidget(self.totals)
         layout.addWidget(self.cheque_warning)
         layout.addWidget(self.tabs, 1)
@@ -413,9 +404,11 @@ class ReceivablesPage(QWidget):
         self.show_paid = QCheckBox("پرداخت‌شده‌ها هم نشان داده شوند", tab)
         self.show_paid.setObjectName("showPaid")
         self.show_paid.toggled.connect(self._show_invoices)
-        row.addWidget(QLabel("قدیمی‌ترین تحویل نخست؛ ردیف قرمز: بیش از ۶۰ روز پرداخت‌نشده.", tab))
-        row.addStretch(1)
+        hint = QLabel("قدیمی‌ترین تحویل نخست؛ ردیف قرمز: بیش از ۶۰ روز پرداخت‌نشده.", tab)
+        hint.setWordWrap(True)
+        layout.addWidget(hint)
         row.addWidget(self.show_paid)
+        row.addStretch(1)
         row.addWidget(self._button("ثبت تحویل…", "recordDelivery", self.record_delivery))
         row.addWidget(self._button("پرداخت این صورتحساب…", "payInvoice", self.pay_invoice))
         layout.addLayout(row)
@@ -433,12 +426,13 @@ class ReceivablesPage(QWidget):
             layout.addWidget(box, 1)
         return tab
 
-    def _simple_tab(self, name: str, action: tuple[str, str, Any]) -> QWidget:
+    def _simple_tab(self, name: str, *actions: tuple[str, str, Any]) -> QWidget:
         tab = QWidget(self)
         layout = QVBoxLayout(tab)
         row = QHBoxLayout()
         row.addStretch(1)
-        row.addWidget(self._button(*action))
+        for action in actions:
+            row.addWidget(self._button(*action))
         layout.addLayout(row)
         layout.addWidget(self._table(name, tab, stretch=len(self.models[name].columns) - 1 if name == "payments"
                                      else 1), 1)
@@ -484,7 +478,7 @@ class ReceivablesPage(QWidget):
 
     # --- actions -----------------------------------------------------------------------------
 
-    def _after(self, dialog: _FormDialog) -> bool:
+    def _after(self, dialog: Any) -> bool:
         if dialog.exec():
             self.refresh()
             return True
@@ -518,9 +512,16 @@ class ReceivablesPage(QWidget):
         self._after(ReverseDialog(self.session, line.row, self))
 
     def return_cheque(self) -> None:
+        from app.ui.cheque_dialogs import ReturnChequeDialog
         cheque = self._current("cheques")
         if cheque is not None and cheque.returned_on is None:
-            self._after(ChequeReturnDialog(self.session, cheque, self))
+            self._after(ReturnChequeDialog(self.session, cheque, self))
+
+    def correct_cheque(self) -> None:
+        from app.ui.cheque_dialogs import CorrectChequeDialog
+        cheque = self._current("cheques")
+        if cheque is not None:
+            self._after(CorrectChequeDialog(self.session, cheque, self))
 
     def export_excel(self) -> None:
         start = str(Path.home() / f"مطالبات-{format_jalali(self.session.ctx.today(), persian_digits=False).replace('/', '-')}.xlsx")

@@ -334,9 +334,9 @@ def test_add_referral_and_record_outcome(ctx, case, outcomes):
 CONTRACT_FIELDS = dict(
     office_name=TEXTISH, number=IDENT, start_date=DATE, end_date=DATE,
     fee_per_case_month_rials=st.one_of(NUMBER, JUNK), capacity=st.one_of(NUMBER, JUNK), programme=TEXTISH,
-    supervisor_name=TEXTISH, supervisor_contact=IDENT, cheque_number=IDENT,
-    cheque_amount_rials=st.one_of(NUMBER, JUNK), cheque_given_on=DATE, cheque_returned_on=DATE, notes=TEXTISH,
+    supervisor_name=TEXTISH, supervisor_contact=IDENT, cheque_return_days=st.one_of(NUMBER, JUNK), notes=TEXTISH,
 )
+CHEQUE_FIELDS = dict(number=IDENT, amount_rials=st.one_of(NUMBER, JUNK), given_on=DATE, note=TEXTISH)
 
 
 def contract_values(number: str) -> dict:
@@ -352,6 +352,25 @@ def test_create_and_update_contract(ctx, contract, outcomes):
     def check(bad, contract_id):
         attempt(ctx.db, create_contract, ctx, ContractInput(**(contract_values(unique("C", counter)) | bad)))
         attempt(ctx.db, update_contract, ctx, contract_id, ContractInput(**(contract_values("1405-7") | bad)))
+
+    check()
+
+
+def test_guarantee_cheques(ctx, contract, outcomes):
+    from app.services.cheques import ChequeInput, add_cheque, return_cheque, undo_cheque_return, void_cheque
+    counter = [0]
+
+    @SETTINGS
+    @given(overrides(**CHEQUE_FIELDS), ids(contract.id), st.one_of(st.just("1405/08/01"), DATE),
+           st.one_of(st.just("ثبت نادرست"), TEXTISH), st.one_of(st.none(), ID, JUNK))
+    def check(bad, contract_id, day, reason, other_id):
+        values = dict(number=unique("Q", counter), amount_rials=500_000_000, given_on="1405/01/05", note="") | bad
+        attempt(ctx.db, add_cheque, ctx, ChequeInput(contract_id, **values))
+        fresh = add_cheque(ctx, ChequeInput(contract.id, unique("R", counter), 1, "1405/01/05")).id
+        cheque_id = fresh if other_id is None else other_id  # a held cheque, or an id that may be anything
+        attempt(ctx.db, return_cheque, ctx, cheque_id, day)
+        attempt(ctx.db, undo_cheque_return, ctx, cheque_id, reason)
+        attempt(ctx.db, void_cheque, ctx, cheque_id, reason)
 
     check()
 

@@ -172,7 +172,6 @@ def test_only_the_manager_sees_or_records_money(ctx, contract, three, make_staff
                      lambda: pay.list_payments(other), lambda: pay.list_invoices(other),
                      lambda: pay.record_delivery(other, three[0], "1405/08/01"),
                      lambda: receivables(other), lambda: pay.list_cheques(other),
-                     lambda: pay.record_cheque_return(other, contract.id, "1405/08/01"),
                      lambda: pay.find_invoice(other, f"INV-140504-{contract.id}"),
                      lambda: pay.reverse_payment(other, 1, "x"),
                      lambda: generate_receivables_letter(other, "اداره بهزیستی شهرستان ری"),
@@ -258,33 +257,34 @@ def test_month_bars_cross_the_year_and_count_reversals_in_their_month():
         (1404, 12, 100, 0), (1405, 1, 50, 70), (1405, 2, 0, -20)]
 
 
-# -- guarantee cheques -------------------------------------------------------------------------------
+def test_a_signed_correction_takes_the_place_of_the_invoice_it_replaces(ctx, contract):
+    first = make_invoice(ctx, contract.id, 1405, 7, 30_000_000, delivered="1405/08/05")
+    paid = pay.add_payment(ctx, payment(contract.id, 20_000_000))
+    with ctx.db.transaction() as session:
+        session.add(ReportRecord(id="INV-CORR-1", kind="invoice", contract_id=contract.id, year=1405, month=7,
+                                 digest="1" * 64, signed=True, signed_at=NOW, created_at=NOW,
+                                 replaces_id=f"INV-140507-{contract.id}", correction_number=1))
+        session.flush()
+        pay.open_invoice(session, ctx, report_id="INV-CORR-1", contract_id=contract.id, year=1405, month=7,
+                         amount_rials=12_000_000, issued_on=from_jalali(1405, 8, 20),
+                         replaces=f"INV-140507-{contract.id}")
+    rows = pay.list_invoices(ctx)
+    assert [(r.report_id, r.amount_rials, r.paid_rials, r.status) for r in rows] == [
+        ("INV-CORR-1", 12_000_000, 12_000_000, "paid")]  # the replaced one is owed no longer
+    assert pay.find_invoice(ctx, f"INV-140507-{contract.id}").paid_rials == 0
+    view = receivables(ctx)
+    assert view.total.outstanding_rials == 0 and view.total.credit_rials == 8_000_000
+    with ctx.db.read() as session:  # nothing was edited: the old rows stand, new ones were added
+        assert session.scalar(select(func.count()).select_from(PaymentAllocation)) == 3
+        assert session.scalar(select(func.count()).select_from(PaymentAllocation).where(
+            PaymentAllocation.invoice_id == first)) == 2
+    # Reversing the payment undoes it everywhere it went.
+    pay.reverse_payment(ctx, paid.id, "برگشت بانک")
+    assert [(r.paid_rials, r.status) for r in pay.list_invoices(ctx)] == [(0, "open")]
+    assert receivables(ctx).total.credit_rials == 0
 
-def test_cheque_due_back_and_overdue(ctx, contract):
-    data = ContractInput(office_name="اداره بهزیستی شهرستان ری", number="1404-3", start_date="1404/01/01",
-                         end_date="1404/12/29", fee_per_case_month_rials=FEE, capacity=10, cheque_number="778899",
-                         cheque_amount_rials=500_000_000, cheque_given_on="1404/01/10", cheque_return_days=45)
-    old = create_contract(ctx, data)
-    rows = pay.list_cheques(ctx)
-    row = next(r for r in rows if r.contract_id == old.id)
-    assert row.due_back == from_jalali(1404, 12, 29) + dt.timedelta(days=45)
-    assert row.days_overdue == (from_jalali(1405, 9, 2) - row.due_back).days > 0
-    assert row.status_label == "عودت‌نشده — دیرکرد"
-    assert [r.contract_id for r in pay.overdue_cheques(ctx)] == [old.id]
-    # One day before it falls due it is not overdue.
-    early = ctx.acting_as(ctx.actor)
-    early.clock = at(row.due_back)
-    assert pay.overdue_cheques(early) == []
-    returned = pay.record_cheque_return(ctx, old.id, "1405/09/01")
-    assert returned.returned_on == from_jalali(1405, 9, 1) and returned.days_overdue == 0
-    assert pay.overdue_cheques(ctx) == []
-    with pytest.raises(ValidationError):
-        pay.record_cheque_return(ctx, old.id, "1404/01/01")  # before it was given
-    # The agreed days are the contract's: changing them moves the due day.
-    update_contract(ctx, old.id, ContractInput(**{**data.__dict__, "cheque_return_days": 10,
-                                                  "cheque_returned_on": None}))
-    assert next(r for r in pay.list_cheques(ctx) if r.contract_id == old.id).return_days == 10
 
+# -- guarantee cheques: tests/services/test_cheques.py ------------------------------------------------
 
 def test_return_days_are_checked(ctx):
     with pytest.raises(ValidationError) as error:
@@ -323,10 +323,11 @@ def test_signed_letter_verifies_is_recorded_and_carries_its_rows(ctx, contract, 
     from app.services.receivables import generate_receivables_letter
     from tests.conftest import PASSWORD
     from tests.printing.pdf_helpers import has_words, pdf_text
-    create_contract(ctx, ContractInput(office_name="اداره بهزیستی شهرستان ری", number="1403-2",
-                                       start_date="1403/01/01", end_date="1403/12/29", fee_per_case_month_rials=FEE,
-                                       capacity=10, cheque_number="445566", cheque_amount_rials=900_000_000,
-                                       cheque_given_on="1403/01/05"))
+    from app.services.cheques import ChequeInput, add_cheque
+    old = create_contract(ctx, ContractInput(office_name="اداره بهزیستی شهرستان ری", number="1403-2",
+                                             start_date="1403/01/01", end_date="1403/12/29",
+                                             fee_per_case_month_rials=FEE, capacity=10))
+    add_cheque(ctx, ChequeInput(old.id, "445566", 900_000_000, "1403/01/05"))
     pay.add_payment(ctx, payment(contract.id, 15_000_000))
     reports.create_signing_key(ctx, PASSWORD)
     doc = generate_receivables_letter(ctx, "اداره بهزیستی شهرستان ری", sign_password=PASSWORD)
@@ -397,7 +398,13 @@ def test_demo_holds_paid_late_and_partly_paid_invoices_and_one_overdue_cheque(tm
         kinds = {i.status for i in view.invoices}
         assert kinds == {"paid", "partly_paid", "open"} or (today.month == 3 and kinds >= {"paid", "open"})
         assert max(i.days_outstanding or 0 for i in view.invoices) > 60  # something is late
-        assert len(pay.overdue_cheques(ctx)) == 1
+        overdue = pay.overdue_cheques(ctx)
+        assert len(overdue) == 1
+        # That contract gave two cheques: the other one came back.
+        theirs = pay.list_cheques(ctx, contract_id=overdue[0].contract_id)
+        assert len(theirs) == 2 and sum(1 for c in theirs if c.returned_on) == 1
+        assert any(len(pay.list_cheques(ctx, contract_id=c.contract_id)) == 2 and c.contract_id != overdue[0].contract_id
+                   for c in view.cheques)  # and a current contract with two, both held
         rows = pay.list_payments(ctx)
         assert any(r.reverses_id for r in rows) and all(r.paid_on <= today for r in rows)
         assert all(i.delivered_on and i.issued_on <= i.delivered_on <= today for i in view.invoices)

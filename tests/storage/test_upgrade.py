@@ -116,8 +116,10 @@ def test_old_rows_read_and_write_through_todays_services(old_folder):
         abuse = [s for s in list_services(ctx, 2) if s.abuse_concern]
         assert abuse and abuse[0].abuse_action == "گزارش به اورژانس اجتماعی ۱۲۳"
         assert [s.stage for s in list_problems(ctx, 1)[0].steps] == ["study", "plan", "action"]
-        assert {c.number: c.cheque_amount_rials for c in list_contracts(ctx)} == {"1405-7": 500_000_000,
-                                                                                 "1404-3": None}
+        assert {c.number for c in list_contracts(ctx)} == {"1405-7", "1404-3"}
+        from app.services.cheques import list_cheques  # the contract's one cheque became a record (0011)
+        assert [(c.contract_number, c.cheque_number, c.amount_rials, c.given_on) for c in list_cheques(ctx)] == [
+            ("1405-7", "778899", 500_000_000, dt.date(2026, 3, 25))]
         # Search keys written by the old code still find names typed with Arabic letters.
         assert [r.last_name for r in list_cases(ctx, CaseQuery(text="علي", status=None), 0, 10)] == \
             ["احمدی", "علی‌پور"]

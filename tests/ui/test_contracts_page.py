@@ -2,6 +2,7 @@
 after a contract ended are painted red; only the manager edits."""
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPushButton
 
 from app.models.enums import Role
 from app.services.contracts import ContractInput, create_contract, list_contracts
@@ -75,15 +76,17 @@ def test_a_valid_contract_is_saved_with_persian_amounts(qtbot, manager_session):
 
 
 def test_a_cheque_held_after_the_contract_ended_is_painted_red(qtbot, manager_session):
+    from app.services.cheques import ChequeInput, add_cheque
     ctx = manager_session.ctx
-    create_contract(ctx, ContractInput(
+    old = create_contract(ctx, ContractInput(
         office_name="اداره بهزیستی شهرستان ورامین", number="1404-3", start_date="1404/01/01",
-        end_date="1404/12/29", fee_per_case_month_rials=1_000_000, capacity=80, cheque_number="778899",
-        cheque_amount_rials=500_000_000, cheque_given_on="1404/01/10"))
-    create_contract(ctx, ContractInput(
+        end_date="1404/12/29", fee_per_case_month_rials=1_000_000, capacity=80))
+    new = create_contract(ctx, ContractInput(
         office_name="اداره بهزیستی شهرستان ری", number="1405-7", start_date="1405/01/01",
-        end_date="1405/12/29", fee_per_case_month_rials=1_200_000, capacity=100, cheque_number="112233",
-        cheque_amount_rials=500_000_000, cheque_given_on="1405/01/10"))
+        end_date="1405/12/29", fee_per_case_month_rials=1_200_000, capacity=100))
+    add_cheque(ctx, ChequeInput(old.id, "778899", 500_000_000, "1404/01/10"))
+    add_cheque(ctx, ChequeInput(old.id, "778900", 250_000_000, "1404/02/10"))
+    add_cheque(ctx, ChequeInput(new.id, "112233", 500_000_000, "1405/01/10"))
     page = ContractsPage(manager_session)
     qtbot.addWidget(page)
     page.show()
@@ -93,8 +96,54 @@ def test_a_cheque_held_after_the_contract_ended_is_painted_red(qtbot, manager_se
     assert page.model.data(page.model.index(held, 0), Qt.ItemDataRole.ToolTipRole) == CHEQUE_HELD
     assert page.model.data(page.model.index(held, 0), Qt.ItemDataRole.BackgroundRole) is not None
     assert page.model.data(page.model.index(running, 0), Qt.ItemDataRole.BackgroundRole) is None
+    assert page.model.data(page.model.index(held, 8)) == "۲"  # two cheques held by that office
     assert page.warning.isVisible()
-    assert "۵۰۰٬۰۰۰٬۰۰۰ ریال" in page.warning.text()
+    assert "۷۵۰٬۰۰۰٬۰۰۰ ریال" in page.warning.text() and page.warning.text().startswith("۲ چک")
+
+
+def test_cheques_are_given_returned_and_corrected_from_the_contract_dialog(qtbot, manager_session):
+    from app.services.cheques import list_cheques
+    from app.ui.cheque_dialogs import AddChequeDialog, CorrectChequeDialog, ReturnChequeDialog
+    ctx = manager_session.ctx
+    create_contract(ctx, ContractInput(office_name="اداره بهزیستی شهرستان ورامین", number="1404-3",
+                                       start_date="1404/01/01", end_date="1404/12/29",
+                                       fee_per_case_month_rials=1_000_000, capacity=80))
+    contract = list_contracts(ctx)[0]
+    dialog = dialog_for(qtbot, manager_session, contract)
+    assert dialog.cheque_model.rowCount() == 0
+    for number in ("۷۷۸۸۹۹", "778900"):
+        add = AddChequeDialog(manager_session, contract, dialog)
+        qtbot.addWidget(add)
+        add.number.setText(number)
+        add.amount.setText("۵۰۰۰۰۰۰۰۰")
+        add.given.setText("1404/01/10")
+        assert add.save()
+        dialog.refresh_cheques()
+    bad = AddChequeDialog(manager_session, contract, dialog)
+    qtbot.addWidget(bad)
+    bad.number.setText("1")
+    bad.amount.setText("۵۰۰")
+    bad.given.setText("1405/01/10")  # after the contract ended
+    assert not bad.save() and bad.errors.message_for("given_on")
+    assert dialog.cheque_model.rowCount() == 2
+    first = dialog.cheque_model.row_at(0)
+    assert first.days_overdue > 0
+    back = ReturnChequeDialog(manager_session, first, dialog)
+    qtbot.addWidget(back)
+    back.date.setText("1404/01/01")  # before it was given
+    assert not back.save() and back.errors.message_for("returned_on")
+    back.date.setText("1405/02/01")
+    assert back.save()
+    returned = next(c for c in list_cheques(ctx, contract_id=contract.id) if c.id == first.id)
+    assert returned.returned_on is not None
+    fix = CorrectChequeDialog(manager_session, returned, dialog)
+    qtbot.addWidget(fix)
+    assert fix.undo_return
+    assert not fix.save() and fix.errors.message_for("reason")  # a reason is required
+    fix.reason.setText("چک دیگری عودت شده بود")
+    assert fix.save()
+    assert all(c.returned_on is None for c in list_cheques(ctx, contract_id=contract.id))
+    assert dialog.findChild(QPushButton, "addCheque").isEnabled()
 
 
 def test_others_see_the_contracts_read_only(qtbot, manager_session, make_staff):
@@ -113,3 +162,5 @@ def test_others_see_the_contracts_read_only(qtbot, manager_session, make_staff):
     qtbot.addWidget(dialog)
     assert dialog.widgets["office_name"].isReadOnly()
     assert [b.text() for b in dialog.buttons.buttons()] == ["بستن"]
+    assert not hasattr(dialog, "cheque_model")  # cheques are money: the manager's only
+    assert [c.key for c in page.model.columns if c.key.startswith("cheque")] == []

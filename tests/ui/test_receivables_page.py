@@ -7,12 +7,12 @@ from openpyxl import load_workbook
 from PySide6.QtWidgets import QApplication
 
 from app.persian import format_number
-from app.services import payments as pay
+from app.services import cheques, payments as pay
 from app.services.accounts import StaffInput, add_staff, sign_in
 from app.services.receivables import receivables
+from app.ui.cheque_dialogs import CorrectChequeDialog, ReturnChequeDialog
 from app.ui.main_window import MainWindow
 from app.ui.receivables_page import (
-    ChequeReturnDialog,
     DeliveryDialog,
     LetterDialog,
     PaymentDialog,
@@ -99,11 +99,21 @@ def test_delivery_reverse_and_cheque_return(page, qtbot, demo_session):
     reverse.reason.setText("واریز به حساب دیگر")
     assert reverse.submit().reverses_id == payment.id
     cheque = next(c for c in page.view.cheques if c.days_overdue > 0)
-    dialog = ChequeReturnDialog(demo_session, cheque, page)
+    dialog = ReturnChequeDialog(demo_session, cheque, page)
     qtbot.addWidget(dialog)
-    assert dialog.submit().returned_on is not None
+    assert dialog.save()
     page.refresh()
     assert not page.cheque_warning.isVisible()
+    assert next(c for c in page.view.cheques if c.id == cheque.id).returned_on is not None
+    # A wrong entry is voided from the same tab: it leaves the list but not the database.
+    wrong = next(c for c in page.view.cheques if c.returned_on is None)
+    void = CorrectChequeDialog(demo_session, wrong, page)
+    qtbot.addWidget(void)
+    void.reason.setText("ثبت تکراری")
+    assert void.save() and not void.undo_return
+    page.refresh()
+    assert wrong.id not in [c.id for c in page.view.cheques]
+    assert [c.id for c in cheques.list_cheques(demo_session.ctx, include_voided=True) if c.voided] == [wrong.id]
 
 
 def test_letter_dialog_signs_and_records(page, qtbot, demo_session):
@@ -160,9 +170,17 @@ def test_an_overdue_cheque_is_on_the_managers_dashboard_only(qtbot, demo_session
     assert page.cheque_box.isVisible()
     rows = page.overdue_cheques
     assert rows[0].cheque_number in page.cheque_lines.text().translate(str.maketrans("۰۱۲۳۴۵۶۷۸۹", "0123456789"))
-    assert [r.contract_id for r in rows] == [c.contract_id for c in pay.overdue_cheques(demo_session.ctx)]
+    assert [r.id for r in rows] == [c.id for c in pay.overdue_cheques(demo_session.ctx)]
     assert len(rows) == 1 and rows[0].days_overdue > 0
-    pay.record_cheque_return(demo_session.ctx, rows[0].contract_id, "1405/09/01")
+    # A second cheque held by the same office past its due day: every one is listed.
+    second = cheques.add_cheque(demo_session.ctx, cheques.ChequeInput(rows[0].contract_id, "990011", 150_000_000,
+                                                                      rows[0].contract_end))
+    with qtbot.waitSignal(page.loaded, timeout=20000):
+        page.refresh()
+    lines = page.cheque_lines.text().translate(str.maketrans("۰۱۲۳۴۵۶۷۸۹", "0123456789"))
+    assert len(page.overdue_cheques) == 2 and "990011" in lines and rows[0].cheque_number in lines
+    for cheque in (rows[0].id, second.id):
+        cheques.return_cheque(demo_session.ctx, cheque, "1405/09/01")
     with qtbot.waitSignal(page.loaded, timeout=20000):
         page.refresh()
     assert not page.cheque_box.isVisible()
