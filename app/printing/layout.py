@@ -10,6 +10,7 @@ import datetime as dt
 import io
 import re
 import unicodedata
+import zlib
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
@@ -25,6 +26,7 @@ from reportlab.lib.pagesizes import A4, landscape as landscape_size
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase.pdfdoc import PDFArray, PDFName, PDFStream
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -738,6 +740,20 @@ def page_number_text(number: int, total: int) -> str:
     return f"صفحه {fa(number)} از {fa(total)}"
 
 
+def _compress_last_page(doc) -> None:
+    """Compress the page just added now instead of when the whole file is written (the same
+    bytes reportlab writes then: zlib at its default level, /FlateDecode), so the document holds
+    each finished page's stream compressed."""
+    page = doc.Pages.pages[-1]
+    if not page.compression or rl_config.useA85 or not page.stream or page.Contents:
+        return
+    stream = PDFStream(content=zlib.compress(page.stream.encode("utf-8")))
+    stream.dictionary["Filter"] = PDFArray([PDFName("FlateDecode")])
+    stream.__Comment__ = "page stream"
+    page.Contents = stream
+    page.stream = None
+
+
 def _numbered_canvas(page: PageInfo):
     """A canvas that holds pages back until it knows how many there are (one pass)."""
 
@@ -747,15 +763,23 @@ def _numbered_canvas(page: PageInfo):
             self._held_pages: list[dict] = []
 
         def showPage(self):
-            self._held_pages.append(dict(self.__dict__))
+            # A held page keeps its drawing compressed: a 1,350-page report's operators, kept
+            # as text until the total was known, were most of its memory (issue 17).
+            state = dict(self.__dict__)
+            state["_code"] = zlib.compress("\n".join(self._code).encode("utf-8"), 1)
+            self._held_pages.append(state)
             self._startPage()
 
         def save(self):
             total = len(self._held_pages)
-            for state in self._held_pages:
+            for index, state in enumerate(self._held_pages):
+                self._held_pages[index] = None
+                code = state.pop("_code")
                 self.__dict__.update(state)
+                self._code = [zlib.decompress(code).decode("utf-8")]
                 self._draw_page_number(total)
                 super().showPage()
+                _compress_last_page(self._doc)
             super().save()
 
         def _draw_page_number(self, total: int) -> None:
