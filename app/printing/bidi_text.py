@@ -33,6 +33,7 @@ from functools import lru_cache
 
 import arabic_reshaper
 from arabic_reshaper import ArabicReshaper, config_for_true_type_font
+from arabic_reshaper.arabic_reshaper import HARAKAT_RE
 from bidi import get_display
 from bidi.mirror import MIRRORED
 from reportlab.lib.enums import TA_CENTER, TA_LEFT
@@ -110,10 +111,22 @@ def shape(text: str) -> str:
     return _reshaper().reshape(normalize_letters(unicodedata.normalize("NFC", text)))
 
 
+def _shape_line(line: str) -> str:
+    """shape() of a line, put together from its words' shapes (a long report repeats its
+    words far more than its lines, and each word is already shaped to measure it). A space
+    joins no letters and no ligature the reshaper knows spans one, so the result is the same;
+    a word that begins with a mark (which the reshaper puts on what came before) is the
+    exception, and such a line is shaped whole."""
+    words = line.split(" ")
+    if any(word and HARAKAT_RE.match(word[0]) for word in words):
+        return shape(line)
+    return " ".join(shape(word) if word else "" for word in words)
+
+
 @lru_cache(maxsize=65536)
 def visual(line: str) -> str:
     """One logical line -> the string to draw left to right. The line must not wrap."""
-    shaped = shape(line.strip())
+    shaped = _shape_line(line.strip())
     if any(ch in MIRRORED for ch in shaped):
         ordered = _reorder_and_mirror(shaped)
     else:
