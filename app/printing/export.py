@@ -25,11 +25,10 @@ _WIDTHS = {"row": 6, "summary": 60, "full_name": 22, "social_worker": 18, "domai
 # XlsxWriter turns nothing into a formula, number or link by itself with these; every string is
 # still written with write_string (a text cell) after safe_cell, so the file is safe whichever
 # program reads it and whatever a later version's defaults are.
-_BOOK_OPTIONS = {"in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False,
-                 "strings_to_urls": False}
+_BOOK_OPTIONS = {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False}
 
 
-def monthly_report_xlsx(data: MonthlyReportData, out) -> None:
+def monthly_report_xlsx(data: MonthlyReportData, out, tmpdir: str | Path | None = None) -> None:
     """Write the report's rows (one per service), its summary and its identity to `out`.
 
     Written with XlsxWriter, which writes each row to the sheet's XML as it is given: openpyxl
@@ -38,7 +37,14 @@ def monthly_report_xlsx(data: MonthlyReportData, out) -> None:
     import xlsxwriter
 
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, _BOOK_OPTIONS)
+    if tmpdir is not None:
+        # Each row goes to a temporary file as soon as the next one starts, so a 1,350-page
+        # month's ~20,000 rows are not all held in memory (issue 17). The files are made in
+        # the clinic's own data folder, never the system's temporary folder: they hold names.
+        options = _BOOK_OPTIONS | {"constant_memory": True, "tmpdir": str(tmpdir)}
+    else:
+        options = _BOOK_OPTIONS | {"in_memory": True}  # nothing on disk at all
+    book = xlsxwriter.Workbook(buffer, options)
     head = book.add_format({"bold": True, "font_name": "Vazirmatn", "bg_color": "#DDE5EC", "align": "center",
                             "valign": "vcenter", "text_wrap": True})
     formats = {"head": head, "date": book.add_format({"num_format": "yyyy-mm-dd"})}
@@ -80,15 +86,15 @@ def _fill_services(sheet, data: MonthlyReportData, formats: dict) -> None:
     _start_sheet(sheet, [title for _, title in MONTHLY_ROW_COLUMNS], [_WIDTHS.get(key, 12) for key in keys], formats)
     date_index = keys.index("date")
     date_format = formats["date"]
-    rows = data.to_table_rows()
-    for number, row in enumerate(rows, start=1):
+    number = 0
+    for number, row in enumerate(data.iter_table_rows(), start=1):
         values = [_xlsx_value(key, row[key]) for key in keys]
         date = values[date_index]
         values[date_index] = None
         _write_row(sheet, number, values)
         if date is not None:
             sheet.write_datetime(number, date_index, date, date_format)  # a real date cell, sortable
-    sheet.autofilter(0, 0, len(rows), len(keys) - 1)
+    sheet.autofilter(0, 0, number, len(keys) - 1)
 
 
 def _xlsx_value(key: str, value: object) -> object:
@@ -169,9 +175,38 @@ def monthly_report_json(data: MonthlyReportData) -> bytes:
         "summary": _plain(data.summary) | {"total_services": data.summary.total_services},
         "clients": len(data.clients),
         "columns": [{"key": key, "title": title} for key, title in MONTHLY_ROW_COLUMNS],
-        "rows": data.to_table_rows(),
+        "rows": _RowsAsMade(data),
     }
-    return json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8")
+    return _json_bytes(document)
+
+
+class _RowsAsMade(list):
+    """The rows, made one at a time while the JSON is written: json's indented encoder only
+    iterates a list, so a long month's ~20,000 row dicts are never all alive at once."""
+
+    def __init__(self, data: MonthlyReportData):
+        super().__init__()
+        self._data = data
+
+    def __iter__(self):
+        return self._data.iter_table_rows()
+
+    def __bool__(self) -> bool:
+        return bool(self._data.clients)
+
+
+def _json_bytes(document: dict) -> bytes:
+    """Exactly json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8") (the indented
+    encoder is the same pure-Python one), encoded as it is written instead of as one string."""
+    out = io.BytesIO()
+    pending: list[str] = []
+    for chunk in json.JSONEncoder(ensure_ascii=False, indent=1).iterencode(document):
+        pending.append(chunk)
+        if len(pending) >= 4096:
+            out.write("".join(pending).encode("utf-8"))
+            pending.clear()
+    out.write("".join(pending).encode("utf-8"))
+    return out.getvalue()
 
 
 def payable_case_months(data: MonthlyReportData) -> int:

@@ -12,6 +12,7 @@ import hashlib
 import io
 import json
 import uuid
+from pathlib import Path
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Optional
 
@@ -352,7 +353,7 @@ def generate_monthly(ctx: ServiceContext, contract_id: int, year: int, month: in
     pdf = io.BytesIO()
     render_monthly_report(data, pdf, progress)
     xlsx = io.BytesIO()
-    monthly_report_xlsx(data, xlsx)
+    monthly_report_xlsx(data, xlsx, tmpdir=ctx.data_dir if ctx.data_dir and Path(ctx.data_dir).is_dir() else None)
     pdf_bytes = embed_files(pdf.getvalue(), [(f"{data.report_id}.json", table, JSON_MIME),
                                              (f"{data.report_id}.xlsx", xlsx.getvalue(), XLSX_MIME),
                                              (f"{data.report_id}-audit-head.json", _audit_head_json(ctx), JSON_MIME)])

@@ -131,3 +131,45 @@ def test_every_formula_start_is_stored_as_a_text_cell_in_the_monthly_workbook(st
     for value in (planted, f"{start}SUM(1+1)", f"{start}1+2", f"{start}cmd|' /C calc'!A0"):
         assert "'" + value in texts, value
     assert not any(isinstance(v, str) and v.startswith(("=", "+", "-", "@", "\t", "\r")) for v in texts)
+
+
+def test_workbook_written_row_by_row_in_a_folder_is_the_same_and_safe(report, tmp_path, monkeypatch):
+    """Given the data folder, the workbook streams its rows through temporary files made there
+    (never the system's temporary folder: they hold names), with the same cells as in memory."""
+    import tempfile
+
+    made_in: list[str] = []
+    real = tempfile.mkstemp
+
+    def spy(*args, **kwargs):
+        made_in.append(str(kwargs.get("dir")))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(tempfile, "mkstemp", spy)
+    planted = dataclasses.replace(report.clients[0], full_name="=HYPERLINK(\"http://x.example\")")
+    data = dataclasses.replace(report, clients=[planted, *report.clients[1:]])
+    in_memory, streamed = io.BytesIO(), io.BytesIO()
+    monthly_report_xlsx(data, in_memory)
+    monthly_report_xlsx(data, streamed, tmpdir=tmp_path)
+    assert made_in and set(made_in) == {str(tmp_path)}
+    assert list(tmp_path.iterdir()) == []  # nothing left behind
+
+    def cells(blob):
+        book = openpyxl.load_workbook(io.BytesIO(blob.getvalue()))
+        return [[(c.value, c.data_type) for c in row] for sheet in book.worksheets for row in sheet.iter_rows()]
+
+    assert cells(streamed) == cells(in_memory)
+    assert ("'=HYPERLINK(\"http://x.example\")", "s") in [cell for row in cells(streamed) for cell in row]
+
+
+def test_monthly_json_is_byte_for_byte_what_json_dumps_writes(report):
+    """The JSON is written row by row, and its bytes (whose SHA-256 is the printed code's digest)
+    are exactly those of the whole document dumped at once."""
+    from app.printing.export import JSON_VERSION, payable_case_months  # noqa: F401
+    written = monthly_report_json(report)
+    document = json.loads(written)
+    assert document["rows"] == json.loads(json.dumps(report.to_table_rows()))
+    assert written == json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8")
+    empty = dataclasses.replace(report, clients=[])
+    assert json.loads(monthly_report_json(empty))["rows"] == []
+    assert b'"rows": []' in monthly_report_json(empty)
