@@ -354,14 +354,19 @@ def generate_monthly(ctx: ServiceContext, contract_id: int, year: int, month: in
     render_monthly_report(data, pdf, progress)
     xlsx = io.BytesIO()
     monthly_report_xlsx(data, xlsx, tmpdir=ctx.data_dir if ctx.data_dir and Path(ctx.data_dir).is_dir() else None)
-    pdf_bytes = embed_files(pdf.getvalue(), [(f"{data.report_id}.json", table, JSON_MIME),
-                                             (f"{data.report_id}.xlsx", xlsx.getvalue(), XLSX_MIME),
-                                             (f"{data.report_id}-audit-head.json", _audit_head_json(ctx), JSON_MIME)])
-    return _finish(ctx, data.report_id, "monthly", pdf_bytes, table, sign_password,
+    report_id, correction, replaces, reason = (data.report_id, data.correction_number or 0,
+                                               data.replaces_report_id, data.correction_reason)
+    del data  # a long month's rows are no longer needed: let them go before the file is finished
+    workbook = xlsx.getvalue()
+    pdf_bytes = embed_files(pdf.getvalue(), [(f"{report_id}.json", table, JSON_MIME),
+                                             (f"{report_id}.xlsx", workbook, XLSX_MIME),
+                                             (f"{report_id}-audit-head.json", _audit_head_json(ctx), JSON_MIME)])
+    del pdf, xlsx
+    return _finish(ctx, report_id, "monthly", pdf_bytes, table, sign_password,
                    contract_id=contract_id, year=year, month=month, summary=summary,
-                   correction=data.correction_number or 0, replaces=data.replaces_report_id,
-                   reason=data.correction_reason, expected_previous=previous.id if previous else None,
-                   xlsx=xlsx.getvalue())
+                   correction=correction, replaces=replaces,
+                   reason=reason, expected_previous=previous.id if previous else None,
+                   xlsx=workbook)
 
 
 def _audit_head_json(ctx: ServiceContext) -> bytes:
