@@ -33,11 +33,13 @@ from functools import lru_cache
 
 import arabic_reshaper
 from arabic_reshaper import ArabicReshaper, config_for_true_type_font
+from arabic_reshaper.arabic_reshaper import HARAKAT_RE
 from bidi import get_display
 from bidi.mirror import MIRRORED
 from reportlab.lib.enums import TA_CENTER, TA_LEFT
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.lib.rl_accel import fp_str
+from reportlab.pdfbase.pdfmetrics import getFont, stringWidth
 from reportlab.platypus import Flowable
 
 from app.persian import normalize_letters
@@ -109,10 +111,22 @@ def shape(text: str) -> str:
     return _reshaper().reshape(normalize_letters(unicodedata.normalize("NFC", text)))
 
 
+def _shape_line(line: str) -> str:
+    """shape() of a line, put together from its words' shapes (a long report repeats its
+    words far more than its lines, and each word is already shaped to measure it). A space
+    joins no letters and no ligature the reshaper knows spans one, so the result is the same;
+    a word that begins with a mark (which the reshaper puts on what came before) is the
+    exception, and such a line is shaped whole."""
+    words = line.split(" ")
+    if any(word and HARAKAT_RE.match(word[0]) for word in words):
+        return shape(line)
+    return " ".join(shape(word) if word else "" for word in words)
+
+
 @lru_cache(maxsize=65536)
 def visual(line: str) -> str:
     """One logical line -> the string to draw left to right. The line must not wrap."""
-    shaped = shape(line.strip())
+    shaped = _shape_line(line.strip())
     if any(ch in MIRRORED for ch in shaped):
         ordered = _reorder_and_mirror(shaped)
     else:
@@ -240,6 +254,50 @@ def draw_line(canvas, text: str, x_right: float, y: float, font_name: str, size:
     return width
 
 
+_ENCODED_LIMIT = 50_000  # lines kept encoded per document; a long report's are mostly unique
+
+
+def draw_text_lines(canvas, font_name: str, size: float, lines: list[tuple[float, float, str]]) -> None:
+    """Visual lines at (x, y) baselines as one PDF text object: the operators reportlab's
+    PDFTextObject writes for a TrueType font (Tm, the subset's Tf, Tj), with each line's
+    subset bytes kept per document. reportlab's textOut re-encoded every line through the
+    font's subset table (a sixth of a long report's time); a document repeats its names,
+    dates and labels thousands of times. The cache lives on the canvas's document, because
+    subset codes are that document's own (they are assigned as characters first appear)."""
+    if not lines:
+        return
+    font = getFont(font_name)
+    if not getattr(font, "_dynamicFont", False) or getattr(font, "shapable", False):
+        text = canvas.beginText()
+        text.setFont(font_name, size)
+        for x, y, line in lines:
+            text.setTextOrigin(x, y)
+            text.textOut(line)
+        canvas.drawText(text)
+        return
+    doc = canvas._doc
+    cache = doc.__dict__.setdefault("_parvandeh_encoded", {})
+    if len(cache) > _ENCODED_LIMIT:
+        cache.clear()
+    tf = f"{fp_str(size)} Tf {fp_str(size * 1.2)} TL"
+    code = ["BT"]
+    current = None
+    for x, y, line in lines:
+        code.append(f"1 0 0 1 {fp_str(x, y)} Tm")
+        parts = cache.get((font_name, line))
+        if parts is None:
+            parts = cache[(font_name, line)] = tuple(
+                (font.getSubsetInternalName(subset, doc), f"({canvas._escape(t)}) Tj")
+                for subset, t in font.splitString(line, doc))
+        for subset_name, shown in parts:
+            if subset_name != current:
+                code.append(f"{subset_name} {tf}")
+                current = subset_name
+            code.append(shown)
+    code.append("ET")
+    canvas._code.append(" ".join(code))
+
+
 def _start_x(anchor: float, width: float, align: str) -> float:
     if align == "center":
         return anchor - width / 2
@@ -334,17 +392,14 @@ class RtlParagraph(Flowable):
         else:
             anchor = self.width - style.rightIndent
         offset = baseline_offset(style.fontSize, style.leading)
-        # One text object for the whole paragraph: far cheaper than a drawString per line.
-        text = canvas.beginText()
-        text.setFont(style.fontName, style.fontSize)
+        placed = []
         for i, line in enumerate(self._lines):
             if not line:
                 continue
             y = y0 + self.height - i * style.leading - offset
             width = text_width(line.strip(), style.fontName, style.fontSize)
-            text.setTextOrigin(x0 + _start_x(anchor, width, align), y)
-            text.textOut(visual(line))
-        canvas.drawText(text)
+            placed.append((x0 + _start_x(anchor, width, align), y, visual(line)))
+        draw_text_lines(canvas, style.fontName, style.fontSize, placed)
 
     def visual_lines(self) -> list[str]:
         """What will be drawn, top to bottom (after wrap); tests read this."""

@@ -152,7 +152,10 @@ class MonthlyReportData:
         Keys are MONTHLY_ROW_COLUMNS' keys; values are plain (ISO date, int, bool, str) so
         xlsx, JSON and CSV exports read the same rows.
         """
-        rows: list[dict[str, object]] = []
+        return list(self.iter_table_rows())
+
+    def iter_table_rows(self):
+        """to_table_rows one row at a time (a long month's workbook never holds them all)."""
         for number, client in enumerate(self.clients, start=1):
             identity = {
                 "row": number,
@@ -164,10 +167,9 @@ class MonthlyReportData:
                 "abuse_concern": client.abuse_concern,
             }
             if not client.services:
-                rows.append(identity | _empty_service())
+                yield identity | _empty_service()
             for service in client.services:
-                rows.append(identity | _service_fields(service))
-        return rows
+                yield identity | _service_fields(service)
 
 
 def _empty_service() -> dict[str, object]:

@@ -10,6 +10,7 @@ import datetime as dt
 import io
 import re
 import unicodedata
+import zlib
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
@@ -25,6 +26,7 @@ from reportlab.lib.pagesizes import A4, landscape as landscape_size
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase.pdfdoc import PDFArray, PDFName, PDFStream
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -309,40 +311,149 @@ def _shift(command: tuple, offset: int) -> tuple:
     return (name, (c0, r0 + offset), (c1, r1 + offset), *args)
 
 
+@dataclass
+class _Measured:
+    """A group converted to cells, laid out as its own table and measured, ready to draw."""
+
+    rows: list[list]
+    commands: list[tuple]
+    progress_mark: int | None
+    table: Table
+    height: float
+
+
+class _GroupFeed:
+    """The groups of one GroupedTable, converted and measured only when a page needs them.
+
+    Shared by the table and every tail split off it: a page's groups are taken off the front
+    and drawn, so a 1,350-page report never holds more than a page or two of laid-out cells."""
+
+    def __init__(self, columns: Sequence[Column], groups: Iterable[RowGroup], width: float,
+                 cell_style: ParagraphStyle | None, converted: bool):
+        self.columns = list(columns)
+        self.width = width
+        self.cell_style = cell_style
+        self.converted = converted
+        self._source = iter(groups)
+        self.ready: list[_Measured] = []
+        self.exhausted = False
+        self._header: Table | None = None
+
+    def header(self, avail_width: float) -> tuple[Table, float]:
+        if self._header is None:
+            self._header = _assemble(self.columns, [], self.width, header=True, zebra=False, commands=())
+            self._header_height = self._header.wrap(avail_width, 1e6)[1]
+        return self._header, self._header_height
+
+    def pull(self, avail_width: float) -> bool:
+        """Measure one more group; False once there are none left."""
+        group = next(self._source, None)
+        if group is None:
+            self.exhausted = True
+            return False
+        rows = group.rows if self.converted else logical_cells(self.columns, group.rows, self.cell_style)
+        table = _assemble(self.columns, rows, self.width, header=False, zebra=False, commands=group.commands)
+        height = table.wrap(avail_width, 1e6)[1]
+        self.ready.append(_Measured(rows, list(group.commands), group.progress_mark, table, height))
+        return True
+
+    def measure_until(self, avail_width: float, avail_height: float) -> float:
+        """Measure groups until they overflow `avail_height` or run out; their total height."""
+        used = self.header(avail_width)[1] + sum(m.height for m in self.ready)
+        while used <= avail_height and not self.exhausted and self.pull(avail_width):
+            used += self.ready[-1].height
+        return used
+
+
+class _GroupPage(Flowable):
+    """One page's part of a GroupedTable: the header row, then each group's measured table
+    stacked under it. Drawn exactly where one table of the same rows would draw them (the
+    rows' heights are each group's own; a group's lines redraw the edge it shares)."""
+
+    def __init__(self, header: Table, header_height: float, groups: list[_Measured], width: float):
+        super().__init__()
+        self.header, self.header_height, self.groups = header, header_height, groups
+        self.width = width
+        self.height = header_height + sum(g.height for g in groups)
+        marks = [g.progress_mark for g in groups if g.progress_mark is not None]
+        self.progress_mark = marks[-1] if marks else None
+
+    def wrap(self, availWidth, availHeight):
+        return self.width, self.height
+
+    def drawOn(self, canvas, x, y, _sW=0):
+        top = y + self.height
+        self.header.drawOn(canvas, x, top - self.header_height, _sW)
+        top -= self.header_height
+        for group in self.groups:
+            top -= group.height
+            group.table.drawOn(canvas, x, top, _sW)
+
+    def draw(self):
+        self.drawOn(self.canv, 0, 0)
+
+
 class GroupedTable(Flowable):
     """A long right-to-left table laid out a page at a time, header row on every page.
 
     reportlab's own splitting rebuilds the whole remaining table at each page break, which
     grows with the square of its length (2,000 clients took minutes). Here each group is
-    measured once, every page gets a plain Table of the groups that fit, and a group is cut
-    only if it is taller than a whole page.
+    measured once as its own table, a page draws the measured tables of the groups that fit
+    under one header row, and a group is cut only if it is taller than a whole page.
+
+    `groups` may be a generator: groups are converted and measured only as pages need them,
+    and dropped once drawn, so memory does not grow with the table's length (issue 17). wrap()
+    therefore reports the height of what it has measured, which is more than the space given
+    as long as groups remain (the frame then asks for a split).
     """
 
-    def __init__(self, columns: Sequence[Column], groups: list[RowGroup], width: float, *,
-                 cell_style: ParagraphStyle | None = None, _converted: bool = False):
+    def __init__(self, columns: Sequence[Column], groups: Iterable[RowGroup], width: float, *,
+                 cell_style: ParagraphStyle | None = None, _converted: bool = False,
+                 _feed: _GroupFeed | None = None):
         super().__init__()
         self.columns = list(columns)
         self.table_width = width
         self.cell_style = cell_style
-        if not _converted:
-            groups = [RowGroup(logical_cells(columns, g.rows, cell_style), g.commands,
-                              g.progress_mark) for g in groups]
-        self.groups = groups
-        self._heights: list[float] | None = None
-        self._header_height: float | None = None
-        self._table: Table | None = None
+        self._feed = _feed or _GroupFeed(columns, groups, width, cell_style, _converted)
 
-    def _measure(self, avail_width: float) -> None:
-        if self._heights is not None:
-            return
-        self._header_height = self._page_table([]).wrap(avail_width, 1e6)[1]
-        self._heights = []
-        for group in self.groups:
-            table = _assemble(self.columns, group.rows, self.table_width, header=False,
-                              zebra=False, commands=group.commands)
-            self._heights.append(table.wrap(avail_width, 1e6)[1])
+    def wrap(self, availWidth, availHeight):
+        self.width = self.table_width
+        self.height = self._feed.measure_until(availWidth, availHeight)
+        return self.width, self.height
 
-    def _page_table(self, groups: list[RowGroup], splittable: bool = False) -> Table:
+    def split(self, availWidth, availHeight):
+        feed = self._feed
+        feed.measure_until(availWidth, availHeight)
+        header, used = feed.header(availWidth)
+        fit = 0
+        for measured in feed.ready:
+            if used + measured.height > availHeight:
+                break
+            used += measured.height
+            fit += 1
+        if fit == 0:
+            frame = getattr(self, "_frame", None)
+            if frame is not None and not getattr(frame, "_atTop", True):
+                return []  # try again at the top of the next page
+            # Taller than a whole page: let reportlab cut this one group between rows.
+            first = feed.ready[0]
+            pieces = self._rows_table([first], splittable=True).split(availWidth, availHeight)
+            if not pieces:
+                return []
+            del feed.ready[0]
+            return pieces + ([self._tail()] if self._remaining() else [])
+        page = _GroupPage(header, feed.header(availWidth)[1], feed.ready[:fit], self.table_width)
+        del feed.ready[:fit]
+        return [page, self._tail()] if self._remaining() else [page]
+
+    def _remaining(self) -> bool:
+        feed = self._feed
+        return bool(feed.ready) or (not feed.exhausted and feed.pull(self.table_width))
+
+    def _tail(self) -> "GroupedTable":
+        return GroupedTable(self.columns, (), self.table_width, cell_style=self.cell_style, _feed=self._feed)
+
+    def _rows_table(self, groups: list[_Measured], splittable: bool = False) -> Table:
         rows: list[list] = []
         commands: list[tuple] = []
         for group in groups:
@@ -358,45 +469,15 @@ class GroupedTable(Flowable):
         table.progress_mark = marks[-1] if marks else None
         return table
 
-    def wrap(self, availWidth, availHeight):
-        self._measure(availWidth)
-        self.width = self.table_width
-        self.height = self._header_height + sum(self._heights)
-        return self.width, self.height
-
-    def split(self, availWidth, availHeight):
-        self._measure(availWidth)
-        used = self._header_height
-        fit = 0
-        for height in self._heights:
-            if used + height > availHeight:
-                break
-            used += height
-            fit += 1
-        rest = self.groups[max(fit, 1):]
-        tail = None
-        if rest:
-            tail = GroupedTable(self.columns, rest, self.table_width,
-                                cell_style=self.cell_style, _converted=True)
-            tail._heights = self._heights[max(fit, 1):]
-            tail._header_height = self._header_height
-        if fit == 0:
-            frame = getattr(self, "_frame", None)
-            if frame is not None and not getattr(frame, "_atTop", True):
-                return []  # try again at the top of the next page
-            # Taller than a whole page: let reportlab cut this one group between rows.
-            pieces = self._page_table(self.groups[:1], splittable=True).split(
-                availWidth, availHeight)
-            return pieces + ([tail] if tail else []) if pieces else []
-        head = self._page_table(self.groups[:fit])
-        return [head, tail] if tail else [head]
-
     def drawOn(self, canvas, x, y, _sW=0):
-        # Only reached when every group fits in the space left: draw them as one table.
-        table = self._page_table(self.groups)
-        table.wrap(self.table_width, 1e6)
-        table.drawOn(canvas, x, y, _sW)
-        self.progress_mark = table.progress_mark
+        # Only reached when every group left fits in the space left: draw them under one header.
+        feed = self._feed
+        feed.measure_until(self.table_width, float("inf"))
+        header, header_height = feed.header(self.table_width)
+        page = _GroupPage(header, header_height, list(feed.ready), self.table_width)
+        feed.ready.clear()
+        page.drawOn(canvas, x, y, _sW)
+        self.progress_mark = page.progress_mark
 
 
 _ALIGNED: dict[tuple[str, int], ParagraphStyle] = {}
@@ -659,6 +740,20 @@ def page_number_text(number: int, total: int) -> str:
     return f"صفحه {fa(number)} از {fa(total)}"
 
 
+def _compress_last_page(doc) -> None:
+    """Compress the page just added now instead of when the whole file is written (the same
+    bytes reportlab writes then: zlib at its default level, /FlateDecode), so the document holds
+    each finished page's stream compressed."""
+    page = doc.Pages.pages[-1]
+    if not page.compression or rl_config.useA85 or not page.stream or page.Contents:
+        return
+    stream = PDFStream(content=zlib.compress(page.stream.encode("utf-8")))
+    stream.dictionary["Filter"] = PDFArray([PDFName("FlateDecode")])
+    stream.__Comment__ = "page stream"
+    page.Contents = stream
+    page.stream = None
+
+
 def _numbered_canvas(page: PageInfo):
     """A canvas that holds pages back until it knows how many there are (one pass)."""
 
@@ -668,15 +763,23 @@ def _numbered_canvas(page: PageInfo):
             self._held_pages: list[dict] = []
 
         def showPage(self):
-            self._held_pages.append(dict(self.__dict__))
+            # A held page keeps its drawing compressed: a 1,350-page report's operators, kept
+            # as text until the total was known, were most of its memory (issue 17).
+            state = dict(self.__dict__)
+            state["_code"] = zlib.compress("\n".join(self._code).encode("utf-8"), 1)
+            self._held_pages.append(state)
             self._startPage()
 
         def save(self):
             total = len(self._held_pages)
-            for state in self._held_pages:
+            for index, state in enumerate(self._held_pages):
+                self._held_pages[index] = None
+                code = state.pop("_code")
                 self.__dict__.update(state)
+                self._code = [zlib.decompress(code).decode("utf-8")]
                 self._draw_page_number(total)
                 super().showPage()
+                _compress_last_page(self._doc)
             super().save()
 
         def _draw_page_number(self, total: int) -> None:

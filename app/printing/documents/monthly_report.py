@@ -200,12 +200,15 @@ def _abuse_concerns(data: MonthlyReportData, width: float) -> list:
 def _client_tables(data: MonthlyReportData, width: float) -> list:
     if not data.clients:
         return [para("در این ماه مددجویی ثبت نشده است.", styles().body)]
-    groups = []
+    return [GroupedTable(CLIENT_COLUMNS, _client_groups(data), width)]
+
+
+def _client_groups(data: MonthlyReportData):
+    """One group of rows per client, made only when the table reaches it (a generator): a long
+    month's cells are never all in memory at once."""
     for index, client in enumerate(data.clients, start=1):
         rows = _client_rows(client, index)
-        groups.append(RowGroup(rows, _client_commands(client, index, len(rows)),
-                               progress_mark=index))
-    return [GroupedTable(CLIENT_COLUMNS, groups, width)]
+        yield RowGroup(rows, _client_commands(client, index, len(rows)), progress_mark=index)
 
 
 def _client_rows(client: ClientMonthRow, index: int) -> list[list]:
