@@ -315,6 +315,7 @@ class OfficeSignIn(QDialog):
     def __init__(self, db, parent=None):
         super().__init__(parent)
         self.db = db
+        self.user = None  # app.office.registry.OfficeUserView once signed in
         self.user_name = ""
         self.setWindowTitle("ورود به میز اداره")
         self.setLayoutDirection(Qt.RightToLeft)
@@ -337,7 +338,8 @@ class OfficeSignIn(QDialog):
     def try_sign_in(self) -> None:
         from app.office.registry import sign_in
         try:
-            self.user_name = sign_in(self.db, self.username.text(), self.password.text())
+            self.user = sign_in(self.db, self.username.text(), self.password.text())
+            self.user_name = self.user.username
             self.error.setText("")
         except DomainError as error:
             self.error.setText(error.message)
@@ -353,7 +355,7 @@ def last_ended_month(ctx) -> tuple[int, int]:
 
 def run_office(app, data_dir: Path) -> int:
     """The office's program: its own window; the clinic's sign-in and backups do not apply here."""
-    from app.office.registry import OfficeContext
+    from app.office.registry import signed_in_context
     from app.office.storage import open_office
     try:
         db = open_office(data_dir)
@@ -364,7 +366,7 @@ def run_office(app, data_dir: Path) -> int:
     if sign_in.exec() != QDialog.Accepted:
         db.dispose()
         return 0
-    window = OfficeWindow(OfficeContext(db, Path(data_dir), user_name=sign_in.user_name))
+    window = OfficeWindow(signed_in_context(db, Path(data_dir), sign_in.user))
     window.show_month(*last_ended_month(window.ctx))
     window.show()
     app.setQuitOnLastWindowClosed(True)
