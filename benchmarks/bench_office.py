@@ -141,9 +141,14 @@ def measure(folder: Path, url: str | None, label: str, clinics: int, jobs: int =
             add_clinic(ctx, (clinic / "clinic.cer").read_bytes(), meta["licence"], name=meta["name"],
                        county=meta["county"], contracts=(ContractTerms(meta["contract"], 200, 1_200_000),))
         figures["register_s"] = time.monotonic() - started
+        figures["load_before"] = os.getloadavg()
+        marks = []
         started = time.monotonic()
-        receipts = receive_files(ctx, clinic_dirs, jobs=jobs)
+        receipts = receive_files(ctx, clinic_dirs, jobs=jobs,
+                                 progress=lambda done, total: marks.append((done, time.monotonic())))
         figures["receive_s"] = time.monotonic() - started
+        figures["load_after"] = os.getloadavg()
+        figures["per_file_ms_batches"] = _per_file_ms(started, marks)
         figures["files"] = len(receipts)
         figures["accepted"] = sum(r.accepted for r in receipts)
         refused = [r.line() for r in receipts if not r.accepted][:3]
@@ -166,6 +171,19 @@ def measure(folder: Path, url: str | None, label: str, clinics: int, jobs: int =
     return figures
 
 
+def _per_file_ms(started: float, marks: list[tuple[int, float]]) -> dict:
+    """Each stored batch's time per file: the median says what a file costs, min/max how noisy."""
+    import statistics
+    costs, last_done, last_t = [], 0, started
+    for done, t in marks:
+        if done > last_done:
+            costs.append(1000 * (t - last_t) / (done - last_done))
+        last_done, last_t = done, t
+    if not costs:
+        return {}
+    return {"median": statistics.median(costs), "min": min(costs), "max": max(costs), "batches": len(costs)}
+
+
 def _reset_pg(url: str) -> None:
     from sqlalchemy import text
 
@@ -181,7 +199,7 @@ def main() -> None:
     parser.add_argument("--clinics", type=int, default=342)
     parser.add_argument("--months", type=int, default=12)
     parser.add_argument("--jobs", type=int, default=2)
-    parser.add_argument("--receive-jobs", type=int, default=1, help="processes verifying (office receive --jobs)")
+    parser.add_argument("--receive-jobs", type=int, default=2, help="processes verifying (office receive --jobs)")
     parser.add_argument("--pg", help="PostgreSQL URL (a throw-away database: its public schema is dropped)")
     parser.add_argument("--no-sqlite", action="store_true")
     args = parser.parse_args()
@@ -199,6 +217,7 @@ def main() -> None:
                   "| engine | files | accepted | register | receive (--jobs) | per file | summary of a month | xlsx |\n"
                   "| --- | --- | --- | --- | --- | --- | --- | --- |\n")
         for r in results:
+            print(json.dumps(r, ensure_ascii=False))
             out.write(f"| {r['engine']} | {r['files']} | {r['accepted']} | {r['register_s']:.1f} s | "
                       f"{r['receive_s']:.0f} s ({r['jobs']}) | {1000 * r['receive_s'] / max(1, r['files']):.0f} ms | "
                       f"{r['summary_s']:.2f} s | {r['xlsx_s']:.2f} s |\n")
