@@ -9,26 +9,33 @@ from pathlib import Path
 from app.errors import DomainError
 
 
-def _office(args, *, create: bool = False):
+def _office(args):
+    """The office's database and the signed-in user's context: every office command but `init`
+    needs --user (or PARVANDEH_USER) and that user's password (terminal, or stdin's first line)."""
     from app.cli import _data_dir
-    from app.office.registry import OfficeContext
     from app.office.storage import open_office
-    folder = _data_dir(args, create=create)
-    db = open_office(folder, create=create)
-    return OfficeContext(db, folder, user_name=_user_name(args, db))
+    db = open_office(_data_dir(args))
+    try:
+        return _signed_in(args, db)
+    except BaseException:
+        db.dispose()
+        raise
 
 
-def _user_name(args, db) -> str:
-    """With --user, that office user signs in (password on stdin); without, the system acts.
-    Issue 11 makes signing in the rule for every command; the office follows it then."""
-    if not getattr(args, "user", None):
-        return "سیستم"
-    from app.cli import read_password
-    from app.office.registry import sign_in
-    return sign_in(db, args.user, read_password())
+def _signed_in(args, db):
+    import os
+
+    from app.cli import USER_ENV, _data_dir, read_password
+    from app.office.registry import sign_in, signed_in_context
+    user = getattr(args, "user", None) or os.environ.get(USER_ENV)
+    if not user:
+        raise DomainError("فرمان‌های میز اداره به ورود نیاز دارند: نام کاربری را با --user (یا PARVANDEH_USER) "
+                          "بدهید؛ رمز عبور از صفحه‌کلید یا خط اول ورودی استاندارد خوانده می‌شود.")
+    return signed_in_context(db, _data_dir(args), sign_in(db, user, read_password(f"رمز عبور {user}: ")))
 
 
 def cmd_office_init(args) -> int:
+    """The one office command without sign-in: it creates the first user (the office's administrator)."""
     from app.cli import _data_dir, read_password
     from app.office.registry import set_up_office
     from app.office.storage import open_office, write_marker
@@ -102,7 +109,7 @@ def cmd_office_receive(args) -> int:
     from app.office.receiving import receive_files
     ctx = _office(args)
     try:
-        receipts = receive_files(ctx, args.paths, jobs=max(1, args.jobs))
+        receipts = receive_files(ctx, args.paths, jobs=_jobs(args.jobs))
     finally:
         ctx.db.dispose()
     if not receipts:
@@ -123,15 +130,63 @@ def cmd_office_summary(args) -> int:
     try:
         summary = month_summary(ctx, year, month, late_after_days=args.late_after_days,
                                 overdue_threshold=args.overdue_threshold)
+        if args.xlsx:
+            from app.office.access import audit
+            from app.office.export import summary_xlsx
+            _write_atomically(args.xlsx, lambda out: summary_xlsx(summary, out))
+            audit(ctx, "export", f"{summary.label} -> {args.xlsx}")
     finally:
         ctx.db.dispose()
-    if args.xlsx:
-        from app.office.export import summary_xlsx
-        _write_atomically(args.xlsx, lambda out: summary_xlsx(summary, out))
     if args.format == "json":
         print(json.dumps(summary.to_json(), ensure_ascii=False, indent=1))
     else:
         _print_summary(summary)
+    return 0
+
+
+def _jobs(asked) -> int:
+    """--jobs as given; without it, one process per core (at most 4) to verify the signatures."""
+    import os
+    if asked is not None:
+        return max(1, asked)
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+def cmd_office_user_add(args) -> int:
+    from app.cli import read_password
+    from app.office.access import ROLE_LABELS
+    from app.office.registry import add_user
+    ctx = _office(args)
+    try:
+        user = add_user(ctx, args.username, read_password(f"رمز عبور کاربر تازه {args.username}: ", confirm=True),
+                        full_name=args.full_name or "", role=args.role)
+    finally:
+        ctx.db.dispose()
+    print(f"کاربر {user.username} ({ROLE_LABELS[user.role]}) تعریف شد.")
+    return 0
+
+
+def cmd_office_user_deactivate(args) -> int:
+    from app.office.registry import deactivate_user
+    ctx = _office(args)
+    try:
+        deactivate_user(ctx, args.username)
+    finally:
+        ctx.db.dispose()
+    print(f"کاربر {args.username} غیرفعال شد؛ دیگر نمی‌تواند وارد شود.")
+    return 0
+
+
+def cmd_office_user_list(args) -> int:
+    from app.office.access import ROLE_LABELS
+    from app.office.registry import list_users
+    ctx = _office(args)
+    try:
+        users = list_users(ctx)
+    finally:
+        ctx.db.dispose()
+    for u in users:
+        print(f"{u.username}  {u.full_name}  {ROLE_LABELS.get(u.role, u.role)}  {'فعال' if u.active else 'غیرفعال'}")
     return 0
 
 
@@ -170,23 +225,65 @@ def _print_summary(summary) -> None:
             print(f"  [{FINDING_LABELS.get(f.kind, f.kind)}] {f.clinic} قرارداد {f.contract}: {f.message}")
 
 
+SIGN_IN = ("همه فرمان‌های میز اداره جز init ورود می‌خواهند: --user نام کاربری اداره و رمز عبور او از "
+           "صفحه‌کلید یا خط اول ورودی استاندارد؛ پنج رمز نادرست حساب را پنج دقیقه قفل می‌کند.")
+ROLES_NOTE = "نقش‌ها: admin مدیر اداره (همه کارها)، clerk کارشناس (دریافت و جمع‌ها)، viewer ناظر (فقط دیدن جمع‌ها)."
+EXAMPLES = {
+    "office": SIGN_IN + "\n" + ROLES_NOTE + "\n\nنمونه‌ها:\n"
+              "  parvandeh office init --data-dir D:\\Office --office 'اداره بهزیستی شهرستان ری' --username desk\n"
+              "  echo 'رمز' | parvandeh office receive --user desk --data-dir D:\\Office E:\\reports\n"
+              "  echo 'رمز' | parvandeh office summary --user desk --data-dir D:\\Office --month 1405/08",
+    "init": "بدون ورود: نخستین کاربر اداره (مدیر اداره) را می‌سازد؛ رمز او دو بار پرسیده می‌شود "
+            "(یا یک خط از ورودی استاندارد).\n\nنمونه:\n"
+            "  parvandeh office init --data-dir D:\\Office --office 'اداره بهزیستی شهرستان ری' --username desk "
+            "--full-name 'زهرا کریمی' --province تهران",
+    "clinic": SIGN_IN + "\n\nنمونه‌ها:\n"
+              "  echo 'رمز' | parvandeh office clinic add --user desk --data-dir D:\\Office --certificate clinic.cer "
+              "--licence 1234/56 --fingerprint '1A2B 3C4D ...' --contract 1405-17 --capacity 120 --fee 1200000\n"
+              "  echo 'رمز' | parvandeh office clinic list --user desk --data-dir D:\\Office --format json",
+    "clinic add": "فقط مدیر اداره. " + SIGN_IN + "\n\nنمونه:\n"
+                  "  echo 'رمز' | parvandeh office clinic add --user desk --data-dir D:\\Office --certificate clinic.cer "
+                  "--licence 1234/56 --name 'کلینیک مهر' --county ری --fingerprint '1A2B 3C4D ...' "
+                  "--contract 1405-17 --capacity 120 --fee 1200000 --start 1405/01/01 --end 1405/12/29",
+    "clinic list": SIGN_IN + "\n\nنمونه:\n"
+                   "  echo 'رمز' | parvandeh office clinic list --user desk --data-dir D:\\Office",
+    "contract": "فقط مدیر اداره. " + SIGN_IN + "\n\nنمونه:\n"
+                "  echo 'رمز' | parvandeh office contract add --user desk --data-dir D:\\Office --licence 1234/56 "
+                "--contract 1406-03 --capacity 150 --fee 1400000 --start 1406/01/01",
+    "receive": "مدیر اداره یا کارشناس. " + SIGN_IN + "\nهر فایل یک خط: پذیرفته شد، یا پذیرفته نشد و چرا؛ "
+               "خروج با کد ۰ فقط وقتی همه فایل‌ها پذیرفته شوند. فایل‌های نپذیرفته در پوشه refused می‌مانند.\n\n"
+               "نمونه‌ها:\n"
+               "  echo 'رمز' | parvandeh office receive --user desk --data-dir D:\\Office E:\\reports\n"
+               "  echo 'رمز' | parvandeh office receive --user desk --data-dir D:\\Office --jobs 2 a.pdf b.pdf",
+    "summary": SIGN_IN + "\n\nنمونه‌ها:\n"
+               "  echo 'رمز' | parvandeh office summary --user desk --data-dir D:\\Office --month 1405/08\n"
+               "  echo 'رمز' | parvandeh office summary --user desk --data-dir D:\\Office --month ۱۴۰۵/۰۸ "
+               "--format json --xlsx aban.xlsx",
+    "user": "فقط مدیر اداره. " + SIGN_IN + "\n" + ROLES_NOTE + "\n\nنمونه‌ها:\n"
+            "  printf 'رمز-من\\nرمز-کاربر-تازه\\n' | parvandeh office user add --user desk --data-dir D:\\Office "
+            "--username ali --full-name 'علی رضایی' --role clerk\n"
+            "  echo 'رمز' | parvandeh office user deactivate --user desk --data-dir D:\\Office --username ali\n"
+            "  echo 'رمز' | parvandeh office user list --user desk --data-dir D:\\Office",
+}
+
+
 def register(sub, common) -> None:
-    office = sub.add_parser("office", parents=[common], help="میز اداره بهزیستی: دریافت و جمع گزارش‌های کلینیک‌ها")
-    osub = office.add_subparsers(dest="office_action", required=True)
+    def parser(parent, name: str, key: str, help_text: str):
+        return parent.add_parser(name, parents=[common], help=help_text, epilog=EXAMPLES[key])
 
-    def with_user(p):
-        return p  # --user is every command's common option (app.cli); here it names an office user
+    office = parser(sub, "office", "office", "میز اداره بهزیستی: دریافت و جمع گزارش‌های کلینیک‌ها")
+    osub = office.add_subparsers(dest="office_action", required=True, title="کارها", metavar="کار")
 
-    p = osub.add_parser("init", parents=[common], help="راه‌اندازی پوشه داده اداره و نخستین کاربر آن")
+    p = parser(osub, "init", "init", "راه‌اندازی پوشه داده اداره و نخستین کاربر آن (بی‌ورود)")
     p.add_argument("--office", required=True, help="نام اداره، مثلاً «اداره بهزیستی شهرستان ری»")
-    p.add_argument("--username", required=True, help="نام کاربری نخستین کاربر اداره")
+    p.add_argument("--username", required=True, help="نام کاربری نخستین کاربر اداره (مدیر اداره)")
     p.add_argument("--full-name", help="نام و نام خانوادگی این کاربر")
     p.add_argument("--province", help="استان")
     p.set_defaults(handler=cmd_office_init)
 
-    clinic = osub.add_parser("clinic", parents=[common], help="کلینیک‌های طرف قرارداد")
-    csub = clinic.add_subparsers(dest="clinic_action", required=True)
-    p = with_user(csub.add_parser("add", parents=[common], help="ثبت کلینیک با گواهی امضای آن"))
+    clinic = parser(osub, "clinic", "clinic", "کلینیک‌های طرف قرارداد")
+    csub = clinic.add_subparsers(dest="clinic_action", required=True, title="کارها", metavar="کار")
+    p = parser(csub, "add", "clinic add", "ثبت کلینیک با گواهی امضای آن (فقط مدیر اداره)")
     p.add_argument("--certificate", required=True, help="فایل گواهی کلینیک (clinic.cer)")
     p.add_argument("--licence", required=True, help="شماره پروانه فعالیت کلینیک")
     p.add_argument("--name", help="نام کلینیک (پیش‌فرض: نام داخل گواهی)")
@@ -194,33 +291,46 @@ def register(sub, common) -> None:
     p.add_argument("--fingerprint", help="اثر انگشت SHA-256 نوشته‌شده در قرارداد؛ باید با گواهی یکی باشد")
     _contract_options(p, required=False)
     p.set_defaults(handler=cmd_office_clinic_add)
-    p = with_user(csub.add_parser("list", parents=[common], help="فهرست کلینیک‌ها و قراردادهایشان"))
-    p.add_argument("--format", choices=("table", "json"), default="table", help="قالب خروجی")
+    p = parser(csub, "list", "clinic list", "فهرست کلینیک‌ها و قراردادهایشان")
+    p.add_argument("--format", choices=("table", "json"), default="table", help="قالب خروجی (پیش‌فرض table)")
     p.set_defaults(handler=cmd_office_clinic_list)
 
-    contract = osub.add_parser("contract", parents=[common], help="قراردادهای کلینیک‌ها")
-    ksub = contract.add_subparsers(dest="contract_action", required=True)
-    p = with_user(ksub.add_parser("add", parents=[common], help="افزودن قرارداد به کلینیک ثبت‌شده"))
+    contract = parser(osub, "contract", "contract", "قراردادهای کلینیک‌ها")
+    ksub = contract.add_subparsers(dest="contract_action", required=True, title="کارها", metavar="کار")
+    p = parser(ksub, "add", "contract", "افزودن قرارداد به کلینیک ثبت‌شده (فقط مدیر اداره)")
     p.add_argument("--licence", required=True, help="شماره پروانه کلینیک")
     _contract_options(p, required=True)
     p.set_defaults(handler=cmd_office_contract_add)
 
-    p = with_user(osub.add_parser("receive", parents=[common],
-                                  help="دریافت و بررسی گزارش‌های امضاشده (فایل یا پوشه)"))
+    p = parser(osub, "receive", "receive", "دریافت و بررسی گزارش‌های امضاشده (فایل یا پوشه)")
     p.add_argument("paths", nargs="+", metavar="FILE_OR_FOLDER", help="فایل PDF یا پوشه‌ای از فایل‌ها")
-    p.add_argument("--jobs", type=int, default=1,
-                   help="بررسی امضاها در این تعداد فرایند هم‌زمان (برای هزاران فایل؛ پیش‌فرض ۱)")
+    p.add_argument("--jobs", type=int, default=None,
+                   help="بررسی امضاها در این تعداد فرایند هم‌زمان (پیش‌فرض: شمار هسته‌های پردازنده، حداکثر ۴)")
     p.set_defaults(handler=cmd_office_receive)
 
-    p = with_user(osub.add_parser("summary", parents=[common], help="جمع یک ماه به تفکیک کلینیک، قرارداد و شهرستان"))
+    p = parser(osub, "summary", "summary", "جمع یک ماه به تفکیک کلینیک، قرارداد و شهرستان")
     p.add_argument("--month", required=True, help="ماه شمسی، مثلاً 1405/08")
-    p.add_argument("--format", choices=("table", "json"), default="table", help="قالب خروجی")
+    p.add_argument("--format", choices=("table", "json"), default="table", help="قالب خروجی (پیش‌فرض table)")
     p.add_argument("--xlsx", help="جمع ماه را در این فایل اکسل هم بنویس")
     p.add_argument("--late-after-days", type=int, default=10,
                    help="گزارشی که این تعداد روز پس از پایان ماه برسد دیررس است (پیش‌فرض ۱۰)")
     p.add_argument("--overdue-threshold", type=float, default=0.10,
                    help="سهم پرونده‌های با بررسی عقب‌افتاده که هشدار می‌دهد (پیش‌فرض 0.10)")
     p.set_defaults(handler=cmd_office_summary)
+
+    user = parser(osub, "user", "user", "کاربران اداره (فقط مدیر اداره)")
+    usub = user.add_subparsers(dest="user_action", required=True, title="کارها", metavar="کار")
+    p = parser(usub, "add", "user", "تعریف کاربر تازه؛ رمز او خط دوم ورودی استاندارد")
+    p.add_argument("--username", required=True, help="نام کاربری تازه (حروف و رقم لاتین)")
+    p.add_argument("--full-name", help="نام و نام خانوادگی")
+    p.add_argument("--role", choices=("admin", "clerk", "viewer"), default="clerk",
+                   help="نقش: admin مدیر اداره، clerk کارشناس، viewer ناظر (پیش‌فرض clerk)")
+    p.set_defaults(handler=cmd_office_user_add)
+    p = parser(usub, "deactivate", "user", "غیرفعال‌کردن کاربر؛ دیگر نمی‌تواند وارد شود")
+    p.add_argument("--username", required=True, help="نام کاربری")
+    p.set_defaults(handler=cmd_office_user_deactivate)
+    p = parser(usub, "list", "user", "فهرست کاربران اداره و نقش‌هایشان")
+    p.set_defaults(handler=cmd_office_user_list)
 
 
 def _contract_options(p, *, required: bool) -> None:

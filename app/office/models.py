@@ -38,6 +38,20 @@ class OfficeUser(OfficeBase):
     password_hash: Mapped[str] = mapped_column(String(300))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime]
+    role: Mapped[str] = mapped_column(String(16), default="admin")  # admin | clerk | viewer (app.office.access)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[Optional[dt.datetime]]
+
+
+class OfficeAudit(OfficeBase):
+    """Who did what at the office desk, and when: every command and screen action of a signed-in user."""
+
+    __tablename__ = "office_audit"
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(index=True)
+    username: Mapped[str] = mapped_column(String(64), index=True)
+    action: Mapped[str] = mapped_column(String(32))
+    subject: Mapped[str] = mapped_column(String(500), default="")
 
 
 class OfficeClinic(OfficeBase):

@@ -94,35 +94,69 @@ def pdf_files(paths: Iterable[str | Path]) -> list[Path]:
     return found
 
 
+BATCH = 25  # files stored per transaction: one commit and one round of fsyncs for the lot
+
+
 def receive_files(ctx: OfficeContext, paths: Iterable[str | Path],
                   progress: Optional[Callable[[int, int], None]] = None,
                   cancelled: Optional[Callable[[], bool]] = None, *, jobs: int = 1) -> list[Receipt]:
     """Every file verified and read, then stored or refused, in the order given.
 
-    With jobs > 1 the verification (nearly all the time) runs in that many processes; each
-    worker hands back the very bytes it verified, so a file changed meanwhile is not stored
-    unverified. Storing stays in this process, one transaction per file."""
+    With jobs > 1 the verification runs in that many processes; each worker hands back the very
+    bytes it verified, so a file changed meanwhile is not stored unverified. Storing stays in this
+    process, BATCH files per transaction: the kept copies are flushed to disk before the
+    transaction that records them commits, so a record never names a file a power cut lost."""
+    from app.office import access, fastpdf
+    access.require(ctx, access.RECEIVE)
+    fastpdf.install()
     files = pdf_files(paths)
-    trusted = _trusted(ctx)
+    trusted, known = _trusted(ctx), _known_digests(ctx)
     receipts: list[Receipt] = []
-    for index, receipt in enumerate(_receipts(ctx, files, trusted, jobs)):
-        receipts.append(receipt)
+    for batch in _batches(_outcomes(files, trusted, known, jobs), BATCH):
+        receipts += _settle_batch(ctx, batch)
         if progress:
-            progress(index + 1, len(files))
+            progress(len(receipts), len(files))
         if cancelled and cancelled():
             break
+    accepted = sum(r.accepted for r in receipts)
+    access.audit(ctx, "receive", f"{accepted} accepted, {len(receipts) - accepted} refused of {len(files)} files")
     return receipts
 
 
-def _receipts(ctx: OfficeContext, files: list[Path], trusted: dict[str, int], jobs: int):
+def _batches(items, size: int):
+    batch = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _outcomes(files: list[Path], trusted: dict[str, int], known: frozenset, jobs: int):
+    """(path, examine's answer) in the order of `files`."""
     if jobs <= 1 or len(files) < 2:
         for path in files:
-            yield receive_one(ctx, path, trusted)
+            yield path, examine(path, trusted, known)
         return
     from concurrent.futures import ProcessPoolExecutor
-    with ProcessPoolExecutor(jobs) as pool:
-        for path, outcome in zip(files, pool.map(examine, files, [trusted] * len(files), chunksize=8)):
-            yield _settle(ctx, path, outcome)
+    with ProcessPoolExecutor(jobs, initializer=_worker_setup, initargs=(trusted, known)) as pool:
+        yield from zip(files, pool.map(_worker_examine, files, chunksize=8))
+
+
+_WORKER: dict = {}
+
+
+def _worker_setup(trusted: dict[str, int], known: frozenset) -> None:
+    """Each worker gets the trusted certificates and known files once, not with every file."""
+    from app.office import fastpdf
+    fastpdf.install()
+    _WORKER.update(trusted=trusted, known=known)
+
+
+def _worker_examine(path: Path) -> tuple:
+    return examine(path, _WORKER["trusted"], _WORKER["known"])
 
 
 def _trusted(ctx: OfficeContext) -> dict[str, int]:
@@ -131,50 +165,79 @@ def _trusted(ctx: OfficeContext) -> dict[str, int]:
         return dict(session.execute(select(OfficeClinic.fingerprint, OfficeClinic.id)).all())
 
 
-def examine(path: Path, trusted: dict[str, int]) -> tuple:
+def _known_digests(ctx: OfficeContext) -> frozenset:
+    """The SHA-256 of every file already accepted: the same file again is refused before the costly
+    verification (storing checks again, in its transaction, so this is only a shortcut)."""
+    with ctx.db.read() as session:
+        return frozenset(session.scalars(select(OfficeDocument.file_sha256)).all())
+
+
+def examine(path: Path, trusted: dict[str, int], known: frozenset = frozenset()) -> tuple:
     """(data, digest, signature, read) for a file that passed, or (data, digest, Refused) — no database."""
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
         return None, "", Refused(MSG_UNREADABLE.format(error=exc.strerror or exc))
     digest = hashlib.sha256(data).hexdigest()
+    if digest in known:
+        return data, digest, Refused(MSG_DUPLICATE.format(id="؟"), duplicate=True)  # named when stored
     try:
         return data, digest, _verified_clinic(data, trusted), read_embedded(data)
     except Refused as refusal:
         return data, digest, refusal
 
 
-def _settle(ctx: OfficeContext, path: Path, outcome: tuple) -> Receipt:
+def _settle_batch(ctx: OfficeContext, batch: list[tuple[Path, tuple]]) -> list[Receipt]:
+    """A batch stored in one transaction; if anything but a refusal goes wrong, file by file, so
+    one bad file costs only itself (and an error on a single file is raised, as before)."""
+    written: list[Path] = []
+    try:
+        with ctx.db.transaction() as session:
+            receipts = [_settle(ctx, session, path, outcome, written) for path, outcome in batch]
+            _flush_to_disk(written)
+        return receipts
+    except Exception:
+        if len(batch) == 1:
+            raise
+        return [receipt for item in batch for receipt in _settle_batch(ctx, [item])]
+
+
+def _settle(ctx: OfficeContext, session: Session, path: Path, outcome: tuple, written: list[Path]) -> Receipt:
     data, digest, *found = outcome
     try:
         if isinstance(found[0], Refused):
+            if found[0].duplicate:
+                _duplicate_or_conflict(session, digest, None)  # names the document received before
             raise found[0]
-        return _store(ctx, path, data, digest, found[0], found[1])
+        return _store(ctx, session, path, data, digest, found[0], found[1], written)
     except Refused as refusal:
         if data is not None:
-            _refuse(ctx, path, data, digest, refusal.message)
+            _refuse(ctx, session, path, data, digest, refusal.message, written)
         return Receipt(str(path), False, refusal.message, duplicate=refusal.duplicate)
 
 
 def receive_one(ctx: OfficeContext, path: Path, trusted: Optional[dict[str, int]] = None) -> Receipt:
+    from app.office import access
+    access.require(ctx, access.RECEIVE)
     trusted = _trusted(ctx) if trusted is None else trusted
-    try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        return Receipt(str(path), False, MSG_UNREADABLE.format(error=exc.strerror or exc))
-    try:
-        _known_file(ctx, hashlib.sha256(data).hexdigest())  # before the costly verification
-    except Refused as refusal:
-        _refuse(ctx, path, data, hashlib.sha256(data).hexdigest(), refusal.message)
-        return Receipt(str(path), False, refusal.message, duplicate=True)
-    return _settle(ctx, path, examine(path, trusted))
+    return _settle_batch(ctx, [(Path(path), examine(path, trusted, _known_digests(ctx)))])[0]
 
 
-def _known_file(ctx: OfficeContext, digest: str) -> None:
-    with ctx.db.read() as session:
-        same = session.scalar(select(OfficeDocument.document_id).where(OfficeDocument.file_sha256 == digest))
-    if same is not None:
-        raise Refused(MSG_DUPLICATE.format(id=same), duplicate=True)
+def _flush_to_disk(paths: list[Path]) -> None:
+    """fsync every kept copy, several at once: the disk journal commits them together."""
+    if not paths:
+        return
+    from concurrent.futures import ThreadPoolExecutor
+    with ThreadPoolExecutor(min(8, len(paths))) as pool:
+        list(pool.map(_fsync, paths))
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _verified_clinic(data: bytes, trusted: dict[str, int]):
@@ -259,25 +322,28 @@ def _invoice(doc: dict, contract: dict, common: dict) -> _Read:
 
 # -- storing --------------------------------------------------------------------------------------------
 
-def _store(ctx: OfficeContext, path: Path, data: bytes, digest: str, signature, read: _Read) -> Receipt:
+def _store(ctx: OfficeContext, session: Session, path: Path, data: bytes, digest: str, signature, read: _Read,
+           written: list[Path]) -> Receipt:
+    """Every check first (a refusal changes nothing), then the copy kept and the record added."""
     clinic_id, signer_name, signed_at = signature
-    with ctx.db.transaction() as session:
-        _duplicate_or_conflict(session, digest, read)
-        contract = _checked_contract(ctx, session, clinic_id, read)
-        current = _current(session, contract.id, read)
-        replaced = _replaced(current, read)
-        clinic = session.get(OfficeClinic, clinic_id)
-        stored = _keep(ctx.data_dir, RECEIVED_DIR, _received_name(clinic.licence, read), data)
-        document = OfficeDocument(
-            document_id=read.document_id, kind=read.kind, clinic_id=clinic_id, contract_id=contract.id,
-            year=read.year, month=read.month, current=True, correction_number=read.correction_number,
-            replaces_id=replaced.id if replaced else None, replaces_document_id=read.replaces,
-            cites_report_id=read.cites_report, file_sha256=digest, stored_path=stored,
-            signer_name=signer_name[:200], signed_at=signed_at, received_at=ctx.now(), received_by=ctx.user_name,
-            details_json=json.dumps(read.details, ensure_ascii=False), **read.figures)
-        if replaced is not None:
-            replaced.current = False
-        session.add(document)
+    _duplicate_or_conflict(session, digest, read)
+    contract = _checked_contract(ctx, session, clinic_id, read)
+    current = _current(session, contract.id, read)
+    replaced = _replaced(current, read)
+    clinic = session.get(OfficeClinic, clinic_id)
+    stored = _keep(ctx.data_dir, RECEIVED_DIR, _received_name(clinic.licence, read), data, written)
+    document = OfficeDocument(
+        document_id=read.document_id, kind=read.kind, clinic_id=clinic_id, contract_id=contract.id,
+        year=read.year, month=read.month, current=True, correction_number=read.correction_number,
+        replaces_id=replaced.id if replaced else None, replaces_document_id=read.replaces,
+        cites_report_id=read.cites_report, file_sha256=digest, stored_path=stored,
+        signer_name=signer_name[:200], signed_at=signed_at, received_at=ctx.now(), received_by=ctx.user_name,
+        details_json=json.dumps(read.details, ensure_ascii=False), **read.figures)
+    if replaced is not None:
+        replaced.current = False
+        session.flush()  # one current document per month, before its successor is added
+    session.add(document)
+    session.flush()  # the next file of the batch sees this one (duplicates, corrections)
     return Receipt(str(path), True, _accepted_text(read, clinic.name, replaced), read.document_id)
 
 
@@ -298,10 +364,12 @@ def _checked_contract(ctx: OfficeContext, session: Session, clinic_id: int, read
     return contract
 
 
-def _duplicate_or_conflict(session: Session, digest: str, read: _Read) -> None:
+def _duplicate_or_conflict(session: Session, digest: str, read: Optional[_Read]) -> None:
     same_file = session.scalar(select(OfficeDocument.document_id).where(OfficeDocument.file_sha256 == digest))
     if same_file is not None:
         raise Refused(MSG_DUPLICATE.format(id=same_file), duplicate=True)
+    if read is None:
+        return
     if session.scalar(select(OfficeDocument.id).where(OfficeDocument.document_id == read.document_id)) is not None:
         raise Refused(MSG_SAME_ID.format(id=read.document_id), duplicate=True)
 
@@ -342,26 +410,25 @@ def _received_name(licence: str, read: _Read) -> str:
     return f"{_UNSAFE.sub('-', licence)}/{read.year}-{read.month:02d}/{_UNSAFE.sub('-', read.document_id)}.pdf"
 
 
-def _keep(data_dir: Path, folder: str, relative: str, data: bytes) -> str:
-    """Written beside and renamed, so a name in the folder is always a whole file."""
+def _keep(data_dir: Path, folder: str, relative: str, data: bytes, written: list[Path]) -> str:
+    """Written beside and renamed, so a name in the folder is always a whole file; flushed to disk
+    (_flush_to_disk) with the rest of its batch before the record naming it commits."""
     target = Path(data_dir) / folder / relative
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(target.name + ".partial")
-    with open(tmp, "wb") as f:
-        f.write(data)
-        f.flush()
-        os.fsync(f.fileno())
+    tmp.write_bytes(data)
     os.replace(tmp, target)
+    written.append(target)
     return str(Path(folder) / relative)
 
 
-def _refuse(ctx: OfficeContext, path: Path, data: bytes, digest: str, reason: str) -> None:
+def _refuse(ctx: OfficeContext, session: Session, path: Path, data: bytes, digest: str, reason: str,
+            written: list[Path]) -> None:
     stamp = ctx.now().strftime("%Y%m%d-%H%M%S")
     name = _UNSAFE.sub("-", Path(path).name)[-120:] or "file.pdf"
-    kept = _keep(ctx.data_dir, REFUSED_DIR, f"{stamp}-{digest[:8]}-{name}", data)
-    with ctx.db.transaction() as session:
-        session.add(OfficeRefusal(file_name=str(path), file_sha256=digest, reason=reason, kept_path=kept,
-                                  received_at=ctx.now(), received_by=ctx.user_name))
+    kept = _keep(ctx.data_dir, REFUSED_DIR, f"{stamp}-{digest[:8]}-{name}", data, written)
+    session.add(OfficeRefusal(file_name=str(path), file_sha256=digest, reason=reason, kept_path=kept,
+                              received_at=ctx.now(), received_by=ctx.user_name))
 
 
 def stored_file(data_dir: Path, stored_path: str) -> Path:

@@ -10,11 +10,12 @@ from typing import Callable, Optional
 
 from asn1crypto import pem
 from asn1crypto import x509 as asn1_x509
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from app.errors import AuthError, Conflict, NotFound, ValidationError
 from app.models.base import utcnow
+from app.office import access
 from app.office.models import OfficeClinic, OfficeContract, OfficeInfo, OfficeUser
 from app.persian import normalize_digits, normalize_identifier, normalize_text, parse_optional_jalali, to_persian_digits
 from app.storage.database import Database
@@ -42,8 +43,10 @@ class OfficeContext:
 
     db: Database
     data_dir: Path
-    user_name: str = "سیستم"
+    user_name: str = ""  # shown and stored as «received by»
     clock: Callable[[], dt.datetime] = field(default_factory=lambda: _wall_clock)
+    username: str = ""  # the signed-in account; empty: nobody signed in, nothing allowed
+    role: str = ""  # app.office.access.ROLES
 
     def now(self) -> dt.datetime:
         return self.clock()
@@ -93,7 +96,8 @@ def set_up_office(db: Database, name: str, username: str, password: str, *, full
             raise Conflict("این پوشه داده اداره پیش‌تر راه‌اندازی شده است.", field="office")
         session.add(OfficeInfo(name=name, province=normalize_text(province or ""), created_at=now))
         session.add(OfficeUser(username=username, full_name=normalize_text(full_name or username),
-                               password_hash=hash_password(password), created_at=now))
+                               password_hash=hash_password(password), created_at=now, role=access.ADMIN))
+        session.add(_audit_row(now, username, "office_init", name))
 
 
 def _username(username: str) -> str:
@@ -103,17 +107,102 @@ def _username(username: str) -> str:
     return username
 
 
-def sign_in(db: Database, username: str, password: str) -> str:
-    """The office user's display name when the password matches (argon2id, as the clinic's)."""
-    from app.services.accounts import password_matches
-    with db.read() as session:
-        user = session.scalar(select(OfficeUser).where(OfficeUser.username == (username or "").strip().lower(),
-                                                        OfficeUser.active.is_(True)))
-        stored = user.password_hash if user else None
-        name = user.full_name if user else ""
-    if not password_matches(stored, password) or user is None:
-        raise AuthError("نام کاربری یا رمز عبور نادرست است.", field="password")
-    return name
+@dataclass(frozen=True)
+class OfficeUserView:
+    username: str
+    full_name: str
+    role: str
+    active: bool
+
+
+def sign_in(db: Database, username: str, password: str, *, now: Optional[dt.datetime] = None) -> OfficeUserView:
+    """The office user, when the password matches (argon2id) and the account is active and not
+    locked. As at the clinic: five wrong passwords lock the account for five minutes, and an
+    unknown name, a wrong password, a locked or a deactivated account all get the same answer."""
+    from app.services.accounts import LOCKOUT, MAX_FAILED_SIGN_INS, SIGN_IN_REFUSED, _dummy_hash, password_matches
+    now = now or _wall_clock()
+    name = normalize_digits(username or "").strip().lower() if isinstance(username, str) else ""
+    with db.transaction() as session:
+        user = session.scalar(select(OfficeUser).where(OfficeUser.username == name))
+        if user is None or not user.active:
+            password_matches(_dummy_hash(), password or "")  # same cost, so timing does not tell
+            raise AuthError(SIGN_IN_REFUSED, field="password")
+        matches = password_matches(user.password_hash, password or "")
+        locked_until = user.locked_until
+        if locked_until is not None and locked_until.tzinfo is None:
+            locked_until = locked_until.replace(tzinfo=dt.timezone.utc)
+        if locked_until and locked_until > now:
+            raise AuthError(SIGN_IN_REFUSED, field="password")
+        if matches:
+            user.failed_logins, user.locked_until = 0, None
+            view = OfficeUserView(user.username, user.full_name, user.role, user.active)
+            session.add(_audit_row(now, user.username, "sign_in"))
+            return view
+        user.failed_logins += 1
+        if user.failed_logins >= MAX_FAILED_SIGN_INS:
+            user.failed_logins, user.locked_until = 0, now + LOCKOUT
+            session.add(_audit_row(now, user.username, "locked"))
+    # Outside the block so the failure count is committed before the error is raised.
+    raise AuthError(SIGN_IN_REFUSED, field="password")
+
+
+def _audit_row(now: dt.datetime, username: str, action: str, subject: str = ""):
+    from app.office.models import OfficeAudit
+    return OfficeAudit(at=now, username=username, action=action, subject=subject)
+
+
+def signed_in_context(db: Database, data_dir: Path, user: OfficeUserView,
+                      clock: Optional[Callable[[], dt.datetime]] = None) -> OfficeContext:
+    """The context every office action runs in: the user sign_in returned, and their role."""
+    ctx = OfficeContext(db, Path(data_dir), user_name=user.full_name or user.username, username=user.username,
+                        role=user.role)
+    if clock is not None:
+        ctx.clock = clock
+    return ctx
+
+
+def add_user(ctx: OfficeContext, username: str, password: str, *, full_name: str = "",
+             role: str = access.CLERK) -> OfficeUserView:
+    from app.services.accounts import check_new_password, hash_password
+    access.require(ctx, access.USERS)
+    if role not in access.ROLES:
+        raise ValidationError("نقش باید یکی از admin، clerk یا viewer باشد.", field="role")
+    username = _username(username)
+    check_new_password(password)
+    try:
+        with ctx.db.transaction() as session:
+            if session.scalar(select(OfficeUser.id).where(OfficeUser.username == username)) is not None:
+                raise Conflict(f"کاربر {username} پیش‌تر تعریف شده است.", field="username")
+            session.add(OfficeUser(username=username, full_name=normalize_text(full_name or username),
+                                   password_hash=hash_password(password), created_at=ctx.now(), role=role))
+            access.record(session, ctx, "user_add", f"{username} ({role})")
+    except IntegrityError:
+        raise Conflict(f"کاربر {username} پیش‌تر تعریف شده است.", field="username") from None
+    return OfficeUserView(username, normalize_text(full_name or username), role, True)
+
+
+def deactivate_user(ctx: OfficeContext, username: str) -> None:
+    """A user who leaves can no longer sign in; their name stays on what they received."""
+    access.require(ctx, access.USERS)
+    username = _username(username)
+    with ctx.db.transaction() as session:
+        user = session.scalar(select(OfficeUser).where(OfficeUser.username == username))
+        if user is None:
+            raise NotFound(f"کاربری با نام {username} نیست.", field="username")
+        if user.username == ctx.username:
+            raise ValidationError("کاربر نمی‌تواند حساب خودش را غیرفعال کند.", field="username")
+        if user.role == access.ADMIN and session.scalar(select(func.count()).select_from(OfficeUser).where(
+                OfficeUser.role == access.ADMIN, OfficeUser.active.is_(True))) <= 1:
+            raise ValidationError("اداره باید دست‌کم یک مدیر فعال داشته باشد.", field="username")
+        user.active = False
+        access.record(session, ctx, "user_deactivate", username)
+
+
+def list_users(ctx: OfficeContext) -> list[OfficeUserView]:
+    access.require(ctx, access.USERS)
+    with ctx.db.read() as session:
+        return [OfficeUserView(u.username, u.full_name, u.role, u.active)
+                for u in session.scalars(select(OfficeUser).order_by(OfficeUser.username))]
 
 
 # -- clinics and contracts -----------------------------------------------------------------------------
@@ -145,6 +234,7 @@ def add_clinic(ctx: OfficeContext, certificate: bytes, licence: str, *, name: st
                fingerprint: str = "", contracts: tuple[ContractTerms, ...] = ()) -> ClinicView:
     """Register a clinic by its certificate. A fingerprint copied from the contract papers, when
     given, must match the certificate: that comparison is what makes the certificate trustworthy."""
+    access.require(ctx, access.CLINICS)
     cert = read_certificate(certificate)
     actual = cert.sha256.hex()
     if fingerprint and clean_fingerprint(fingerprint) != actual:
@@ -169,12 +259,14 @@ def add_clinic(ctx: OfficeContext, certificate: bytes, licence: str, *, name: st
             for terms in contracts:
                 session.add(_contract_row(clinic.id, terms))
             clinic_id = clinic.id
+            access.record(session, ctx, "clinic_add", f"{licence} {name} SHA-256 {actual}")
     except IntegrityError:
         raise Conflict("این کلینیک یا قرارداد پیش‌تر ثبت شده است.") from None
     return clinic_view(ctx, clinic_id)
 
 
 def add_contract(ctx: OfficeContext, licence: str, terms: ContractTerms) -> ClinicView:
+    access.require(ctx, access.CLINICS)
     licence = normalize_identifier(licence or "")
     try:
         with ctx.db.transaction() as session:
@@ -182,6 +274,7 @@ def add_contract(ctx: OfficeContext, licence: str, terms: ContractTerms) -> Clin
             if clinic_id is None:
                 raise NotFound(f"کلینیکی با پروانه {licence} ثبت نشده است.", field="licence")
             session.add(_contract_row(clinic_id, terms))
+            access.record(session, ctx, "contract_add", f"{licence} {terms.number}")
     except IntegrityError:
         raise Conflict(f"قرارداد {terms.number} برای این کلینیک پیش‌تر ثبت شده است.", field="contract") from None
     return clinic_view(ctx, clinic_id)
@@ -221,6 +314,7 @@ def clinic_view(ctx: OfficeContext, clinic_id: int) -> ClinicView:
 
 
 def list_clinics(ctx: OfficeContext) -> list[ClinicView]:
+    access.require(ctx, access.READ)
     with ctx.db.read() as session:
         ids = session.scalars(select(OfficeClinic.id).order_by(OfficeClinic.county, OfficeClinic.name)).all()
     return [clinic_view(ctx, i) for i in ids]

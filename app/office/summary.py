@@ -124,6 +124,9 @@ def overdue_reviews(active: int, due: int, month: int) -> int:
 
 def month_summary(ctx: OfficeContext, year: int, month: int, *, late_after_days: int = LATE_AFTER_DAYS,
                   overdue_threshold: float = OVERDUE_THRESHOLD) -> MonthSummary:
+    from app.office import access
+    access.require(ctx, access.READ)
+    access.audit(ctx, "summary", format_month(year, month))
     start, end = month_bounds(year, month)
     due_by = end + dt.timedelta(days=late_after_days)
     result = MonthSummary(year, month)

@@ -63,6 +63,8 @@ class RowsModel(QAbstractTableModel):
             if isinstance(value, int):
                 return format_number(value)
             return isolated(str(value))
+        if role == Qt.ToolTipRole and isinstance(value, str) and value:
+            return isolated(value)  # the whole text, however narrow the column
         if role == Qt.BackgroundRole:
             return self.colours[index.row()]
         if role == Qt.TextAlignmentRole and isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -75,15 +77,45 @@ class RowsModel(QAbstractTableModel):
         return None
 
 
-def _table(model: QAbstractTableModel) -> QTableView:
+def _table(model: QAbstractTableModel, *, wrap_last: bool = False) -> QTableView:
+    """A read-only table. With wrap_last, the last column (a message) takes the room left and
+    wraps onto as many lines as it needs: a long reason is shown whole, never cut with «…»."""
     view = QTableView()
     view.setModel(model)
     view.setAlternatingRowColors(True)
     view.verticalHeader().setVisible(False)
-    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
-    view.horizontalHeader().setStretchLastSection(True)
+    header = view.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeToContents)
+    header.setStretchLastSection(True)
     view.setSelectionBehavior(QTableView.SelectRows)
+    if wrap_last:
+        view.setWordWrap(True)
+        view.setTextElideMode(Qt.ElideNone)
+        header.setSectionResizeMode(model.columnCount() - 1, QHeaderView.Stretch)
+        view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
     return view
+
+
+class DetailLabel(QLabel):
+    """The selected row's message in full, wrapped and selectable (to copy into a letter)."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setWordWrap(True)
+        self.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.setMinimumHeight(QFontMetrics(self.font()).height() * 2 + 8)
+        self.setAlignment(Qt.AlignRight | Qt.AlignTop)
+        self.setStyleSheet("QLabel { background: #f4f6f8; border: 1px solid #d0d7de; padding: 4px; }")
+
+    def follow(self, view: QTableView, model: "RowsModel") -> None:
+        def show(current: QModelIndex, _previous=None) -> None:
+            if not current.isValid() or current.row() >= model.rowCount():
+                self.setText("")
+                return
+            row = model.rows[current.row()]
+            self.setText(isolated(" — ".join(str(v) for v in row[:-1] if v) + ":\n" + str(row[-1])))
+        view.selectionModel().currentRowChanged.connect(show)
+        model.modelReset.connect(lambda: self.setText(""))
 
 
 class BarChart(QWidget):
@@ -116,7 +148,8 @@ class BarChart(QWidget):
         for i, (label, value, mark) in enumerate(self.bars):
             y = top + i * (height + 4)
             right = self.width() - label_width - 8  # bars grow right to left
-            painter.drawText(QRectF(right + 8, y, label_width - 8, height), Qt.AlignRight | Qt.AlignVCenter, label)
+            shown = metrics.elidedText(label, Qt.ElideLeft, int(label_width - 8))  # whole in the tables
+            painter.drawText(QRectF(right + 8, y, label_width - 8, height), Qt.AlignRight | Qt.AlignVCenter, shown)
             width = room * value / highest
             over = mark is not None and value > mark
             painter.fillRect(QRectF(right - width, y + 2, width, height - 4), QColor("#c0504d" if over else "#4f81bd"))
@@ -169,7 +202,11 @@ class OfficeWindow(QMainWindow):
         row.addWidget(self.receive_status, 1)
         layout.addLayout(row)
         self.receipts = RowsModel(("فایل", "نتیجه", "شرح"))
-        layout.addWidget(_table(self.receipts), 1)
+        self.receipts_view = _table(self.receipts, wrap_last=True)
+        layout.addWidget(self.receipts_view, 1)
+        self.receipt_detail = DetailLabel()
+        self.receipt_detail.follow(self.receipts_view, self.receipts)
+        layout.addWidget(self.receipt_detail)
         return page
 
     def dragEnterEvent(self, event) -> None:  # noqa: N802
@@ -234,18 +271,30 @@ class OfficeWindow(QMainWindow):
         row.addWidget(self.month_status, 1)
         layout.addLayout(row)
         split = QSplitter(Qt.Vertical)
+        upper = QSplitter(Qt.Horizontal)
         self.clinic_rows = RowsModel(("شهرستان", "کلینیک", "قرارداد", "ظرفیت", "فعال", "جدید", "مختومه", "عودت",
                                       "خدمات", "بازدید منزل", "بازدید هر پرونده", "بررسی", "عقب‌افتاده",
                                       "کودک‌آزاری", "صورتحساب (ریال)", "دیرکرد"))
-        split.addWidget(_table(self.clinic_rows))
-        lower = QSplitter(Qt.Horizontal)
-        self.findings = RowsModel(("هشدار", "کلینیک", "قرارداد", "شرح"))
-        lower.addWidget(_table(self.findings))
+        upper.addWidget(_table(self.clinic_rows))
         self.capacity_chart = BarChart("پرونده‌های فعال در برابر ظرفیت (خط: ظرفیت)")
-        lower.addWidget(self.capacity_chart)
-        lower.setStretchFactor(0, 3)
-        lower.setStretchFactor(1, 2)
-        split.addWidget(lower)
+        upper.addWidget(self.capacity_chart)
+        upper.setStretchFactor(0, 3)
+        upper.setStretchFactor(1, 2)
+        upper.setSizes([600, 400])  # the table first; proportions, so it holds from 1024 wide up
+        split.addWidget(upper)
+        # The checks take the whole width: their messages are the longest text on the page.
+        self.findings = RowsModel(("هشدار", "کلینیک", "قرارداد", "شرح"))
+        checks = QWidget()
+        checks_layout = QVBoxLayout(checks)
+        checks_layout.setContentsMargins(0, 0, 0, 0)
+        self.findings_view = _table(self.findings, wrap_last=True)
+        checks_layout.addWidget(self.findings_view, 1)
+        self.finding_detail = DetailLabel()
+        self.finding_detail.follow(self.findings_view, self.findings)
+        checks_layout.addWidget(self.finding_detail)
+        split.addWidget(checks)
+        split.setStretchFactor(0, 1)
+        split.setStretchFactor(1, 1)
         layout.addWidget(split, 1)
         return page
 
@@ -315,6 +364,7 @@ class OfficeSignIn(QDialog):
     def __init__(self, db, parent=None):
         super().__init__(parent)
         self.db = db
+        self.user = None  # app.office.registry.OfficeUserView once signed in
         self.user_name = ""
         self.setWindowTitle("ورود به میز اداره")
         self.setLayoutDirection(Qt.RightToLeft)
@@ -337,7 +387,8 @@ class OfficeSignIn(QDialog):
     def try_sign_in(self) -> None:
         from app.office.registry import sign_in
         try:
-            self.user_name = sign_in(self.db, self.username.text(), self.password.text())
+            self.user = sign_in(self.db, self.username.text(), self.password.text())
+            self.user_name = self.user.username
             self.error.setText("")
         except DomainError as error:
             self.error.setText(error.message)
@@ -353,7 +404,7 @@ def last_ended_month(ctx) -> tuple[int, int]:
 
 def run_office(app, data_dir: Path) -> int:
     """The office's program: its own window; the clinic's sign-in and backups do not apply here."""
-    from app.office.registry import OfficeContext
+    from app.office.registry import signed_in_context
     from app.office.storage import open_office
     try:
         db = open_office(data_dir)
@@ -364,7 +415,7 @@ def run_office(app, data_dir: Path) -> int:
     if sign_in.exec() != QDialog.Accepted:
         db.dispose()
         return 0
-    window = OfficeWindow(OfficeContext(db, Path(data_dir), user_name=sign_in.user_name))
+    window = OfficeWindow(signed_in_context(db, Path(data_dir), sign_in.user))
     window.show_month(*last_ended_month(window.ctx))
     window.show()
     app.setQuitOnLastWindowClosed(True)

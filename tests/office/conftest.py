@@ -4,6 +4,7 @@ Clocks are fixed: the clinics sign at NOW (1405/09/02); the office receives on R
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import shutil
 from dataclasses import dataclass
@@ -14,7 +15,7 @@ from sqlalchemy import select
 
 from app.models import Clinic
 from app.models.enums import Role
-from app.office.registry import OfficeContext, set_up_office
+from app.office.registry import OfficeContext, set_up_office, sign_in, signed_in_context
 from app.office.storage import open_office, write_marker
 from app.printing.signing import certificate_der
 from app.services.accounts import list_staff
@@ -92,13 +93,13 @@ def office(office_dir):
     db = open_office(office_dir, create=True)
     set_up_office(db, "اداره بهزیستی شهرستان ری", "desk", OFFICE_PASSWORD, now=NOW)
     write_marker(office_dir, "اداره بهزیستی شهرستان ری")
-    ctx = OfficeContext(db, office_dir, user_name="کارشناس آزمون", clock=lambda: RECEIVED_AT)
+    ctx = signed_in_context(db, office_dir, sign_in(db, "desk", OFFICE_PASSWORD, now=NOW), clock=lambda: RECEIVED_AT)
     yield ctx
     db.dispose()
 
 
 def at(ctx: OfficeContext, moment: dt.datetime) -> OfficeContext:
-    return OfficeContext(ctx.db, ctx.data_dir, ctx.user_name, clock=lambda: moment)
+    return dataclasses.replace(ctx, clock=lambda: moment)
 
 
 def register(ctx: OfficeContext, clinic: DemoClinic, *, county: str = "ری", capacity: int = 200,

@@ -113,3 +113,51 @@ def test_the_office_core_imports_no_qt():
               "import app.office.receiving, app.office.summary, app.office.export, app.office.registry\n"
               "import app.cli_office\n")
     subprocess.run([sys.executable, "-c", script], check=True, cwd=Path(__file__).resolve().parents[2])
+
+
+def test_anything_appended_after_the_signature_is_refused(office, clinics, tmp_path):
+    """Bytes after %%EOF, an empty incremental update, and a second copy of the data appended
+    (a reader that takes the last attachment would see other figures): all refused, none stored."""
+    a = clinics[0]
+    register(office, a)
+    genuine = a.reports[(1405, 8)]
+    doc = embedded(genuine)
+    trailing = genuine + b"\n% a note added later\n"
+    empty_update = _empty_update(genuine)
+    second_data = embed_files(genuine, [("extra.json", json.dumps(doc | {"clients": 1}).encode(), JSON_MIME)])
+    for name, forged in (("trailing.pdf", trailing), ("update.pdf", empty_update), ("second.pdf", second_data)):
+        receipt, = receive_files(office, [write(tmp_path, name, forged)])
+        assert not receipt.accepted, name
+        assert "پس از امضا" in receipt.message, receipt.message
+    assert count(office) == 0
+    receipt, = receive_files(office, [write(tmp_path, "genuine.pdf", genuine)])
+    assert receipt.accepted and count(office) == 1  # the same report untouched is received
+
+
+def _empty_update(pdf: bytes) -> bytes:
+    writer = IncrementalPdfFileWriter(BytesIO(pdf), strict=False)
+    writer.root["/Lang"] = generic.pdf_string("fa")
+    writer.update_root()
+    out = BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_the_fast_hex_reader_answers_exactly_as_pyhankos(tmp_path):
+    from io import BytesIO as B
+
+    from pyhanko.pdf_utils.misc import PdfStreamError
+
+    from app.office import fastpdf
+    cases = [b"<48656c6c6f> rest", b"<4 8\n65\r6c\t6c\x006f\x0c> x", b"<abc>", b"<>", b"<41 % comment\n42>",
+             b"<4G>", b"<4142", b"<FEFF00410042>"]
+    for raw in cases:
+        answers = []
+        for reader in (fastpdf._ORIGINAL, fastpdf.read_hex_string):
+            stream = B(raw)
+            try:
+                value = reader(stream)
+                answers.append((type(value).__name__, bytes(value.original_bytes), stream.tell()))
+            except PdfStreamError as exc:
+                answers.append(("error", str(exc), None))
+        assert answers[0] == answers[1], raw

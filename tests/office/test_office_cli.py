@@ -17,6 +17,9 @@ from app.office.storage import VERSION_TABLE, current_revision, head_revision, o
 from tests.office.conftest import OFFICE_PASSWORD, RECEIVED_AT, register, write
 
 
+DESK, PW = ("--user", "desk"), OFFICE_PASSWORD + "\n"
+
+
 def run(argv, stdin: str = ""):
     old = sys.stdin
     sys.stdin = io.StringIO(stdin)
@@ -41,27 +44,27 @@ def test_office_commands_end_to_end(tmp_path, clinics, capsys, fixed_office_cloc
     fingerprint = format_fingerprint(__import__("hashlib").sha256(a.certificate.read_bytes()).hexdigest())
     assert run(["office", "clinic", "add", "--data-dir", office, "--certificate", str(a.certificate),
                 "--licence", a.licence, "--name", a.name, "--fingerprint", fingerprint,
-                "--contract", a.contract_number, "--capacity", "100", "--fee", "1200000"]) == 0
+                "--contract", a.contract_number, "--capacity", "100", "--fee", "1200000", *DESK], PW) == 0
     out = capsys.readouterr().out
     assert fingerprint in out
     # A fingerprint from the papers that does not match the certificate: refused, nothing registered.
     assert run(["office", "clinic", "add", "--data-dir", office, "--certificate", str(b.certificate),
-                "--licence", b.licence, "--fingerprint", "00" * 32]) == 1
+                "--licence", b.licence, "--fingerprint", "00" * 32, *DESK], PW) == 1
     assert "اثر انگشت" in capsys.readouterr().err
     inbox = tmp_path / "inbox"
     write(inbox, "a8.pdf", a.reports[(1405, 8)])
     write(inbox, "b8.pdf", b.reports[(1405, 8)])
-    assert run(["office", "receive", "--data-dir", office, str(inbox)]) == 1  # b is not registered
+    assert run(["office", "receive", "--data-dir", office, str(inbox), *DESK], PW) == 1  # b is not registered
     captured = capsys.readouterr()
     assert "a8.pdf: پذیرفته شد" in captured.out and "b8.pdf: پذیرفته نشد" in captured.err
-    assert run(["office", "receive", "--data-dir", office, str(inbox / "a8.pdf")]) == 1  # twice: duplicate
+    assert run(["office", "receive", "--data-dir", office, str(inbox / "a8.pdf"), *DESK], PW) == 1  # duplicate
     assert "تکراری" in capsys.readouterr().err
     assert run(["office", "summary", "--data-dir", office, "--month", "۱۴۰۵/۰۸", "--format", "json",
-                "--xlsx", str(tmp_path / "s.xlsx")]) == 0
+                "--xlsx", str(tmp_path / "s.xlsx"), *DESK], PW) == 0
     summary = json.loads(capsys.readouterr().out)
     row, = summary["rows"]
     assert row["licence"] == a.licence and row["capacity"] == 100
-    assert run(["office", "summary", "--data-dir", office, "--month", "1405/08"]) == 0
+    assert run(["office", "summary", "--data-dir", office, "--month", "1405/08", *DESK], PW) == 0
     assert a.name in capsys.readouterr().out
     assert load_workbook(tmp_path / "s.xlsx")["کلینیک‌ها"].sheet_view.rightToLeft
 
@@ -87,13 +90,13 @@ def test_office_and_clinic_folders_are_kept_apart(tmp_path, data_dir, capsys):
     assert run(["office", "init", "--data-dir", str(data_dir), "--office", "اداره", "--username", "desk"],
                OFFICE_PASSWORD + "\n" + OFFICE_PASSWORD + "\n") == 1
     assert "کلینیک" in capsys.readouterr().err
-    assert run(["office", "summary", "--data-dir", str(tmp_path / "nothing"), "--month", "1405/08"]) == 1
+    assert run(["office", "summary", "--data-dir", str(tmp_path / "nothing"), "--month", "1405/08", *DESK], PW) == 1
     assert "office init" in capsys.readouterr().err
 
 
 def test_office_schema_has_its_own_version_table(office):
     from app.storage.migrate import head_revision as clinic_head
-    assert current_revision(office.db) == head_revision() == "o001"
+    assert current_revision(office.db) == head_revision() == head_revision()
     with office.db.read() as s:
         tables = set(s.execute(text("SELECT name FROM sqlite_master WHERE type='table'")).scalars())
     assert VERSION_TABLE in tables and "alembic_version" not in tables
@@ -132,7 +135,7 @@ def test_office_on_postgresql(tmp_path, clinics, monkeypatch):
             pytest.fail("CI must provide PostgreSQL (PARVANDEH_TEST_PG_URL)")
         pytest.skip("PARVANDEH_TEST_PG_URL is not set")
     from app.office.receiving import receive_files
-    from app.office.registry import OfficeContext, set_up_office
+    from app.office.registry import set_up_office, sign_in, signed_in_context
     from app.office.summary import month_summary
     from app.storage.database import Database
     cleaner = Database(PG_URL)
@@ -143,7 +146,7 @@ def test_office_on_postgresql(tmp_path, clinics, monkeypatch):
     db = open_office(tmp_path / "office", create=True)
     try:
         set_up_office(db, "اداره بهزیستی استان", "desk", OFFICE_PASSWORD)
-        ctx = OfficeContext(db, tmp_path / "office", clock=lambda: RECEIVED_AT)
+        ctx = signed_in_context(db, tmp_path / "office", sign_in(db, "desk", OFFICE_PASSWORD), clock=lambda: RECEIVED_AT)
         for clinic in clinics:
             register(ctx, clinic)
         receipts = receive_files(ctx, [write(tmp_path / "in", f"{c.licence}.pdf", c.reports[(1405, 8)])
@@ -153,6 +156,6 @@ def test_office_on_postgresql(tmp_path, clinics, monkeypatch):
         summary = month_summary(ctx, 1405, 8)
         assert sorted(r.licence for r in summary.rows) == sorted(c.licence for c in clinics)
         with db.read() as s:
-            assert s.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).scalar() == "o001"
+            assert s.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).scalar() == head_revision()
     finally:
         db.dispose()

@@ -87,3 +87,41 @@ def test_the_office_window_opens_only_after_a_user_signs_in(qtbot, office):
     dialog.try_sign_in()
     assert dialog.result() == QDialog.Accepted and dialog.user_name == "desk"
     shot(dialog, "23-office-sign-in.png")
+
+
+LONG = ("صورتحساب INV-14050830-7F3A: به گزارش MR-14050828-1A2B استناد می‌کند، نه به گزارش کنونی MR-14050905-9C8D؛ "
+        "۴۰ پرونده‌ماه صورت کرده، گزارش امضاشده ۲۴ نشان می‌دهد؛ مبلغ هر پرونده ۱٬۵۰۰٬۰۰۰ ریال است، در قرارداد "
+        "۱٬۲۰۰٬۰۰۰ ریال؛ جمع صورتحساب با تعداد × مبلغ نمی‌خواند")
+
+
+def long_summary(ctx, year, month):
+    from app.office.summary import Finding, MonthSummary, Missing
+    summary = MonthSummary(year, month)
+    summary.findings = [Finding("invoice_mismatch", "کلینیک مددکاری اجتماعی امید شهرستان ری", "1001", "1405-17", LONG),
+                        Finding("late", "کلینیک مهر", "1002", "1405-18", "گزارش دیر رسید (۱۰ روز پس از پایان ماه گذشته بود)")]
+    summary.missing = [Missing("ری", "کلینیک سوم", "1003", "1405-19")]
+    return summary
+
+
+def test_the_checks_panel_shows_long_messages_whole(qtbot, office):
+    from PySide6.QtGui import QFontMetrics
+    from app.ui.office_window import OfficeWindow, isolated
+    window = OfficeWindow(office, summarise=long_summary)
+    qtbot.addWidget(window)
+    window.resize(1024, 768)
+    window.show()
+    window.show_month(1405, 8)
+    window.tabs.setCurrentIndex(1)
+    QApplication.processEvents()
+    view, model = window.findings_view, window.findings
+    column = model.columnCount() - 1
+    rect = view.visualRect(model.index(0, column))
+    needed = QFontMetrics(view.font()).boundingRect(0, 0, rect.width() - 8, 10_000, Qt.TextWordWrap,
+                                                    model.data(model.index(0, column))).height()
+    assert rect.height() >= needed > QFontMetrics(view.font()).height()  # wrapped onto lines, all of them shown
+    assert model.data(model.index(0, column), Qt.ToolTipRole) == isolated(LONG)
+    view.selectRow(0)
+    view.setCurrentIndex(model.index(0, 0))
+    QApplication.processEvents()
+    assert isolated(LONG) in window.finding_detail.text()
+    shot(window, "24-office-checks-1024x768.png")

@@ -323,3 +323,19 @@ def test_receiving_in_several_processes_gives_the_same_answers(office, clinics, 
                                                             (False, True)]
     assert "گواهی ناشناخته" in receipts[2].message
     assert documents(office) == 2 and len(refusals(office)) == 2
+
+
+def test_the_same_report_twice_in_one_run_is_stored_once_and_a_batch_keeps_going(office, clinics, tmp_path):
+    """25 files share a transaction: a duplicate inside the batch is refused (not the batch), and the
+    files around it are stored."""
+    a, b = clinics
+    register(office, a)
+    register(office, b)
+    inbox = tmp_path / "inbox"
+    paths = [write(inbox, "1.pdf", a.reports[(1405, 8)]), write(inbox, "2.pdf", a.reports[(1405, 8)]),
+             write(inbox, "3.pdf", b"%PDF-1.7 not really"), write(inbox, "4.pdf", b.reports[(1405, 8)])]
+    receipts = receive_files(office, paths)
+    assert [r.accepted for r in receipts] == [True, False, False, True]
+    assert receipts[1].duplicate and embedded(a.reports[(1405, 8)])["report_id"] in receipts[1].message
+    with office.db.read() as s:
+        assert s.scalar(select(func.count()).select_from(OfficeDocument)) == 2
