@@ -92,6 +92,7 @@ class ContractDialog(FormDialog):
         title = "قرارداد تازه" if contract is None else f"قرارداد {identifier_text(contract.number)}"
         super().__init__(session, title, parent)
         self.contract = contract
+        self.read_only = read_only
         self.saved = None
         self.setObjectName("contractDialog")
         self.setMinimumWidth(560)
@@ -104,7 +105,6 @@ class ContractDialog(FormDialog):
             self.widgets["programme"].setText(FAMILY_CARE_PROGRAMME)
         if read_only:
             self._set_read_only()
-        self.mark_clean()
 
     def _add(self, form: QFormLayout, name: str, label: str, widget: QWidget) -> None:
         widget.setObjectName(name)
@@ -141,6 +141,7 @@ class ContractDialog(FormDialog):
         notes_form.setContentsMargins(0, 0, 0, 0)
         self._add(notes_form, "notes", "یادداشت:", notes)
         if read_only:
+            self.buttons.removeButton(self.save_button)
             self.save_button.hide()
             self.cancel_button.setText("بستن")
             self.cancel_button.setToolTip("بستن (Esc)")
@@ -192,14 +193,13 @@ class ContractDialog(FormDialog):
             cheque_return_days=normalize_digits(w["cheque_return_days"].text()).strip(),
             notes=w["notes"].toPlainText(), version=self.contract.version if self.contract else None)
 
-    def state(self) -> Any:
-        return {name: getattr(widget, "text", getattr(widget, "toPlainText", lambda: ""))()
-                for name, widget in self.widgets.items()}
-
     def entry_errors(self) -> list[DomainError]:
         from app.services.contracts import check_contract_entry
 
         return list(check_contract_entry(self.value(typed_dates=True)))
+
+    def save(self) -> bool:
+        return False if self.read_only else super().save()  # Ctrl+S on a contract only shown
 
     def submit(self) -> Any:
         from app.services.contracts import create_contract, update_contract

@@ -116,10 +116,6 @@ class TrainingsEditor(QWidget):
         item = self.table.item(row, column)
         return plain_text(item.text()).strip() if item else ""
 
-    def texts(self) -> list[str]:
-        """Every cell as typed (for the unsaved-changes check)."""
-        return [self._cell(row, column) for row in range(self.table.rowCount()) for column in range(3)]
-
     def values(self) -> list[tuple[str, Any, Any]]:
         """(title, date or None, hours or None) per filled row; ValidationError at 'trainings'."""
         result = []
@@ -165,7 +161,6 @@ class StaffDialog(FormDialog):
         self.lay_out()  # scrolls on a small or scaled screen; the buttons stay in view
         if staff is not None:
             self._fill(staff)
-        self.mark_clean()
 
     def _row(self, name: str, label: str, widget: QWidget) -> None:
         widget.setObjectName(name)
@@ -213,14 +208,6 @@ class StaffDialog(FormDialog):
         if data.username and self.password.text() != self.password_again.text():
             raise ValidationError(MSG_NOT_SAME, field="password_again")
         return data
-
-    def state(self) -> Any:
-        typed = [self.first_name.text(), self.last_name.text(), self.role.currentIndex(),
-                 self.degree.currentIndex(), self.field_of_study.text(), self.national_code.text(),
-                 self.phone.text(), self.trainings.texts()]
-        if self.staff is None:
-            typed += [self.username.text(), self.password.text(), self.password_again.text()]
-        return typed
 
     def entry_errors(self) -> list[DomainError]:
         from app.services.accounts import check_staff_entry

@@ -111,7 +111,7 @@ def test_filters_narrow_the_list(qtbot, page):
 
 
 def test_the_status_column_shows_only_when_every_status_is_listed(qtbot, page):
-    status_column = 5
+    status_column = [c.key for c in COLUMNS].index("status_label")
     assert page.table.isColumnHidden(status_column)  # only active files: the column says nothing
     with qtbot.waitSignal(page.rowsUpdated):
         page.filters.status.setCurrentIndex(page.filters.status.findData(None))
