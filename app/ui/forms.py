@@ -262,7 +262,8 @@ class FormDialog(QDialog):
         self.cancel_button.clicked.connect(self.reject)
         add_shortcut(self, SAVE_KEYS, self.save)
         self._clean_state: Any = None
-        self._field_checks: dict[str, Callable[[], Any]] = {}
+        self._field_checks: dict[str, Callable[[], Any]] = {}  # also run when the field is left
+        self._save_checks: dict[str, Callable[[], Any]] = {}
 
     def lay_out(self, *middle: QWidget) -> QVBoxLayout:
         """intro and errors at the top, the form, any extra widgets, the buttons at the bottom."""
@@ -285,15 +286,19 @@ class FormDialog(QDialog):
         return layout
 
     def add_row(self, label: str | QLabel, field: str, widget: QWidget,
-                form: QFormLayout | None = None, *, enter_moves: bool = True) -> int:
+                form: QFormLayout | None = None, *, enter_moves: bool = True,
+                check: Callable[[], Any] | None = None) -> int:
         """A labelled field whose errors (by the service's field name) show under it; returns
         the row's index in its form. Enter moves to the next field unless `enter_moves` is off
-        (a password box, where Enter means «تأیید»)."""
+        (a password box, where Enter means «تأیید»). `check` (raising ValidationError, as
+        `v.text(..., required=True)`) runs on «ذخیره» with every other field's, before the service."""
         form = form or self.form
         form.addRow(label, self.errors.field_box(field, widget))
+        if check is not None:
+            self._save_checks[field] = check
         if enter_moves:
             self.watch_enter(widget)
-        if _is_date_edit(widget):
+        if _is_date_edit(widget) and field not in self._field_checks:  # a form's own check stays
             self.check_when_left(field, widget.line_edit, widget.date)
         return form.rowCount() - 1
 
@@ -357,7 +362,7 @@ class FormDialog(QDialog):
         """entry_errors() and every field check, one error per field, in the form's order."""
         errors = list(self.entry_errors())
         seen = {error.field for error in errors}
-        for field, check in self._field_checks.items():
+        for field, check in [*self._field_checks.items(), *self._save_checks.items()]:
             if field in seen or not self._field_shown(field):
                 continue
             try:
