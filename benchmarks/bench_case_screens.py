@@ -213,7 +213,7 @@ def measure(args) -> dict[str, list[float]]:
         paints.append(ms(start))
         from app.services.visits import ServiceInput, add_service
         start = time.perf_counter()
-        add_service(session.ctx, row.id, ServiceInput(kind="care", mode="phone", note="تماس",
+        add_service(session.ctx, row.id, ServiceInput(kind="care", mode="phone", minutes=15, note="تماس",
                                                       domains=("health",)))
         services_only.append(ms(start))
         window.close()

@@ -93,7 +93,7 @@ def _client(number: int, url: str, case_ids: list[int], seconds: float, out: str
         try:
             if rng.random() < 0.7:
                 saved = _retry(lambda: add_service(ctx, case_id, ServiceInput(
-                    kind="care", mode="phone", note=f"تماس {number}-{n}", domains=["health"], date=NOW.date(),
+                    kind="care", mode="phone", minutes=15, note=f"تماس {number}-{n}", domains=["health"], date=NOW.date(),
                     staff_id=staff_id)), stats, Busy)
                 stats["notes"].append(saved.id)
             else:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Optional, Sequence
+from typing import Any, Callable, Optional, Sequence
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -85,16 +85,39 @@ def _username(value: object) -> Optional[str]:
     return name
 
 
+def _national_code(value: object) -> Optional[str]:
+    code = v.identifier(value, "national_code", "کد ملی")
+    return validate_national_code(code, "national_code") if code else None
+
+
+def _staff_checks(data: StaffInput) -> list[tuple[str, Callable[[], Any]]]:
+    """Each field's own check, returning the value to store (the save runs them in turn,
+    check_staff_entry all at once)."""
+    return [
+        ("first_name", lambda: v.text(data.first_name, "first_name", "نام", required=True, max_len=100)),
+        ("last_name", lambda: v.text(data.last_name, "last_name", "نام خانوادگی", required=True, max_len=100)),
+        ("role", lambda: v.choice(Role, data.role, "role", "سمت").value),
+        ("national_code", lambda: _national_code(data.national_code)),
+        ("degree", lambda: v.choice(Degree, data.degree, "degree", "مدرک").value if data.degree else ""),
+        ("field_of_study", lambda: v.text(data.field_of_study, "field_of_study", "رشته تحصیلی")),
+        ("phone", lambda: v.identifier(data.phone, "phone", "تلفن")),
+    ]
+
+
+def check_staff_entry(data: StaffInput) -> list[ValidationError]:
+    """Every field error of a staff member as typed (with the new account's name and password,
+    if a name is given), at once and without the database; the save applies the same checks."""
+    checks: list[Callable[[], Any]] = [check for _name, check in _staff_checks(data)]
+    if data.username:
+        checks.append(lambda: _username(data.username))
+        checks.append(lambda: check_new_password(data.password))
+    return v.collect(checks)
+
+
 def _apply(staff: Staff, data: StaffInput) -> None:
-    staff.first_name = v.text(data.first_name, "first_name", "نام", required=True, max_len=100)
-    staff.last_name = v.text(data.last_name, "last_name", "نام خانوادگی", required=True, max_len=100)
+    for name, check in _staff_checks(data):
+        setattr(staff, name, check())
     staff.sort_key = v.fit(collation_key(f"{staff.last_name} {staff.first_name}"), Staff.sort_key)
-    staff.role = v.choice(Role, data.role, "role", "سمت").value
-    code = v.identifier(data.national_code, "national_code", "کد ملی")
-    staff.national_code = validate_national_code(code, "national_code") if code else None
-    staff.degree = v.choice(Degree, data.degree, "degree", "مدرک").value if data.degree else ""
-    staff.field_of_study = v.text(data.field_of_study, "field_of_study", "رشته تحصیلی")
-    staff.phone = v.identifier(data.phone, "phone", "تلفن")
 
 
 def staff_view(s: Staff) -> StaffView:

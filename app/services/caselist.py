@@ -13,7 +13,7 @@ from sqlalchemy.sql.operators import custom_op
 
 from app.models import CaseFile, Staff
 from app.models.enums import CaseStatus, LivingArrangement
-from app.persian import half_year_bounds, half_year_of, normalize_identifier, normalize_text, search_key
+from app.persian import age_in_years, half_year_bounds, half_year_of, normalize_identifier, normalize_text, search_key
 from app.services.context import ServiceContext
 from app.services.permissions import case_scope
 from app.services.views import CaseRow
@@ -317,7 +317,8 @@ _WORKER = aliased(Staff, name="worker")
 _ROW_COLUMNS = (CaseFile.id, CaseFile.behzisti_file_number, CaseFile.clinic_file_number, CaseFile.first_name,
                 CaseFile.last_name, CaseFile.father_name, CaseFile.national_code, CaseFile.status,
                 CaseFile.living_arrangement, CaseFile.priority, CaseFile.received_on, CaseFile.last_service_on,
-                CaseFile.next_follow_up, CaseFile.last_review_on, _WORKER.first_name, _WORKER.last_name)
+                CaseFile.next_follow_up, CaseFile.last_review_on, _WORKER.first_name, _WORKER.last_name,
+                CaseFile.birth_date)
 _STATUS_LABELS = {s.value: s.label for s in CaseStatus}
 _LIVING_LABELS = {a.value: a.label for a in LivingArrangement}
 
@@ -330,7 +331,7 @@ def list_cases(ctx: ServiceContext, q: CaseQuery, offset: int = 0, limit: int = 
     """One page of the list: at most MAX_PAGE rows (see list_all_cases for more)."""
     s = _search(ctx, q)
     with ctx.db.read_connection() as conn:
-        return _list_page(conn, s, offset, limit)
+        return _list_page(conn, s, offset, limit, ctx.today())
 
 
 @rule(Kind.CASE, Action.READ)
@@ -343,14 +344,14 @@ def list_all_cases(ctx: ServiceContext, q: CaseQuery, limit: int) -> list[CaseRo
     with ctx.db.read_connection() as conn:
         while len(rows) < limit:
             wanted = min(MAX_PAGE, limit - len(rows))
-            page = _list_page(conn, s, len(rows), wanted)
+            page = _list_page(conn, s, len(rows), wanted, ctx.today())
             rows += page
             if len(page) < wanted:  # the list ended
                 break
     return rows
 
 
-def _list_page(conn, s: _Search, offset: int, limit: int) -> list[CaseRow]:
+def _list_page(conn, s: _Search, offset: int, limit: int, today: dt.date) -> list[CaseRow]:
     variant, where = _page_where(conn, s)
 
     def build():
@@ -362,12 +363,12 @@ def _list_page(conn, s: _Search, offset: int, limit: int) -> list[CaseRow]:
                 .outerjoin(_WORKER, _WORKER.id == CaseFile.social_worker_id)
                 .order_by(*_order(s.q)))
     params = {**s.params, "off": max(0, offset), "lim": max(0, min(limit, MAX_PAGE))}
-    return [_row_of(*columns) for columns in conn.execute(s.stmt(f"page {variant}", build), params)]
+    return [_row_of(*columns, today=today) for columns in conn.execute(s.stmt(f"page {variant}", build), params)]
 
 
 def _row_of(id, behzisti_file_number, clinic_file_number, first_name, last_name, father_name, national_code,
             status, living_arrangement, priority, received_on, last_service_on, next_follow_up, last_review_on,
-            worker_first, worker_last) -> CaseRow:
+            worker_first, worker_last, birth_date, *, today: dt.date) -> CaseRow:
     return CaseRow(
         id=id, behzisti_file_number=behzisti_file_number, clinic_file_number=clinic_file_number,
         first_name=first_name, last_name=last_name, full_name=f"{first_name} {last_name}",
@@ -375,11 +376,11 @@ def _row_of(id, behzisti_file_number, clinic_file_number, first_name, last_name,
         status_label=_STATUS_LABELS[status], living_arrangement_label=_LIVING_LABELS[living_arrangement],
         priority=priority, social_worker_name=f"{worker_first} {worker_last}" if worker_first else "",
         received_on=received_on, last_service_on=last_service_on, next_follow_up=next_follow_up,
-        last_review_on=last_review_on,
+        last_review_on=last_review_on, birth_date=birth_date, age_years=age_in_years(birth_date, today),
     )
 
 
-def _row(c: CaseFile, worker_first: Optional[str], worker_last: Optional[str]) -> CaseRow:
+def _row(c: CaseFile, worker_first: Optional[str], worker_last: Optional[str], today: dt.date) -> CaseRow:
     return _row_of(c.id, c.behzisti_file_number, c.clinic_file_number, c.first_name, c.last_name, c.father_name,
                    c.national_code, c.status, c.living_arrangement, c.priority, c.received_on, c.last_service_on,
-                   c.next_follow_up, c.last_review_on, worker_first, worker_last)
+                   c.next_follow_up, c.last_review_on, worker_first, worker_last, c.birth_date, today=today)

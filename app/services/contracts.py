@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Optional
+from typing import Any, Callable, Optional
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -43,23 +43,55 @@ class ContractInput:
     version: Optional[int] = None  # the version the screen read; None: no check (import, command line)
 
 
-def _apply(c: Contract, data: ContractInput) -> None:
-    c.office_name = v.text(data.office_name, "office_name", "اداره بهزیستی طرف قرارداد", required=True)
-    c.programme = v.text(data.programme, "programme", "برنامه", required=True, max_len=300)
-    c.number = v.identifier(data.number, "number", "شماره قرارداد", required=True)
-    c.start_date = v.date(data.start_date, "start_date", "تاریخ شروع", required=True)
-    c.end_date = v.date(data.end_date, "end_date", "تاریخ پایان", required=True)
-    if c.end_date <= c.start_date:
+def _field_checks(data: ContractInput) -> list[tuple[str, Callable[[], Any]]]:
+    """Each field's own check, returning the value to store: run one by one by the save, all
+    at once by check_contract_entry."""
+    return [
+        ("office_name", lambda: v.text(data.office_name, "office_name", "اداره بهزیستی طرف قرارداد",
+                                       required=True)),
+        ("programme", lambda: v.text(data.programme, "programme", "برنامه", required=True, max_len=300)),
+        ("number", lambda: v.identifier(data.number, "number", "شماره قرارداد", required=True)),
+        ("start_date", lambda: v.date(data.start_date, "start_date", "تاریخ شروع", required=True)),
+        ("end_date", lambda: v.date(data.end_date, "end_date", "تاریخ پایان", required=True)),
+        ("fee_per_case_month_rials", lambda: v.integer(
+            data.fee_per_case_month_rials, "fee_per_case_month_rials", "مبلغ هر پرونده در ماه (ریال)",
+            minimum=0, maximum=10**12)),
+        ("capacity", lambda: v.integer(data.capacity, "capacity", "ظرفیت (تعداد پرونده)",
+                                       minimum=1, maximum=1_000_000)),
+        ("supervisor_name", lambda: v.text(data.supervisor_name, "supervisor_name", "کارشناس ناظر")),
+        ("supervisor_contact", lambda: v.identifier(data.supervisor_contact, "supervisor_contact",
+                                                    "تماس کارشناس ناظر", max_len=200)),
+        ("cheque_return_days", lambda: v.integer(data.cheque_return_days, "cheque_return_days",
+                                                 "مهلت عودت چک پس از پایان قرارداد (روز)", minimum=0, maximum=3650)),
+        ("notes", lambda: v.text(data.notes, "notes", "یادداشت", max_len=5000, multiline=True)),
+    ]
+
+
+def _cross_checks(values: dict[str, Any]) -> None:
+    """Rules between fields, over the fields that passed their own check."""
+    start, end = values.get("start_date"), values.get("end_date")
+    if start and end and end <= start:
         raise ValidationError("تاریخ پایان قرارداد باید بعد از تاریخ شروع باشد.", field="end_date")
-    c.fee_per_case_month_rials = v.integer(data.fee_per_case_month_rials, "fee_per_case_month_rials",
-                                           "مبلغ هر پرونده در ماه (ریال)", minimum=0, maximum=10**12)
-    c.capacity = v.integer(data.capacity, "capacity", "ظرفیت (تعداد پرونده)", minimum=1, maximum=1_000_000)
-    c.supervisor_name = v.text(data.supervisor_name, "supervisor_name", "کارشناس ناظر")
-    c.supervisor_contact = v.identifier(data.supervisor_contact, "supervisor_contact", "تماس کارشناس ناظر",
-                                        max_len=200)
-    c.cheque_return_days = v.integer(data.cheque_return_days, "cheque_return_days",
-                                     "مهلت عودت چک پس از پایان قرارداد (روز)", minimum=0, maximum=3650)
-    c.notes = v.text(data.notes, "notes", "یادداشت", max_len=5000, multiline=True)
+
+
+def check_contract_entry(data: ContractInput) -> list[ValidationError]:
+    """Every field error of a contract as typed, at once and without the database (the form
+    shows them all before saving); the save applies the same checks."""
+    values: dict[str, Any] = {}
+
+    def keep(name: str, check: Callable[[], Any]) -> Callable[[], None]:
+        return lambda: values.__setitem__(name, check())
+
+    errors = v.collect([keep(name, check) for name, check in _field_checks(data)])
+    failed = {error.field for error in errors}
+    return errors + [e for e in v.collect([lambda: _cross_checks(values)]) if e.field not in failed]
+
+
+def _apply(c: Contract, data: ContractInput) -> None:
+    values = {name: check() for name, check in _field_checks(data)}
+    _cross_checks(values)
+    for name, value in values.items():
+        setattr(c, name, value)
 
 
 def _flush(session: Session) -> None:

@@ -78,6 +78,8 @@ class CaseRow:
     last_service_on: Optional[dt.date]
     next_follow_up: Optional[dt.date]
     last_review_on: Optional[dt.date]
+    birth_date: Optional[dt.date] = None
+    age_years: Optional[int] = None  # whole years on the clinic's today (None: birth date unknown)
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,10 @@ from app.services.permissions import can_read_notes, can_read_psychological, can
 from app.services.views import SaveResult, ServiceView
 from app.services.policy import Action, Kind, allows, helper, require, rule
 
+MAX_MINUTES = 720  # twelve hours: a longer "visit" is a typing slip (the form's box stops here too)
+MINUTES_LABEL = "مدت (دقیقه)"
+MINUTES_MESSAGE = "مدت خدمت را به دقیقه بنویسید؛ برای بازدید، جلسه یا تماس باید بیشتر از صفر باشد."
+
 SERVICE_FIELDS = ("date", "kind", "domains", "mode", "staff_id", "minutes", "note", "abuse_concern",
                   "abuse_action", "next_follow_up", "problem_id")
 
@@ -54,7 +58,7 @@ def _apply(session: Session, ctx: ServiceContext, case: CaseFile, svc: Service, 
     svc.domains = ",".join(d.value for d in CareDomain if d.value in domains) if kind is ServiceKind.CARE else ""
     svc.mode = v.choice(ServiceMode, data.mode, "mode", "نحوه ارائه").value
     svc.staff_id = _staff(session, ctx, data.staff_id or svc.staff_id or ctx.actor.staff_id, keep=svc.staff_id)
-    svc.minutes = v.integer(data.minutes, "minutes", "مدت (دقیقه)", minimum=0, maximum=720)
+    svc.minutes = _minutes(data.minutes)
     svc.note = v.text(data.note, "note", "شرح خدمت", required=True, max_len=20000, multiline=True)
     svc.abuse_concern = v.flag(data.abuse_concern)
     svc.abuse_action = v.text(data.abuse_action, "abuse_action", "اقدام انجام‌شده", max_len=5000, multiline=True)
@@ -66,18 +70,18 @@ def _apply(session: Session, ctx: ServiceContext, case: CaseFile, svc: Service, 
     svc.problem_id = _problem(session, case.id, data.problem_id)
 
 
-MINUTES_MESSAGE = "مدت خدمت را به دقیقه بنویسید؛ برای بازدید، جلسه یا تماس باید بیشتر از صفر باشد."
+def _minutes(value: object) -> int:
+    """Every mode (home, clinic, phone) is a contact with the family: it lasted some minutes.
+    A note saved with 0 would count in the monthly report as a visit that took no time."""
+    minutes = v.integer(value, "minutes", MINUTES_LABEL, minimum=0, maximum=MAX_MINUTES)
+    if not minutes:
+        raise ValidationError(MINUTES_MESSAGE, field="minutes")
+    return minutes
 
 
 def check_visit_entry(data: ServiceInput, today: dt.date) -> list[ValidationError]:
     """Every field error of a note as typed, at once and without the database (the form calls
-    it before saving). Stricter than the save: kind and mode must be chosen and the minutes
-    given, because a silent default (a home visit of 0 minutes) would go into the monthly report."""
-
-    def minutes() -> None:
-        value = v.integer(data.minutes, "minutes", "مدت (دقیقه)", minimum=0, maximum=720)
-        if not value:  # every mode (home, clinic, phone) is a contact with the family
-            raise ValidationError(MINUTES_MESSAGE, field="minutes")
+    it before saving); the save applies the same rules, one at a time."""
 
     def domains() -> None:
         if data.kind == ServiceKind.CARE.value and not data.domains:
@@ -93,7 +97,7 @@ def check_visit_entry(data: ServiceInput, today: dt.date) -> list[ValidationErro
         lambda: v.choice(ServiceKind, data.kind, "kind", "نوع خدمت"),
         domains,
         lambda: v.choice(ServiceMode, data.mode, "mode", "نحوه ارائه"),
-        minutes,
+        lambda: _minutes(data.minutes),
         lambda: v.text(data.note, "note", "شرح خدمت", required=True, max_len=20000, multiline=True),
         abuse_action,
         lambda: v.date(data.next_follow_up, "next_follow_up", "تاریخ پیگیری بعدی"),

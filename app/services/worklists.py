@@ -83,7 +83,7 @@ def _case_rows(ctx: ServiceContext, clauses: list, order, limit: int, *, narrow:
              .order_by(priority.desc(), *order, CaseFile.last_name_key, CaseFile.first_name_key)
              .limit(limit))
     with ctx.db.read() as session:
-        return [_row(c, f, l) for c, f, l in session.execute(query)]
+        return [_row(c, f, l, ctx.today()) for c, f, l in session.execute(query)]
 
 
 def _count(ctx: ServiceContext, clauses: list) -> int:

@@ -14,15 +14,12 @@ from typing import Any
 
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
     QPushButton,
-    QScrollArea,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
@@ -30,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from app.errors import DomainError
 from app.persian import format_number, format_rials, normalize_digits, to_persian_digits
-from app.ui.forms import FormErrors
+from app.ui.forms import FormDialog
 from app.ui.list_model import ListTableModel, identifier_text, make_table_view, select_row
 from app.ui.paged_model import Column
 from app.ui.widgets import JalaliDateEdit, NormalizingLineEdit
@@ -108,7 +105,7 @@ class AmountEdit(NormalizingLineEdit):
         self.setText("" if value is None else format_number(value))
 
 
-class ContractDialog(QDialog):
+class ContractDialog(FormDialog):
     """Add or edit a contract (read_only: just show it)."""
 
     TEXT_FIELDS = (("office_name", "اداره بهزیستی طرف قرارداد (&O):"), ("number", "شماره قرارداد (&N):"),
@@ -116,14 +113,13 @@ class ContractDialog(QDialog):
 
     def __init__(self, session: Any, contract: Any = None, parent: QWidget | None = None, *,
                  read_only: bool = False):
-        super().__init__(parent)
-        self.session = session
+        title = "قرارداد تازه" if contract is None else f"قرارداد {identifier_text(contract.number)}"
+        super().__init__(session, title, parent)
         self.contract = contract
+        self.read_only = read_only
         self.saved = None
         self.setObjectName("contractDialog")
-        self.setWindowTitle("قرارداد تازه" if contract is None else f"قرارداد {identifier_text(contract.number)}")
         self.setMinimumWidth(560)
-        self.errors = FormErrors(self)
         self.widgets: dict[str, QWidget] = {}
         self._build(read_only)
         if contract is not None:
@@ -139,10 +135,10 @@ class ContractDialog(QDialog):
         self.widgets[name] = widget
         caption = QLabel(label, self)
         caption.setBuddy(widget)
-        form.addRow(caption, self.errors.field_box(name, widget))
+        self.add_row(caption, name, widget, form)
 
     def _build(self, read_only: bool) -> None:
-        main = QFormLayout()
+        main = self.form
         for name, label in self.TEXT_FIELDS:
             self._add(main, name, label, NormalizingLineEdit(self, digits="persian" if name == "number" else None))
         self._add(main, "start_date", "تاریخ شروع:", JalaliDateEdit(self, field="start_date"))
@@ -162,30 +158,18 @@ class ContractDialog(QDialog):
         notes.setTabChangesFocus(True)
         notes.setFixedHeight(60)
         notes.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        notes_form = QFormLayout()
+        notes_box = QWidget(self)
+        notes_form = QFormLayout(notes_box)
+        notes_form.setContentsMargins(0, 0, 0, 0)
         self._add(notes_form, "notes", "یادداشت:", notes)
-        self.buttons = QDialogButtonBox(self)
         if read_only:
-            self.buttons.addButton("بستن", QDialogButtonBox.ButtonRole.RejectRole)
+            self.buttons.removeButton(self.save_button)
+            self.save_button.hide()
+            self.cancel_button.setText("بستن")
+            self.cancel_button.setToolTip("بستن (Esc)")
         else:
-            save = self.buttons.addButton("ذخیره", QDialogButtonBox.ButtonRole.AcceptRole)
-            save.setObjectName("saveButton")
-            save.setDefault(True)
-            self.buttons.addButton("انصراف", QDialogButtonBox.ButtonRole.RejectRole)
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
-        body = QWidget(self)
-        body_layout = QVBoxLayout(body)
-        body_layout.addWidget(self.errors.general)
-        body_layout.addLayout(main)
-        body_layout.addWidget(cheque)
-        body_layout.addLayout(notes_form)
-        scroll = QScrollArea(self)  # small screens (1366×768 laptops) still reach the buttons
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(body)
-        layout = QVBoxLayout(self)
-        layout.addWidget(scroll)
-        layout.addWidget(self.buttons)
+            self.save_button.setDefault(True)
+        self.lay_out(cheque, notes_box)  # scrolls on 1366×768 laptops; the buttons stay in view
         fit_size(self, 620, 720)
 
     def _cheque_list(self, parent: QWidget, read_only: bool) -> QWidget:
@@ -264,35 +248,42 @@ class ContractDialog(QDialog):
             else:
                 widget.setReadOnly(True)
 
-    def value(self) -> Any:
-        """ContractInput of what is typed; ValidationError for a date that is not a date."""
+    def value(self, *, typed_dates: bool = False) -> Any:
+        """ContractInput of what is typed; ValidationError for a date that is not a date (with
+        typed_dates, the dates as typed, for checking every field at once)."""
         from app.services.contracts import ContractInput
 
         w = self.widgets
+
+        def day(name: str) -> Any:
+            return w[name].text() if typed_dates else w[name].date()
+
         return ContractInput(
             office_name=w["office_name"].text(), number=w["number"].text(), programme=w["programme"].text(),
-            start_date=w["start_date"].date(), end_date=w["end_date"].date(),
+            start_date=day("start_date"), end_date=day("end_date"),
             fee_per_case_month_rials=w["fee_per_case_month_rials"].value(),
             capacity=normalize_digits(w["capacity"].text()).strip(),
             supervisor_name=w["supervisor_name"].text(), supervisor_contact=w["supervisor_contact"].text(),
             cheque_return_days=normalize_digits(w["cheque_return_days"].text()).strip(),
             notes=w["notes"].toPlainText(), version=self.contract.version if self.contract else None)
 
+    def entry_errors(self) -> list[DomainError]:
+        from app.services.contracts import check_contract_entry
+
+        return list(check_contract_entry(self.value(typed_dates=True)))
+
     def save(self) -> bool:
+        return False if self.read_only else super().save()  # Ctrl+S on a contract only shown
+
+    def submit(self) -> Any:
         from app.services.contracts import create_contract, update_contract
 
-        self.errors.clear()
-        try:
-            data = self.value()
-            if self.contract is None:
-                self.saved = create_contract(self.session.ctx, data)
-            else:
-                self.saved = update_contract(self.session.ctx, self.contract.id, data)
-        except DomainError as error:
-            self.errors.show(error)
-            return False
-        self.accept()
-        return True
+        data = self.value()
+        if self.contract is None:
+            self.saved = create_contract(self.session.ctx, data)
+        else:
+            self.saved = update_contract(self.session.ctx, self.contract.id, data)
+        return self.saved
 
 
 class ContractsPage(QWidget):

@@ -91,11 +91,11 @@ CONTRACT_COLUMNS = [
 def correction_mark_text(mark: Any) -> str:
     """«گزارش امضاشده آبان ۱۴۰۵ (قرارداد ۱۴۰۵-۷) پس از امضا ۲ تغییر داشته است ...».
 
-    The contract number sits between left-to-right marks: after Persian words the bidi rules
-    would show 1405-101 as 101-1405 (QLabel does not honour the LRI/PDI isolates here)."""
+    The contract number goes through identifier_text: after Persian words the bidi rules
+    would otherwise show 1405-101 as 101-1405."""
     from app.persian import format_month
-    return (f"گزارش امضاشده {format_month(mark.year, mark.month)} (قرارداد \u200e{to_persian_digits(mark.contract_number)}"
-            f"\u200e) پس از امضا {to_persian_digits(mark.changes)} تغییر داشته است و اصلاحیه لازم دارد "
+    return (f"گزارش امضاشده {format_month(mark.year, mark.month)} (قرارداد {identifier_text(mark.contract_number)}"
+            f") پس از امضا {to_persian_digits(mark.changes)} تغییر داشته است و اصلاحیه لازم دارد "
             "(صفحه گزارش‌ها ← امضا و ثبت).")
 
 

@@ -16,24 +16,12 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidge
 
 from app.persian import to_persian_digits
 from app.ui.paged_model import RAW_VALUE_ROLE, ROW_ROLE, Column
+from app.ui.text import identifier_text  # noqa: F401 (pages import it from here too)
 
 Index = QModelIndex | QPersistentModelIndex
 ALERT_BACKGROUND = QColor("#fde2df")
 ALERT_FOREGROUND = QColor("#8a1c14")
 SIZE_SAMPLE_ROWS = 30
-
-
-LRI, PDI = "\u2066", "\u2069"
-
-
-def identifier_text(value: Any) -> str:
-    """A number that is an identifier (file, contract, cheque, phone): Persian digits, never
-    grouped. One with a '-' or letters is isolated left to right: after Persian words the bidi
-    rules would otherwise show 1405-101 as 101-1405."""
-    if value is None:
-        return ""
-    text = to_persian_digits(value)
-    return text if text.isdigit() else f"{LRI}{text}{PDI}"
 
 
 def field_value(row: Any, key: str) -> Any:

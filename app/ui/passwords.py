@@ -10,21 +10,14 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QLabel,
-    QLineEdit,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QDialog, QLineEdit, QWidget
 
 from app.errors import AuthError, DomainError, ValidationError
-from app.ui.forms import FormErrors
+from app.ui.forms import FormDialog
 
 MSG_NOT_SAME = "دو رمز واردشده یکسان نیستند."
 MIN_LENGTH_HINT = "دست‌کم ۸ نویسه"
+MSG_OLD_MISSING = "رمز عبور فعلی را بنویسید."
 
 
 def password_edit(parent: QWidget, name: str) -> QLineEdit:
@@ -43,46 +36,25 @@ def field_error(error: DomainError, default_field: str) -> DomainError:
     return error
 
 
-class _FormDialog(QDialog):
-    """A dialog with a form, a general error area and OK/Cancel; `submit()` does the work."""
+class _FormDialog(FormDialog):
+    """The form base (app.ui.forms.FormDialog) as the password and money dialogs use it: no
+    session needed, laid out at once, `add_field` rows where Enter presses the OK button (a
+    password is typed, then Enter), and a wrong password shown at the password field."""
 
     def __init__(self, parent: QWidget | None, title: str, ok_text: str, intro: str = ""):
-        super().__init__(parent)
-        self.setWindowTitle(title)
+        super().__init__(None, title, parent, save_text=ok_text, intro=intro)
         self.setMinimumWidth(420)
-        self.errors = FormErrors(self)
-        self.form = QFormLayout()
-        layout = QVBoxLayout(self)
-        if intro:
-            label = QLabel(intro, self)
-            label.setWordWrap(True)
-            layout.addWidget(label)
-        layout.addWidget(self.errors.general)
-        layout.addLayout(self.form)
-        self.buttons = QDialogButtonBox(self)
-        self.ok_button = self.buttons.addButton(ok_text, QDialogButtonBox.ButtonRole.AcceptRole)
-        self.ok_button.setDefault(True)
+        self.ok_button = self.save_button
         self.ok_button.setObjectName("okButton")
-        self.buttons.addButton("انصراف", QDialogButtonBox.ButtonRole.RejectRole)
-        self.buttons.accepted.connect(self._try_submit)
-        self.buttons.rejected.connect(self.reject)
-        layout.addWidget(self.buttons)
-        self.result_value: Any = None
+        self.ok_button.setDefault(True)
+        self.lay_out()
 
-    def add_field(self, label: str, name: str, widget: QWidget) -> QWidget:
-        self.form.addRow(label, self.errors.field_box(name, widget))
-        return widget
+    def add_field(self, label: str, name: str, widget: Any, **options: Any) -> Any:
+        options.setdefault("enter_moves", False)
+        return super().add_field(label, name, widget, **options)
 
-    def _try_submit(self) -> None:
-        try:
-            self.result_value = self.submit()
-        except DomainError as error:
-            self.errors.show(field_error(error, "password"))
-            return
-        self.accept()
-
-    def submit(self) -> Any:
-        raise NotImplementedError
+    def show_domain_error(self, error: DomainError) -> None:
+        super().show_domain_error(field_error(error, "password"))
 
 
 class PasswordDialog(_FormDialog):
@@ -116,6 +88,13 @@ class NewPasswordFields:
         self.first.setPlaceholderText(MIN_LENGTH_HINT)
         self.again = dialog.add_field("تکرار رمز عبور:", field + "_again", password_edit(dialog, field + "_again"))
 
+    def errors(self) -> list[DomainError]:
+        """Both boxes checked at once: long enough, typeable, and the same twice."""
+        from app.services.accounts import check_new_password
+        from app.services.validation import collect
+
+        return list(collect((lambda: check_new_password(self.first.text(), self.field), self.value)))
+
     def value(self) -> str:
         if self.first.text() != self.again.text():
             raise ValidationError(MSG_NOT_SAME, field=self.field + "_again")
@@ -130,6 +109,12 @@ class ChangePasswordDialog(_FormDialog):
         self.session = session
         self.old = self.add_field("رمز عبور فعلی:", "old_password", password_edit(self, "old_password"))
         self.new = NewPasswordFields(self, "new_password")
+
+    def entry_errors(self) -> list[DomainError]:
+        errors: list[DomainError] = []
+        if not self.old.text():
+            errors.append(ValidationError(MSG_OLD_MISSING, field="old_password"))
+        return errors + self.new.errors()
 
     def submit(self) -> None:
         from app.services.accounts import change_password
@@ -151,6 +136,9 @@ class ResetPasswordDialog(_FormDialog):
         self.username.setText(staff.username or "")
         self.add_field("نام کاربری:", "username", self.username)
         self.new = NewPasswordFields(self, "password")
+
+    def entry_errors(self) -> list[DomainError]:
+        return self.new.errors()
 
     def submit(self) -> None:
         from app.services.accounts import reset_password

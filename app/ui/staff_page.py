@@ -13,9 +13,6 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -29,15 +26,14 @@ from PySide6.QtWidgets import (
 
 from app.errors import DomainError, ValidationError
 from app.models.enums import Degree, Role
-from app.persian import normalize_digits, parse_optional_jalali, to_persian_digits
+from app.persian import normalize_digits, parse_optional_jalali, to_persian_digits, validate_national_code
 from app.ui import messages
-from app.ui.forms import FormErrors
+from app.ui.forms import FormDialog
 from app.ui.list_model import ListTableModel, identifier_text, make_table_view, select_row
 from app.ui.paged_model import Column
-from app.ui.passwords import ResetPasswordDialog, password_edit
+from app.ui.passwords import MSG_NOT_SAME, ResetPasswordDialog, password_edit
 from app.ui.text import jalali_text, plain_text, rtl_date_text
 from app.ui.widgets import EnumComboBox, NormalizingLineEdit
-from app.ui.screen_fit import scroll_area
 
 
 def _degree(value: str) -> str:
@@ -134,16 +130,14 @@ class TrainingsEditor(QWidget):
         return result
 
 
-class StaffDialog(QDialog):
+class StaffDialog(FormDialog):
     """Add a staff member (optionally with an account) or edit one."""
 
     def __init__(self, session: Any, staff: Any = None, parent: QWidget | None = None):
-        super().__init__(parent)
+        super().__init__(session, "کارمند تازه" if staff is None else f"ویرایش — {staff.full_name}", parent)
         self.setObjectName("staffDialog")
-        self.session, self.staff, self.saved = session, staff, None
-        self.setWindowTitle("کارمند تازه" if staff is None else f"ویرایش — {staff.full_name}")
+        self.staff, self.saved = staff, None
         self.setMinimumWidth(560)
-        self.errors = FormErrors(self)
         self.first_name = NormalizingLineEdit(self)
         self.last_name = NormalizingLineEdit(self)
         self.role = EnumComboBox(Role, self)
@@ -152,7 +146,6 @@ class StaffDialog(QDialog):
         self.national_code = NormalizingLineEdit(self, digits="persian")
         self.phone = NormalizingLineEdit(self, digits="persian")
         self.trainings = TrainingsEditor(self)
-        self.form = QFormLayout()
         for name, label in (("first_name", "نام (&F):"), ("last_name", "نام خانوادگی (&A):"), ("role", "سمت (&R):"),
                             ("degree", "مدرک تحصیلی:"), ("field_of_study", "رشته تحصیلی:"),
                             ("national_code", "کد ملی:"), ("phone", "تلفن:")):
@@ -161,7 +154,11 @@ class StaffDialog(QDialog):
         if staff is None:
             self._account_fields()
         self._row("trainings", "دوره‌های آموزشی بهزیستی:", self.trainings)
-        self._lay_out()
+        self.check_when_left("national_code", self.national_code,
+                             lambda: self.national_code.text().strip()
+                             and validate_national_code(self.national_code.text()))
+        self.save_button.setDefault(True)
+        self.lay_out()  # scrolls on a small or scaled screen; the buttons stay in view
         if staff is not None:
             self._fill(staff)
 
@@ -169,7 +166,7 @@ class StaffDialog(QDialog):
         widget.setObjectName(name)
         caption = QLabel(label, self)
         caption.setBuddy(widget)
-        self.form.addRow(caption, self.errors.field_box(name, widget))
+        self.add_row(caption, name, widget, enter_moves=name != "trainings")
 
     def _account_fields(self) -> None:
         box_label = QLabel("حساب کاربری (اختیاری؛ بعداً هم می‌توان ساخت):", self)
@@ -182,23 +179,6 @@ class StaffDialog(QDialog):
         self.password_again = password_edit(self, "password_again")
         self._row("password_again", "تکرار رمز عبور:", self.password_again)
 
-    def _lay_out(self) -> None:
-        buttons = QDialogButtonBox(self)
-        save = buttons.addButton("ذخیره", QDialogButtonBox.ButtonRole.AcceptRole)
-        save.setObjectName("saveButton")
-        save.setDefault(True)
-        buttons.addButton("انصراف", QDialogButtonBox.ButtonRole.RejectRole)
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.errors.general)
-        body = QWidget(self)  # scrolls on a small or scaled screen; the buttons stay in view
-        body_layout = QVBoxLayout(body)
-        body_layout.setContentsMargins(0, 0, 0, 0)
-        body_layout.addLayout(self.form)
-        layout.addWidget(scroll_area(body, self), 1)
-        layout.addWidget(buttons)
-
     def _fill(self, s: Any) -> None:
         self.first_name.setText(s.first_name)
         self.last_name.setText(s.last_name)
@@ -209,38 +189,50 @@ class StaffDialog(QDialog):
         self.phone.setText(self.phone.normalize(s.phone))
         self.trainings.set_values(s.trainings)
 
-    def value(self) -> Any:
+    def _input(self) -> Any:
         from app.services.accounts import StaffInput
 
-        degree = self.degree.value()
+        degree, role = self.degree.value(), self.role.value()
         data = StaffInput(
-            first_name=self.first_name.text(), last_name=self.last_name.text(), role=self.role.value().value,
+            first_name=self.first_name.text(), last_name=self.last_name.text(), role=role.value if role else "",
             national_code=self.national_code.text() or None, degree=degree.value if degree else "",
-            field_of_study=self.field_of_study.text(), phone=self.phone.text(), trainings=self.trainings.values(),
+            field_of_study=self.field_of_study.text(), phone=self.phone.text(), trainings=(),
             version=self.staff.version if self.staff else None)
         if self.staff is None and self.username.text().strip():
-            if self.password.text() != self.password_again.text():
-                raise ValidationError("دو رمز واردشده یکسان نیستند.", field="password_again")
             data.username, data.password = self.username.text().strip(), self.password.text()
         return data
 
-    def save(self) -> bool:
+    def value(self) -> Any:
+        data = self._input()
+        data.trainings = self.trainings.values()
+        if data.username and self.password.text() != self.password_again.text():
+            raise ValidationError(MSG_NOT_SAME, field="password_again")
+        return data
+
+    def entry_errors(self) -> list[DomainError]:
+        from app.services.accounts import check_staff_entry
+
+        data = self._input()
+        errors: list[DomainError] = list(check_staff_entry(data))
+        if data.username and self.password.text() != self.password_again.text():
+            errors.append(ValidationError(MSG_NOT_SAME, field="password_again"))
+        try:
+            self.trainings.values()
+        except DomainError as error:
+            errors.append(error if error.field else ValidationError(error.message, field="trainings"))
+        return errors
+
+    def submit(self) -> Any:
         from app.services.accounts import add_staff, set_staff_trainings, update_staff
 
-        self.errors.clear()
-        try:
-            data = self.value()
-            if self.staff is None:
-                self.saved = add_staff(self.session.ctx, data)
-            else:
-                self.saved = update_staff(self.session.ctx, self.staff.id, data)
-                if tuple(data.trainings) != tuple(self.staff.trainings):
-                    self.saved = set_staff_trainings(self.session.ctx, self.staff.id, data.trainings)
-        except DomainError as error:
-            self.errors.show(error)
-            return False
-        self.accept()
-        return True
+        data = self.value()
+        if self.staff is None:
+            self.saved = add_staff(self.session.ctx, data)
+        else:
+            self.saved = update_staff(self.session.ctx, self.staff.id, data)
+            if tuple(data.trainings) != tuple(self.staff.trainings):
+                self.saved = set_staff_trainings(self.session.ctx, self.staff.id, data.trainings)
+        return self.saved
 
 
 class StaffPage(QWidget):

@@ -12,9 +12,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from app.persian import format_jalali, format_jalali_datetime
+from typing import Any
+
+from app.persian import format_jalali, format_jalali_datetime, to_persian_digits
 
 RLM = "\u200f"
+LRM = "\u200e"
 # a run of digits joined by '/' (a date or a year/month), in any script's digits
 _DATE_RUN = re.compile(r"\d+(?:/\d+)+")
 
@@ -53,6 +56,25 @@ def moment_text(moment: dt.datetime | None) -> str:
     return rtl_date_text(format_jalali_datetime(iran_time(moment)))
 
 
+def identifier_text(value: Any) -> str:
+    """A number that is an identifier (file, contract, cheque, national code, phone): Persian
+    digits, never grouped. One with a '-', '/' or letters is held left to right between two
+    left-to-right marks: after Persian words («قرارداد ۱۴۰۵-۱۰۱») the bidi rules would otherwise
+    show it as 101-1405. Marks, not the LRI/PDI isolates: Qt's combo boxes and labels ignore
+    isolates, and the same text must read the same in a table, a combo box and a title."""
+    if value is None:
+        return ""
+    text = to_persian_digits(value)
+    if not text or text.isdigit():
+        return text
+    return f"{LRM}{text.strip(LRM)}{LRM}"
+
+
+def choice_text(number: Any, name: str) -> str:
+    """A record chosen by its number and name in a combo box: «‎۱۴۰۵-۱۰۱‎ — اداره …»."""
+    return f"{identifier_text(number)} — {to_persian_digits(name)}" if name else identifier_text(number)
+
+
 def plain_text(text: str) -> str:
     """The text without the direction marks added for display (for copying and comparing)."""
-    return text.replace(RLM, "")
+    return text.replace(RLM, "").replace(LRM, "")

@@ -307,7 +307,7 @@ def test_migrate_moves_a_sqlite_clinic_to_postgresql_with_counts_and_chain_verif
     from app.storage.database import database_url_for
     ctx, case_id = one_case(db)
     for day in range(1, 4):
-        add_service(ctx, case_id, ServiceInput(kind="care", mode="phone", note=f"تماس {day}", domains=["health"],
+        add_service(ctx, case_id, ServiceInput(minutes=30, kind="care", mode="phone", note=f"تماس {day}", domains=["health"],
                                                date=dt.date(2026, 11, day), staff_id=ctx.actor.staff_id))
     db.dispose()
     pg = fresh_pg()
@@ -324,7 +324,7 @@ def test_migrate_moves_a_sqlite_clinic_to_postgresql_with_counts_and_chain_verif
     server = Database(PG_URL)
     try:
         ctx2 = ServiceContext(server, ctx.actor, clock=lambda: NOW)
-        saved = add_service(ctx2, case_id, ServiceInput(kind="care", mode="phone", note="پس از انتقال",
+        saved = add_service(ctx2, case_id, ServiceInput(minutes=30, kind="care", mode="phone", note="پس از انتقال",
                                                         domains=["health"], date=dt.date(2026, 11, 5),
                                                         staff_id=ctx.actor.staff_id))
         assert saved.id == 4  # the sequence continues after the copied rows

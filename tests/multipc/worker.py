@@ -53,7 +53,7 @@ def writer(url: str, case_id: int, ack_log: str, register: bool) -> int:
         while True:
             n += 1
             try:
-                saved = add_service(ctx, case_id, ServiceInput(kind="care", mode="phone", note=f"تماس {n}",
+                saved = add_service(ctx, case_id, ServiceInput(minutes=30, kind="care", mode="phone", note=f"تماس {n}",
                                                                domains=["health"], date=NOW.date(),
                                                                staff_id=staff_id))
                 if own:

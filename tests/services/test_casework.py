@@ -143,3 +143,31 @@ def test_referral_and_outcome(ctx, make_case):
     record_outcome(ctx, rid, "واکسن زده شد", on="1405/08/20")
     [ref] = list_referrals(ctx, case.id)
     assert ref.outcome == "واکسن زده شد"
+
+
+@pytest.mark.parametrize("mode", ["home_visit", "at_clinic", "phone"])
+def test_a_contact_without_minutes_is_refused_by_the_service_itself(ctx, make_case, mode):
+    # the form checks this too; the command line, an import or a stale screen reach the service directly
+    case = make_case()
+    for minutes in (0, None, ""):
+        with pytest.raises(ValidationError) as refused:
+            add_service(ctx, case.id, care(mode=mode, minutes=minutes))
+        assert refused.value.field == "minutes"
+        assert "مدت" in refused.value.message
+    assert list_services(ctx, case.id) == []  # nothing half-saved
+    saved = add_service(ctx, case.id, care(mode=mode, minutes=20))
+    note = list_services(ctx, case.id)[0]
+    with pytest.raises(ValidationError) as refused:
+        update_service(ctx, saved.id, care(mode=mode, minutes=0, version=note.version))
+    assert refused.value.field == "minutes"
+    assert list_services(ctx, case.id)[0].minutes == 20
+
+
+def test_the_minutes_limit_is_one_number_for_form_and_service(ctx, make_case):
+    from app.services.visits import MAX_MINUTES
+
+    case = make_case()
+    add_service(ctx, case.id, care(minutes=MAX_MINUTES))
+    with pytest.raises(ValidationError) as refused:
+        add_service(ctx, case.id, care(minutes=MAX_MINUTES + 1))
+    assert refused.value.field == "minutes"

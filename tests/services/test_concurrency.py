@@ -56,7 +56,7 @@ def test_address_from_a_stale_screen_does_not_erase_a_priority_set_meanwhile(ctx
 def test_a_visit_saved_meanwhile_does_not_make_the_case_form_stale(ctx, make_case):
     case_id = make_case().id
     screen = case_detail(ctx, case_id)
-    add_service(ctx, case_id, ServiceInput(kind="care", mode="phone", note="تماس", domains=["health"],
+    add_service(ctx, case_id, ServiceInput(minutes=30, kind="care", mode="phone", note="تماس", domains=["health"],
                                            date=TODAY, next_follow_up=TODAY + dt.timedelta(days=7)))
     # The file's follow-up date moved, but nobody edited the file: the form still saves.
     update_case(ctx, case_id, dataclasses.replace(form_of(screen), phones="02188776655"))
@@ -74,15 +74,15 @@ def test_family_changed_by_another_pc_makes_the_case_form_stale(ctx, make_case):
 
 def test_visit_note_abuse_flag_survives_a_stale_save(ctx, make_case):
     case_id = make_case().id
-    add_service(ctx, case_id, ServiceInput(kind="care", mode="home_visit", note="بازدید", domains=["health"],
+    add_service(ctx, case_id, ServiceInput(minutes=30, kind="care", mode="home_visit", note="بازدید", domains=["health"],
                                            date=TODAY))
     read = list_services(ctx, case_id)[0]
-    flagged = update_service(ctx, read.id, ServiceInput(
+    flagged = update_service(ctx, read.id, ServiceInput(minutes=30, 
         kind="care", mode="home_visit", note="بازدید", domains=["health"], date=TODAY, abuse_concern=True,
         abuse_action="به اورژانس اجتماعی خبر داده شد", version=read.version))
     assert flagged.version == read.version + 1
     with pytest.raises(StaleEdit) as err:
-        update_service(ctx, read.id, ServiceInput(kind="care", mode="home_visit", note="بازدید؛ نکته تازه",
+        update_service(ctx, read.id, ServiceInput(minutes=30, kind="care", mode="home_visit", note="بازدید؛ نکته تازه",
                                                   domains=["health"], date=TODAY, version=read.version))
     assert err.value.changes[-1][3]["نگرانی کودک‌آزاری"] == [False, True]
     kept = list_services(ctx, case_id)[0]
@@ -92,9 +92,9 @@ def test_visit_note_abuse_flag_survives_a_stale_save(ctx, make_case):
 
 def test_deleting_a_changed_visit_is_refused_and_a_deleted_one_is_named(ctx, make_case):
     case_id = make_case().id
-    add_service(ctx, case_id, ServiceInput(kind="care", mode="phone", note="تماس", domains=["health"], date=TODAY))
+    add_service(ctx, case_id, ServiceInput(minutes=30, kind="care", mode="phone", note="تماس", domains=["health"], date=TODAY))
     read = list_services(ctx, case_id)[0]
-    update_service(ctx, read.id, ServiceInput(kind="care", mode="phone", note="تماس دوم", domains=["health"],
+    update_service(ctx, read.id, ServiceInput(minutes=30, kind="care", mode="phone", note="تماس دوم", domains=["health"],
                                               date=TODAY, version=read.version))
     with pytest.raises(StaleEdit):
         delete_service(ctx, read.id, version=read.version)
@@ -102,7 +102,7 @@ def test_deleting_a_changed_visit_is_refused_and_a_deleted_one_is_named(ctx, mak
     fresh = list_services(ctx, case_id)[0]
     delete_service(ctx, fresh.id, version=fresh.version)
     with pytest.raises(StaleEdit) as err:
-        update_service(ctx, read.id, ServiceInput(kind="care", mode="phone", note="x", domains=["health"],
+        update_service(ctx, read.id, ServiceInput(minutes=30, kind="care", mode="phone", note="x", domains=["health"],
                                                   date=TODAY, version=fresh.version))
     assert err.value.deleted and "حذف" in err.value.message
     assert err.value.changes[-1][2] == "حذف"

@@ -188,7 +188,7 @@ def test_sign_in_answers_the_same_for_unknown_wrong_and_locked(db, manager, monk
 # -- psychologists' notes -------------------------------------------------------------------------------
 
 def counselling(**kw):
-    values = dict(kind="counselling", mode="at_clinic", note="ارزیابی روانی محرمانه", date=TODAY)
+    values = dict(kind="counselling", mode="at_clinic", note="ارزیابی روانی محرمانه", minutes=50, date=TODAY)
     values.update(kw)
     return ServiceInput(**values)
 

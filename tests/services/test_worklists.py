@@ -7,7 +7,7 @@ from tests.conftest import TODAY
 
 
 def visit(on, follow):
-    return ServiceInput(kind="care", mode="phone", note="تماس تلفنی", domains=["health"], date=on,
+    return ServiceInput(minutes=30, kind="care", mode="phone", note="تماس تلفنی", domains=["health"], date=on,
                         next_follow_up=follow)
 
 
@@ -53,7 +53,7 @@ def test_abuse_concerns_and_open_problems_listed_priority_first(ctx, make_case):
     plain = make_case(first_name="عادی", last_name="الف")
     urgent = make_case(first_name="فوری", last_name="ی", priority=True, priority_reason="خطر")
     for case in (plain, urgent):
-        add_service(ctx, case.id, ServiceInput(kind="care", mode="home_visit", note="نگرانی", domains=["abuse_watch"],
+        add_service(ctx, case.id, ServiceInput(minutes=30, kind="care", mode="home_visit", note="نگرانی", domains=["abuse_watch"],
                                                date=TODAY, abuse_concern=True, abuse_action="گزارش به ۱۲۳"))
         open_problem(ctx, case.id, "مشکل")
     assert [c.case_id for c in worklists.abuse_concerns(ctx)] == [urgent.id, plain.id]

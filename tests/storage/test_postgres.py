@@ -50,7 +50,7 @@ def test_services_work_the_same_on_postgresql(pg):
     assert [r.last_name for r in rows] == ["آقایی", "علی‌پور", "یوسفی"]
     assert [r.last_name for r in list_cases(ctx, CaseQuery(text="علي"), 0, 10)] == ["علی‌پور", "یوسفی"]
     assert [r.behzisti_file_number for r in list_cases(ctx, CaseQuery(text="۹۱"), 0, 10)] == ["91"]
-    add_service(ctx, ids["یوسفی"], ServiceInput(kind="care", mode="phone", note="تماس", domains=["health"],
+    add_service(ctx, ids["یوسفی"], ServiceInput(minutes=30, kind="care", mode="phone", note="تماس", domains=["health"],
                                                 date=dt.date(2026, 11, 20), next_follow_up=dt.date(2026, 11, 23)))
     assert dashboard_counts(ctx).follow_ups_today == 1
     with pg.read() as s:

@@ -126,7 +126,7 @@ def test_old_rows_read_and_write_through_todays_services(old_folder):
         # The manager's old password hash still signs in.
         assert sign_in(db, "boss", FIXTURE_PASSWORD, now=NOW).staff_id == 1
 
-        add_service(ctx, 1, ServiceInput(kind="care", mode="phone", note="تماس پس از به‌روزرسانی",
+        add_service(ctx, 1, ServiceInput(minutes=30, kind="care", mode="phone", note="تماس پس از به‌روزرسانی",
                                          domains=["health"], date=NOW.date()))
         assert len(list_services(ctx, 1)) == 3
         with db.transaction() as session:

@@ -49,3 +49,14 @@ def test_a_draft_question_keeps_the_draft_on_enter(qtbot):
     _press_on_question(qtbot, Qt.Key.Key_Return, seen)
     assert ask_yes_no(None, "پیش‌نویس", "بازیابی شود؟", default_yes=True) is True
 
+
+
+def test_the_other_question_style_defaults_to_no_as_well(qtbot):
+    """app.ui.messages.confirm (the pages' questions: delete a backup, restore, reverse a payment)."""
+    from app.ui import messages
+
+    for key in (Qt.Key.Key_Return, Qt.Key.Key_Escape):
+        seen = []
+        _press_on_question(qtbot, key, seen)
+        assert messages.confirm(None, "پشتیبان «۱۴۰۵/۰۹/۰۱» حذف شود؟") is False
+        assert "پشتیبان" in seen[0]

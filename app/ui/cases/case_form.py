@@ -33,6 +33,7 @@ from app.services.cases import (CASE_FIELDS, CaseInput, FamilyInput, case_detail
                                 one_year_after, similar_cases, update_case)
 from app.services.choices import contract_choices, staff_choices
 from app.services.views import CaseDetail, SaveResult
+from app.ui.text import choice_text, identifier_text
 from app.ui.cases.common import FILE, FormDialog, IdChoice, NoteEdit, ask_yes_no, case_events
 from app.ui.cases.family import FamilyEditor
 from app.ui.session import AppSession
@@ -181,7 +182,7 @@ class CaseForm(FormDialog):
         self.social_worker.set_choices(staff_choices(ctx, (Role.SOCIAL_WORKER, Role.MANAGER)))
         self.psychologist.set_choices(staff_choices(ctx, (Role.PSYCHOLOGIST,)))
         self.contract.set_choices(
-            (i, to_persian_digits(f"{number} — {office}")) for i, number, office in contract_choices(ctx))
+            (i, choice_text(number, office)) for i, number, office in contract_choices(ctx))
         # Who works a file and how urgent it is: only a role the policy lets assign (the manager);
         # the fields are disabled rather than refused after «ذخیره».
         from app.services.policy import Action, Kind, allows
@@ -244,7 +245,7 @@ class CaseForm(FormDialog):
         self.discharge_date.setDate(d.discharge_date)
         self.received_on.setDate(d.received_on)
         self.early_reason.setText(d.early_transfer_reason)
-        self.contract.set_value(d.contract_id, to_persian_digits(d.contract_number))
+        self.contract.set_value(d.contract_id, identifier_text(d.contract_number))
         self.priority.setChecked(d.priority)
         self.priority_reason.setText(d.priority_reason)
         self.social_worker.set_value(d.social_worker_id, d.social_worker_name)

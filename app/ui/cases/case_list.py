@@ -30,6 +30,7 @@ from app.models.enums import CaseStatus, LivingArrangement, Role
 from app.persian import format_number, to_persian_digits
 from app.services.caselist import CaseQuery, count_cases, list_cases
 from app.services.choices import contract_choices, staff_choices
+from app.ui.text import choice_text, identifier_text
 from app.ui.cases.common import IdChoice, case_events
 from app.ui.cases.loader import UNCOUNTED, QueryLoader
 from app.ui.paged_model import (
@@ -61,14 +62,10 @@ _TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
 _ROLES = {_DISPLAY, _ALIGN, _BACKGROUND, _DECORATION, _TOOLTIP, int(RAW_VALUE_ROLE), int(ROW_ROLE)}
 
 
-def identifier_text(value: Any) -> str:
-    """File numbers and national codes in Persian digits, never grouped."""
-    return to_persian_digits(value or "")
-
-
 COLUMNS = (
     Column("full_name", "نام و نام خانوادگی", sort_key="name"),
     Column("father_name", "نام پدر", sortable=False),
+    Column("age_years", "سن", sortable=False),  # beside the name: which child it is, at a glance
     Column("national_code", "کد ملی", formatter=identifier_text, sortable=False),
     Column("behzisti_file_number", "پرونده بهزیستی", formatter=identifier_text),
     Column("clinic_file_number", "پرونده کلینیک", formatter=identifier_text),
@@ -79,7 +76,7 @@ COLUMNS = (
     Column("last_service_on", "آخرین خدمت", sortable=False),
     Column("next_follow_up", "پیگیری بعدی"),
 )
-COLUMN_WIDTHS = (165, 95, 100, 125, 110, 70, 160, 125, 90, 90, 90)
+COLUMN_WIDTHS = (165, 95, 40, 100, 125, 110, 70, 160, 125, 90, 90, 90)
 STATUS_COLUMN = [column.key for column in COLUMNS].index("status_label")
 
 
@@ -279,7 +276,7 @@ class CaseFilters(QWidget):
         # a social worker sees only their own files: the choice would only mislead
         self.worker.setVisible(ctx.actor.role is not Role.SOCIAL_WORKER)
         self.contract.set_choices(
-            (i, to_persian_digits(f"{number} — {office}")) for i, number, office in contract_choices(ctx))
+            (i, choice_text(number, office)) for i, number, office in contract_choices(ctx))
 
     def _lay_out(self) -> None:
         layout = QHBoxLayout(self)

@@ -35,6 +35,7 @@ from app.ui.cases.common import (FILE, FormDialog, add_shortcut, case_events, co
 from app.ui.cases.dialogs import StatusDialog
 from app.ui.cases.visit_form import VisitForm, draft_saved_at, visit_draft_key
 from app.ui.session import AppSession
+from app.ui.text import identifier_text
 from app.ui.screen_fit import fit_size
 
 TAB_CLASSES = (tabs.IdentityTab, tabs.SummaryTab, tabs.ServicesTab, tabs.ProblemsTab,
@@ -94,8 +95,8 @@ class CaseHeader(QFrame):
         age = age_text(d.birth_date, today) if today else ""
         self.name.setText(f"{d.full_name} ({age})" if age else d.full_name)
         self.numbers.setText(
-            f"پرونده بهزیستی: {to_persian_digits(d.behzisti_file_number)}   "
-            f"پرونده کلینیک: {to_persian_digits(d.clinic_file_number)}")
+            f"پرونده بهزیستی: {identifier_text(d.behzisti_file_number)}   "
+            f"پرونده کلینیک: {identifier_text(d.clinic_file_number)}")
         self.status.setText(CaseStatus(d.status).label)
         if self.status.property("status") != d.status:
             self.status.setProperty("status", d.status)
@@ -208,7 +209,7 @@ class CaseWindow(QMainWindow):
 
     def show_detail(self, detail: CaseDetail) -> None:
         self.detail = detail
-        self.setWindowTitle(f"پرونده {detail.full_name} — {to_persian_digits(detail.clinic_file_number)}")
+        self.setWindowTitle(f"پرونده {detail.full_name} — {identifier_text(detail.clinic_file_number)}")
         self.header.show_detail(detail, self.session.ctx.today())
         active = detail.status == CaseStatus.ACTIVE.value
         allowed = self.may_change_status  # a clerk gets no button that would only be refused

@@ -3,6 +3,7 @@ its outcome, and closing or returning the file. Each is one service call."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Optional
 
 from PySide6.QtWidgets import QWidget
@@ -13,6 +14,8 @@ from app.services.choices import staff_choices
 from app.services.problems import advance_problem, open_problem
 from app.services.referrals import add_referral, record_outcome
 from app.services.reviews import add_review
+from app.services import validation as v
+from app.errors import ValidationError
 from app.services.views import ProblemView, SaveResult
 from app.ui.cases.common import (
     FILE,
@@ -38,8 +41,17 @@ class CaseFormDialog(FormDialog):
         self.case_id = case_id
         self.setMinimumWidth(520)
 
-    def date_field(self, field: str) -> JalaliDateEdit:
-        return JalaliDateEdit(self, field=field, default_today=True, today=self.session.ctx.today)
+    def date_field(self, field: str, label: str = "تاریخ") -> JalaliDateEdit:
+        """Today's date to start with; checked when left: a date, given, and not in the future."""
+        edit = JalaliDateEdit(self, field=field, default_today=True, today=self.session.ctx.today)
+        today = self.session.ctx.today
+        self.check_when_left(field, edit.line_edit,
+                             lambda: v.date(edit.text(), field, label, required=True, not_after=today()))
+        return edit
+
+    def required(self, edit: Any, field: str, label: str) -> Callable[[], Any]:
+        """A check that the field is filled in (the service's own message), for add_row(check=)."""
+        return lambda: v.text(edit.text(), field, label, required=True, multiline=True)
 
     def lay_out(self, *middle: QWidget):
         """Every case form ends with «دلیل اصلاح», hidden until a date falls in a signed month."""
@@ -79,7 +91,7 @@ class ProblemDialog(CaseFormDialog):
         self.title.setObjectName("problemTitle")
         self.description = NoteEdit(self, lines=4)
         self.opened_on = self.date_field("opened_on")
-        self.add_row("عنوان مشکل", "title", self.title)
+        self.add_row("عنوان مشکل", "title", self.title, check=self.required(self.title, "title", "عنوان مشکل"))
         self.add_row("شرح و یافته‌های مطالعه", "description", self.description)
         self.add_row("تاریخ", "opened_on", self.opened_on)
         self.lay_out()
@@ -140,7 +152,7 @@ class ReviewDialog(CaseFormDialog):
     def __init__(self, session: AppSession, case_id: int, default_worker: Optional[int],
                  parent: QWidget | None = None):
         super().__init__(session, case_id, "بررسی وضعیت (شش‌ماهه)", parent)
-        self.date = self.date_field("date")
+        self.date = self.date_field("date", "تاریخ بررسی")
         self.worker = IdChoice(self, empty_label="— انتخاب کنید —")
         self.worker.setObjectName("reviewWorker")
         self.worker.set_choices(staff_choices(session.ctx, (Role.SOCIAL_WORKER, Role.MANAGER)))
@@ -149,12 +161,18 @@ class ReviewDialog(CaseFormDialog):
         self.findings.setObjectName("findings")
         self.decisions = NoteEdit(self, lines=3)
         self.add_row("تاریخ بررسی", "date", self.date)
-        self.add_row("مددکار اجتماعی حاضر", "social_worker_id", self.worker)
-        self.add_row("یافته‌ها", "findings", self.findings)
+        self.add_row("مددکار اجتماعی حاضر", "social_worker_id", self.worker, check=self._worker_chosen)
+        self.add_row("یافته‌ها", "findings", self.findings,
+                     check=self.required(self.findings, "findings", "یافته‌ها"))
         self.add_row("تصمیم‌ها", "decisions", self.decisions)
         self.lay_out()
         self.finish()
         self.date.setFocus()
+
+    def _worker_chosen(self) -> None:
+        if self.worker.value() is None:
+            raise ValidationError("حضور مددکار اجتماعی در بررسی الزامی است؛ او را انتخاب کنید.",
+                                  field="social_worker_id")
 
     def state(self) -> Any:
         return (self.date.text(), self.worker.currentIndex(), self.findings.text(),
@@ -175,9 +193,9 @@ class ReferralDialog(CaseFormDialog):
         self.to_body.setObjectName("toBody")
         self.to_body.setPlaceholderText("مثلاً: مرکز مشاوره بهزیستی، درمانگاه، آموزش و پرورش")
         self.reason = NoteEdit(self, lines=3)
-        self.date = self.date_field("date")
-        self.add_row("مرجع ارجاع", "to_body", self.to_body)
-        self.add_row("دلیل ارجاع", "reason", self.reason)
+        self.date = self.date_field("date", "تاریخ ارجاع")
+        self.add_row("مرجع ارجاع", "to_body", self.to_body, check=self.required(self.to_body, "to_body", "مرجع ارجاع"))
+        self.add_row("دلیل ارجاع", "reason", self.reason, check=self.required(self.reason, "reason", "دلیل ارجاع"))
         self.add_row("تاریخ ارجاع", "date", self.date)
         self.lay_out()
         self.finish()
@@ -200,8 +218,8 @@ class OutcomeDialog(CaseFormDialog):
         super().__init__(session, case_id, "نتیجه ارجاع", parent)
         self.referral_id = referral_id
         self.outcome = NoteEdit(self, lines=3)
-        self.date = self.date_field("outcome_on")
-        self.add_row("نتیجه", "outcome", self.outcome)
+        self.date = self.date_field("outcome_on", "تاریخ نتیجه")
+        self.add_row("نتیجه", "outcome", self.outcome, check=self.required(self.outcome, "outcome", "نتیجه ارجاع"))
         self.add_row("تاریخ نتیجه", "outcome_on", self.date)
         self.lay_out()
         self.finish()
@@ -233,11 +251,15 @@ class StatusDialog(CaseFormDialog):
         self.reason = NoteEdit(self, lines=3)
         self.reason.setObjectName("statusReason")
         self.add_row("تاریخ", "status_on", self.date)
-        self.add_row("دلیل", "status_reason", self.reason)
+        self.add_row("دلیل", "status_reason", self.reason, check=self._reason_given)
         self.save_button.setText(STATUS_TITLES[status].split(" (")[0])
         self.lay_out()
         self.finish()
         self.reason.setFocus()
+
+    def _reason_given(self) -> None:
+        if self.status is not CaseStatus.ACTIVE and not self.reason.text().strip():
+            raise ValidationError("دلیل بستن یا عودت پرونده را بنویسید.", field="status_reason")
 
     def state(self) -> Any:
         return (self.date.text(), self.reason.text())

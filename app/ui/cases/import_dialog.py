@@ -33,6 +33,7 @@ from app.persian import format_number, to_persian_digits
 from app.services.choices import contract_choices, staff_choices
 from app.services.importing import ImportResult, import_cases, read_rows, write_template
 from app.ui import messages
+from app.ui.text import choice_text
 from app.ui.cases.common import IdChoice, case_events
 from app.ui.cases.tables import Field, RecordTable, record_view
 from app.ui.forms import FormErrors
@@ -75,7 +76,7 @@ class ImportDialog(QDialog):
         row.addWidget(browse, 0, Qt.AlignmentFlag.AlignTop)
         row.addWidget(template, 0, Qt.AlignmentFlag.AlignTop)
         self.contract = IdChoice(self, empty_label="— قرارداد را انتخاب کنید —")
-        self.contract.set_choices((i, to_persian_digits(f"{number} — {office}"))
+        self.contract.set_choices((i, choice_text(number, office))
                                   for i, number, office in contract_choices(self.session.ctx))
         if self.contract.count() == 2:
             self.contract.setCurrentIndex(1)  # the only contract

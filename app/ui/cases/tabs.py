@@ -49,7 +49,7 @@ from app.ui.cases.common import (
     show_error,
 )
 from app.ui.cases.tables import Field, RecordTable, RowStyle, date_text, digits, record_view, select_first
-from app.ui.text import jalali_text, rtl_date_text
+from app.ui.text import identifier_text, jalali_text, rtl_date_text
 
 if TYPE_CHECKING:
     from app.ui.cases.case_window import CaseWindow
@@ -181,14 +181,14 @@ class IdentityTab(CaseTab):
     def load(self) -> None:
         d = self.detail
         text = {
-            "behzisti": to_persian_digits(d.behzisti_file_number),
-            "clinic": to_persian_digits(d.clinic_file_number),
+            "behzisti": identifier_text(d.behzisti_file_number),
+            "clinic": identifier_text(d.clinic_file_number),
             "name": d.full_name, "father": d.father_name,
-            "code": to_persian_digits(d.national_code or ""),
+            "code": identifier_text(d.national_code or ""),
             "sex": Sex(d.sex).label, "birth": _with_age(jalali_text(d.birth_date), d.birth_date, self.session.ctx.today()),
             "living": LivingArrangement(d.living_arrangement).label,
             "discharge": jalali_text(d.discharge_date), "received": jalali_text(d.received_on),
-            "contract": to_persian_digits(d.contract_number), "worker": d.social_worker_name,
+            "contract": identifier_text(d.contract_number), "worker": d.social_worker_name,
             "psychologist": d.psychologist_name, "phones": to_persian_digits(d.phones),
             "address": to_persian_digits(d.address),
         }

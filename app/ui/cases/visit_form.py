@@ -21,7 +21,7 @@ from app.models.enums import CareDomain, ServiceKind, ServiceMode
 from app.services.problems import list_problems
 from app.services.views import SaveResult, ServiceView
 from app.services import validation as v
-from app.services.visits import ServiceInput, add_service, check_visit_entry, list_services, update_service
+from app.services.visits import MAX_MINUTES, ServiceInput, add_service, check_visit_entry, list_services, update_service
 from app.ui.cases.common import SERVICES, FormDialog, IdChoice, NoteEdit, ask_yes_no, case_events, moment_text
 from app.ui.drafts import DraftAutosaver
 from app.ui.session import AppSession
@@ -93,7 +93,7 @@ class VisitForm(FormDialog):
         self.mode = EnumComboBox(ServiceMode, self, allow_empty=True)
         self.mode.setObjectName("mode")
         self.minutes = QSpinBox(self)
-        self.minutes.setRange(0, 720)
+        self.minutes.setRange(0, MAX_MINUTES)
         self.minutes.setSingleStep(5)
         self.minutes.setSuffix(" دقیقه")
         self.minutes.setSpecialValueText("— دقیقه را بنویسید —")  # 0 is "not given", never a visit's length

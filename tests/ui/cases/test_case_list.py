@@ -5,7 +5,7 @@ from PySide6.QtCore import Qt
 
 from app.persian import make_national_code, to_persian_digits
 from app.services.caselist import CaseQuery
-from app.ui.cases.case_list import CaseListPage, CaseTableModel
+from app.ui.cases.case_list import COLUMNS, CaseListPage, CaseTableModel
 from app.ui.cases.case_window import CaseWindow
 from tests.ui.cases.conftest import focused
 from tests.ui.conftest import type_text
@@ -57,9 +57,10 @@ def test_the_list_opens_with_its_rows_and_priority_first(page):
 
 def test_numbers_and_dates_are_shown_in_persian_digits(page):
     row = names(page).index("علی کریمی")
-    code = page.model.index(row, 2)
+    column = {c.key: n for n, c in enumerate(COLUMNS)}
+    code = page.model.index(row, column["national_code"])
     assert page.model.data(code) == to_persian_digits(CODE)
-    received = page.model.index(row, 8)
+    received = page.model.index(row, column["received_on"])
     assert page.model.data(received).replace("\u200f", "") == "۱۴۰۴/۱۰/۲۰"
 
 
@@ -110,7 +111,7 @@ def test_filters_narrow_the_list(qtbot, page):
 
 
 def test_the_status_column_shows_only_when_every_status_is_listed(qtbot, page):
-    status_column = 5
+    status_column = [c.key for c in COLUMNS].index("status_label")
     assert page.table.isColumnHidden(status_column)  # only active files: the column says nothing
     with qtbot.waitSignal(page.rowsUpdated):
         page.filters.status.setCurrentIndex(page.filters.status.findData(None))

@@ -18,7 +18,7 @@ def test_the_change_counter_names_what_changed_and_skips_openings(ctx, make_case
     last = latest_change(ctx)
     open_case(ctx, case_id)  # an opening changes nothing on anyone's screen
     assert changes_since(ctx, last)[1] == []
-    add_service(ctx, case_id, ServiceInput(kind="care", mode="phone", note="تماس", domains=["health"], date=TODAY))
+    add_service(ctx, case_id, ServiceInput(minutes=30, kind="care", mode="phone", note="تماس", domains=["health"], date=TODAY))
     newest, changes = changes_since(ctx, last)
     assert newest > last
     assert [(c.entity, c.case_id, c.action) for c in changes] == [("service", case_id, "create")]
@@ -36,7 +36,7 @@ def test_another_pcs_save_reaches_the_open_screens(qtbot, ctx, make_case):
     try:
         qtbot.wait(200)
         # "another PC": the same database, written without this window's own events
-        add_service(ctx, case_id, ServiceInput(kind="care", mode="phone", note="تماس", domains=["health"],
+        add_service(ctx, case_id, ServiceInput(minutes=30, kind="care", mode="phone", note="تماس", domains=["health"],
                                                date=TODAY))
         qtbot.waitUntil(lambda: (case_id, SERVICES) in seen, timeout=5000)
         assert others
@@ -46,7 +46,7 @@ def test_another_pcs_save_reaches_the_open_screens(qtbot, ctx, make_case):
 
 def test_a_note_deleted_elsewhere_says_so_in_the_open_form(qtbot, worker_session, ctx, make_case, monkeypatch):
     case_id = make_case().id
-    add_service(ctx, case_id, ServiceInput(kind="care", mode="phone", note="تماس", domains=["health"],
+    add_service(ctx, case_id, ServiceInput(minutes=30, kind="care", mode="phone", note="تماس", domains=["health"],
                                            date=TODAY - dt.timedelta(days=1)))
     read = list_services(ctx, case_id)[0]
     form = VisitForm(worker_session, case_id, service=read, offer_draft=False)

@@ -110,7 +110,7 @@ def test_a_child_abuse_concern_needs_the_action_taken(qtbot, form, worker_sessio
 
 
 def test_the_abuse_row_is_red_and_marked_in_the_timeline(qtbot, window, worker_session, case_id):
-    visits.add_service(worker_session.ctx, case_id, visits.ServiceInput(
+    visits.add_service(worker_session.ctx, case_id, visits.ServiceInput(minutes=30, 
         kind="care", mode="home_visit", note="نگرانی", domains=("abuse_watch",),
         abuse_concern=True, abuse_action="گزارش شد"))
     tab = window.tab(ServicesTab)
