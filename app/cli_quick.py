@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from app.errors import StorageError
+from app.persian.iran_time import iran_date
 
 # Must match the services (tests/test_cli_quick.py checks each against its source).
 APPLICATION_ID = 0x50525644
@@ -211,7 +212,7 @@ _CASE_PAGE = (
     "case_file.last_name, case_file.father_name, case_file.national_code, case_file.status, "
     "case_file.living_arrangement, case_file.priority, case_file.received_on, case_file.last_service_on, "
     "case_file.next_follow_up, case_file.last_review_on, worker.first_name AS first_name_1, "
-    "worker.last_name AS last_name_1 \nFROM case_file JOIN (SELECT case_file.id AS id \nFROM case_file {where}"
+    "worker.last_name AS last_name_1, case_file.birth_date \nFROM case_file JOIN (SELECT case_file.id AS id \nFROM case_file {where}"
     "ORDER BY " + _CASE_ORDER + "\n LIMIT :lim OFFSET :off) AS anon_1 ON anon_1.id = case_file.id "
     "LEFT OUTER JOIN staff AS worker ON worker.id = case_file.social_worker_id ORDER BY " + _CASE_ORDER)
 
@@ -239,12 +240,13 @@ def _case_rows(conn: sqlite3.Connection, actor: Actor, status: Optional[str], li
     clauses = [c for c in (CASE_SCOPE[actor.role], "case_file.status = :status" if status else "") if c]
     sql = _CASE_PAGE.format(where="\nWHERE " + " AND ".join(clauses) + " " if clauses else "")
     rows: list[dict] = []
+    today = iran_date(dt.datetime.now(dt.timezone.utc))  # the clinic's day, as ServiceContext.today
     _read(conn, actor)
     try:
         while len(rows) < limit:
             wanted = min(MAX_PAGE, limit - len(rows))
             page = conn.execute(sql, {"me": actor.staff_id, "status": status, "lim": wanted, "off": len(rows)}).fetchall()
-            rows += [_case_row(r, statuses, living) for r in page]
+            rows += [_case_row(r, statuses, living, today) for r in page]
             if len(page) < wanted:
                 break
     finally:
@@ -252,9 +254,11 @@ def _case_rows(conn: sqlite3.Connection, actor: Actor, status: Optional[str], li
     return rows
 
 
-def _case_row(r: tuple, statuses: dict, living: dict) -> dict:
+def _case_row(r: tuple, statuses: dict, living: dict, today: dt.date) -> dict:
+    from app.persian.jalali import age_in_years
     (id_, behzisti, clinic, first, last, father, national_code, status, arrangement, priority, received_on,
-     last_service_on, next_follow_up, last_review_on, worker_first, worker_last) = r
+     last_service_on, next_follow_up, last_review_on, worker_first, worker_last, birth_date) = r
+    birth = _date(birth_date)
     return {
         "id": id_, "behzisti_file_number": behzisti, "clinic_file_number": clinic, "first_name": first,
         "last_name": last, "full_name": f"{first} {last}", "father_name": father, "national_code": national_code,
@@ -262,6 +266,7 @@ def _case_row(r: tuple, statuses: dict, living: dict) -> dict:
         "priority": bool(priority), "social_worker_name": f"{worker_first} {worker_last}" if worker_first else "",
         "received_on": _date(received_on), "last_service_on": _date(last_service_on),
         "next_follow_up": _date(next_follow_up), "last_review_on": _date(last_review_on),
+        "birth_date": birth, "age_years": age_in_years(birth, today),
     }
 
 

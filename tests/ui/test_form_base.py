@@ -39,9 +39,9 @@ def test_contract_dialog_shows_every_error_at_once(qtbot, manager_session):
     w["start_date"].setText("1405/13/40")
     w["fee_per_case_month_rials"].setText("دوازده")
     w["capacity"].setText("0")
-    w["cheque_given_on"].setText("1405/02/32")
+    w["cheque_return_days"].setText("سی")  # the cheques themselves are their own records (0011)
     assert_errors_at(qtbot, dialog, ["office_name", "number", "start_date", "end_date",
-                                     "fee_per_case_month_rials", "capacity", "cheque_given_on"],
+                                     "fee_per_case_month_rials", "capacity", "cheque_return_days"],
                      w["office_name"])
     assert list_contracts(manager_session.ctx) == []
 
