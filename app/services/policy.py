@@ -141,6 +141,23 @@ def require(actor: Actor, kind: Kind, action: Action) -> Scope:
     return found
 
 
+def writes_confidential(actor: Actor) -> bool:
+    """A psychologist's text is confidential from the moment it is written; the flag is stored on
+    the record, so a later change of the author's role changes nothing."""
+    return actor.role is Role.PSYCHOLOGIST
+
+
+def reads_confidential(actor: Actor) -> bool:
+    """Whether `actor` may read a text stored as confidential (a psychologist's)."""
+    return allows(actor, Kind.PSYCH_NOTE, Action.READ)
+
+
+def require_confidential(actor: Actor, confidential: bool, action: Action) -> None:
+    """Touching a confidential record (its text, its stages, its outcome) is for its readers only."""
+    if confidential:
+        require(actor, Kind.PSYCH_NOTE, action)
+
+
 # -- the decorator: one line above each public service function ------------------------------------
 
 F = TypeVar("F", bound=Callable)
