@@ -21,20 +21,23 @@ depends_on = None
 _PSYCHOLOGISTS = "(SELECT id FROM staff WHERE role = 'psychologist')"
 
 
+# Plain ALTER TABLE, not a batch: a batch rebuilds the table on SQLite, and dropping the old
+# `problem` table would cascade to every problem step (foreign keys are on).
+
+
+def _flag(table: str, name: str) -> None:
+    op.add_column(table, sa.Column(name, sa.Boolean(), nullable=False, server_default=sa.false()))
+
+
 def upgrade() -> None:
     for table in ('problem', 'problem_step', 'referral'):
-        with op.batch_alter_table(table) as batch:
-            batch.add_column(sa.Column('confidential', sa.Boolean(), nullable=False, server_default=sa.false()))
-            if table == 'referral':
-                batch.add_column(sa.Column('outcome_confidential', sa.Boolean(), nullable=False,
-                                           server_default=sa.false()))
+        _flag(table, 'confidential')
         op.execute(f"UPDATE {table} SET confidential = TRUE WHERE staff_id IN {_PSYCHOLOGISTS}")
+    _flag('referral', 'outcome_confidential')
     op.execute("UPDATE referral SET outcome_confidential = TRUE WHERE confidential = TRUE AND outcome <> ''")
 
 
 def downgrade() -> None:
+    op.drop_column('referral', 'outcome_confidential')
     for table in ('referral', 'problem_step', 'problem'):
-        with op.batch_alter_table(table) as batch:
-            if table == 'referral':
-                batch.drop_column('outcome_confidential')
-            batch.drop_column('confidential')
+        op.drop_column(table, 'confidential')
