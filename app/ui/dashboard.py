@@ -63,7 +63,7 @@ ABUSE_COLUMNS = [
     Column("priority", "اولویت", _priority),
 ]
 # A psychologist's problem, for someone who may not read it (the service sends no title).
-HIDDEN_PROBLEM = "— مشکل ثبت‌شده روانشناس؛ برای شما نمایش داده نمی‌شود —"
+HIDDEN_PROBLEM = "— مشکل محرمانه روانشناس —"
 
 
 def _problem_rows(problems: list[Any]) -> list[Any]:

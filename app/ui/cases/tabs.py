@@ -57,14 +57,16 @@ if TYPE_CHECKING:
 ABUSE_STYLE = RowStyle(QColor("#fdecea"), QColor("#9b1c1c"))
 RESOLVED_STYLE = RowStyle(None, QColor("#52606d"))
 HIDDEN_NOTE = "— این یادداشت برای شما نمایش داده نمی‌شود —"
-HIDDEN_PROBLEM = "— مشکل ثبت‌شده روانشناس؛ برای شما نمایش داده نمی‌شود —"
-HIDDEN_REFERRAL = "— ارجاع ثبت‌شده روانشناس؛ برای شما نمایش داده نمی‌شود —"
+HIDDEN_PROBLEM = "مشکل محرمانه روانشناس"
+HIDDEN_STEP = "شرح محرمانه روانشناس"
+HIDDEN_REFERRAL = "ارجاع محرمانه روانشناس"
+HIDDEN_TEXT = "— محرمانه —"
 PSYCH_ONLY_TIP = "ثبت روانشناس (محرمانه): فقط روانشناس و مدیر"
 
 
-def _asked(text: str, who: str) -> str:
-    """The placeholder a hidden text shows, naming whom to ask."""
-    return f"{text}\n(برای اطلاع از {who} بپرسید)" if who else text
+def _asked(what: str, who: str) -> str:
+    """The placeholder a hidden text shows: that it exists, and whom to ask."""
+    return f"— {what}؛ برای اطلاع از {who} بپرسید —" if who else f"— {what} —"
 
 
 def _button(parent: QWidget, text: str, slot, tip: str = "") -> QPushButton:
@@ -387,7 +389,7 @@ class ProblemsTab(CaseTab):
         self.steps = RecordTable((
             Field("مرحله", lambda s: s.stage_label),
             Field("تاریخ", lambda s: date_text(s.date)),
-            Field("شرح", lambda s: _asked(HIDDEN_NOTE, s.staff_name) if s.note_hidden else s.note),
+            Field("شرح", lambda s: _asked(HIDDEN_STEP, s.staff_name) if s.note_hidden else s.note),
         ), self)
         self.steps_view = record_view(self, self.steps, name="stepsView", stretch=2, wrap=True,
                                       widths=(140, 100))
@@ -495,8 +497,10 @@ class ReferralsTab(CaseTab):
         self.model = RecordTable((
             Field("تاریخ", lambda r: date_text(r.date)),
             Field("مرجع", lambda r: _asked(HIDDEN_REFERRAL, r.staff_name) if r.hidden else r.to_body),
-            Field("دلیل", lambda r: HIDDEN_NOTE if r.hidden else r.reason),
-            Field("نتیجه", lambda r: HIDDEN_NOTE if r.outcome_hidden else (r.outcome or "در انتظار نتیجه")),
+            Field("دلیل", lambda r: HIDDEN_TEXT if r.hidden else r.reason),
+            # Who wrote an outcome is not kept, so a hidden one names no one (the file's psychologist did).
+            Field("نتیجه", lambda r: (HIDDEN_TEXT if r.hidden else "— نتیجه محرمانه روانشناس —")
+                  if r.outcome_hidden else (r.outcome or "در انتظار نتیجه")),
             Field("تاریخ نتیجه", lambda r: date_text(r.outcome_on)),
         ), self)
         self.view = record_view(self, self.model, name="referralsView", stretch=2, wrap=True,
