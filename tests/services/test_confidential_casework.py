@@ -10,6 +10,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import os
+from pathlib import Path
 
 import pytest
 
@@ -125,7 +127,10 @@ def test_the_case_summary_quotes_none_of_them_whoever_prints_it(ctx, psych_file)
     from app.services.report_data import CONFIDENTIAL_TEXT
     case = psych_file["case"]
     for who in (psych_file["wctx"], ctx):
-        text = pdf_text(generate_case_summary(who, case.id).pdf)
+        pdf = generate_case_summary(who, case.id).pdf
+        if os.environ.get("PARVANDEH_SHOTS"):
+            Path(os.environ["PARVANDEH_SHOTS"], f"confidential-summary-{who.actor.role.value}.pdf").write_bytes(pdf)
+        text = pdf_text(pdf)
         for secret in SECRETS:
             assert secret not in text, secret
         assert WORKER_TEXTS[0] in text  # the worker's own problem is printed
