@@ -28,7 +28,9 @@ class Kind(str, enum.Enum):
     ASSIGNMENT = "assignment"        # who works the file (social worker, psychologist), its priority
     CASE_STATUS = "case_status"      # closing, returning, reopening a file
     VISIT_NOTE = "visit_note"        # services and their notes (not a psychologist's)
-    PSYCH_NOTE = "psych_note"        # a psychologist's note: confidential from the moment it is written
+    # A psychologist's note, and the text of a problem, problem step or referral a psychologist wrote:
+    # confidential from the moment it is written (the flag is stored on the record).
+    PSYCH_NOTE = "psych_note"
     ABUSE = "abuse"                  # child-abuse concern and the action taken
     PROBLEM = "problem"
     REVIEW = "review"
