@@ -88,3 +88,24 @@ def test_0013_goes_back_to_0010_and_up_again(at_0010):
     _migrate(db, "0013")
     assert _rows(path, "SELECT count(*) FROM problem WHERE confidential") == [(1,)]
     assert _rows(path, "SELECT version_num FROM alembic_version") == [("0013",)]
+
+
+def test_0008_keeps_the_abuse_acknowledgements_0012_made(tmp_path):
+    """0008 once rebuilt `service` (an Alembic batch): on SQLite, dropping the old table cascaded to
+    every acknowledgement of an abuse concern. A database at 0007 with one keeps it through 0008."""
+    path = tmp_path / DB_FILENAME
+    shutil.copyfile(FIXTURE, path)
+    db = Database(sqlite_url(path))
+    try:
+        _migrate(db, "0007")
+        conn = sqlite3.connect(path)
+        with conn:
+            service_id = conn.execute("SELECT min(id) FROM service").fetchone()[0]
+            conn.execute("INSERT INTO abuse_acknowledgement (service_id, staff_id, at, note) "
+                         "VALUES (?, 1, '2026-11-01 10:00:00', 'دیده شد')", (service_id,))
+        conn.close()
+        _migrate(db, "0008")
+        assert _rows(path, "SELECT service_id, note FROM abuse_acknowledgement") == [(service_id, "دیده شد")]
+        assert integrity_problems(db) == []
+    finally:
+        db.dispose()
