@@ -133,6 +133,8 @@ class Problem(Versioned, Timestamps, Base):
     resolved_on: Mapped[Optional[dt.date]]
     resolution_note: Mapped[str] = mapped_column(Text, default="")
     staff_id: Mapped[Optional[int]] = mapped_column(ForeignKey("staff.id"))
+    # Opened by a psychologist: title and description are theirs, fixed when written.
+    confidential: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     steps: Mapped[list["ProblemStep"]] = relationship(
         back_populates="problem", cascade="all, delete-orphan", order_by="ProblemStep.id"
@@ -150,6 +152,8 @@ class ProblemStep(Base):
     date: Mapped[dt.date]
     note: Mapped[str] = mapped_column(Text, default="")
     staff_id: Mapped[Optional[int]] = mapped_column(ForeignKey("staff.id"))
+    # Written by a psychologist (fixed when written, whatever later happens to their role).
+    confidential: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     problem: Mapped[Problem] = relationship(back_populates="steps")
 
@@ -181,6 +185,10 @@ class Referral(Versioned, Timestamps, Base):
     outcome: Mapped[str] = mapped_column(Text, default="")
     outcome_on: Mapped[Optional[dt.date]]
     staff_id: Mapped[Optional[int]] = mapped_column(ForeignKey("staff.id"))
+    # Made by a psychologist: body, reason and outcome are theirs (fixed when written).
+    confidential: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # The outcome, when a psychologist wrote it on someone else's referral.
+    outcome_confidential: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class Attachment(Base):

@@ -211,8 +211,8 @@ class DemoBuilder:
         if rng.random() < 0.08:
             out.referral.append((
                 next(self.referral_ids), cid, D(self.date_between(start, end)), rng.choice(REFERRAL_BODIES),
-                "نیاز به خدمات تخصصی خارج از کلینیک", rng.choice(_OUTCOMES), None, worker, self.stamp,
-                self.stamp))
+                "نیاز به خدمات تخصصی خارج از کلینیک", rng.choice(_OUTCOMES), None, worker, False, False,
+                self.stamp, self.stamp))
         return count
 
     def name_key(self, first: str, last: str) -> str:
@@ -308,12 +308,12 @@ class DemoBuilder:
         day = opened
         for stage in stages:
             out.problem_step.append((next(self.step_ids), pid, stage.value, D(day), f"{stage.label} انجام شد.",
-                                     worker))
+                                     worker, False))
             day = min(end, day + dt.timedelta(days=rng.randrange(3, 20)))
         out.problem.append((
             pid, cid, rng.choice(PROBLEM_TITLES), "مشکل در بازدید منزل شناسایی شد.", stages[-1].value, D(opened),
             D(day) if resolved else None,
-            "با همکاری خانواده و پیگیری مددکار مشکل رفع شد." if resolved else "", worker, self.stamp,
+            "با همکاری خانواده و پیگیری مددکار مشکل رفع شد." if resolved else "", worker, False, self.stamp,
             self.stamp))
 
 

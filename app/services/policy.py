@@ -28,7 +28,9 @@ class Kind(str, enum.Enum):
     ASSIGNMENT = "assignment"        # who works the file (social worker, psychologist), its priority
     CASE_STATUS = "case_status"      # closing, returning, reopening a file
     VISIT_NOTE = "visit_note"        # services and their notes (not a psychologist's)
-    PSYCH_NOTE = "psych_note"        # a psychologist's note: confidential from the moment it is written
+    # A psychologist's note, and the text of a problem, problem step or referral a psychologist wrote:
+    # confidential from the moment it is written (the flag is stored on the record).
+    PSYCH_NOTE = "psych_note"
     ABUSE = "abuse"                  # child-abuse concern and the action taken
     PROBLEM = "problem"
     REVIEW = "review"
@@ -139,6 +141,23 @@ def require(actor: Actor, kind: Kind, action: Action) -> Scope:
     if found is Scope.NONE:
         raise PermissionDenied(refusal(kind, action))
     return found
+
+
+def writes_confidential(actor: Actor) -> bool:
+    """A psychologist's text is confidential from the moment it is written; the flag is stored on
+    the record, so a later change of the author's role changes nothing."""
+    return actor.role is Role.PSYCHOLOGIST
+
+
+def reads_confidential(actor: Actor) -> bool:
+    """Whether `actor` may read a text stored as confidential (a psychologist's)."""
+    return allows(actor, Kind.PSYCH_NOTE, Action.READ)
+
+
+def require_confidential(actor: Actor, confidential: bool, action: Action) -> None:
+    """Touching a confidential record (its text, its stages, its outcome) is for its readers only."""
+    if confidential:
+        require(actor, Kind.PSYCH_NOTE, action)
 
 
 # -- the decorator: one line above each public service function ------------------------------------

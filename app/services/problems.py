@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.errors import NotFound, ValidationError
-from app.models import Problem, ProblemStep, Service
+from app.models import Problem, ProblemStep, Service, Staff
 from app.models.enums import ProblemStage
 from app.services import audit, concurrency, validation as v
 from app.services.cases import get_case_row
@@ -17,7 +17,8 @@ from app.services.context import ServiceContext
 from app.services.signed_months import require_reason_in_signed_month
 from app.services.views import ProblemStepView, ProblemView, SaveResult
 from app.services.visits import _require_writer
-from app.services.policy import Action, Kind, rule
+from app.services.policy import (Action, Kind, reads_confidential, require_confidential, rule,
+                                 writes_confidential)
 
 STAGE_ORDER = list(ProblemStage)
 
@@ -33,9 +34,10 @@ def open_problem(ctx: ServiceContext, case_id: int, title: str, description: str
         problem = Problem(
             case_id=case.id, title=v.text(title, "title", "عنوان مشکل", required=True, max_len=300),
             description=v.text(description, "description", "شرح مشکل", max_len=20000, multiline=True),
-            stage=ProblemStage.STUDY.value, opened_on=when, staff_id=ctx.actor.staff_id)
+            stage=ProblemStage.STUDY.value, opened_on=when, staff_id=ctx.actor.staff_id,
+            confidential=writes_confidential(ctx.actor))
         problem.steps.append(ProblemStep(stage=ProblemStage.STUDY.value, date=when, note=problem.description,
-                                         staff_id=ctx.actor.staff_id))
+                                         staff_id=ctx.actor.staff_id, confidential=problem.confidential))
         session.add(problem)
         session.flush()
         require_reason_in_signed_month(session, ctx, case.id, [when], amend_reason, record_kind="problem",
@@ -56,6 +58,7 @@ def advance_problem(ctx: ServiceContext, problem_id: int, stage: str, note: str,
         problem = _get(session, problem_id)
         concurrency.expect(session, problem, version)
         case = get_case_row(session, ctx, problem.case_id)
+        require_confidential(ctx.actor, problem.confidential, Action.CHANGE)
         new = v.choice(ProblemStage, stage, "stage", "مرحله")
         text = v.text(note, "note", "شرح اقدام", max_len=20000, multiline=True)
         when = v.date(on if on is not None else ctx.today(), "date", "تاریخ", required=True,
@@ -75,7 +78,8 @@ def advance_problem(ctx: ServiceContext, problem_id: int, stage: str, note: str,
                                        record_id=problem.id)
         old = problem.stage
         problem.stage = new.value
-        problem.steps.append(ProblemStep(stage=new.value, date=when, note=text, staff_id=ctx.actor.staff_id))
+        problem.steps.append(ProblemStep(stage=new.value, date=when, note=text, staff_id=ctx.actor.staff_id,
+                                         confidential=writes_confidential(ctx.actor)))
         audit.record(session, ctx, "update", "problem", problem.id, case_id=case.id,
                      changes={"stage": [old, new.value], "note": [None, text]})
         return SaveResult(problem.id)
@@ -100,14 +104,25 @@ def list_problems(ctx: ServiceContext, case_id: int, open_only: bool = False) ->
         for sid, pid in session.execute(select(Service.id, Service.problem_id).where(
                 Service.problem_id.in_([p.id for p in problems]))):
             linked.setdefault(pid, []).append(sid)
-        return [_view(p, linked.get(p.id, [])) for p in problems]
+        names = {i: f"{f} {l}" for i, f, l in session.execute(select(Staff.id, Staff.first_name, Staff.last_name))}
+        reader = reads_confidential(ctx.actor)
+        return [_view(p, linked.get(p.id, []), names, reader) for p in problems]
 
 
-def _view(p: Problem, service_ids: list[int]) -> ProblemView:
+def _view(p: Problem, service_ids: list[int], names: dict[int, str], reader: bool) -> ProblemView:
+    """A psychologist's problem or step reaches someone who may not read it without its text; they
+    still see that it exists, where it stands and whom to ask."""
+    hidden = p.confidential and not reader
+    steps = tuple(
+        ProblemStepView(s.stage, ProblemStage(s.stage).label, s.date,
+                        "" if s.confidential and not reader else s.note,
+                        note_hidden=s.confidential and not reader, staff_name=names.get(s.staff_id, ""))
+        for s in p.steps)
+    resolving = next((s for s in reversed(steps) if s.stage == ProblemStage.RESOLVED.value), None)
+    resolution_hidden = hidden or (resolving is not None and resolving.note_hidden)
     return ProblemView(
-        id=p.id, case_id=p.case_id, title=p.title, description=p.description, stage=p.stage,
-        stage_label=ProblemStage(p.stage).label, opened_on=p.opened_on, resolved_on=p.resolved_on,
-        resolution_note=p.resolution_note,
-        steps=tuple(ProblemStepView(s.stage, ProblemStage(s.stage).label, s.date, s.note) for s in p.steps),
-        service_ids=tuple(service_ids), version=p.version)
+        id=p.id, case_id=p.case_id, title="" if hidden else p.title, description="" if hidden else p.description,
+        stage=p.stage, stage_label=ProblemStage(p.stage).label, opened_on=p.opened_on, resolved_on=p.resolved_on,
+        resolution_note="" if resolution_hidden else p.resolution_note, steps=steps,
+        service_ids=tuple(service_ids), version=p.version, hidden=hidden, staff_name=names.get(p.staff_id, ""))
 

@@ -8,14 +8,15 @@ from typing import Optional
 from sqlalchemy import select
 
 from app.errors import NotFound, ValidationError
-from app.models import Referral
+from app.models import Referral, Staff
 from app.services import audit, concurrency, validation as v
 from app.services.cases import get_case_row
 from app.services.context import ServiceContext
 from app.services.signed_months import require_reason_in_signed_month
 from app.services.views import ReferralView, SaveResult
 from app.services.visits import _require_writer
-from app.services.policy import Action, Kind, rule
+from app.services.policy import (Action, Kind, reads_confidential, require_confidential, rule,
+                                 writes_confidential)
 
 
 @rule(Kind.REFERRAL, Action.CREATE)
@@ -27,7 +28,7 @@ def add_referral(ctx: ServiceContext, case_id: int, *, to_body: str, reason: str
         when = v.date(on if on is not None else ctx.today(), "date", "تاریخ ارجاع", required=True,
                       not_after=ctx.today())
         referral = Referral(
-            case_id=case.id, date=when, staff_id=ctx.actor.staff_id,
+            case_id=case.id, date=when, staff_id=ctx.actor.staff_id, confidential=writes_confidential(ctx.actor),
             to_body=v.text(to_body, "to_body", "مرجع ارجاع", required=True, max_len=300),
             reason=v.text(reason, "reason", "دلیل ارجاع", required=True, max_len=5000, multiline=True))
         session.add(referral)
@@ -49,6 +50,8 @@ def record_outcome(ctx: ServiceContext, referral_id: int, outcome: str,
             raise NotFound("ارجاع پیدا نشد.")
         concurrency.expect(session, referral, version)
         get_case_row(session, ctx, referral.case_id)
+        # A psychologist's referral, or an outcome a psychologist wrote, is not someone else's to change.
+        require_confidential(ctx.actor, referral.confidential or referral.outcome_confidential, Action.CHANGE)
         text = v.text(outcome, "outcome", "نتیجه ارجاع", required=True, max_len=5000, multiline=True)
         when = v.date(on if on is not None else ctx.today(), "outcome_on", "تاریخ نتیجه", required=True,
                       not_after=ctx.today())
@@ -56,6 +59,7 @@ def record_outcome(ctx: ServiceContext, referral_id: int, outcome: str,
             raise ValidationError("تاریخ نتیجه پیش از تاریخ ارجاع است.", field="outcome_on")
         before = {"outcome": referral.outcome, "outcome_on": referral.outcome_on}
         referral.outcome, referral.outcome_on = text, when
+        referral.outcome_confidential = writes_confidential(ctx.actor)
         audit.record(session, ctx, "update", "referral", referral.id, case_id=referral.case_id,
                      changes=audit.diff(before, {"outcome": text, "outcome_on": when}))
         return SaveResult(referral.id)
@@ -66,5 +70,16 @@ def list_referrals(ctx: ServiceContext, case_id: int) -> list[ReferralView]:
     with ctx.db.read() as session:
         get_case_row(session, ctx, case_id)
         rows = session.scalars(select(Referral).where(Referral.case_id == case_id).order_by(Referral.date.desc()))
-        return [ReferralView(r.id, r.case_id, r.date, r.to_body, r.reason, r.outcome, r.outcome_on, r.version)
-                for r in rows]
+        names = {i: f"{f} {l}" for i, f, l in session.execute(select(Staff.id, Staff.first_name, Staff.last_name))}
+        reader = reads_confidential(ctx.actor)
+        return [_view(r, names, reader) for r in rows]
+
+
+def _view(r: Referral, names: dict[int, str], reader: bool) -> ReferralView:
+    """A psychologist's referral reaches someone who may not read it without its texts (the body it
+    went to says much about the child); they see that it exists, when, and whom to ask."""
+    hidden = r.confidential and not reader
+    outcome_hidden = hidden or (r.outcome_confidential and not reader)
+    return ReferralView(r.id, r.case_id, r.date, "" if hidden else r.to_body, "" if hidden else r.reason,
+                        "" if outcome_hidden else r.outcome, r.outcome_on, r.version, hidden=hidden,
+                        outcome_hidden=outcome_hidden, staff_name=names.get(r.staff_id, ""))

@@ -64,6 +64,17 @@ def note_text(s: Service, notes: bool) -> str:
     return s.note if notes else ""
 
 
+# A psychologist's problem, step or referral: no document carries its text (like their notes above).
+CONFIDENTIAL_TEXT = "محرمانه (نوشته روانشناس؛ متن آن در این سند نمی‌آید)"
+CONFIDENTIAL_TITLE = "مشکل محرمانه (ثبت روانشناس)"
+
+
+def _text(text: str, confidential: bool, readable: bool) -> str:
+    if confidential:
+        return CONFIDENTIAL_TEXT
+    return text if readable else ""
+
+
 def abuse_text(s: Service) -> str:
     return CONFIDENTIAL_NOTE if s.confidential else s.abuse_action
 
@@ -200,14 +211,18 @@ def case_summary_parts(ctx: ServiceContext, session: Session, case_id: int) -> d
                 for m in session.scalars(select(FamilyMember).where(FamilyMember.case_id == c.id))],
         behzisti_summary=c.behzisti_summary if notes else "",
         services=[_service_line(s, names.get(s.staff_id, ""), c.social_worker_id, notes) for s in services],
-        problems=[pd.ProblemRecord(p.title, p.opened_on, ProblemStage(p.stage).label,
-                                   [pd.StageStep(s.date, ProblemStage(s.stage).label, s.note if problems_ok else "")
+        problems=[pd.ProblemRecord(CONFIDENTIAL_TITLE if p.confidential else p.title, p.opened_on,
+                                   ProblemStage(p.stage).label,
+                                   [pd.StageStep(s.date, ProblemStage(s.stage).label,
+                                                 _text(s.note, s.confidential or p.confidential, problems_ok))
                                     for s in p.steps], p.resolved_on) for p in problems],
         reviews=[pd.ReviewRecord(r.date, names.get(r.reviewer_id, ""), names.get(r.social_worker_id, ""),
                                  (r.findings + ("\n" + r.decisions if r.decisions else "")) if reviews_ok else "")
                  for r in reviews],
-        referrals=[pd.ReferralRecord(r.date, r.to_body, r.reason if referrals_ok else "",
-                                     r.outcome if referrals_ok else "")
+        referrals=[pd.ReferralRecord(r.date, CONFIDENTIAL_TEXT if r.confidential else r.to_body,
+                                     _text(r.reason, r.confidential, referrals_ok),
+                                     _text(r.outcome, r.confidential or r.outcome_confidential, referrals_ok)
+                                     if r.outcome else "")
                    for r in referrals],
         contract=contract_info(contract) if contract else None,
         signers=[pd.Signer(names.get(c.social_worker_id, ""), Role.SOCIAL_WORKER.label)] if c.social_worker_id else [],

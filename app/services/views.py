@@ -165,6 +165,8 @@ class ProblemStepView:
     stage_label: str
     date: dt.date
     note: str
+    note_hidden: bool = False  # a psychologist's step, for someone who may not read it
+    staff_name: str = ""       # who wrote it (whom to ask when the note is hidden)
 
 
 @dataclass(frozen=True)
@@ -181,6 +183,10 @@ class ProblemView:
     steps: tuple[ProblemStepView, ...] = ()
     service_ids: tuple[int, ...] = ()
     version: int = 0  # the record's version when read; a save names it back
+    # A psychologist's problem, for someone who may not read it: title and description are empty,
+    # and it can be neither advanced nor changed by them.
+    hidden: bool = False
+    staff_name: str = ""  # who opened it
 
 
 @dataclass(frozen=True)
@@ -206,6 +212,11 @@ class ReferralView:
     outcome: str
     outcome_on: Optional[dt.date]
     version: int = 0  # the record's version when read; a save names it back
+    # A psychologist's referral, for someone who may not read it: body, reason and outcome are empty,
+    # and its outcome cannot be recorded by them.
+    hidden: bool = False
+    outcome_hidden: bool = False  # the outcome a psychologist wrote
+    staff_name: str = ""  # who made it
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from app.services.cases import CASELOAD_LIMIT
 from app.services.context import ServiceContext
 from app.services.permissions import case_scope
 from app.services.views import CaseRow
-from app.services.policy import Action, Kind, allows, rule
+from app.services.policy import Action, Kind, allows, reads_confidential, rule
 
 ACTIVE = CaseStatus.ACTIVE.value
 
@@ -54,6 +54,7 @@ class OpenProblem:
     title: str
     stage_label: str
     opened_on: dt.date
+    hidden: bool = False  # a psychologist's problem, for someone who may not read it: no title
 
 
 @dataclass(frozen=True)
@@ -151,13 +152,15 @@ def abuse_concerns(ctx: ServiceContext, since: Optional[dt.date] = None, limit: 
 @rule(Kind.PROBLEM, Action.READ)
 def open_problems(ctx: ServiceContext, limit: int = 200) -> list[OpenProblem]:
     query = (select(Problem.id, CaseFile.id, CaseFile.first_name, CaseFile.last_name, Problem.title,
-                    Problem.stage, Problem.opened_on)
+                    Problem.stage, Problem.opened_on, Problem.confidential)
              .join(CaseFile, CaseFile.id == Problem.case_id)
              .where(*_scoped(ctx, Problem.stage != ProblemStage.RESOLVED.value))
              .order_by(CaseFile.priority.desc(), Problem.opened_on).limit(limit))
+    reader = reads_confidential(ctx.actor)
     with ctx.db.read() as session:
-        return [OpenProblem(pid, cid, f"{f} {l}", t, ProblemStage(s).label, d)
-                for pid, cid, f, l, t, s, d in session.execute(query)]
+        return [OpenProblem(pid, cid, f"{f} {l}", "" if secret and not reader else t, ProblemStage(s).label, d,
+                            hidden=secret and not reader)
+                for pid, cid, f, l, t, s, d, secret in session.execute(query)]
 
 
 @rule(Kind.CONTRACT, Action.READ)

@@ -62,6 +62,14 @@ ABUSE_COLUMNS = [
     Column("action", "اقدام انجام‌شده"),
     Column("priority", "اولویت", _priority),
 ]
+# A psychologist's problem, for someone who may not read it (the service sends no title).
+HIDDEN_PROBLEM = "— مشکل محرمانه روانشناس —"
+
+
+def _problem_rows(problems: list[Any]) -> list[Any]:
+    return [SimpleNamespace(**asdict(p) | {"title": HIDDEN_PROBLEM}) if p.hidden else p for p in problems]
+
+
 PROBLEM_COLUMNS = [
     Column("case_name", "نام"),
     Column("title", "مشکل"),
@@ -471,7 +479,7 @@ class DashboardPage(QWidget):
         elif name == "cheques":
             self._show_cheques(result)
         else:
-            self.models[name].set_rows(result)
+            self.models[name].set_rows(_problem_rows(result) if name == "problems" else result)
             if name in self.tab_titles:
                 self._title_tab(name, len(result))
 

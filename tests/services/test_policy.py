@@ -72,6 +72,18 @@ def test_the_confidential_promises_hold_in_the_table():
     assert {r for r in ROLES if policy.TABLE[(r, Kind.VISIT_NOTE, Action.READ)] is Scope.ALL} == {Role.MANAGER}
 
 
+def test_only_a_psychologists_texts_are_written_confidential_and_only_their_readers_read_them(ctx, make_staff):
+    from tests.conftest import signed_in
+    for role in ROLES:
+        actor = signed_in(1, "کاربر آزمون", role)
+        assert policy.writes_confidential(actor) is (role is Role.PSYCHOLOGIST), role
+        assert policy.reads_confidential(actor) is (role in (Role.MANAGER, Role.PSYCHOLOGIST)), role
+        if role in (Role.SOCIAL_WORKER, Role.CLERK):
+            with pytest.raises(PermissionDenied, match="یادداشت روانشناختی"):
+                policy.require_confidential(actor, True, Action.CHANGE)
+        policy.require_confidential(actor, False, Action.CHANGE)  # an ordinary record: the kind's own rule
+
+
 @pytest.mark.parametrize("qualified, expected", [
     ("app.services.backups.back_up_to", (Kind.BACKUP, Action.CREATE)),
     ("app.services.clinic.set_setting", (Kind.SETTINGS, Action.CHANGE)),

@@ -57,6 +57,16 @@ if TYPE_CHECKING:
 ABUSE_STYLE = RowStyle(QColor("#fdecea"), QColor("#9b1c1c"))
 RESOLVED_STYLE = RowStyle(None, QColor("#52606d"))
 HIDDEN_NOTE = "— این یادداشت برای شما نمایش داده نمی‌شود —"
+HIDDEN_PROBLEM = "مشکل محرمانه روانشناس"
+HIDDEN_STEP = "شرح محرمانه روانشناس"
+HIDDEN_REFERRAL = "ارجاع محرمانه روانشناس"
+HIDDEN_TEXT = "— محرمانه —"
+PSYCH_ONLY_TIP = "ثبت روانشناس (محرمانه): فقط روانشناس و مدیر"
+
+
+def _asked(what: str, who: str) -> str:
+    """The placeholder a hidden text shows: that it exists, and whom to ask."""
+    return f"— {what}؛ برای اطلاع از {who} بپرسید —" if who else f"— {what} —"
 
 
 def _button(parent: QWidget, text: str, slot, tip: str = "") -> QPushButton:
@@ -368,7 +378,7 @@ class ProblemsTab(CaseTab):
 
     def build(self) -> None:
         self.model = RecordTable((
-            Field("عنوان", lambda p: p.title),
+            Field("عنوان", lambda p: _asked(HIDDEN_PROBLEM, p.staff_name) if p.hidden else p.title),
             Field("مرحله", lambda p: p.stage_label),
             Field("تاریخ ثبت", lambda p: date_text(p.opened_on)),
             Field("تاریخ رفع", lambda p: date_text(p.resolved_on)),
@@ -379,7 +389,7 @@ class ProblemsTab(CaseTab):
         self.steps = RecordTable((
             Field("مرحله", lambda s: s.stage_label),
             Field("تاریخ", lambda s: date_text(s.date)),
-            Field("شرح", lambda s: s.note),
+            Field("شرح", lambda s: _asked(HIDDEN_STEP, s.staff_name) if s.note_hidden else s.note),
         ), self)
         self.steps_view = record_view(self, self.steps, name="stepsView", stretch=2, wrap=True,
                                       widths=(140, 100))
@@ -415,7 +425,9 @@ class ProblemsTab(CaseTab):
         problem = self.current()
         self.steps.set_records(list(reversed(problem.steps)) if problem else [])
         resolved = bool(problem and problem.resolved_on)
-        self.advance_button.setEnabled(problem is not None and not resolved)
+        sealed = bool(problem and problem.hidden)  # a psychologist's problem: not this person's to move
+        self.advance_button.setEnabled(problem is not None and not resolved and not sealed)
+        self.advance_button.setToolTip(PSYCH_ONLY_TIP if sealed else "ثبت مرحله بعد (Enter)")
         self.visit_button.setEnabled(problem is not None and not resolved)
 
     def new_problem(self) -> QDialog:
@@ -423,7 +435,7 @@ class ProblemsTab(CaseTab):
 
     def advance(self) -> Optional[QDialog]:
         problem = self.current()
-        if problem is None:
+        if problem is None or problem.hidden:
             return None
         if problem.resolved_on:
             inform(self, "مشکل رفع شده", "این مشکل رفع شده و بسته است.")
@@ -484,9 +496,11 @@ class ReferralsTab(CaseTab):
     def build(self) -> None:
         self.model = RecordTable((
             Field("تاریخ", lambda r: date_text(r.date)),
-            Field("مرجع", lambda r: r.to_body),
-            Field("دلیل", lambda r: r.reason),
-            Field("نتیجه", lambda r: r.outcome or "در انتظار نتیجه"),
+            Field("مرجع", lambda r: _asked(HIDDEN_REFERRAL, r.staff_name) if r.hidden else r.to_body),
+            Field("دلیل", lambda r: HIDDEN_TEXT if r.hidden else r.reason),
+            # Who wrote an outcome is not kept, so a hidden one names no one (the file's psychologist did).
+            Field("نتیجه", lambda r: (HIDDEN_TEXT if r.hidden else "— نتیجه محرمانه روانشناس —")
+                  if r.outcome_hidden else (r.outcome or "در انتظار نتیجه")),
             Field("تاریخ نتیجه", lambda r: date_text(r.outcome_on)),
         ), self)
         self.view = record_view(self, self.model, name="referralsView", stretch=2, wrap=True,
@@ -498,17 +512,27 @@ class ReferralsTab(CaseTab):
         layout = QVBoxLayout(self)
         layout.addLayout(_button_row(self.new_button, self.outcome_button))
         layout.addWidget(self.view, 1)
+        self.view.selectionModel().currentChanged.connect(lambda *_: self._enable_for_current())
+        self._enable_for_current()
 
     def load(self) -> None:
         self.model.set_records(self.run(list_referrals, self.session.ctx, self.case_id) or [])
         select_first(self.view)
+        self._enable_for_current()
+
+    def _enable_for_current(self) -> None:
+        """A psychologist's referral (or outcome) is not this person's to change: said before a click."""
+        referral = self.model.record(self.view.currentIndex())
+        sealed = referral is not None and (referral.hidden or referral.outcome_hidden)
+        self.outcome_button.setEnabled(referral is not None and not sealed)
+        self.outcome_button.setToolTip(PSYCH_ONLY_TIP if sealed else "ثبت نتیجه (Enter)")
 
     def new_referral(self) -> QDialog:
         return show_dialog(dialogs.ReferralDialog(self.session, self.case_id, self))
 
     def record_outcome(self) -> Optional[QDialog]:
         referral = self.model.record(self.view.currentIndex())
-        if referral is None:
+        if referral is None or referral.hidden or referral.outcome_hidden:
             return None
         return show_dialog(dialogs.OutcomeDialog(self.session, self.case_id, referral.id, self))
 

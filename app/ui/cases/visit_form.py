@@ -135,7 +135,9 @@ class VisitForm(FormDialog):
 
     def _fill_problems(self) -> None:
         problems = list_problems(self.session.ctx, self.case_id, open_only=True)
-        self.problem.set_choices((p.id, f"{p.title} ({p.stage_label})") for p in problems)
+        # A psychologist's problem, for someone who may not read it, is named without its title.
+        self.problem.set_choices((p.id, f"{'مشکل محرمانه (ثبت روانشناس)' if p.hidden else p.title} ({p.stage_label})")
+                                 for p in problems)
 
     def _connect(self) -> None:
         self.kind.valueChanged.connect(lambda _kind: self._kind_changed())

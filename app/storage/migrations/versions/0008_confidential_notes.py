@@ -17,13 +17,13 @@ branch_labels = None
 depends_on = None
 
 
+# Plain ALTER TABLE, not a batch: a batch rebuilds `service` on SQLite, and dropping the old table
+# cascaded to every abuse acknowledgement (0012) — they were lost on upgrade.
 def upgrade() -> None:
-    with op.batch_alter_table('service') as batch:
-        batch.add_column(sa.Column('confidential', sa.Boolean(), nullable=False, server_default=sa.false()))
+    op.add_column('service', sa.Column('confidential', sa.Boolean(), nullable=False, server_default=sa.false()))
     op.execute("UPDATE service SET confidential = TRUE WHERE staff_id IN "
                "(SELECT id FROM staff WHERE role = 'psychologist')")
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('service') as batch:
-        batch.drop_column('confidential')
+    op.drop_column('service', 'confidential')
