@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import DomainError
-from app.models.enums import PERSIAN_MONTHS
+from app.domain.enums import PERSIAN_MONTHS
 from app.persian import format_iran_datetime, format_month, to_jalali, to_persian_digits
 from app.ui import messages
 from app.ui.forms import FormErrors

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import DomainError, ValidationError
-from app.models.enums import Degree, Role
+from app.domain.enums import Degree, Role
 from app.persian import normalize_digits, parse_optional_jalali, to_persian_digits
 from app.ui import messages
 from app.ui.forms import FormErrors

@@ -6,7 +6,7 @@ from functools import lru_cache
 
 from reportlab.platypus import KeepTogether, Spacer, Table, TableStyle
 
-from app.models.enums import CaseStatus
+from app.domain.enums import CaseStatus
 from app.persian import format_jalali, format_month, format_number, format_rials
 from app.printing.bidi_text import RtlParagraph, RtlStack
 from app.printing.documents._common import correction_section

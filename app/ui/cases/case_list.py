@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import DomainError
-from app.models.enums import CaseStatus, LivingArrangement, Role
+from app.domain.enums import CaseStatus, LivingArrangement, Role
 from app.persian import format_number, to_persian_digits
 from app.services.caselist import CaseQuery, count_cases, list_cases
 from app.services.choices import contract_choices, staff_choices

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import DomainError, ValidationError
-from app.models.enums import Role
+from app.domain.enums import Role
 from app.persian import format_number, to_persian_digits
 from app.services.choices import contract_choices, staff_choices
 from app.services.importing import ImportResult, import_cases, read_rows, write_template

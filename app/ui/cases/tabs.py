@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import DomainError, StaleEdit, ValidationError
-from app.models.enums import CareDomain, LivingArrangement, Sex
+from app.domain.enums import CareDomain, LivingArrangement, Sex
 from app.persian import age_text, format_number, to_jalali, to_persian_digits
 from app.services.attachments import add_attachment, export_attachment, list_attachments
 from app.services.problems import list_problems

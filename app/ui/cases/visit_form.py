@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QCheckBox, QSpinBox, QWidget
 # visits service; without it a change to a signed month would go through without a reason.
 import app.services.reports  # noqa: F401
 from app.errors import DomainError
-from app.models.enums import CareDomain, ServiceKind, ServiceMode
+from app.domain.enums import CareDomain, ServiceKind, ServiceMode
 from app.services.problems import list_problems
 from app.services.views import SaveResult, ServiceView
 from app.services import validation as v
