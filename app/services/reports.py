@@ -37,6 +37,7 @@ from app.services import audit, keybox, report_data as rd, validation as v
 from app.services.accounts import password_matches
 from app.services.context import ServiceContext
 from app.services.permissions import case_scope, require_manager
+from app.domain.documents import DOCUMENT_KINDS, document_file_name, document_title
 from app.services.policy import Action, Kind, rule
 from app.services.signed_months import (MonthMark, month_needs_correction, months_needing_correction,  # noqa: F401
                                         signed_monthly_report)
@@ -48,25 +49,8 @@ Progress = Callable[[int, int], None]
 KEY_SETTING, FINGERPRINT_SETTING, SUBJECT_SETTING = "signing.identity", "signing.fingerprint", "signing.subject"
 CERTIFICATE_SETTING = "signing.certificate"  # the public certificate (DER, base64), exported without the password
 
-# Each kind of document: its Persian name (signature reason, stamp, registry) and its file name's stem.
-KINDS = {
-    "monthly": ("گزارش عملکرد ماهانه", "monthly-report"),
-    "invoice": ("صورتحساب", "invoice"),
-    "case": ("خلاصه پرونده", "case-summary"),
-    "review": ("فرم بررسی شش‌ماهه", "review-form"),
-    "receivables": ("صورت وضعیت مطالبات", "receivables-letter"),
-}
-
-
-def kind_label(kind: str) -> str:
-    return KINDS.get(kind, (kind, kind))[0]
-
-
-def document_file_name(kind: str, report_id: str, year: Optional[int] = None, month: Optional[int] = None) -> str:
-    """«monthly-report-1405-08-MR-14050902-1A2B3C4D.pdf»: ASCII, so every PC and e-mail keeps it."""
-    stem = KINDS.get(kind, (kind, kind))[1]
-    period = f"-{year}-{month:02d}" if year and month else ""
-    return f"{stem}{period}-{report_id}.pdf"
+# Each kind of document: (Persian title, file name's stem); the table itself is app.domain.documents.
+KINDS = {key: (kind.title, kind.stem) for key, kind in DOCUMENT_KINDS.items()}
 
 
 @dataclass(frozen=True)
@@ -113,7 +97,7 @@ class ReportView:
 
     @property
     def kind_label(self) -> str:
-        return kind_label(self.kind)
+        return document_title(self.kind)
 
 
 @dataclass(frozen=True)
@@ -285,11 +269,11 @@ def _correction_of(previous: Optional[ReportView], previous_json: str, new_json:
     if previous is None:
         return 0, ""
     if previous_json and reported_content(json.loads(previous_json)) == reported_content(json.loads(new_json)):
-        raise ValidationError(f"{kind_label(previous.kind)} این ماه با شناسه {previous.id} امضا شده است و از آن پس "
+        raise ValidationError(f"{document_title(previous.kind)} این ماه با شناسه {previous.id} امضا شده است و از آن پس "
                               "چیزی تغییر نکرده است؛ امضای دوباره لازم نیست.", field="month")
     why = v.text(reason, "correction_reason", "دلیل اصلاح", max_len=2000, multiline=True)
     if not why:
-        raise ValidationError(f"{kind_label(previous.kind)} این ماه پیش‌تر امضا شده است ({previous.id})؛ "
+        raise ValidationError(f"{document_title(previous.kind)} این ماه پیش‌تر امضا شده است ({previous.id})؛ "
                               "سند تازه اصلاحیه آن است: دلیل اصلاح را بنویسید.", field="correction_reason")
     return previous.correction_number + 1, why
 
@@ -467,11 +451,11 @@ def _finish(ctx: ServiceContext, report_id: str, kind: str, pdf_bytes: bytes, ta
             if kind in ("monthly", "invoice"):
                 latest = _last_signed(session, kind, contract_id, year, month)
                 if (latest.id if latest else None) != expected_previous:
-                    raise ValidationError(f"در همین فاصله {kind_label(kind)} دیگری برای این ماه امضا شد "
+                    raise ValidationError(f"در همین فاصله {document_title(kind)} دیگری برای این ماه امضا شد "
                                           f"({latest.id if latest else '—'})؛ سند را دوباره بسازید.", field="month")
             clinic = rd.clinic_info(session)
             signed_at = iran_time(ctx.now())
-            label = kind_label(kind) + (f" — اصلاحیه {correction}" if correction else "")
+            label = document_title(kind) + (f" — اصلاحیه {correction}" if correction else "")
             stamp = render_signature_stamp(ctx.actor.name, clinic.name, signed_at, label)
             pdf_bytes = sign_pdf(pdf_bytes, key, sign_password, signer_name=ctx.actor.name,
                                  reason=label, location=clinic.name, stamp_pdf=stamp, signing_time=signed_at,
