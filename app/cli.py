@@ -11,6 +11,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Callable, Optional, Sequence
 
+from app.constants import ENV_DATABASE_URL, ENV_USER
 from app.errors import DomainError
 
 Handler = Callable[[argparse.Namespace], int]
@@ -26,7 +27,7 @@ def read_password(prompt: str = "رمز عبور: ", *, confirm: bool = False) -
     return first
 
 
-USER_ENV = "PARVANDEH_USER"
+USER_ENV = ENV_USER
 
 
 def _data_dir(args: argparse.Namespace, *, create: bool = False) -> Path:
@@ -45,7 +46,7 @@ def _open(args: argparse.Namespace, *, create: bool = False):
 
     from app.storage.datadir import database_file, open_database
     folder = _data_dir(args, create=create)
-    if not create and not os.environ.get("PARVANDEH_DATABASE_URL") and not database_file(folder).is_file():
+    if not create and not os.environ.get(ENV_DATABASE_URL) and not database_file(folder).is_file():
         raise DomainError(f"در پوشه «{folder}» کلینیکی نیست؛ ابتدا «parvandeh init» یا «parvandeh demo» را اجرا کنید.")
     return open_database(folder)
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from app.atomic import write_atomically
+from app.constants import ENV_DATA_DIR
 from app.errors import DomainError
 
 
@@ -25,10 +27,7 @@ def _verify_ctx(args):
 def _write(path: str, data: bytes) -> None:
     """Write beside the target and rename, so a cut-off run never leaves half a PDF under its name."""
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(target.name + ".partial")
-    tmp.write_bytes(data)
-    tmp.replace(target)
+    write_atomically(target, data, prefix="." + target.name + "-", suffix=".partial")
 
 
 def _month(args):
@@ -151,7 +150,7 @@ def _verify_code(args) -> int:
 
 def _env_has_data() -> bool:
     import os
-    return bool(os.environ.get("PARVANDEH_DATA_DIR"))
+    return bool(os.environ.get(ENV_DATA_DIR))
 
 
 def _record_check(args, data: bytes, trusted):

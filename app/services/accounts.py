@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
+from app.domain.settings import SIGNING_IDENTITY
 from app.errors import AuthError, Conflict, NotFound, ValidationError
 from app.models import Staff, StaffTraining
 from app.models.enums import Degree, Role
@@ -281,7 +282,7 @@ def _rekey_signing_identity(session: Session, old_password: str, new_password: s
     from app.models import Setting
     from app.printing.signing import change_identity_password
     from app.services import keybox
-    row = session.get(Setting, "signing.identity")
+    row = session.get(Setting, SIGNING_IDENTITY.key)
     if row is None:
         return
     try:

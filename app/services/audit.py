@@ -11,6 +11,7 @@ from typing import Any, Iterable, Optional
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
+from app.domain.settings import AUDIT_HEAD
 from app.models import AuditEntry
 from app.services.context import ServiceContext
 from app.services.policy import Action, Kind, rule
@@ -79,7 +80,7 @@ def record(session: Session, ctx: ServiceContext, action: str, entity: str, enti
 
 # -- the chain's head, kept where an edit of the audit table alone does not reach it -------------------
 
-HEAD_KEY = "audit.head"
+HEAD_KEY = AUDIT_HEAD.key
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,7 @@ from app.services import audit, keybox, report_data as rd, validation as v
 from app.services.accounts import password_matches
 from app.services.context import ServiceContext
 from app.services.permissions import case_scope, require_manager
+from app.domain.settings import SIGNING_CERTIFICATE, SIGNING_FINGERPRINT, SIGNING_IDENTITY, SIGNING_SUBJECT
 from app.domain.documents import DOCUMENT_KINDS, document_file_name, document_title
 from app.services.policy import Action, Kind, rule
 from app.services.signed_months import (MonthMark, month_needs_correction, months_needing_correction,  # noqa: F401
@@ -46,8 +47,8 @@ if TYPE_CHECKING:
     from app.printing.verify import VerificationResult
 
 Progress = Callable[[int, int], None]
-KEY_SETTING, FINGERPRINT_SETTING, SUBJECT_SETTING = "signing.identity", "signing.fingerprint", "signing.subject"
-CERTIFICATE_SETTING = "signing.certificate"  # the public certificate (DER, base64), exported without the password
+KEY_SETTING, FINGERPRINT_SETTING, SUBJECT_SETTING = SIGNING_IDENTITY.key, SIGNING_FINGERPRINT.key, SIGNING_SUBJECT.key
+CERTIFICATE_SETTING = SIGNING_CERTIFICATE.key  # the public certificate (DER, base64), exported without the password
 
 # Each kind of document: (Persian title, file name's stem); the table itself is app.domain.documents.
 KINDS = {key: (kind.title, kind.stem) for key, kind in DOCUMENT_KINDS.items()}

@@ -9,6 +9,7 @@ from typing import Optional, Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.domain.limits import MAX_SERVICE_MINUTES
 from app.errors import NotFound, PermissionDenied, ValidationError
 from app.models import CaseFile, Problem, Service, Staff
 from app.models.enums import CareDomain, CaseStatus, Role, ServiceKind, ServiceMode
@@ -54,7 +55,7 @@ def _apply(session: Session, ctx: ServiceContext, case: CaseFile, svc: Service, 
     svc.domains = ",".join(d.value for d in CareDomain if d.value in domains) if kind is ServiceKind.CARE else ""
     svc.mode = v.choice(ServiceMode, data.mode, "mode", "نحوه ارائه").value
     svc.staff_id = _staff(session, ctx, data.staff_id or svc.staff_id or ctx.actor.staff_id, keep=svc.staff_id)
-    svc.minutes = v.integer(data.minutes, "minutes", "مدت (دقیقه)", minimum=0, maximum=720)
+    svc.minutes = v.integer(data.minutes, "minutes", "مدت (دقیقه)", minimum=0, maximum=MAX_SERVICE_MINUTES)
     svc.note = v.text(data.note, "note", "شرح خدمت", required=True, max_len=20000, multiline=True)
     svc.abuse_concern = v.flag(data.abuse_concern)
     svc.abuse_action = v.text(data.abuse_action, "abuse_action", "اقدام انجام‌شده", max_len=5000, multiline=True)
@@ -75,7 +76,7 @@ def check_visit_entry(data: ServiceInput, today: dt.date) -> list[ValidationErro
     given, because a silent default (a home visit of 0 minutes) would go into the monthly report."""
 
     def minutes() -> None:
-        value = v.integer(data.minutes, "minutes", "مدت (دقیقه)", minimum=0, maximum=720)
+        value = v.integer(data.minutes, "minutes", "مدت (دقیقه)", minimum=0, maximum=MAX_SERVICE_MINUTES)
         if not value:  # every mode (home, clinic, phone) is a contact with the family
             raise ValidationError(MINUTES_MESSAGE, field="minutes")
 

@@ -13,11 +13,12 @@ from typing import Callable, Optional
 import platformdirs
 from sqlalchemy.exc import DatabaseError
 
+from app.constants import ENV_DATA_DIR
 from app.errors import StorageError
 from app.storage import migrate
 from app.storage.database import DB_FILENAME, Database, database_url_for
 
-ENV_VAR = "PARVANDEH_DATA_DIR"
+ENV_VAR = ENV_DATA_DIR
 
 
 def resolve_data_dir(explicit: Optional[str | Path] = None) -> Path:
