@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.atomic import write_atomically
 from app.domain.documents import document_title
 from app.domain.enums import PERSIAN_MONTHS
 from app.errors import DomainError
@@ -48,7 +49,7 @@ from app.ui.list_model import identifier_text
 from app.ui.passwords import ask_password
 from app.ui.text import RLM, plain_text
 from app.ui.widgets import NormalizingLineEdit
-from app.ui.worker import OperationCancelled, run_with_progress
+from app.ui.runner import OperationCancelled, run_with_progress
 
 PREVIEW_PAGES = 8  # the rest is one click away in the PDF viewer
 PREVIEW_DPI = 80
@@ -121,9 +122,7 @@ def print_with_system(path: Path) -> bool:
 
 def write_file(path: Path, data: bytes) -> None:
     """Written beside the target and renamed: a full USB stick never leaves half a PDF."""
-    partial = path.with_name(path.name + ".partial")
-    partial.write_bytes(data)
-    partial.replace(path)
+    write_atomically(path, data, prefix="." + path.name + "-", suffix=".partial")
 
 
 # ---------------------------------------------------------------- the page

@@ -37,7 +37,7 @@ from app.ui.cases.common import IdChoice, case_events
 from app.ui.cases.tables import Field, RecordTable, record_view
 from app.ui.forms import FormErrors
 from app.ui.session import AppSession
-from app.ui.worker import OperationCancelled, run_with_progress
+from app.ui.runner import OperationCancelled, run_with_progress
 from app.ui.screen_fit import fit_size
 
 TITLE = "ورود پرونده‌ها از فایل"
