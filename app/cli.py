@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import csv
 import getpass
+import importlib
 import json
 import sys
 from dataclasses import asdict
@@ -371,15 +372,11 @@ def _give_examples(parser: argparse.ArgumentParser, examples: Optional[str]) -> 
 
 
 def _extra_commands() -> list[Callable]:
-    """Sub-commands that live beside their own area (reports, backups), added when present."""
-    registrars = []
-    for module in ("app.cli_reports", "app.cli_backup", "app.cli_import", "app.cli_server", "app.cli_selftest",
-                   "app.cli_office", "app.cli_payments"):
-        try:
-            registrars.append(__import__(module, fromlist=["register"]).register)
-        except ImportError:
-            continue
-    return registrars
+    """Sub-commands that live beside their own area (reports, backups). A module that fails to
+    import fails the command line loudly: swallowing the error would silently remove its commands."""
+    return [importlib.import_module(module).register
+            for module in ("app.cli_reports", "app.cli_backup", "app.cli_import", "app.cli_server",
+                           "app.cli_selftest", "app.cli_office", "app.cli_payments")]
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:

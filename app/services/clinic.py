@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from app.domain.settings import OPTIONS, SIGNING_PREFIX, Option, kept_by_program
 from app.errors import Conflict, NotFound, ValidationError
-from app.models import Clinic, Setting, Staff
+from app.models import Clinic, Setting
 from app.models.enums import Role
 from app.services import audit, concurrency, validation as v
 from app.services.accounts import StaffInput, add_staff_in
@@ -143,9 +143,3 @@ def set_setting(ctx: ServiceContext, key: str, value: str, version: Optional[int
 def option_value(ctx: ServiceContext, option: Option) -> int | str:
     """A declared setting as its type, within its bounds."""
     return option.parse(get_setting(ctx, option.key, None))
-
-
-def manager_count(db: Database) -> int:
-    with db.read() as session:
-        return session.scalar(select(func.count()).select_from(Staff).where(
-            Staff.role == Role.MANAGER.value, Staff.active.is_(True))) or 0
