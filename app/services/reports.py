@@ -39,7 +39,7 @@ from app.services.context import ServiceContext
 from app.services.permissions import case_scope, require_manager
 from app.domain.settings import SIGNING_CERTIFICATE, SIGNING_FINGERPRINT, SIGNING_IDENTITY, SIGNING_SUBJECT
 from app.domain.documents import DOCUMENT_KINDS, document_file_name, document_title
-from app.services.policy import Action, Kind, rule
+from app.services.policy import Action, Kind, helper, rule
 from app.services.signed_months import (MonthMark, month_needs_correction, months_needing_correction,  # noqa: F401
                                         signed_monthly_report)
 
@@ -232,7 +232,7 @@ def _unlocked_key(ctx: ServiceContext, password: str) -> bytes:
 
 # -- months ------------------------------------------------------------------------------------------
 
-def _new_id(prefix: str, ctx: "ServiceContext | dt.date") -> str:
+def new_document_id(prefix: str, ctx: "ServiceContext | dt.date") -> str:
     """«MR-14050902-1A2B3C4D»: the Iran calendar day of ctx.now(), the same day the document prints.
     A plain date is still taken (the office's demo passes ctx.today(), which is Iran's day too)."""
     day = ctx if isinstance(ctx, dt.date) else iran_date(ctx.now())
@@ -302,7 +302,7 @@ def monthly_data(ctx: ServiceContext, contract_id: int, year: int, month: int,
             CaseFile.contract_id == contract.id, rd._active_during(start, end),
             CaseFile.social_worker_id.is_not(None)).distinct())
         return pd.MonthlyReportData(
-            report_id=_new_id("MR", ctx), clinic=rd.clinic_info(session), contract=rd.contract_info(contract),
+            report_id=new_document_id("MR", ctx), clinic=rd.clinic_info(session), contract=rd.contract_info(contract),
             year=year, month=month, generated_at=iran_time(ctx.now()), generated_by=ctx.actor.name,
             summary=summary, clients=clients, signers=rd.signers_for(session, workers, names), draft=True)
 
@@ -341,7 +341,7 @@ def generate_monthly(ctx: ServiceContext, contract_id: int, year: int, month: in
     pdf_bytes = embed_files(pdf.getvalue(), [(f"{data.report_id}.json", table, JSON_MIME),
                                              (f"{data.report_id}.xlsx", xlsx.getvalue(), XLSX_MIME),
                                              (f"{data.report_id}-audit-head.json", _audit_head_json(ctx), JSON_MIME)])
-    return _finish(ctx, data.report_id, "monthly", pdf_bytes, table, sign_password,
+    return finish_document(ctx, data.report_id, "monthly", pdf_bytes, table, sign_password,
                    contract_id=contract_id, year=year, month=month, summary=summary,
                    correction=data.correction_number or 0, replaces=data.replaces_report_id,
                    reason=data.correction_reason, expected_previous=previous.id if previous else None,
@@ -430,7 +430,8 @@ def _fa(value) -> str:
     return "—" if value is None else to_persian_digits(str(value))
 
 
-def _finish(ctx: ServiceContext, report_id: str, kind: str, pdf_bytes: bytes, table: bytes,
+@helper
+def finish_document(ctx: ServiceContext, report_id: str, kind: str, pdf_bytes: bytes, table: bytes,
             sign_password: Optional[str], *, contract_id=None, year=None, month=None, case_id=None,
             correction: int = 0, replaces: Optional[str] = None, reason: str = "", cites: Optional[str] = None,
             summary: str = "", expected_previous: Optional[str] = None,
@@ -507,7 +508,7 @@ def generate_invoice(ctx: ServiceContext, contract_id: int, year: int, month: in
         previous_view = _report_view(previous) if previous else None
         names = rd._staff_names(session)
         data = pd.InvoiceData(
-            invoice_id=_new_id("INV", ctx), clinic=rd.clinic_info(session),
+            invoice_id=new_document_id("INV", ctx), clinic=rd.clinic_info(session),
             contract=rd.contract_info(contract), year=year, month=month, payable_case_months=payable,
             report_id=report.id if report else "", issued_at=iran_time(ctx.now()), generated_by=ctx.actor.name,
             signers=rd.signers_for(session, [], names), draft=not signing)
@@ -573,7 +574,7 @@ def generate_case_summary(ctx: ServiceContext, case_id: int, purpose: str = "ب�
         check_signing_password(ctx, sign_password)
     with ctx.db.read() as session:
         parts = rd.case_summary_parts(ctx, session, case_id)
-        data = pd.CaseSummaryData(document_id=_new_id("CS", ctx), clinic=rd.clinic_info(session),
+        data = pd.CaseSummaryData(document_id=new_document_id("CS", ctx), clinic=rd.clinic_info(session),
                                   purpose=purpose, generated_at=iran_time(ctx.now()), generated_by=ctx.actor.name,
                                   draft=sign_password is None, **parts)
     table = document_json("case", data.document_id, data)
@@ -590,7 +591,7 @@ def generate_review_form(ctx: ServiceContext, review_id: int) -> GeneratedDocume
         parts = rd.review_parts(ctx, session, review_id)
         case_id = session.scalar(select(CaseFile.id).where(
             CaseFile.behzisti_file_number == parts["child"].behzisti_file_number))
-        data = pd.ReviewFormData(document_id=_new_id("RV", ctx), clinic=rd.clinic_info(session),
+        data = pd.ReviewFormData(document_id=new_document_id("RV", ctx), clinic=rd.clinic_info(session),
                                  generated_at=iran_time(ctx.now()), generated_by=ctx.actor.name, **parts)
     table = document_json("review", data.document_id, data)
     summary = f"review {data.child.behzisti_file_number} {data.review_date.isoformat()}"
@@ -606,7 +607,7 @@ def _render_and_finish(ctx: ServiceContext, data, document_id: str, render, kind
     out = io.BytesIO()
     render(data, out)
     pdf_bytes = embed_files(out.getvalue(), [(f"{document_id}.json", table, JSON_MIME)])
-    return _finish(ctx, document_id, kind, pdf_bytes, table, sign_password, summary=summary, **record)
+    return finish_document(ctx, document_id, kind, pdf_bytes, table, sign_password, summary=summary, **record)
 
 
 @rule(Kind.CASE, Action.READ)
