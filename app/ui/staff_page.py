@@ -225,7 +225,7 @@ class StaffDialog(QDialog):
         return data
 
     def save(self) -> bool:
-        from app.services.accounts import add_staff, set_staff_trainings, update_staff
+        from app.services.accounts import add_staff, update_staff
 
         self.errors.clear()
         try:
@@ -233,9 +233,9 @@ class StaffDialog(QDialog):
             if self.staff is None:
                 self.saved = add_staff(self.session.ctx, data)
             else:
-                self.saved = update_staff(self.session.ctx, self.staff.id, data)
-                if tuple(data.trainings) != tuple(self.staff.trainings):
-                    self.saved = set_staff_trainings(self.session.ctx, self.staff.id, data.trainings)
+                changed = tuple(data.trainings) != tuple(self.staff.trainings)
+                self.saved = update_staff(self.session.ctx, self.staff.id, data,
+                                          trainings=data.trainings if changed else None)
         except DomainError as error:
             self.errors.show(error)
             return False
