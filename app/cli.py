@@ -5,12 +5,14 @@ from __future__ import annotations
 import argparse
 import csv
 import getpass
+import importlib
 import json
 import sys
 from dataclasses import asdict
 from pathlib import Path
 from typing import Callable, Optional, Sequence
 
+from app.constants import ENV_DATABASE_URL, ENV_USER
 from app.errors import DomainError
 
 Handler = Callable[[argparse.Namespace], int]
@@ -26,7 +28,7 @@ def read_password(prompt: str = "رمز عبور: ", *, confirm: bool = False) -
     return first
 
 
-USER_ENV = "PARVANDEH_USER"
+USER_ENV = ENV_USER
 
 
 def _data_dir(args: argparse.Namespace, *, create: bool = False) -> Path:
@@ -45,7 +47,7 @@ def _open(args: argparse.Namespace, *, create: bool = False):
 
     from app.storage.datadir import database_file, open_database
     folder = _data_dir(args, create=create)
-    if not create and not os.environ.get("PARVANDEH_DATABASE_URL") and not database_file(folder).is_file():
+    if not create and not os.environ.get(ENV_DATABASE_URL) and not database_file(folder).is_file():
         raise DomainError(f"در پوشه «{folder}» کلینیکی نیست؛ ابتدا «parvandeh init» یا «parvandeh demo» را اجرا کنید.")
     return open_database(folder)
 
@@ -504,15 +506,11 @@ def _name_actions_group(parser: argparse.ArgumentParser, action: argparse._SubPa
 
 
 def _extra_commands() -> list[Callable]:
-    """Sub-commands that live beside their own area (reports, backups), added when present."""
-    registrars = []
-    for module in ("app.cli_reports", "app.cli_backup", "app.cli_import", "app.cli_server", "app.cli_selftest",
-                   "app.cli_office", "app.cli_payments"):
-        try:
-            registrars.append(__import__(module, fromlist=["register"]).register)
-        except ImportError:
-            continue
-    return registrars
+    """Sub-commands that live beside their own area (reports, backups). A module that fails to
+    import fails the command line loudly: swallowing the error would silently remove its commands."""
+    return [importlib.import_module(module).register
+            for module in ("app.cli_reports", "app.cli_backup", "app.cli_import", "app.cli_server",
+                           "app.cli_selftest", "app.cli_office", "app.cli_payments")]
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:

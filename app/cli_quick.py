@@ -234,7 +234,7 @@ def cases_list(args) -> list[dict]:
 
 
 def _case_rows(conn: sqlite3.Connection, actor: Actor, status: Optional[str], limit: int) -> list[dict]:
-    from app.enums import CaseStatus, LivingArrangement
+    from app.domain.enums import CaseStatus, LivingArrangement
     statuses = {s.value: s.label for s in CaseStatus}
     living = {a.value: a.label for a in LivingArrangement}
     clauses = [c for c in (CASE_SCOPE[actor.role], "case_file.status = :status" if status else "") if c]

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 
+from app.atomic import write_atomically
+from app.constants import ENV_DATA_DIR
 from app.errors import DomainError
 
 
@@ -25,10 +28,7 @@ def _verify_ctx(args):
 def _write(path: str, data: bytes) -> None:
     """Write beside the target and rename, so a cut-off run never leaves half a PDF under its name."""
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(target.name + ".partial")
-    tmp.write_bytes(data)
-    tmp.replace(target)
+    write_atomically(target, data, prefix="." + target.name + "-", suffix=".partial")
 
 
 def _month(args):
@@ -90,6 +90,28 @@ def cmd_report_case(args) -> int:
         ctx.db.dispose()
     _write(args.out, doc.pdf)
     print(f"خلاصه پرونده {doc.report_id} در {args.out} نوشته شد.")
+    return 0
+
+
+def cmd_report_review(args) -> int:
+    """The case's newest half-yearly review (or the one on --date) as a paper form to sign in ink."""
+    from app.persian import parse_jalali
+    from app.services.reports import find_case_id, generate_review_form
+    from app.services.reviews import list_reviews
+    ctx = _ctx(args)
+    try:
+        reviews = list_reviews(ctx, find_case_id(ctx, args.file))
+        if args.date:
+            day = parse_jalali(args.date, "date")
+            reviews = [r for r in reviews if r.date == day]
+        if not reviews:
+            raise DomainError("برای این پرونده بررسی شش‌ماهه‌ای" + (" در این تاریخ" if args.date else "")
+                              + " ثبت نشده است.")
+        doc = generate_review_form(ctx, max(reviews, key=lambda r: (r.date, r.id)).id)
+    finally:
+        ctx.db.dispose()
+    _write(args.out, doc.pdf)
+    print(f"فرم بررسی شش‌ماهه {doc.report_id} در {args.out} نوشته شد.")
     return 0
 
 
@@ -176,7 +198,7 @@ def _verify_code(args) -> int:
 
 def _env_has_data() -> bool:
     import os
-    return bool(os.environ.get("PARVANDEH_DATA_DIR"))
+    return bool(os.environ.get(ENV_DATA_DIR))
 
 
 def _record_check(args, data: bytes, trusted):
@@ -223,6 +245,14 @@ def register(sub, common) -> None:
     p = document("case", cmd_report_case, "خلاصه پرونده یک فرزند", monthly=False)
     p.add_argument("--file", required=True, help="شماره پرونده بهزیستی یا کلینیک")
     p.add_argument("--purpose", default="بازدید کارشناس ناظر", help="هدف تهیه خلاصه (پیش‌فرض: بازدید کارشناس ناظر)")
+    p = rsub.add_parser("review", parents=[common], help="فرم بررسی شش‌ماهه یک پرونده، برای امضای دستی حاضران",
+                        epilog="نمونه‌ها:\n  parvandeh report review --file 1403-0012 --out review.pdf --user manager\n"
+                               "  parvandeh report review --file 1403-0012 --date 1405/07/15 --out review.pdf",
+                        formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--file", required=True, help="شماره پرونده بهزیستی یا کلینیک")
+    p.add_argument("--date", help="تاریخ شمسی بررسی (پیش‌فرض: تازه‌ترین بررسی پرونده)")
+    p.add_argument("--out", required=True, help="مسیر فایل PDF خروجی")
+    p.set_defaults(handler=cmd_report_review)
 
     p = sub.add_parser("verify", parents=[common], help="بررسی PDF امضاشده یا کد QR نسخه کاغذی (بدون ورود)")
     p.add_argument("file", nargs="?", help="فایل PDF برای بررسی")

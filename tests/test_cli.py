@@ -359,3 +359,35 @@ def test_cases_list_limit_is_obeyed_past_a_thousand_rows(tmp_path):
     assert len(everything) == 1100 and [r["id"] for r in everything[:1050]] == [r["id"] for r in rows]
     refused = signed("cases", "list", "--limit", "0", "--data-dir", str(tmp_path))
     assert refused.returncode == 1 and "--limit" in refused.stderr and "بزرگ‌تر از صفر" in refused.stderr
+
+
+def test_a_broken_command_module_fails_loudly_rather_than_dropping_its_commands(monkeypatch):
+    # A module that cannot be imported used to vanish from --help without a word.
+    import app.cli
+
+    monkeypatch.setitem(sys.modules, "app.cli_payments", None)
+    with pytest.raises(ImportError):
+        app.cli.build_parser()
+
+
+def test_report_review_prints_the_newest_review_and_says_when_there_is_none(demo_dir, tmp_path):
+    import sqlite3
+
+    from app.constants import DB_FILENAME
+
+    with sqlite3.connect(demo_dir / DB_FILENAME) as conn:
+        with_review = conn.execute("SELECT c.behzisti_file_number FROM case_file c WHERE EXISTS "
+                                   "(SELECT 1 FROM review r WHERE r.case_id = c.id) ORDER BY c.id LIMIT 1").fetchone()[0]
+        without = conn.execute("SELECT c.behzisti_file_number FROM case_file c WHERE NOT EXISTS "
+                               "(SELECT 1 FROM review r WHERE r.case_id = c.id) ORDER BY c.id LIMIT 1").fetchone()[0]
+    out = tmp_path / "review.pdf"
+    result = signed("report", "review", "--file", with_review, "--out", str(out), "--data-dir", str(demo_dir))
+    assert result.returncode == 0, result.stderr
+    assert out.read_bytes().startswith(b"%PDF") and "فرم بررسی شش‌ماهه" in result.stdout
+    missing = tmp_path / "none.pdf"
+    result = signed("report", "review", "--file", without, "--out", str(missing), "--data-dir", str(demo_dir))
+    assert result.returncode != 0 and "بررسی شش‌ماهه" in result.stderr and not missing.exists()
+    # A clerk reads no reviews: the same command is refused, not answered with someone's form.
+    result = signed("report", "review", "--file", with_review, "--out", str(missing), "--data-dir", str(demo_dir),
+                    user="clerk")
+    assert result.returncode != 0 and not missing.exists()

@@ -1,5 +1,5 @@
-"""The domain's enumerations, kept in app.enums (importable without SQLAlchemy); re-exported here
-because the models and services have always imported them from this module."""
+"""The domain's enums now live in `app.domain.enums` (no ORM behind them); this name stays for
+the ORM side and for code written against the old path."""
 
-from app.enums import *  # noqa: F401,F403
-from app.enums import LabelledEnum, PERSIAN_MONTHS  # noqa: F401
+from app.domain.enums import *  # noqa: F401,F403
+from app.domain.enums import PERSIAN_MONTHS, LabelledEnum  # noqa: F401

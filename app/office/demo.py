@@ -53,7 +53,7 @@ def signed_invoice(ctx, contract_id: int, year: int, month: int, password: str, 
     from app.printing import data as pd
     from app.printing.documents.invoice import render_invoice
     from app.services import report_data as rd
-    from app.services.reports import _new_id, _unlocked_key
+    from app.services.reports import new_document_id, _unlocked_key
     start, end = month_bounds(year, month)
     with ctx.db.read() as session:
         contract = session.get(Contract, contract_id)
@@ -63,7 +63,7 @@ def signed_invoice(ctx, contract_id: int, year: int, month: int, password: str, 
             .order_by(ReportRecord.correction_number.desc()).limit(1))
         payable = rd.payable_case_months(session, contract_id, start, end)
         data = pd.InvoiceData(
-            invoice_id=_new_id("INV", ctx), clinic=rd.clinic_info(session),
+            invoice_id=new_document_id("INV", ctx), clinic=rd.clinic_info(session),
             contract=rd.contract_info(contract), year=year, month=month,
             payable_case_months=payable if payable_case_months is None else payable_case_months,
             report_id=cited or "" if report_id is None else report_id, issued_at=ctx.now(),

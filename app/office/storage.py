@@ -14,10 +14,10 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 from sqlalchemy.exc import DatabaseError
 
+from app.constants import APPLICATION_ID, DB_FILENAME, ENV_DATABASE_URL, OFFICE_DB_FILENAME
 from app.errors import StorageError
-from app.storage.database import APPLICATION_ID, DB_FILENAME, Database, sqlite_url
+from app.storage.database import Database, sqlite_url
 
-OFFICE_DB_FILENAME = "office.sqlite3"
 MARKER = "parvandeh-office.txt"  # written by `office init`; its presence makes a folder an office's
 VERSION_TABLE = "office_alembic_version"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -31,7 +31,7 @@ def is_office_folder(data_dir: Path) -> bool:
 
 
 def office_url(data_dir: Path) -> str:
-    return os.environ.get("PARVANDEH_DATABASE_URL") or sqlite_url(Path(data_dir) / OFFICE_DB_FILENAME)
+    return os.environ.get(ENV_DATABASE_URL) or sqlite_url(Path(data_dir) / OFFICE_DB_FILENAME)
 
 
 def _config() -> Config:

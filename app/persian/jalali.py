@@ -12,6 +12,7 @@ import re
 
 import jdatetime
 
+from app.domain.enums import PERSIAN_MONTHS
 from app.errors import ValidationError
 from app.persian.text import normalize_identifier, search_key, to_persian_digits
 
@@ -28,10 +29,6 @@ _COMPACT_MONTH = re.compile(r"([0-9]{4})([0-9]{2})")
 
 
 def _month_names() -> tuple[str, ...]:
-    # Imported late: app.models pulls in SQLAlchemy and its models may import app.persian,
-    # so a module-level import would make a cycle and load the database layer for nothing.
-    from app.models.enums import PERSIAN_MONTHS
-
     return PERSIAN_MONTHS
 
 

@@ -1,7 +1,7 @@
 """What the printed documents are drawn from: plain frozen dataclasses the services fill.
 
 Nothing here touches the database or Qt. Texts are given as the user typed them (labels come
-from app.models.enums `.label`); numbers and dates are plain Python values and the documents
+from app.domain.enums `.label`); numbers and dates are plain Python values and the documents
 format them (Persian digits, Jalali dates). Images are a file path or the file's bytes.
 """
 

@@ -13,7 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from app.models.enums import (
+from app.domain.enums import (
     CareDomain,
     CaseStatus,
     LivingArrangement,

@@ -43,9 +43,10 @@ from pyhanko.sign.general import SigningError
 from pyhanko.stamp import StaticStampStyle, TextStampStyle
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
+from app.domain.documents import MONTHLY
 from app.errors import AuthError, ValidationError
 
-DEFAULT_REASON = "گزارش عملکرد ماهانه"
+DEFAULT_REASON = MONTHLY.title
 DEFAULT_FIELD_NAME = "ParvandehSignature"
 # Lower left of the page: where a Persian letter carries its signature. Points (1/72 inch).
 DEFAULT_BOX = (36, 36, 256, 146)

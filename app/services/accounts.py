@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
+from app.domain.settings import SIGNING_IDENTITY
 from app.errors import AuthError, Conflict, NotFound, ValidationError
 from app.models import Staff, StaffTraining
 from app.models.enums import Degree, Role
@@ -156,11 +157,15 @@ def add_staff(ctx: ServiceContext, data: StaffInput) -> StaffView:
 
 
 @rule(Kind.STAFF, Action.CHANGE)
-def update_staff(ctx: ServiceContext, staff_id: int, data: StaffInput) -> StaffView:
+def update_staff(ctx: ServiceContext, staff_id: int, data: StaffInput,
+                 trainings: Optional[Sequence[tuple[str, Optional[dt.date], Optional[int]]]] = None) -> StaffView:
+    """Save the edited details; with `trainings` the course list is replaced in the same
+    transaction, so a refused course never leaves the details saved without it."""
     require_manager(ctx.actor)
     with ctx.db.transaction() as session:
         staff = _get(session, staff_id)
         concurrency.expect(session, staff, data.version)
+        new_trainings = _training_rows(trainings) if trainings is not None else None  # checked before any change
         fields = ("first_name", "last_name", "role", "national_code", "degree", "field_of_study", "phone")
         before = audit.snapshot(staff, fields)
         _apply(staff, data)
@@ -171,6 +176,8 @@ def update_staff(ctx: ServiceContext, staff_id: int, data: StaffInput) -> StaffV
         except IntegrityError:
             raise Conflict("این کد ملی پیش‌تر ثبت شده است.", field="national_code") from None
         audit.record(session, ctx, "update", "staff", staff.id, changes=audit.diff(before, audit.snapshot(staff, fields)))
+        if new_trainings is not None:
+            _replace_trainings(session, ctx, staff, new_trainings)
         return staff_view(staff)
 
 
@@ -191,14 +198,16 @@ def set_staff_trainings(ctx: ServiceContext, staff_id: int,
     require_manager(ctx.actor)
     with ctx.db.transaction() as session:
         staff = _get(session, staff_id)
-        rows = _training_rows(trainings)  # all checked before anything changes
-        before = [t.title for t in staff.trainings]
-        staff.trainings.clear()
-        staff.trainings.extend(rows)
-        session.flush()
-        audit.record(session, ctx, "update", "staff", staff.id,
-                     changes={"trainings": [before, [t.title for t in rows]]})
+        _replace_trainings(session, ctx, staff, _training_rows(trainings))  # all checked before anything changes
         return staff_view(staff)
+
+
+def _replace_trainings(session: Session, ctx: ServiceContext, staff: Staff, rows: list[StaffTraining]) -> None:
+    before = [t.title for t in staff.trainings]
+    staff.trainings.clear()
+    staff.trainings.extend(rows)
+    session.flush()
+    audit.record(session, ctx, "update", "staff", staff.id, changes={"trainings": [before, [t.title for t in rows]]})
 
 
 @rule(Kind.STAFF, Action.CHANGE)
@@ -304,7 +313,7 @@ def _rekey_signing_identity(session: Session, old_password: str, new_password: s
     from app.models import Setting
     from app.printing.signing import change_identity_password
     from app.services import keybox
-    row = session.get(Setting, "signing.identity")
+    row = session.get(Setting, SIGNING_IDENTITY.key)
     if row is None:
         return
     try:

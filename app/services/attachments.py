@@ -11,6 +11,7 @@ from pathlib import Path, PurePath, PureWindowsPath
 
 from sqlalchemy import select
 
+from app.atomic import atomic_file
 from app.errors import NotFound, PermissionDenied, StorageError, ValidationError
 from app.models import Attachment
 from app.services import audit, validation as v
@@ -178,14 +179,7 @@ def _copy_out(source: Path, target: Path) -> None:
     """Copy beside the target and rename over it: a link planted under the target's name is
     replaced, never followed out of the folder, and the viewer never sees half a file."""
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".export-")
-        try:
-            with os.fdopen(fd, "wb") as out, source.open("rb") as src:
-                shutil.copyfileobj(src, out)
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        with atomic_file(target, prefix=".export-") as out, source.open("rb") as src:
+            shutil.copyfileobj(src, out)
     except OSError as exc:
         raise StorageError(f"رونوشت پیوست در {target.parent} نوشته نشد ({exc.strerror or exc}).") from None

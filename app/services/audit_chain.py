@@ -10,8 +10,10 @@ import json
 from dataclasses import dataclass
 from typing import Any, Optional
 
+from app.domain.settings import AUDIT_HEAD
+
 GENESIS = "0" * 64
-HEAD_KEY = "audit.head"
+HEAD_KEY = AUDIT_HEAD.key  # declared once, with the other settings
 
 
 def _plain(value: Any) -> Any:

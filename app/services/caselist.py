@@ -380,7 +380,7 @@ def _row_of(id, behzisti_file_number, clinic_file_number, first_name, last_name,
     )
 
 
-def _row(c: CaseFile, worker_first: Optional[str], worker_last: Optional[str], today: dt.date) -> CaseRow:
+def case_row(c: CaseFile, worker_first: Optional[str], worker_last: Optional[str], today: dt.date) -> CaseRow:
     return _row_of(c.id, c.behzisti_file_number, c.clinic_file_number, c.first_name, c.last_name, c.father_name,
                    c.national_code, c.status, c.living_arrangement, c.priority, c.received_on, c.last_service_on,
                    c.next_follow_up, c.last_review_on, worker_first, worker_last, c.birth_date, today=today)

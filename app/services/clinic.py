@@ -8,8 +8,9 @@ from typing import Optional
 
 from sqlalchemy import func, select
 
+from app.domain.settings import OPTIONS, SIGNING_PREFIX, Option, kept_by_program
 from app.errors import Conflict, NotFound, ValidationError
-from app.models import Clinic, Setting, Staff
+from app.models import Clinic, Setting
 from app.models.enums import Role
 from app.services import audit, concurrency, validation as v
 from app.services.accounts import StaffInput, add_staff_in
@@ -111,7 +112,7 @@ def update_clinic(ctx: ServiceContext, data: ClinicInput) -> ClinicView:
 
 @rule(Kind.SETTINGS, Action.READ)
 def get_setting(ctx: ServiceContext, key: str, default: str = "") -> str:
-    if str(key).startswith("signing."):
+    if str(key).startswith(SIGNING_PREFIX):
         require(ctx.actor, Kind.SIGNING_KEY, Action.READ)
     with ctx.db.read() as session:
         row = session.get(Setting, key)
@@ -121,9 +122,11 @@ def get_setting(ctx: ServiceContext, key: str, default: str = "") -> str:
 @rule(Kind.SETTINGS, Action.CHANGE)
 def set_setting(ctx: ServiceContext, key: str, value: str, version: Optional[int] = None) -> None:
     require_manager(ctx.actor)
-    if str(key).startswith(("signing.", "audit.")):
+    if kept_by_program(key):
         # Kept by their own services (the key under its password, the audit chain's anchor).
         raise ValidationError("این تنظیم را برنامه خود نگه می‌دارد و دستی تغییر نمی‌کند.", field="key")
+    if key in OPTIONS:
+        value = OPTIONS[key].check(value)
     with ctx.db.transaction() as session:
         row = session.get(Setting, key)
         if row is not None:
@@ -136,7 +139,7 @@ def set_setting(ctx: ServiceContext, key: str, value: str, version: Optional[int
         audit.record(session, ctx, "update", "setting", None, changes={key: [old, value]})
 
 
-def manager_count(db: Database) -> int:
-    with db.read() as session:
-        return session.scalar(select(func.count()).select_from(Staff).where(
-            Staff.role == Role.MANAGER.value, Staff.active.is_(True))) or 0
+@rule(Kind.SETTINGS, Action.READ)
+def option_value(ctx: ServiceContext, option: Option) -> int | str:
+    """A declared setting as its type, within its bounds."""
+    return option.parse(get_setting(ctx, option.key, None))

@@ -126,7 +126,7 @@ def update_contract(ctx: ServiceContext, contract_id: int, data: ContractInput) 
         _flush(session)
         audit.record(session, ctx, "update", "contract", contract.id,
                      changes=audit.diff(before, audit.snapshot(contract, FIELDS)))
-        return _view(contract, _active_counts(session).get(contract.id, 0))
+        return _view(contract, active_counts(session).get(contract.id, 0))
 
 
 @rule(Kind.CONTRACT, Action.READ)
@@ -135,7 +135,7 @@ def list_contracts(ctx: ServiceContext, *, active_on: Optional[dt.date] = None) 
         query = select(Contract).order_by(Contract.start_date.desc(), Contract.number)
         if active_on:
             query = query.where(Contract.start_date <= active_on, Contract.end_date >= active_on)
-        counts = _active_counts(session)
+        counts = active_counts(session)
         return [_view(c, counts.get(c.id, 0)) for c in session.scalars(query)]
 
 
@@ -145,7 +145,7 @@ def get_contract(ctx: ServiceContext, contract_id: int) -> ContractView:
         contract = v.lookup(session, Contract, contract_id)
         if contract is None:
             raise NotFound("قرارداد پیدا نشد.")
-        return _view(contract, _active_counts(session).get(contract.id, 0))
+        return _view(contract, active_counts(session).get(contract.id, 0))
 
 
 @rule(Kind.CONTRACT, Action.READ)
@@ -164,7 +164,7 @@ def find_contract(ctx: ServiceContext, number: Optional[str], on: dt.date) -> Co
     return active[0]
 
 
-def _active_counts(session: Session) -> dict[int, int]:
+def active_counts(session: Session) -> dict[int, int]:
     """Active files per contract, as all files minus the closed and returned ones.
 
     Both counts run on narrow indexes (contract_id; status); counting the active ones directly

@@ -90,7 +90,7 @@ def _invoice(ctx: ServiceContext, contract: Contract, year: int, month: int, amo
              today: dt.date) -> tuple[int, dt.date]:
     issued = min(month_bounds(year, month)[1] + dt.timedelta(days=rng.randrange(2, 7)), today)
     y, m, d = to_jalali(issued)
-    report_id = f"INV-{y}{m:02d}{d:02d}-{rng.randrange(16**8):08X}"  # as reports._new_id names them
+    report_id = f"INV-{y}{m:02d}{d:02d}-{rng.randrange(16**8):08X}"  # as reports.new_document_id names them
     signed_at = dt.datetime.combine(issued, dt.time(7, 30), tzinfo=dt.timezone.utc)
     with ctx.db.transaction() as session:
         session.add(ReportRecord(id=report_id, kind="invoice", contract_id=contract.id, year=year, month=month,

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
-import tempfile
 from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
+
+from app.atomic import write_atomically
 
 DRAFT_SUFFIX = ".json"
 TEMP_SUFFIX = ".tmp"
@@ -57,7 +57,7 @@ class DraftStore:
         record = {"key": key, "saved_at": saved_at.isoformat(), "data": data}
         payload = json.dumps(record, ensure_ascii=False, indent=1).encode("utf-8")
         self.folder.mkdir(parents=True, exist_ok=True)
-        _write_atomically(self.path_for(key), payload)
+        write_atomically(self.path_for(key), payload, suffix=TEMP_SUFFIX)
         return saved_at
 
     def load(self, key: str) -> dict[str, Any] | None:
@@ -95,31 +95,3 @@ def _read_record(path: Path) -> dict[str, Any] | None:
     if not isinstance(record, dict) or not {"key", "saved_at", "data"} <= record.keys():
         return None
     return record
-
-
-def _write_atomically(target: Path, payload: bytes) -> None:
-    handle, temp_name = tempfile.mkstemp(
-        dir=target.parent, prefix="." + target.stem + "-", suffix=TEMP_SUFFIX
-    )
-    try:
-        with os.fdopen(handle, "wb") as temp_file:
-            temp_file.write(payload)
-            temp_file.flush()
-            os.fsync(temp_file.fileno())
-        os.replace(temp_name, target)
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
-    _fsync_directory(target.parent)
-
-
-def _fsync_directory(folder: Path) -> None:
-    """Make the rename itself durable. Windows cannot open a folder this way; NTFS journals
-    the rename, so skipping it there is fine."""
-    if os.name == "nt":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

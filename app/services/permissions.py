@@ -49,6 +49,12 @@ def can_write_services(actor: Actor) -> bool:
     return allows(actor, Kind.VISIT_NOTE, Action.CREATE)
 
 
+def require_service_writer(actor: Actor) -> None:
+    """Services, problems, reviews and referrals are written by a social worker, psychologist or manager."""
+    if not can_write_services(actor):
+        raise PermissionDenied("ثبت خدمت فقط از مددکار، روانشناس یا مدیر برمی‌آید.")
+
+
 def require_case_access(actor: Actor, case: CaseFile) -> None:
     if not can_see_case(actor, case):
         raise PermissionDenied("این پرونده به شما سپرده نشده است.")

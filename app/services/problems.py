@@ -16,7 +16,7 @@ from app.services.cases import get_case_row
 from app.services.context import ServiceContext
 from app.services.signed_months import require_reason_in_signed_month
 from app.services.views import ProblemStepView, ProblemView, SaveResult
-from app.services.visits import _require_writer
+from app.services.permissions import require_service_writer
 from app.services.policy import (Action, Kind, reads_confidential, require_confidential, rule,
                                  writes_confidential)
 
@@ -26,7 +26,7 @@ STAGE_ORDER = list(ProblemStage)
 @rule(Kind.PROBLEM, Action.CREATE)
 def open_problem(ctx: ServiceContext, case_id: int, title: str, description: str = "",
                  on: dt.date | str | None = None, amend_reason: str = "") -> SaveResult:
-    _require_writer(ctx)
+    require_service_writer(ctx.actor)
     with ctx.db.transaction() as session:
         case = get_case_row(session, ctx, case_id)
         when = v.date(on if on is not None else ctx.today(), "opened_on", "تاریخ", required=True,
@@ -53,7 +53,7 @@ def advance_problem(ctx: ServiceContext, problem_id: int, stage: str, note: str,
                     amend_reason: str = "") -> SaveResult:
     """Move a problem to a stage. Going back (say, follow-up to a new plan) is allowed; after
     'resolved' nothing moves, and resolving needs a note saying how."""
-    _require_writer(ctx)
+    require_service_writer(ctx.actor)
     with ctx.db.transaction() as session:
         problem = _get(session, problem_id)
         concurrency.expect(session, problem, version)

@@ -157,7 +157,7 @@ def office_names(ctx: ServiceContext) -> list[str]:
 
 @rule(Kind.MONEY, Action.READ)
 def letter_data(ctx: ServiceContext, office_name: str) -> ReceivablesLetterData:
-    from app.services.reports import _new_id
+    from app.services.reports import new_document_id
     require_manager(ctx.actor)
     if office_name not in office_names(ctx):
         raise NotFound("اداره‌ای با این نام در قراردادها نیست.", field="office")
@@ -170,7 +170,7 @@ def letter_data(ctx: ServiceContext, office_name: str) -> ReceivablesLetterData:
         clinic = rd.clinic_info(session)
         signers = rd.signers_for(session, [], rd._staff_names(session))
     return ReceivablesLetterData(
-        document_id=_new_id("RC", ctx.today()), clinic=clinic, office_name=office_name, as_of=ctx.today(),
+        document_id=new_document_id("RC", ctx.today()), clinic=clinic, office_name=office_name, as_of=ctx.today(),
         generated_at=ctx.now(), generated_by=ctx.actor.name,
         invoices=tuple(LetterInvoice(i.report_id, i.contract_number, i.year, i.month, i.amount_rials, i.paid_rials,
                                      i.outstanding_rials, i.issued_on, i.delivered_on, i.days_outstanding)
@@ -185,7 +185,7 @@ def generate_receivables_letter(ctx: ServiceContext, office_name: str, *,
                                 sign_password: Optional[str] = None):
     """The letter as a PDF with its rows attached (JSON and xlsx), signed and kept on record like
     the monthly report: the QR's digest is the embedded JSON's SHA-256."""
-    from app.services.reports import _finish, _audit_head_file
+    from app.services.reports import _audit_head_file, finish_document
     data = letter_data(ctx, office_name)
     table = letter_json(data)
     digest = hashlib.sha256(table).hexdigest()
@@ -197,7 +197,7 @@ def generate_receivables_letter(ctx: ServiceContext, office_name: str, *,
     pdf_bytes = embed_files(pdf.getvalue(), [(f"{data.document_id}.json", table, JSON_MIME),
                                              (f"{data.document_id}.xlsx", xlsx.getvalue(), XLSX_MIME),
                                              _audit_head_file(ctx, data.document_id)])
-    return _finish(ctx, data.document_id, "receivables", pdf_bytes, table, sign_password,
+    return finish_document(ctx, data.document_id, "receivables", pdf_bytes, table, sign_password,
                    xlsx=xlsx.getvalue())
 
 

@@ -14,7 +14,7 @@ from app.services.cases import get_case_row
 from app.services.context import ServiceContext
 from app.services.signed_months import require_reason_in_signed_month
 from app.services.views import ReferralView, SaveResult
-from app.services.visits import _require_writer
+from app.services.permissions import require_service_writer
 from app.services.policy import (Action, Kind, reads_confidential, require_confidential, rule,
                                  writes_confidential)
 
@@ -22,7 +22,7 @@ from app.services.policy import (Action, Kind, reads_confidential, require_confi
 @rule(Kind.REFERRAL, Action.CREATE)
 def add_referral(ctx: ServiceContext, case_id: int, *, to_body: str, reason: str,
                  on: dt.date | str | None = None, amend_reason: str = "") -> SaveResult:
-    _require_writer(ctx)
+    require_service_writer(ctx.actor)
     with ctx.db.transaction() as session:
         case = get_case_row(session, ctx, case_id)
         when = v.date(on if on is not None else ctx.today(), "date", "تاریخ ارجاع", required=True,
@@ -43,7 +43,7 @@ def add_referral(ctx: ServiceContext, case_id: int, *, to_body: str, reason: str
 @rule(Kind.REFERRAL, Action.CHANGE)
 def record_outcome(ctx: ServiceContext, referral_id: int, outcome: str,
                    on: dt.date | str | None = None, version: Optional[int] = None) -> SaveResult:
-    _require_writer(ctx)
+    require_service_writer(ctx.actor)
     with ctx.db.transaction() as session:
         referral = v.lookup(session, Referral, referral_id)
         if referral is None:

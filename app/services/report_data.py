@@ -13,7 +13,7 @@ from app.errors import NotFound
 from app.models import (CaseFile, Clinic, Contract, FamilyMember, Problem, Referral, Review, Service, Staff)
 from app.models.enums import (CareDomain, CaseStatus, LivingArrangement, ProblemStage, Relation, Role, ServiceKind,
                               ServiceMode, Sex)
-from app.persian import half_year_bounds, half_year_of, month_bounds
+from app.persian import half_year_bounds, half_year_of
 from app.printing import data as pd
 from app.services import validation as v
 from app.services.cases import get_case_row
@@ -248,7 +248,3 @@ def review_parts(ctx: ServiceContext, session: Session, review_id: int) -> dict:
         signers=[pd.Signer(names.get(review.reviewer_id, ""), "مدیر کلینیک"),
                  pd.Signer(names.get(review.social_worker_id, ""), Role.SOCIAL_WORKER.label)],
         next_review=next_start)
-
-
-def month_range(year: int, month: int) -> tuple[dt.date, dt.date]:
-    return month_bounds(year, month)

@@ -38,7 +38,9 @@ from app.services import audit, keybox, report_data as rd, validation as v
 from app.services.accounts import password_matches
 from app.services.context import ServiceContext
 from app.services.permissions import case_scope, require_manager
-from app.services.policy import Action, Kind, rule
+from app.domain.settings import SIGNING_CERTIFICATE, SIGNING_FINGERPRINT, SIGNING_IDENTITY, SIGNING_SUBJECT
+from app.domain.documents import DOCUMENT_KINDS, document_file_name, document_title
+from app.services.policy import Action, Kind, helper, rule
 from app.services.signed_months import (MonthMark, month_needs_correction, months_needing_correction,  # noqa: F401
                                         signed_monthly_report)
 
@@ -46,28 +48,11 @@ if TYPE_CHECKING:
     from app.printing.verify import VerificationResult
 
 Progress = Callable[[int, int], None]
-KEY_SETTING, FINGERPRINT_SETTING, SUBJECT_SETTING = "signing.identity", "signing.fingerprint", "signing.subject"
-CERTIFICATE_SETTING = "signing.certificate"  # the public certificate (DER, base64), exported without the password
+KEY_SETTING, FINGERPRINT_SETTING, SUBJECT_SETTING = SIGNING_IDENTITY.key, SIGNING_FINGERPRINT.key, SIGNING_SUBJECT.key
+CERTIFICATE_SETTING = SIGNING_CERTIFICATE.key  # the public certificate (DER, base64), exported without the password
 
-# Each kind of document: its Persian name (signature reason, stamp, registry) and its file name's stem.
-KINDS = {
-    "monthly": ("گزارش عملکرد ماهانه", "monthly-report"),
-    "invoice": ("صورتحساب", "invoice"),
-    "case": ("خلاصه پرونده", "case-summary"),
-    "review": ("فرم بررسی شش‌ماهه", "review-form"),
-    "receivables": ("صورت وضعیت مطالبات", "receivables-letter"),
-}
-
-
-def kind_label(kind: str) -> str:
-    return KINDS.get(kind, (kind, kind))[0]
-
-
-def document_file_name(kind: str, report_id: str, year: Optional[int] = None, month: Optional[int] = None) -> str:
-    """«monthly-report-1405-08-MR-14050902-1A2B3C4D.pdf»: ASCII, so every PC and e-mail keeps it."""
-    stem = KINDS.get(kind, (kind, kind))[1]
-    period = f"-{year}-{month:02d}" if year and month else ""
-    return f"{stem}{period}-{report_id}.pdf"
+# Each kind of document: (Persian title, file name's stem); the table itself is app.domain.documents.
+KINDS = {key: (kind.title, kind.stem) for key, kind in DOCUMENT_KINDS.items()}
 
 
 @dataclass(frozen=True)
@@ -114,7 +99,7 @@ class ReportView:
 
     @property
     def kind_label(self) -> str:
-        return kind_label(self.kind)
+        return document_title(self.kind)
 
 
 @dataclass(frozen=True)
@@ -248,7 +233,7 @@ def _unlocked_key(ctx: ServiceContext, password: str) -> bytes:
 
 # -- months ------------------------------------------------------------------------------------------
 
-def _new_id(prefix: str, ctx: "ServiceContext | dt.date") -> str:
+def new_document_id(prefix: str, ctx: "ServiceContext | dt.date") -> str:
     """«MR-14050902-1A2B3C4D»: the Iran calendar day of ctx.now(), the same day the document prints.
     A plain date is still taken (the office's demo passes ctx.today(), which is Iran's day too)."""
     day = ctx if isinstance(ctx, dt.date) else iran_date(ctx.now())
@@ -286,11 +271,11 @@ def _correction_of(previous: Optional[ReportView], previous_json: str, new_json:
     if previous is None:
         return 0, ""
     if previous_json and reported_content(json.loads(previous_json)) == reported_content(json.loads(new_json)):
-        raise ValidationError(f"{kind_label(previous.kind)} این ماه با شناسه {previous.id} امضا شده است و از آن پس "
+        raise ValidationError(f"{document_title(previous.kind)} این ماه با شناسه {previous.id} امضا شده است و از آن پس "
                               "چیزی تغییر نکرده است؛ امضای دوباره لازم نیست.", field="month")
     why = v.text(reason, "correction_reason", "دلیل اصلاح", max_len=2000, multiline=True)
     if not why:
-        raise ValidationError(f"{kind_label(previous.kind)} این ماه پیش‌تر امضا شده است ({previous.id})؛ "
+        raise ValidationError(f"{document_title(previous.kind)} این ماه پیش‌تر امضا شده است ({previous.id})؛ "
                               "سند تازه اصلاحیه آن است: دلیل اصلاح را بنویسید.", field="correction_reason")
     return previous.correction_number + 1, why
 
@@ -318,7 +303,7 @@ def monthly_data(ctx: ServiceContext, contract_id: int, year: int, month: int,
             CaseFile.contract_id == contract.id, rd._active_during(start, end),
             CaseFile.social_worker_id.is_not(None)).distinct())
         return pd.MonthlyReportData(
-            report_id=_new_id("MR", ctx), clinic=rd.clinic_info(session), contract=rd.contract_info(contract),
+            report_id=new_document_id("MR", ctx), clinic=rd.clinic_info(session), contract=rd.contract_info(contract),
             year=year, month=month, generated_at=iran_time(ctx.now()), generated_by=ctx.actor.name,
             summary=summary, clients=clients, signers=rd.signers_for(session, workers, names), draft=True)
 
@@ -362,7 +347,7 @@ def generate_monthly(ctx: ServiceContext, contract_id: int, year: int, month: in
                                              (f"{report_id}.xlsx", workbook, XLSX_MIME),
                                              _audit_head_file(ctx, report_id)])
     del pdf, xlsx
-    return _finish(ctx, report_id, "monthly", pdf_bytes, table, sign_password,
+    return finish_document(ctx, report_id, "monthly", pdf_bytes, table, sign_password,
                    contract_id=contract_id, year=year, month=month, summary=summary,
                    correction=correction, replaces=replaces,
                    reason=reason, expected_previous=previous.id if previous else None,
@@ -479,7 +464,8 @@ def _fa(value) -> str:
     return "—" if value is None else to_persian_digits(str(value))
 
 
-def _finish(ctx: ServiceContext, report_id: str, kind: str, pdf_bytes: bytes, table: bytes,
+@helper
+def finish_document(ctx: ServiceContext, report_id: str, kind: str, pdf_bytes: bytes, table: bytes,
             sign_password: Optional[str], *, contract_id=None, year=None, month=None, case_id=None,
             correction: int = 0, replaces: Optional[str] = None, reason: str = "", cites: Optional[str] = None,
             summary: str = "", expected_previous: Optional[str] = None,
@@ -501,11 +487,11 @@ def _finish(ctx: ServiceContext, report_id: str, kind: str, pdf_bytes: bytes, ta
             if kind in ("monthly", "invoice"):
                 latest = _last_signed(session, kind, contract_id, year, month)
                 if (latest.id if latest else None) != expected_previous:
-                    raise ValidationError(f"در همین فاصله {kind_label(kind)} دیگری برای این ماه امضا شد "
+                    raise ValidationError(f"در همین فاصله {document_title(kind)} دیگری برای این ماه امضا شد "
                                           f"({latest.id if latest else '—'})؛ سند را دوباره بسازید.", field="month")
             clinic = rd.clinic_info(session)
             signed_at = iran_time(ctx.now())
-            label = kind_label(kind) + (f" — اصلاحیه {correction}" if correction else "")
+            label = document_title(kind) + (f" — اصلاحیه {correction}" if correction else "")
             stamp = render_signature_stamp(ctx.actor.name, clinic.name, signed_at, label)
             pdf_bytes = sign_pdf(pdf_bytes, key, sign_password, signer_name=ctx.actor.name,
                                  reason=label, location=clinic.name, stamp_pdf=stamp, signing_time=signed_at,
@@ -556,7 +542,7 @@ def generate_invoice(ctx: ServiceContext, contract_id: int, year: int, month: in
         previous_view = _report_view(previous) if previous else None
         names = rd._staff_names(session)
         data = pd.InvoiceData(
-            invoice_id=_new_id("INV", ctx), clinic=rd.clinic_info(session),
+            invoice_id=new_document_id("INV", ctx), clinic=rd.clinic_info(session),
             contract=rd.contract_info(contract), year=year, month=month, payable_case_months=payable,
             report_id=report.id if report else "", issued_at=iran_time(ctx.now()), generated_by=ctx.actor.name,
             signers=rd.signers_for(session, [], names), draft=not signing)
@@ -622,7 +608,7 @@ def generate_case_summary(ctx: ServiceContext, case_id: int, purpose: str = "ب�
         check_signing_password(ctx, sign_password)
     with ctx.db.read() as session:
         parts = rd.case_summary_parts(ctx, session, case_id)
-        data = pd.CaseSummaryData(document_id=_new_id("CS", ctx), clinic=rd.clinic_info(session),
+        data = pd.CaseSummaryData(document_id=new_document_id("CS", ctx), clinic=rd.clinic_info(session),
                                   purpose=purpose, generated_at=iran_time(ctx.now()), generated_by=ctx.actor.name,
                                   draft=sign_password is None, **parts)
     table = document_json("case", data.document_id, data)
@@ -639,7 +625,7 @@ def generate_review_form(ctx: ServiceContext, review_id: int) -> GeneratedDocume
         parts = rd.review_parts(ctx, session, review_id)
         case_id = session.scalar(select(CaseFile.id).where(
             CaseFile.behzisti_file_number == parts["child"].behzisti_file_number))
-        data = pd.ReviewFormData(document_id=_new_id("RV", ctx), clinic=rd.clinic_info(session),
+        data = pd.ReviewFormData(document_id=new_document_id("RV", ctx), clinic=rd.clinic_info(session),
                                  generated_at=iran_time(ctx.now()), generated_by=ctx.actor.name, **parts)
     table = document_json("review", data.document_id, data)
     summary = f"review {data.child.behzisti_file_number} {data.review_date.isoformat()}"
@@ -656,7 +642,7 @@ def _render_and_finish(ctx: ServiceContext, data, document_id: str, render, kind
     render(data, out)
     pdf_bytes = embed_files(out.getvalue(), [(f"{document_id}.json", table, JSON_MIME),
                                              _audit_head_file(ctx, document_id)])
-    return _finish(ctx, document_id, kind, pdf_bytes, table, sign_password, summary=summary, **record)
+    return finish_document(ctx, document_id, kind, pdf_bytes, table, sign_password, summary=summary, **record)
 
 
 @rule(Kind.CASE, Action.READ)

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
 from app.errors import ValidationError
-from app.models import CaseFile, Review, Staff
+from app.models import Review, Staff
 from app.models.enums import Role
 from app.persian import format_jalali, half_year_bounds, half_year_of
 from app.services import audit, concurrency, validation as v
@@ -16,14 +16,14 @@ from app.services.cases import get_case_row
 from app.services.context import ServiceContext
 from app.services.signed_months import require_reason_in_signed_month
 from app.services.views import ReviewView, SaveResult
-from app.services.visits import _require_writer
+from app.services.permissions import require_service_writer
 from app.services.policy import Action, Kind, rule
 
 
 @rule(Kind.REVIEW, Action.CREATE)
 def add_review(ctx: ServiceContext, case_id: int, *, social_worker_id: int, findings: str,
                decisions: str = "", on: dt.date | str | None = None, amend_reason: str = "") -> SaveResult:
-    _require_writer(ctx)
+    require_service_writer(ctx.actor)
     with ctx.db.transaction() as session:
         case = get_case_row(session, ctx, case_id)
         when = v.date(on if on is not None else ctx.today(), "date", "تاریخ بررسی", required=True,
@@ -70,15 +70,3 @@ def list_reviews(ctx: ServiceContext, case_id: int) -> list[ReviewView]:
             .where(Review.case_id == case_id).order_by(Review.date.desc()))
         return [ReviewView(r.id, r.case_id, r.date, f"{rf or ''} {rl or ''}".strip(), r.social_worker_id,
                            f"{wf} {wl}", r.findings, r.decisions, r.version) for r, rf, rl, wf, wl in rows]
-
-
-def half_year_status(case: CaseFile, today: dt.date) -> str:
-    """'done', 'due' (none yet this half) or 'overdue' (none in the half-year before either)."""
-    year, half = half_year_of(today)
-    start, _ = half_year_bounds(year, half)
-    if case.last_review_on and case.last_review_on >= start:
-        return "done"
-    prev_start, _ = half_year_bounds(year - 1, 2) if half == 1 else half_year_bounds(year, 1)
-    if case.received_on < start and (case.last_review_on is None or case.last_review_on < prev_start):
-        return "overdue"
-    return "due"

@@ -17,6 +17,7 @@ from typing import Optional
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.domain.documents import MONTHLY
 from app.errors import ValidationError
 from app.models import CaseFile, Contract, ReportRecord, SignedMonthChange
 from app.persian import format_month, to_jalali
@@ -45,7 +46,7 @@ def signed_monthly_report(session: Session, contract_id: Optional[int], year: in
     if contract_id is None:
         return None
     return session.scalar(select(ReportRecord).where(
-        ReportRecord.kind == "monthly", ReportRecord.contract_id == contract_id, ReportRecord.year == year,
+        ReportRecord.kind == MONTHLY.key, ReportRecord.contract_id == contract_id, ReportRecord.year == year,
         ReportRecord.month == month, ReportRecord.signed.is_(True))
         .order_by(ReportRecord.correction_number.desc(), ReportRecord.created_at.desc()).limit(1))
 

@@ -9,6 +9,7 @@ from typing import Optional, Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.domain.limits import MAX_SERVICE_MINUTES
 from app.errors import NotFound, PermissionDenied, ValidationError
 from app.models import CaseFile, Problem, Service, Staff
 from app.models.enums import CareDomain, CaseStatus, Role, ServiceKind, ServiceMode
@@ -16,11 +17,11 @@ from app.services import audit, concurrency, validation as v
 from app.services.cases import get_case_row
 from app.services.context import ServiceContext
 from app.services.signed_months import require_reason_in_signed_month
-from app.services.permissions import can_read_notes, can_read_psychological, can_write_services
+from app.services.permissions import can_read_notes, can_read_psychological, require_service_writer
 from app.services.views import SaveResult, ServiceView
 from app.services.policy import Action, Kind, allows, helper, require, rule
 
-MAX_MINUTES = 720  # twelve hours: a longer "visit" is a typing slip (the form's box stops here too)
+MAX_MINUTES = MAX_SERVICE_MINUTES  # a longer "visit" is a typing slip (the form's box stops here too)
 MINUTES_LABEL = "مدت (دقیقه)"
 MINUTES_MESSAGE = "مدت خدمت را به دقیقه بنویسید؛ برای بازدید، جلسه یا تماس باید بیشتر از صفر باشد."
 
@@ -129,11 +130,6 @@ def _problem(session: Session, case_id: int, problem_id: object) -> Optional[int
     return problem.id
 
 
-def _require_writer(ctx: ServiceContext) -> None:
-    if not can_write_services(ctx.actor):
-        raise PermissionDenied("ثبت خدمت فقط از مددکار، روانشناس یا مدیر برمی‌آید.")
-
-
 def _amend_reason(session: Session, ctx: ServiceContext, case_id: int, dates: Sequence[dt.date],
                   reason: str) -> str:
     """A change inside a month whose report is signed must say why; it is marked on the service."""
@@ -153,7 +149,7 @@ def refresh_case_dates(session: Session, case: CaseFile) -> None:
 
 @rule(Kind.VISIT_NOTE, Action.CREATE)
 def add_service(ctx: ServiceContext, case_id: int, data: ServiceInput) -> SaveResult:
-    _require_writer(ctx)
+    require_service_writer(ctx.actor)
     with ctx.db.transaction() as session:
         case = get_case_row(session, ctx, case_id)
         if case.status != CaseStatus.ACTIVE.value:
@@ -172,7 +168,7 @@ def add_service(ctx: ServiceContext, case_id: int, data: ServiceInput) -> SaveRe
 
 @rule(Kind.VISIT_NOTE, Action.CHANGE)
 def update_service(ctx: ServiceContext, service_id: int, data: ServiceInput) -> SaveResult:
-    _require_writer(ctx)
+    require_service_writer(ctx.actor)
     with ctx.db.transaction() as session:
         svc = _get(session, service_id, data.version)
         case = get_case_row(session, ctx, svc.case_id)
@@ -193,7 +189,7 @@ def update_service(ctx: ServiceContext, service_id: int, data: ServiceInput) -> 
 
 @rule(Kind.VISIT_NOTE, Action.DELETE)
 def delete_service(ctx: ServiceContext, service_id: int, reason: str = "", version: Optional[int] = None) -> None:
-    _require_writer(ctx)
+    require_service_writer(ctx.actor)
     with ctx.db.transaction() as session:
         svc = _get(session, service_id, version)
         case = get_case_row(session, ctx, svc.case_id)

@@ -13,7 +13,7 @@ from sqlalchemy import and_, func, or_, select
 from app.models import CaseFile, Contract, Problem, Service, Staff
 from app.models.enums import CaseStatus, ProblemStage, Role
 from app.persian import half_year_bounds, half_year_of
-from app.services.caselist import _row, review_overdue_clause
+from app.services.caselist import case_row, review_overdue_clause
 from app.services.cases import CASELOAD_LIMIT
 from app.services.context import ServiceContext
 from app.services.permissions import case_scope
@@ -84,7 +84,7 @@ def _case_rows(ctx: ServiceContext, clauses: list, order, limit: int, *, narrow:
              .order_by(priority.desc(), *order, CaseFile.last_name_key, CaseFile.first_name_key)
              .limit(limit))
     with ctx.db.read() as session:
-        return [_row(c, f, l, ctx.today()) for c, f, l in session.execute(query)]
+        return [case_row(c, f, l, ctx.today()) for c, f, l in session.execute(query)]
 
 
 def _count(ctx: ServiceContext, clauses: list) -> int:
@@ -165,12 +165,12 @@ def open_problems(ctx: ServiceContext, limit: int = 200) -> list[OpenProblem]:
 
 @rule(Kind.CONTRACT, Action.READ)
 def contract_loads(ctx: ServiceContext) -> list[ContractLoad]:
-    from app.services.contracts import _active_counts  # counted on narrow indexes (see there)
+    from app.services.contracts import active_counts  # counted on narrow indexes (see there)
 
     today = ctx.today()
     query = (select(Contract).where(Contract.end_date >= today - dt.timedelta(days=90)).order_by(Contract.end_date))
     with ctx.db.read() as session:
-        counts = _active_counts(session)
+        counts = active_counts(session)
         return [ContractLoad(c.id, c.number, c.office_name, counts.get(c.id, 0), c.capacity, c.end_date,
                              (c.end_date - today).days) for c in session.scalars(query)]
 

@@ -32,14 +32,11 @@ from typing import BinaryIO, Callable, Iterator, Sequence
 import jdatetime
 
 import app
+from app.atomic import fsync_directory
+# app.constants, not app.storage.database: backups need no SQLAlchemy import.
+from app.constants import APPLICATION_ID, ATTACHMENTS_DIRNAME, BACKUPS_DIRNAME, DB_FILENAME, ENV_DATABASE_URL
 from app.errors import DomainError, StorageError, ValidationError
 from app.storage import crypto
-
-# Must match app.storage.database; repeated here so backups need no SQLAlchemy import.
-APPLICATION_ID = 0x50525644
-DB_FILENAME = "parvandeh.sqlite3"
-ATTACHMENTS_DIRNAME = "attachments"
-BACKUPS_DIRNAME = "backups"
 
 FORMAT_NAME = "parvandeh-backup"
 FORMAT_VERSION = 1
@@ -161,17 +158,6 @@ class _Tracker:
 
 
 # ---------------------------------------------------------------- small file helpers
-
-
-def _fsync_dir(path: Path) -> None:
-    # Makes a rename durable on POSIX; Windows cannot open folders and needs no such step.
-    if os.name != "posix":
-        return
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _remove_db_files(path: Path) -> None:
@@ -524,7 +510,7 @@ def _create_backup(db_path: Path, attachments_dir: Path, out_path: Path, *,
             # authenticated) against what was written a moment ago from the same bytes.
             info = _verify_file(partial, password, key=key, check_db=False, tracker=tracker, digests=False)
             os.replace(partial, out_path)
-            _fsync_dir(out_path.parent)
+            fsync_directory(out_path.parent)
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
@@ -733,7 +719,7 @@ def _raw_copy(db_path: Path, attachments_dir: Path, out_path: Path) -> None:
             raw.flush()
             os.fsync(raw.fileno())
         os.replace(partial, out_path)
-        _fsync_dir(out_path.parent)
+        fsync_directory(out_path.parent)
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
@@ -804,8 +790,8 @@ def _swap_in(db_tmp: Path, db_path: Path, att_tmp: Path, attachments_dir: Path) 
         if had_old:
             os.replace(old_att, attachments_dir)
         raise
-    _fsync_dir(db_path.parent)
-    _fsync_dir(attachments_dir.parent)
+    fsync_directory(db_path.parent)
+    fsync_directory(attachments_dir.parent)
     if had_old:
         shutil.rmtree(old_att, ignore_errors=True)  # its files are in the kept copy
 
@@ -969,7 +955,7 @@ def _uses_server(data_dir: Path) -> bool:
     """Whether this folder's program uses the clinic's PostgreSQL server (app.storage.database.database_url_for):
     then the folder's SQLite file, if any, is a stray one and must not be backed up as if it were the data."""
     url_file = Path(data_dir) / "database-url.txt"
-    url = os.environ.get("PARVANDEH_DATABASE_URL") or (
+    url = os.environ.get(ENV_DATABASE_URL) or (
         url_file.read_text(encoding="utf-8").strip() if url_file.is_file() else "")
     return bool(url) and not url.startswith("sqlite")
 

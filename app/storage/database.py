@@ -12,8 +12,7 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-APPLICATION_ID = 0x50525644  # "PRVD": marks a SQLite file as Parvandeh's
-DB_FILENAME = "parvandeh.sqlite3"
+from app.constants import APPLICATION_ID, DB_FILENAME, ENV_DATABASE_URL, URL_FILENAME  # noqa: F401  (re-exported)
 
 # Checks run at the start of every transaction opened inside `Database.guard` (the services'
 # policy re-reads the acting account there, so a deactivated account is refused at once).
@@ -185,7 +184,6 @@ def _run_guards(session: Session) -> None:
         check(session)
 
 
-URL_FILENAME = "database-url.txt"  # written by `parvandeh connect --url`: this PC uses the clinic's server
 
 
 def database_url_for(data_dir: Path) -> str:
@@ -197,4 +195,4 @@ def database_url_for(data_dir: Path) -> str:
             os.chmod(url_file, 0o600)
         except OSError:
             pass
-    return os.environ.get("PARVANDEH_DATABASE_URL") or saved or sqlite_url(Path(data_dir) / DB_FILENAME)
+    return os.environ.get(ENV_DATABASE_URL) or saved or sqlite_url(Path(data_dir) / DB_FILENAME)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import platformdirs
 
+from app.constants import ENV_DATA_DIR
 from app.errors import StorageError
 
 if TYPE_CHECKING:
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
 # (the command line's quick read path, app.cli_quick).
 DB_FILENAME = "parvandeh.sqlite3"
 
-ENV_VAR = "PARVANDEH_DATA_DIR"
+ENV_VAR = ENV_DATA_DIR
 
 
 def resolve_data_dir(explicit: Optional[str | Path] = None) -> Path:

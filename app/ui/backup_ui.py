@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEventLoop, QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -26,20 +25,20 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QProgressDialog,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
+from app.constants import DB_FILENAME
 from app.errors import DomainError, ValidationError
 from app.persian import to_jalali, to_persian_digits
 from app.ui import messages
 from app.ui.forms import FieldErrorLabel, FormErrors
 from app.ui.passwords import MSG_NOT_SAME, PasswordDialog, password_edit
+from app.ui.runner import run_with_progress
 from app.ui.text import moment_text, rtl_date_text
 
-DB_FILENAME = "parvandeh.sqlite3"  # as app.storage.backup names it; repeated to keep imports light
 EXTENSION = ".pvbak"
 FILE_FILTER = "پشتیبان پرونده (*.pvbak)"
 
@@ -48,91 +47,28 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
 
-# ---------------------------------------------------------------- running without a Cancel button
-
-
-class _Relay(QObject):
-    progressed = Signal(int, int)
-
-    def __init__(self, dialog: QProgressDialog):
-        super().__init__(dialog)
-        self.dialog = dialog
-        self.progressed.connect(self.show_progress)
-
-    @Slot(int, int)
-    def show_progress(self, done: int, total: int) -> None:
-        self.dialog.setMaximum(max(total, 0))
-        self.dialog.setValue(min(done, total) if total > 0 else 0)
+# ---------------------------------------------------------------- waiting with a dialog (app.ui.runner)
 
 
 def run_without_cancel(parent: QWidget | None, title: str, fn: Callable[..., Any], *args: Any,
                        delay_ms: int = 0) -> Any:
-    """fn(progress, *args) in a thread; a progress dialog (no Cancel) shows after delay_ms if
+    """fn(progress, *args) in a job; a progress dialog (no Cancel) shows after delay_ms if
     the work is still going. Returns fn's result or raises its exception here."""
     return run_in_background(parent, title, fn, *args, delay_ms=delay_ms)
 
 
 def run_in_background(parent: QWidget | None, title: str, fn: Callable[..., Any], *args: Any,
                       delay_ms: int = 0, cancel_text: str | None = None) -> Any:
-    """fn(progress, *args) in a thread behind a progress dialog that shows after delay_ms if
-    the work is still going. With cancel_text the dialog has a button so labelled and fn is
-    called as fn(progress, cancelled, *args): cancelled() turns True when it is pressed, and
-    fn should then stop soon. Esc and the window's close button never end the wait: only fn
-    returning does. Returns fn's result or raises its exception here."""
-    dialog = QProgressDialog(title, cancel_text or "", 0, 0, parent)
-    dialog.setObjectName("waitDialog")
-    dialog.setWindowTitle(title)
+    """fn(progress, *args) behind a modal dialog that shows after delay_ms if the work is still
+    going; with cancel_text the dialog has a button so labelled and fn is called as
+    fn(progress, cancelled, *args). Returns fn's result (even after a cancel: fn decides) or
+    raises its exception here."""
     if cancel_text is None:
-        dialog.setCancelButton(None)
-    dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
-    dialog.setWindowFlag(Qt.WindowType.WindowCloseButtonHint, False)
-    dialog.setMinimumWidth(360)
-    dialog.setMinimumDuration(0)
-    dialog.setAutoClose(False)
-    dialog.setAutoReset(False)
-    dialog.canceled.disconnect(dialog.cancel)  # Esc must not close it: the work goes on
-    dialog.hide()
-    relay = _Relay(dialog)
-    cancel_flag = threading.Event()
-    if cancel_text is not None:
-        dialog.canceled.connect(lambda: _stopping(dialog, cancel_flag))
-        args = (cancel_flag.is_set, *args)
-    outcome: dict[str, Any] = {}
-    loop = QEventLoop()
-
-    def work() -> None:
-        try:
-            outcome["result"] = fn(lambda done, total: relay.progressed.emit(done, total), *args)
-        except BaseException as exc:  # everything must reach the GUI thread
-            outcome["error"] = exc
-        finally:
-            finished.set()  # the GUI thread polls this: a plain thread has no Qt event loop
-
-    finished = threading.Event()
-    thread = threading.Thread(target=work, daemon=True, name="parvandeh-wait")
-    watcher = QTimer()
-    watcher.setInterval(30)
-    watcher.timeout.connect(lambda: loop.quit() if finished.is_set() else None)
-    QTimer.singleShot(delay_ms, lambda: None if finished.is_set() else dialog.show())
-    thread.start()
-    watcher.start()
-    if not finished.is_set():
-        loop.exec()
-    watcher.stop()
-    thread.join()
-    dialog.hide()
-    dialog.deleteLater()
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome.get("result")
-
-
-def _stopping(dialog: QProgressDialog, flag: threading.Event) -> None:
-    flag.set()
-    dialog.setLabelText("در حال توقف…")
-    button = dialog.findChild(QPushButton)
-    if button is not None:
-        button.setEnabled(False)
+        work = lambda progress, _cancelled, *rest: fn(progress, *rest)  # noqa: E731
+    else:
+        work = fn
+    return run_with_progress(parent, title, work, *args, cancel_text=cancel_text, delay_ms=delay_ms,
+                             raise_if_cancelled=False, name="waitDialog")
 
 
 # ---------------------------------------------------------------- automatic backups
@@ -316,8 +252,6 @@ def create_backup_file(data_dir: Path, folder: Path, password: str | None, progr
 
 def back_up_now(parent: QWidget | None, data_dir: Path, folder: str = "", *, ctx: Any = None) -> Path | None:
     """Ask where, back up with progress and Cancel, say where it went. The path, or None."""
-    from app.ui.worker import run_with_progress
-
     dialog = BackupNowDialog(parent, folder)
     if not dialog.exec():
         return None

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.persian import format_number, to_persian_digits
-from app.ui.background import SectionLoader
+from app.ui.runner import SectionLoader
 from app.ui.case_link import open_case
 from app.ui.list_model import ListTableModel, identifier_text, make_table_view
 from app.ui.paged_model import Column

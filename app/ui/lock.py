@@ -26,14 +26,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.settings import LOCK_MINUTES
 from app.errors import DomainError
 from app.ui.forms import FormErrors
 from app.ui.passwords import field_error, password_edit
 from app.ui.sign_in import utc_now
 
-DEFAULT_MINUTES = 10
-SETTING_KEY = "ui.lock_minutes"
-MIN_MINUTES, MAX_MINUTES = 1, 240
+DEFAULT_MINUTES = LOCK_MINUTES.default
+SETTING_KEY = LOCK_MINUTES.key
+MIN_MINUTES, MAX_MINUTES = LOCK_MINUTES.minimum, LOCK_MINUTES.maximum
 # What counts as the person being at the keyboard.
 _ACTIVITY = {
     QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove, QEvent.Type.Wheel,
@@ -43,13 +44,9 @@ _ACTIVITY = {
 
 def lock_minutes(ctx: Any) -> int:
     """The clinic's setting, kept within bounds (a hand-edited value must not disable the lock)."""
-    from app.services.clinic import get_setting
+    from app.services.clinic import option_value
 
-    try:
-        minutes = int(get_setting(ctx, SETTING_KEY, str(DEFAULT_MINUTES)))
-    except ValueError:
-        return DEFAULT_MINUTES
-    return max(MIN_MINUTES, min(MAX_MINUTES, minutes))
+    return option_value(ctx, LOCK_MINUTES)
 
 
 class IdleWatcher(QObject):

@@ -21,13 +21,13 @@ from typing import Any
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QApplication
 
+from app.constants import DB_FILENAME
 from app.errors import DomainError
 from app.ui import messages
-from app.ui.background import BackgroundCall
+from app.ui.runner import BackgroundCall
 from app.ui.sign_in import SignInDialog, utc_now
 
 log = logging.getLogger(__name__)
-DB_FILENAME = "parvandeh.sqlite3"  # as app.storage.database names it; repeated to keep start-up light
 WAIT_DIALOG_DELAY_MS = 700  # shorter waits pass without a dialog flashing up
 SKIP_EXIT_BACKUP = "خروج بدون پشتیبان"
 

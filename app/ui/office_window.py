@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QFormLayo
 from app.errors import DomainError
 from app.persian import format_month, format_number, parse_jalali_month, to_jalali, to_persian_digits
 from app.ui import messages
-from app.ui.background import BackgroundCall
+from app.ui.runner import BackgroundCall
 
 
 _LATIN_RUN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]*[A-Za-z0-9]")

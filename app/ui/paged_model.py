@@ -174,6 +174,23 @@ class PagedTableModel(QAbstractTableModel):
     def cached_page_numbers(self) -> list[int]:
         return list(self._pages)
 
+    def change_count(self, count: int) -> None:
+        """The rows shown grow or shrink to `count` (a count that arrived after the first page);
+        views are told which rows came or went, so the selection and scroll position stay."""
+        shown = self._count
+        if count > shown:
+            self.beginInsertRows(QModelIndex(), shown, count - 1)
+            self._count = count
+            self.endInsertRows()
+        elif count < shown:  # rows left the list between the two queries
+            self.beginRemoveRows(QModelIndex(), count, shown - 1)
+            self._count = count
+            self.endRemoveRows()
+
+    def has_page(self, number: int) -> bool:
+        """Is page `number` in the cache (so showing its rows asks the source nothing)?"""
+        return number in self._pages
+
     # --- QAbstractTableModel -----------------------------------------------------------------
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:

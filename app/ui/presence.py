@@ -10,7 +10,7 @@ from typing import Any, Optional
 from PySide6.QtCore import QObject, QTimer
 
 from app.storage import presence
-from app.ui.background import BackgroundCall
+from app.ui.runner import BackgroundCall
 
 
 class PresenceKeeper(QObject):

@@ -576,7 +576,7 @@ class LetterDialog(_FormDialog):
     def submit(self) -> Any:
         from app.services.receivables import generate_receivables_letter
         from app.services.reports import check_signing_password
-        from app.ui.worker import run_with_progress
+        from app.ui.runner import run_with_progress
         check_signing_password(self.session.ctx, self.password.text())
         office, password = self.office.currentText(), self.password.text()
         return run_with_progress(self, "در حال ساختن صورت وضعیت مطالبات…",

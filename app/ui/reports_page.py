@@ -38,8 +38,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.atomic import write_atomically
+from app.domain.documents import document_title
+from app.domain.enums import PERSIAN_MONTHS
 from app.errors import DomainError
-from app.models.enums import PERSIAN_MONTHS
 from app.persian import format_iran_datetime, format_month, to_jalali, to_persian_digits
 from app.ui import messages
 from app.ui.forms import FormErrors
@@ -47,12 +49,10 @@ from app.ui.list_model import identifier_text
 from app.ui.passwords import ask_password
 from app.ui.text import RLM, plain_text
 from app.ui.widgets import NormalizingLineEdit
-from app.ui.worker import OperationCancelled, run_with_progress
+from app.ui.runner import OperationCancelled, run_with_progress
 
 PREVIEW_PAGES = 8  # the rest is one click away in the PDF viewer
 PREVIEW_DPI = 80
-KIND_TITLES = {"monthly": "گزارش عملکرد ماهانه", "invoice": "صورتحساب", "case": "خلاصه پرونده",
-               "review": "فرم بررسی شش‌ماهه"}
 GOOD, BAD = "#1e7b34", "#b3261e"
 
 
@@ -122,9 +122,7 @@ def print_with_system(path: Path) -> bool:
 
 def write_file(path: Path, data: bytes) -> None:
     """Written beside the target and renamed: a full USB stick never leaves half a PDF."""
-    partial = path.with_name(path.name + ".partial")
-    partial.write_bytes(data)
-    partial.replace(path)
+    write_atomically(path, data, prefix="." + path.name + "-", suffix=".partial")
 
 
 # ---------------------------------------------------------------- the page
@@ -298,7 +296,7 @@ class VerifyPanel(QWidget):
             "intact": yes_no(v.intact), "covered": yes_no(v.covers_whole_file and v.signature_count == 1),
             "locked": yes_no(v.locked),
             "trusted": yes_no(v.trusted) if v.trust_checked else "کلید امضای این کلینیک ساخته نشده است",
-            "kind": KIND_TITLES.get(check.kind, check.kind or "—"),
+            "kind": document_title(check.kind) if check.kind else "—",
             "report_id": check.report_id or "—",
             "record": yes_no(check.record_found and check.digest_matches),
         }
@@ -499,7 +497,7 @@ class ReportsPage(QWidget):
         try:
             params = self._choice(kind)
             document, images, total = run_with_progress(
-                self, f"در حال ساختن {KIND_TITLES[kind]}…", self._work, kind, params, sign_password, options)
+                self, f"در حال ساختن {document_title(kind)}…", self._work, kind, params, sign_password, options)
         except OperationCancelled:
             return None
         except UnfinishedMonth as error:
@@ -554,12 +552,12 @@ class ReportsPage(QWidget):
         state = "امضاشده" if document.signed else "پیش‌نویس — امضا نشده"
         correction = f" — اصلاحیه شماره {to_persian_digits(document.correction_number)}" \
             if document.correction_number else ""
-        self.status.setText(f"{KIND_TITLES[self.kind]} — شناسه \u2066{document.report_id}\u2069 — {state}{correction}")
+        self.status.setText(f"{document_title(self.kind)} — شناسه \u2066{document.report_id}\u2069 — {state}{correction}")
         self.status.setStyleSheet(f"color: {GOOD};" if document.signed else "")
         if images:
             self.preview.show_pages(images, total)
         else:
-            self.preview.show_note(f"{KIND_TITLES[self.kind]} ساخته شد. پیش‌نمایش صفحه‌ها در این رایانه در دسترس "
+            self.preview.show_note(f"{document_title(self.kind)} ساخته شد. پیش‌نمایش صفحه‌ها در این رایانه در دسترس "
                                    "نیست؛ «باز کردن» آن را در برنامه نمایش PDF نشان می‌دهد.")
         self._update_actions()
 
@@ -569,7 +567,7 @@ class ReportsPage(QWidget):
 
         kind = self.kind or "monthly"
         accepted, _info = ask_password(
-            self, "امضای گزارش", f"برای امضای {KIND_TITLES[kind]}، رمز عبور مدیر را وارد کنید.",
+            self, "امضای گزارش", f"برای امضای {document_title(kind)}، رمز عبور مدیر را وارد کنید.",
             lambda password: (check_signing_password(self.session.ctx, password), password), "امضا")
         if not accepted:
             return None

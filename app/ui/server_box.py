@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushBu
 
 from app.errors import DomainError
 from app.storage import connect
-from app.ui.background import BackgroundCall
+from app.ui.runner import BackgroundCall
 
 HELP = ("برای چند رایانه، نشانی پایگاه داده PostgreSQL سرور کلینیک را بنویسید، اتصال را بیازمایید و ذخیره کنید؛ "
         "از اجرای بعدی برنامه این رایانه از سرور استفاده می‌کند. خالی یعنی داده‌ها روی همین رایانه است.")

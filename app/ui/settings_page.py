@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from app.errors import AuthError, DomainError
 from app.ui import backup_ui, messages
-from app.ui.background import BackgroundCall
+from app.ui.runner import BackgroundCall
 from app.ui.list_model import ListTableModel, make_table_view
 from app.ui.lock import MAX_MINUTES, MIN_MINUTES, SETTING_KEY, lock_minutes
 from app.ui.paged_model import Column

@@ -8,7 +8,7 @@ import io
 
 import pytest
 
-from app.models import enums
+from app.domain import enums
 from app.persian import format_jalali_datetime, format_month, format_number, number_to_words
 from app.printing import bidi_text, fonts, samples
 from app.printing.documents.case_summary import render_case_summary

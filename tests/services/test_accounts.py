@@ -61,3 +61,19 @@ def test_only_managers_add_staff_and_usernames_are_unique(ctx, worker):
     with pytest.raises(ValidationError) as err:
         add_staff(ctx, StaffInput("الف", "ب", "clerk", username="کاربر", password=PASSWORD))
     assert err.value.field == "username"
+
+
+def test_details_and_courses_save_together_or_not_at_all(ctx):
+    # The staff dialog used to save the details, then the courses in a second transaction: a
+    # refused course left the new phone number saved and the dialog saying it had failed.
+    view = add_staff(ctx, StaffInput(first_name="سارا", last_name="کریمی", role="social_worker", phone="1"))
+    edited = StaffInput(first_name="سارا", last_name="کریمی", role="social_worker", phone="2", version=view.version)
+    with pytest.raises(ValidationError):
+        accounts.update_staff(ctx, view.id, edited, trainings=[("", None, None)])  # a course with no title
+    unchanged = [s for s in accounts.list_staff(ctx) if s.id == view.id][0]
+    assert unchanged.phone == "1" and unchanged.trainings == ()
+    saved = accounts.update_staff(ctx, view.id, edited, trainings=[("مداخله در بحران", dt.date(2026, 5, 1), 16)])
+    assert saved.phone == "2" and [t[0] for t in saved.trainings] == ["مداخله در بحران"]
+    # Without `trainings` the courses stay as they are.
+    again = StaffInput(first_name="سارا", last_name="کریمی", role="social_worker", phone="3", version=saved.version)
+    assert [t[0] for t in accounts.update_staff(ctx, view.id, again).trainings] == ["مداخله در بحران"]

@@ -6,7 +6,8 @@ from functools import lru_cache
 
 from reportlab.platypus import KeepTogether, Spacer, Table, TableStyle
 
-from app.models.enums import CaseStatus
+from app.domain.documents import MONTHLY
+from app.domain.enums import CaseStatus
 from app.persian import format_jalali, format_month, format_number, format_rials
 from app.printing.bidi_text import RtlParagraph, RtlStack
 from app.printing.documents._common import correction_section
@@ -35,7 +36,7 @@ from app.printing.layout import (
     styles,
 )
 
-TITLE = "گزارش عملکرد ماهانه"
+TITLE = MONTHLY.title
 
 CLIENT_COLUMNS = (
     Column("ردیف", 4.4, "center"),

@@ -12,6 +12,7 @@ from typing import Optional
 
 from reportlab.platypus import KeepTogether, Spacer
 
+from app.domain.documents import RECEIVABLES
 from app.persian import format_jalali, format_month, format_number, number_to_words
 from app.printing.data import ClinicInfo, Signer
 from app.printing.documents._common import jalali_or_dash
@@ -32,7 +33,7 @@ from app.printing.layout import (
     styles,
 )
 
-TITLE = "صورت وضعیت مطالبات"
+TITLE = RECEIVABLES.title
 
 
 @dataclass(frozen=True)

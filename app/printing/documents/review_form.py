@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from reportlab.platypus import KeepTogether, Spacer
 
-from app.models.enums import Role
+from app.domain.enums import Role
 from app.persian import format_jalali
 from app.printing.data import ReviewFormData
 from app.printing.documents._common import NO, YES, child_pairs, jalali_or_dash

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import DomainError
-from app.models.enums import LivingArrangement, Role, Sex
+from app.domain.enums import LivingArrangement, Role, Sex
 from app.persian import age_text, normalize_digits, normalize_note, to_persian_digits, validate_national_code
 from app.services import validation as v
 from app.services.cases import (CASE_FIELDS, CaseInput, FamilyInput, case_detail, check_case_entry, create_case,

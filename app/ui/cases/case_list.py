@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import DomainError
-from app.models.enums import CaseStatus, LivingArrangement, Role
+from app.domain.enums import CaseStatus, LivingArrangement, Role
 from app.persian import format_number, to_persian_digits
 from app.services.caselist import CaseQuery, count_cases, list_cases
 from app.services.choices import contract_choices, staff_choices
@@ -140,9 +140,6 @@ class CaseTableModel(PagedTableModel):
         super().__init__(COLUMNS, source, query, parent)
         self.priority_icon = _priority_icon()
 
-    def has_page(self, number: int) -> bool:
-        return number in self._pages  # the base class's page cache
-
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         # Called for every role of every visible cell at each paint: answer the roles this
         # model does not use before doing any work.
@@ -209,17 +206,8 @@ class CaseTableModel(PagedTableModel):
     def set_count(self, query: CaseQuery, count: int) -> None:
         """The full count of the rows shown, once it is known: the rows after the first page
         are added (and load as they come into view)."""
-        shown = self.rowCount()
-        if query != self.query or count == shown:
-            return
-        if count > shown:
-            self.beginInsertRows(QModelIndex(), shown, count - 1)
-            self._count = count
-            self.endInsertRows()
-        else:  # files left the list between the two queries
-            self.beginRemoveRows(QModelIndex(), count, shown - 1)
-            self._count = count
-            self.endRemoveRows()
+        if query == self.query:
+            self.change_count(count)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         # Sorting 150,000 rows is a new query: it goes through the page's loader, off the GUI thread.

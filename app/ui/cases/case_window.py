@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import DomainError
-from app.models.enums import CaseStatus
+from app.domain.enums import CaseStatus
 from app.persian import age_text, to_persian_digits
 from app.services.cases import case_detail, open_case
 from app.services.views import CaseDetail, ServiceView

@@ -8,7 +8,7 @@ from typing import Any, Optional
 
 from PySide6.QtWidgets import QWidget
 
-from app.models.enums import CaseStatus, ProblemStage, Role
+from app.domain.enums import CaseStatus, ProblemStage, Role
 from app.services.cases import change_status
 from app.services.choices import staff_choices
 from app.services.problems import advance_problem, open_problem

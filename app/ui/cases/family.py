@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.models.enums import Relation
+from app.domain.enums import Relation
 from app.persian import normalize_letters, to_persian_digits
 from app.services.cases import FamilyInput
 from app.services.views import FamilyMemberView

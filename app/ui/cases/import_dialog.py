@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import DomainError, ValidationError
-from app.models.enums import Role
+from app.domain.enums import Role
 from app.persian import format_number, to_persian_digits
 from app.services.choices import contract_choices, staff_choices
 from app.services.importing import ImportResult, import_cases, read_rows, write_template
@@ -38,7 +38,7 @@ from app.ui.cases.common import IdChoice, case_events
 from app.ui.cases.tables import Field, RecordTable, record_view
 from app.ui.forms import FormErrors
 from app.ui.session import AppSession
-from app.ui.worker import OperationCancelled, run_with_progress
+from app.ui.runner import OperationCancelled, run_with_progress
 from app.ui.screen_fit import fit_size
 
 TITLE = "ورود پرونده‌ها از فایل"

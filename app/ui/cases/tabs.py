@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import DomainError, StaleEdit, ValidationError
-from app.models.enums import CareDomain, LivingArrangement, Sex
+from app.domain.enums import CareDomain, LivingArrangement, Sex
 from app.persian import age_text, format_number, to_jalali, to_persian_digits
 from app.services.attachments import add_attachment, export_attachment, list_attachments
 from app.services.problems import list_problems
@@ -32,7 +32,7 @@ from app.services.referrals import list_referrals
 from app.services.reviews import list_reviews
 from app.services.views import CaseDetail, ServiceView
 from app.services.visits import delete_service, list_services
-from app.ui import conflict
+from app.ui import conflict, messages
 from app.ui.cases import dialogs
 from app.ui.cases.common import (
     ATTACHMENTS,
@@ -467,8 +467,11 @@ class ReviewsTab(CaseTab):
                                 widths=(90, 140, 140, 300, 200))
         self.status_label = QLabel(self)
         self.new_button = _button(self, "بررسی جدید", self.new_review)
+        self.print_button = _button(self, "فرم بررسی برای امضا…", self.print_form,
+                                    "فرم کاغذی بررسی انتخاب‌شده، برای امضای دستی حاضران")
+        self.print_button.setObjectName("printReviewForm")
         layout = QVBoxLayout(self)
-        row = _button_row(self.new_button)
+        row = _button_row(self.new_button, self.print_button)
         row.addWidget(self.status_label)
         layout.addLayout(row)
         layout.addWidget(self.view, 1)
@@ -484,6 +487,36 @@ class ReviewsTab(CaseTab):
     def new_review(self) -> QDialog:
         worker = self.detail.social_worker_id  # the file's own worker is proposed
         return show_dialog(dialogs.ReviewDialog(self.session, self.case_id, worker, self))
+
+    def print_form(self) -> Optional[Path]:
+        """The selected review as the paper form (app.services.reports.generate_review_form), saved
+        where the person chooses and opened for printing. The saved path, or None."""
+        from app.services.reports import generate_review_form
+        from app.ui.reports_page import open_with_system, write_file
+        from app.ui.runner import run_with_progress
+
+        review = self.model.record(self.view.currentIndex())
+        if review is None:
+            messages.warn(self, "ابتدا یک بررسی را در جدول انتخاب کنید.")
+            return None
+        path = self.choose_path(f"review-{review.date.isoformat()}.pdf")
+        if path is None:
+            return None
+        try:
+            document = run_with_progress(self, "در حال ساختن فرم بررسی…", lambda _p, _c: generate_review_form(
+                self.session.ctx, review.id), cancel_text=None)
+            write_file(path, document.pdf)
+        except (DomainError, OSError) as error:
+            messages.warn(self, "فرم بررسی ساخته نشد.", getattr(error, "message", "") or str(error))
+            return None
+        open_with_system(path)
+        return path
+
+    def choose_path(self, suggested: str) -> Optional[Path]:
+        chosen, _ = QFileDialog.getSaveFileName(self, "ذخیره فرم بررسی", suggested, "PDF (*.pdf)")
+        if not chosen:
+            return None
+        return Path(chosen if chosen.lower().endswith(".pdf") else chosen + ".pdf")
 
 
 # --- referrals ---------------------------------------------------------------------------------

@@ -16,12 +16,13 @@ from PySide6.QtWidgets import QCheckBox, QSpinBox, QWidget
 # Importing the reports service registers its "is this month's report signed?" check with the
 # visits service; without it a change to a signed month would go through without a reason.
 import app.services.reports  # noqa: F401
+from app.domain.enums import CareDomain, ServiceKind, ServiceMode
+from app.domain.limits import MAX_SERVICE_MINUTES
 from app.errors import DomainError
-from app.models.enums import CareDomain, ServiceKind, ServiceMode
 from app.services.problems import list_problems
 from app.services.views import SaveResult, ServiceView
 from app.services import validation as v
-from app.services.visits import MAX_MINUTES, ServiceInput, add_service, check_visit_entry, list_services, update_service
+from app.services.visits import ServiceInput, add_service, check_visit_entry, list_services, update_service
 from app.ui.cases.common import SERVICES, FormDialog, IdChoice, NoteEdit, ask_yes_no, case_events, moment_text
 from app.ui.drafts import DraftAutosaver
 from app.ui.session import AppSession
@@ -93,7 +94,7 @@ class VisitForm(FormDialog):
         self.mode = EnumComboBox(ServiceMode, self, allow_empty=True)
         self.mode.setObjectName("mode")
         self.minutes = QSpinBox(self)
-        self.minutes.setRange(0, MAX_MINUTES)
+        self.minutes.setRange(0, MAX_SERVICE_MINUTES)
         self.minutes.setSingleStep(5)
         self.minutes.setSuffix(" دقیقه")
         self.minutes.setSpecialValueText("— دقیقه را بنویسید —")  # 0 is "not given", never a visit's length

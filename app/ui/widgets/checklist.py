@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QGridLayout, QWidget
 
-from app.models.enums import LabelledEnum
+from app.domain.enums import LabelledEnum
 
 
 class ChecklistWidget(QWidget):

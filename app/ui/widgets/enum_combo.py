@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QWidget
 
-from app.models.enums import LabelledEnum
+from app.domain.enums import LabelledEnum
 
 EMPTY_LABEL = "— انتخاب کنید —"
 

@@ -216,3 +216,23 @@ def test_closing_a_file_inside_a_signed_month_asks_for_the_amend_reason(qtbot, w
     type_text(dialog.amend_reason, "بستن پرونده دیر ثبت شد")
     assert dialog.save()
     assert case_detail(manager_session.ctx, case_id).status == "closed"
+
+
+def test_the_review_form_is_printed_from_the_reviews_tab(qtbot, window, manager_session, case_id, worker,
+                                                         tmp_path, monkeypatch):
+    from app.ui import reports_page
+
+    opened = []
+    monkeypatch.setattr(reports_page, "open_with_system", opened.append)
+    tab = window.tab(tabs.ReviewsTab)
+    window.tabs.setCurrentWidget(tab)
+    monkeypatch.setattr(tab, "choose_path", lambda suggested: tmp_path / suggested)
+    assert tab.print_form() is None  # nothing chosen yet: told so, nothing written
+    assert list(tmp_path.iterdir()) == []
+
+    dialog = active(qtbot, tab.new_review())
+    type_text(dialog.findings, "وضعیت تحصیلی و خانوادگی پایدار است")
+    assert dialog.save()
+    tab.view.setCurrentIndex(tab.model.index(0, 0))
+    path = tab.print_form()
+    assert path is not None and path.read_bytes().startswith(b"%PDF") and opened == [path]

@@ -1,5 +1,4 @@
-"""Every enumeration of the domain with its Persian label beside it (no database code: the command
-line's quick read path imports it without SQLAlchemy; app.models.enums re-exports it).
+"""Every enumeration of the domain with its Persian label beside it.
 
 The UI, the reports and the exports all print these same words; nothing else may spell them.
 Values are stored in the database as the member's `value` (short ASCII), never the label.
