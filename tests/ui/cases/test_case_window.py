@@ -227,8 +227,11 @@ def test_the_review_form_is_printed_from_the_reviews_tab(qtbot, window, manager_
     tab = window.tab(tabs.ReviewsTab)
     window.tabs.setCurrentWidget(tab)
     monkeypatch.setattr(tab, "choose_path", lambda suggested: tmp_path / suggested)
+    told = []
+    monkeypatch.setattr(tabs.messages, "warn", lambda parent, text, *rest: told.append(text))
     assert tab.print_form() is None  # nothing chosen yet: told so, nothing written
-    assert list(tmp_path.iterdir()) == []
+    assert told and "انتخاب کنید" in told[0]
+    assert list(tmp_path.glob("*.pdf")) == []
 
     dialog = active(qtbot, tab.new_review())
     type_text(dialog.findings, "وضعیت تحصیلی و خانوادگی پایدار است")
