@@ -12,14 +12,18 @@ from app.errors import ValidationError
 
 
 def _session(args):
+    """Money is the manager's alone: anyone else is refused before any record is looked up."""
     from app.cli import _acting_ctx, _open, _require_set_up
+    from app.services.permissions import require_manager
     db = _open(args)
     try:
         _require_set_up(db)
+        ctx = _acting_ctx(args, db)
+        require_manager(ctx.actor)
     except BaseException:
         db.dispose()
         raise
-    return _acting_ctx(args, db)
+    return ctx
 
 
 def _contract_id(ctx, number) -> int:

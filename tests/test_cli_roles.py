@@ -54,7 +54,10 @@ def clinic(ctx, data_dir, make_case, make_staff, tmp_path):
     psych = make_staff("psychologist", "لیلا", "روان", username="psych1")
     case = make_case(psychologist_id=psych.id)
     from app.services.cases import case_detail
-    number = case_detail(ctx, case.id).behzisti_file_number
+    from app.services.reviews import add_review
+    detail = case_detail(ctx, case.id)
+    number = detail.behzisti_file_number
+    add_review(ctx, case.id, social_worker_id=detail.social_worker_id, findings="وضعیت پایدار است")
     back_up_to(ctx, tmp_path / "in" / "b.pvbak", None, unencrypted=True)
     from app.services.reports import create_signing_key
     create_signing_key(ctx, PASSWORD)
@@ -91,6 +94,14 @@ def commands(c) -> dict[str, tuple[list[str], set[str]]]:
         "payments reverse": (["payments", "reverse", "1", "--reason", "اشتباه"], MANAGER),
         "payments deliver": (["payments", "deliver", "--invoice", "INV-1", "--date", "1405/09/01"], MANAGER),
         "receivables": (["receivables", "--format", "json", "--xlsx", str(out / "r.xlsx")], MANAGER),
+        "cheques list": (["cheques", "list"], MANAGER),
+        "cheques add": (["cheques", "add", "--contract", "1405-1", "--number", "123456", "--amount", "1000",
+                         "--date", "1405/01/10"], MANAGER),
+        "cheques return": (["cheques", "return", "1", "--date", "1405/02/15"], MANAGER),
+        "cheques void": (["cheques", "void", "1", "--reason", "اشتباه"], MANAGER),
+        "cheques undo-return": (["cheques", "undo-return", "1", "--reason", "اشتباه"], MANAGER),
+        "report review": (["report", "review", "--file", c["file"], "--out", str(out / "r.pdf")],
+                          {"manager", "social_worker", "psychologist"}),
     }
 
 
@@ -121,7 +132,8 @@ def test_each_record_command_asks_for_a_user_and_serves_only_the_policys_roles(c
         assert code == 1 and "--user" in err and out == "", name
         for role, user in USERS.items():
             if role == "manager" and name in ("migrate", "restore", "backup", "import", "payments add",
-                                              "payments reverse", "payments deliver"):
+                                              "payments reverse", "payments deliver", "cheques add",
+                                              "cheques return", "cheques void", "cheques undo-return"):
                 continue  # the manager's runs of these are tested where each command lives
             code, out, err = run(monkeypatch, capsys, argv, user)
             if role in allowed:

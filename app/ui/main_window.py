@@ -49,7 +49,7 @@ PAGES = (
     PageSpec("contracts", "قراردادها", "app.ui.contracts_page", "ContractsPage"),
     PageSpec("staff", "کارکنان", "app.ui.staff_page", "StaffPage"),
     PageSpec("settings", "تنظیمات", "app.ui.settings_page", "SettingsPage"),
-    PageSpec("audit", "رویدادها", "app.ui.audit_page", "AuditPage"),
+    PageSpec("audit", "رویدادها", "app.ui.audit_page", "AuditPage", manager_only=True),
     # Last, so every role keeps the same Ctrl+number for the pages it shares with the others.
     PageSpec("receivables", "مطالبات", "app.ui.receivables_page", "ReceivablesPage", manager_only=True),
 )

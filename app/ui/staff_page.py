@@ -202,8 +202,37 @@ class StaffDialog(FormDialog):
             data.username, data.password = self.username.text().strip(), self.password.text()
         return data
 
-from app.domain.enums import Degree, Role
-from app.persian import normalize_digits, parse_optional_jalali, to_persian_digits, validate_national_code
+    def value(self) -> Any:
+        data = self._input()
+        data.trainings = self.trainings.values()
+        if data.username and self.password.text() != self.password_again.text():
+            raise ValidationError(MSG_NOT_SAME, field="password_again")
+        return data
+
+    def entry_errors(self) -> list[DomainError]:
+        from app.services.accounts import check_staff_entry
+
+        data = self._input()
+        errors: list[DomainError] = list(check_staff_entry(data))
+        if data.username and self.password.text() != self.password_again.text():
+            errors.append(ValidationError(MSG_NOT_SAME, field="password_again"))
+        try:
+            self.trainings.values()
+        except DomainError as error:
+            errors.append(error if error.field else ValidationError(error.message, field="trainings"))
+        return errors
+
+    def submit(self) -> Any:
+        from app.services.accounts import add_staff, update_staff
+
+        data = self.value()
+        if self.staff is None:
+            self.saved = add_staff(self.session.ctx, data)
+        else:  # details and courses in one transaction: a refused course leaves nothing half-saved
+            changed = tuple(data.trainings) != tuple(self.staff.trainings)
+            self.saved = update_staff(self.session.ctx, self.staff.id, data,
+                                      trainings=data.trainings if changed else None)
+        return self.saved
 
 
 class StaffPage(QWidget):

@@ -35,3 +35,14 @@ def test_a_social_worker_is_told_the_trail_is_for_the_manager(qtbot, ctx, db, da
     page = AuditPage(session_for(db, data_dir, as_actor(ctx, worker.id, "social_worker").actor))
     qtbot.addWidget(page)
     assert page.model is None and "مدیر" in page.message.text()
+
+
+def test_only_the_manager_is_offered_the_trail_in_the_window(qtbot, ctx, db, data_dir, worker):
+    """No page that only says «not for you» after a click: the others' windows do not list it."""
+    from app.ui.main_window import MainWindow
+    for actor, has_it in ((ctx.actor, True), (as_actor(ctx, worker.id, "social_worker").actor, False)):
+        window = MainWindow(session_for(db, data_dir, actor), username="x", clock=ctx.clock)
+        qtbot.addWidget(window)
+        titles = [window.navigation.item(i).text() for i in range(window.navigation.count())]
+        assert ("رویدادها" in titles) is has_it
+        window.stop_work()

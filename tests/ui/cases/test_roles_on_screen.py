@@ -62,7 +62,7 @@ def test_a_social_worker_cannot_press_edit_or_delete_on_a_psychologists_note(qtb
     psych = make_staff("psychologist", "لیلا", "روان")
     case_id = make_case(psychologist_id=psych.id).id
     add_service(as_actor(ctx, psych.id, "psychologist"), case_id,
-                ServiceInput(kind="counselling", mode="at_clinic", note="ارزیابی محرمانه", date=TODAY))
+                ServiceInput(kind="counselling", mode="at_clinic", note="ارزیابی محرمانه", date=TODAY, minutes=45))
     window = open_case_window(worker_session, case_id)
     qtbot.waitExposed(window)
     page = next(p for p in window.tab_pages if isinstance(p, tabs.ServicesTab))
@@ -72,7 +72,7 @@ def test_a_social_worker_cannot_press_edit_or_delete_on_a_psychologists_note(qtb
     assert "روانشناس" in page.delete_button.toolTip()
     page.delete_service()  # even called directly (a shortcut), nothing is asked and nothing is deleted
     assert len(list_services(ctx, case_id)) == 1
-    add_service(worker_session.ctx, case_id, ServiceInput(kind="care", mode="phone", note="تماس", date=TODAY,
+    add_service(worker_session.ctx, case_id, ServiceInput(kind="care", mode="phone", note="تماس", date=TODAY, minutes=10,
                                                           domains=["health"]))
     page.load()
     own = next(row for row in range(page.model.rowCount()) if not page.model.record(page.model.index(row, 0)).note_hidden)
