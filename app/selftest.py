@@ -4,7 +4,7 @@ A bundle or a wheel that lost a module, a font or a revision starts and then fai
 or the first report a clinic opens. These checks make the same calls on a throw-away demo folder:
 every module of the program imports, fonts and revisions are there, the import template reads back,
 and each kind of document is printed, signed and verified. The screens are checked by
-app.ui.selftest; app.cli_selftest runs both and prints one line per check.
+app.ui.machinery.selftest; app.cli.selftest runs both and prints one line per check.
 """
 
 from __future__ import annotations

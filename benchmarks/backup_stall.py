@@ -3,7 +3,7 @@
     QT_QPA_PLATFORM=offscreen python -m benchmarks.backup_stall DATA_DIR [--old-backup FILE.py]
 
 A fresh process, offscreen: a window that repaints a label on a 10 ms timer (the GUI thread's
-work), and the start backup taken exactly as the main window takes it (app.ui.backup_ui.take_auto_backup
+work), and the start backup taken exactly as the main window takes it (app.ui.machinery.backup_ui.take_auto_backup
 through app.ui.background.BackgroundCall, a Python thread). Every timer tick records the time
 since the previous one; the stall is the longest gap less the 10 ms period. The same window is
 measured for as long again with no backup running, as the floor of this (shared) machine.
@@ -73,7 +73,7 @@ def main() -> None:
 
     from app.storage import backup
     from app.ui.background import BackgroundCall
-    from app.ui.backup_ui import take_auto_backup
+    from app.ui.machinery.backup_ui import take_auto_backup
     if args.old_backup:
         spec = importlib.util.spec_from_file_location("backup_old", args.old_backup)
         old = importlib.util.module_from_spec(spec)

@@ -27,8 +27,8 @@ from app.persian import to_persian_digits  # noqa: E402
 from app.services.accounts import sign_in  # noqa: E402
 from app.services.caselist import CaseQuery, count_cases, list_cases  # noqa: E402
 from app.storage.datadir import open_database  # noqa: E402
-from app.ui.application import create_application  # noqa: E402
-from app.ui.session import AppSession  # noqa: E402
+from app.ui.machinery.application import create_application  # noqa: E402
+from app.ui.machinery.session import AppSession  # noqa: E402
 
 
 def ms(start: float) -> float:

@@ -3,7 +3,7 @@ queries take, on a data folder (say the 150,000-file one).
 
     python -m benchmarks.bench_gui_start --data-dir /tmp/big [--runs 3] [--user manager --password ...]
 
-Start: a fresh Python process runs app.ui.main.Program as `parvandeh` does (offscreen), and
+Start: a fresh Python process runs app.ui.machinery.main.Program as `parvandeh` does (offscreen), and
 reports when the sign-in window is shown and when it can sign in (database opened in the
 background). Times are from the process's own start (the interpreter's start-up included,
 measured from the parent). The day's automatic backup is not taken here: it runs in the
@@ -29,8 +29,8 @@ import json, os, sys, time
 start = float(sys.argv[2])
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from pathlib import Path
-from app.ui.application import create_application
-from app.ui import main as gui_main
+from app.ui.machinery.application import create_application
+from app.ui.machinery import main as gui_main
 marks = {}
 app = create_application([])
 app.setQuitOnLastWindowClosed(False)

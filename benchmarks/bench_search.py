@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-PAGE = 100  # app.ui.paged_model.PAGE_SIZE: the rows the case list fetches per page
+PAGE = 100  # app.ui.widgets.paged_model.PAGE_SIZE: the rows the case list fetches per page
 PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
 ARABIC_LETTERS = str.maketrans({"ی": "ي", "ک": "ك"})
 ZWNJ = "\u200c"

@@ -4,7 +4,7 @@
     QT_QPA_PLATFORM=offscreen python -m benchmarks.gui_probe rss   DATA_DIR PASSWORD
     QT_QPA_PLATFORM=offscreen python -m benchmarks.gui_probe bare
 
-It goes through the real start path, app.ui.main.run_gui, and only watches: an event filter on
+It goes through the real start path, app.ui.machinery.main.run_gui, and only watches: an event filter on
 the application notes the Show of the sign-in window ("signIn") and of the main window
 ("mainWindow"), signs in as the demo manager once the database is open, and prints one JSON line
 per event ({"event", "t": ms since this process began its first line}). `benchmarks.run` reads
@@ -152,7 +152,7 @@ class Driver:
     # -- the case list (rss) ---------------------------------------------------------------------
 
     def scroll_steps(self, page) -> list:
-        from app.ui.paged_model import PAGE_SIZE
+        from app.ui.widgets.paged_model import PAGE_SIZE
         rows = page.model.rowCount()
         table = page.table
 
@@ -206,7 +206,7 @@ class Driver:
 def run(mode: str, data_dir: str, password: str) -> int:
     from pathlib import Path
 
-    import app.ui.application as application
+    import app.ui.machinery.application as application
     real_create = application.create_application
     holder = {}
 
@@ -217,7 +217,7 @@ def run(mode: str, data_dir: str, password: str) -> int:
         return app
 
     application.create_application = create_application
-    from app.ui.main import run_gui
+    from app.ui.machinery.main import run_gui
     emit("imported")
     return run_gui(Path(data_dir), sys.argv[:1])
 

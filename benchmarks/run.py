@@ -8,7 +8,7 @@ migrations and the name index) are unchanged. Every measurement runs on a throw-
 
 Figures (each the median of several runs, with min and max):
   - `parvandeh demo` time per size (recorded when the folder is built);
-  - cold start of the desktop program (app.ui.main.run_gui, offscreen, a fresh process each time)
+  - cold start of the desktop program (app.ui.machinery.main.run_gui, offscreen, a fresh process each time)
     to the sign-in window, to the database being ready, and to the main window after sign-in;
   - case list: count + first page, and a page from the middle of the list;
   - search: count + first page (what the case list asks per search) over realistic queries, p50/p95;

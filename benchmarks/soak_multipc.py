@@ -76,7 +76,7 @@ def _client(number: int, url: str, case_ids: list[int], seconds: float, out: str
     with db.read() as s:
         staff_id = s.scalar(select(Staff.id).order_by(Staff.id).limit(1))
         boss = s.get(Staff, staff_id)
-        from app.models.enums import Role
+        from app.domain.enums import Role
         from app.services.context import _issue
         # A client stands in for a signed-in manager (services refuse the system actor).
         actor = _issue(boss.id, boss.full_name, Role(boss.role))

@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 if "QT_QPA_PLATFORM" not in os.environ:
-    # a 1366×768 screen: windows are kept inside their screen (app.ui.screen_fit), and Qt's
+    # a 1366×768 screen: windows are kept inside their screen (app.ui.machinery.screen_fit), and Qt's
     # offscreen default of 800×600 would shrink every picture
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     from fit_check import _configure_screen
@@ -32,8 +32,8 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget  # noqa: E402
 
 from app.services.accounts import sign_in  # noqa: E402
 from app.services.context import ServiceContext  # noqa: E402
-from app.ui.application import create_application  # noqa: E402
-from app.ui.session import AppSession  # noqa: E402
+from app.ui.machinery.application import create_application  # noqa: E402
+from app.ui.machinery.session import AppSession  # noqa: E402
 
 NOW = dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.timezone.utc)  # 1405/09/02, as the demo's today
 TAB_SLUGS = ("identity", "summary", "services", "problems", "reviews", "referrals", "attachments")

@@ -114,14 +114,14 @@ def run(checker: Checker, folder: Path) -> None:
     from app.services.context import ServiceContext
     from app.services.demo import build_demo
     from app.storage.datadir import open_database
-    from app.ui.session import AppSession
+    from app.ui.machinery.session import AppSession
 
     class Session(AppSession):
         @property
         def ctx(self):
             return ServiceContext(self.db, self.actor, data_dir=self.data_dir, clock=lambda: NOW)
 
-    from app.ui.wizard import SetupWizard
+    from app.ui.machinery.wizard import SetupWizard
     wizard = SetupWizard(None)
     checker.check("wizard", wizard)
     wizard.next()  # the errors of an empty first page make it taller
@@ -130,7 +130,7 @@ def run(checker: Checker, folder: Path) -> None:
 
     db = open_database(folder)
     build_demo(db, 20, seed=11, today=TODAY, password=PASSWORD)
-    from app.ui.sign_in import SignInDialog
+    from app.ui.machinery.sign_in import SignInDialog
     dialog = SignInDialog(db, clinic_name="کلینیک مددکاری اجتماعی امید", clock=lambda: NOW)
     dialog.username.setText("manager")
     dialog.password.setText("wrong")
@@ -141,7 +141,7 @@ def run(checker: Checker, folder: Path) -> None:
 
     actor = sign_in(db, "manager", PASSWORD, now=NOW)
     session = Session(folder, db, actor)
-    from app.ui.main_window import PAGES, MainWindow
+    from app.ui.machinery.main_window import PAGES, MainWindow
     window = MainWindow(session, username="manager", clock=lambda: NOW)
     window.show()
     for spec in PAGES:
@@ -169,9 +169,9 @@ def run(checker: Checker, folder: Path) -> None:
 
 
 def pages_dialogs(checker: Checker, session, window) -> None:
-    from app.ui.contracts_page import ContractDialog
-    from app.ui.passwords import ChangePasswordDialog
-    from app.ui.staff_page import StaffDialog
+    from app.ui.pages.contracts import ContractDialog
+    from app.ui.widgets.passwords import ChangePasswordDialog
+    from app.ui.pages.staff import StaffDialog
 
     for name, dialog in (("contract-dialog", ContractDialog(session, None, window)),
                          ("staff-dialog", StaffDialog(session, None, window)),
@@ -179,7 +179,7 @@ def pages_dialogs(checker: Checker, session, window) -> None:
         checker.check(name, dialog)
         dialog.hide()
         dialog.deleteLater()
-    from app.ui.backup_ui import BackupNowDialog
+    from app.ui.machinery.backup_ui import BackupNowDialog
     backup = BackupNowDialog(window, "/tmp")
     checker.check("backup-now", backup)
     backup.hide()
@@ -192,8 +192,8 @@ def pages_dialogs(checker: Checker, session, window) -> None:
 def _extra_dialogs():
     """The guide, the shortcut list, the manager's «دیده شد» on a child-abuse concern."""
     from app.services.abuse_watch import unseen_abuse_concerns
-    from app.ui.abuse_seen import AcknowledgeDialog
-    from app.ui.guide import GuideDialog, ShortcutsDialog
+    from app.ui.widgets.abuse_seen import AcknowledgeDialog
+    from app.ui.pages.guide import GuideDialog, ShortcutsDialog
 
     def acknowledge(session, window):
         concern = unseen_abuse_concerns(session.ctx)[0]
@@ -259,7 +259,7 @@ def main() -> int:
     else:
         _configure_screen(width, height, args.scale)
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    from app.ui.application import create_application
+    from app.ui.machinery.application import create_application
 
     app = create_application([])
     app.setQuitOnLastWindowClosed(False)

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 if "QT_QPA_PLATFORM" not in os.environ:
-    # a 1366×768 screen: windows are kept inside their screen (app.ui.screen_fit), and Qt's
+    # a 1366×768 screen: windows are kept inside their screen (app.ui.machinery.screen_fit), and Qt's
     # offscreen default of 800×600 would shrink every picture
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     from fit_check import _configure_screen
@@ -33,8 +33,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
 from app.services.context import ServiceContext  # noqa: E402
-from app.ui.application import create_application  # noqa: E402
-from app.ui.session import AppSession  # noqa: E402
+from app.ui.machinery.application import create_application  # noqa: E402
+from app.ui.machinery.session import AppSession  # noqa: E402
 
 TODAY = dt.date(2026, 11, 23)  # 1405/09/02
 NOW = dt.datetime(2026, 11, 23, 7, 30, tzinfo=dt.timezone.utc)  # 11:00 in Tehran
@@ -84,7 +84,7 @@ def build_demo_folder(folder: Path):
 
 
 def wizard_shot(app: QApplication, out: Path) -> None:
-    from app.ui.wizard import SetupWizard
+    from app.ui.machinery.wizard import SetupWizard
 
     wizard = SetupWizard(None)
     fields = wizard.clinic_page.fields
@@ -103,7 +103,7 @@ def wizard_shot(app: QApplication, out: Path) -> None:
 
 
 def sign_in_shot(app: QApplication, out: Path, db, clinic_name: str) -> None:
-    from app.ui.sign_in import SignInDialog
+    from app.ui.machinery.sign_in import SignInDialog
 
     dialog = SignInDialog(db, clinic_name=clinic_name, clock=lambda: NOW)
     dialog.username.setText("manager")
@@ -117,7 +117,7 @@ def sign_in_shot(app: QApplication, out: Path, db, clinic_name: str) -> None:
 
 def main_window_shots(app: QApplication, out: Path, db, folder: Path) -> None:
     from app.services.accounts import sign_in
-    from app.ui.main_window import MainWindow
+    from app.ui.machinery.main_window import MainWindow
 
     actor = sign_in(db, "manager", PASSWORD, now=NOW)
     session = ShotSession(folder, db, actor)
@@ -156,7 +156,7 @@ def case_shots(app: QApplication, out: Path, window, session) -> None:
     settle(app, 1.5)  # the list loads its first page in the background
     save(window, out, "04-cases")
     from app.services.caselist import CaseQuery, list_cases
-    from app.ui.case_link import open_case
+    from app.ui.widgets.case_link import open_case
 
     first = list_cases(session.ctx, CaseQuery(), 0, 1)[0]
     case_window = open_case(session, first.id, window)

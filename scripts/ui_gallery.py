@@ -34,11 +34,11 @@ from PySide6.QtWidgets import (  # noqa: E402
 )
 
 from app.errors import ValidationError  # noqa: E402
-from app.models.enums import CareDomain, ServiceKind  # noqa: E402
+from app.domain.enums import CareDomain, ServiceKind  # noqa: E402
 from app.persian import to_persian_digits  # noqa: E402
-from app.ui.application import create_application  # noqa: E402
-from app.ui.forms import FormErrors  # noqa: E402
-from app.ui.paged_model import Column, PagedTableModel  # noqa: E402
+from app.ui.machinery.application import create_application  # noqa: E402
+from app.ui.widgets.forms import FormErrors  # noqa: E402
+from app.ui.widgets.paged_model import Column, PagedTableModel  # noqa: E402
 from app.ui.widgets import (  # noqa: E402
     ChecklistWidget,
     EnumComboBox,

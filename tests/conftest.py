@@ -121,14 +121,14 @@ def ctx(db, manager, data_dir) -> ServiceContext:
 
 
 def as_actor(ctx: ServiceContext, staff_id: int, role) -> ServiceContext:
-    from app.models.enums import Role
+    from app.domain.enums import Role
     role = Role(role)
     return ctx.acting_as(signed_in(staff_id, "کاربر آزمون", role))
 
 
 def signed_in(staff_id: int, name: str, role) -> Actor:
     """Stands in for a sign-in: services refuse an Actor built by hand."""
-    from app.models.enums import Role
+    from app.domain.enums import Role
     from app.services.context import _issue
     return _issue(staff_id, name, Role(role))
 

@@ -365,7 +365,7 @@ def test_a_broken_command_module_fails_loudly_rather_than_dropping_its_commands(
     # A module that cannot be imported used to vanish from --help without a word.
     import app.cli
 
-    monkeypatch.setitem(sys.modules, "app.cli_payments", None)
+    monkeypatch.setitem(sys.modules, "app.cli.payments", None)
     with pytest.raises(ImportError):
         app.cli.build_parser()
 

@@ -1,4 +1,4 @@
-"""The read commands' quick path (app.cli_quick, sqlite3 only) answers exactly as the services do,
+"""The read commands' quick path (app.cli.quick, sqlite3 only) answers exactly as the services do,
 writes the same sign-in to the audit chain, and hands everything unusual to the services."""
 
 import io
@@ -9,7 +9,8 @@ import sys
 
 import pytest
 
-from app import cli, cli_quick
+from app import cli
+from app.cli import quick as cli_quick
 from app.services.demo import DEMO_PASSWORD
 
 USERS = ("manager", "worker1", "psych3", "clerk")
@@ -78,7 +79,7 @@ def test_contracts_list_json_goes_through_the_services(clinic, monkeypatch, caps
     """Its cheques are money (manager only): the policy that decides it lives in the services."""
     import json
 
-    from app import cli_quick
+    from app.cli import quick as cli_quick
     monkeypatch.setattr(cli_quick, "contracts_list", lambda args: pytest.fail("the quick path answered json"))
     rc, out = _run(monkeypatch, capsys, ["--data-dir", str(clinic), "--user", "manager", "contracts", "list",
                                          "--format", "json"], quick=True)[:2]
@@ -196,7 +197,7 @@ def test_the_quick_path_agrees_with_the_services_rules_and_constants():
     from argon2 import extract_parameters
 
     from app.models import AuditEntry
-    from app.models.enums import Role
+    from app.domain.enums import Role
     from app.services import accounts, caselist
     from app.services.policy import TABLE, Action, Kind, Scope
     from app.storage import database, datadir, guard

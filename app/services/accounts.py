@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, selectinload
 from app.domain.settings import SIGNING_IDENTITY
 from app.errors import AuthError, Conflict, NotFound, ValidationError
 from app.models import Staff, StaffTraining
-from app.models.enums import Degree, Role
+from app.domain.enums import Degree, Role
 from app.persian import collation_key, validate_national_code
 from app.services import audit, concurrency, validation as v
 from app.services.context import Actor, ServiceContext, _issue

@@ -1,6 +1,6 @@
 """The audit trail's hash chain without any database code: how an entry is hashed, the chain's
 head, and what `check` says when entries are missing. app.services.audit builds on it; the
-command line's quick read path (app.cli_quick) writes and checks the same chain with sqlite3."""
+command line's quick read path (app.cli.quick) writes and checks the same chain with sqlite3."""
 
 from __future__ import annotations
 

@@ -12,7 +12,7 @@ from sqlalchemy.sql.elements import UnaryExpression
 from sqlalchemy.sql.operators import custom_op
 
 from app.models import CaseFile, Staff
-from app.models.enums import CaseStatus, LivingArrangement
+from app.domain.enums import CaseStatus, LivingArrangement
 from app.persian import age_in_years, half_year_bounds, half_year_of, normalize_identifier, normalize_text, search_key
 from app.services.context import ServiceContext
 from app.services.permissions import case_scope

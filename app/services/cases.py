@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from app.errors import Conflict, NotFound, ValidationError
 from app.models import CaseFile, Contract, FamilyMember, Staff
-from app.models.enums import CaseStatus, LivingArrangement, Relation, Role, Sex
+from app.domain.enums import CaseStatus, LivingArrangement, Relation, Role, Sex
 from app.persian import collation_key, search_key, to_persian_digits, validate_national_code
 from app.services import audit, concurrency, validation as v
 from app.services.context import ServiceContext

@@ -12,7 +12,7 @@ from typing import Iterable
 from sqlalchemy import select
 
 from app.models import Contract, Staff
-from app.models.enums import Role
+from app.domain.enums import Role
 from app.services.context import ServiceContext
 from app.services.policy import Action, Kind, rule
 

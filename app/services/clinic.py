@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from app.domain.settings import OPTIONS, SIGNING_PREFIX, Option, kept_by_program
 from app.errors import Conflict, NotFound, ValidationError
 from app.models import Clinic, Setting
-from app.models.enums import Role
+from app.domain.enums import Role
 from app.services import audit, concurrency, validation as v
 from app.services.accounts import StaffInput, add_staff_in
 from app.services.context import Actor, ServiceContext, _issue

@@ -12,7 +12,7 @@ from typing import Callable, Optional
 
 from app.models.base import utcnow
 from app.persian.iran_time import iran_date
-from app.models.enums import Role
+from app.domain.enums import Role
 from app.storage.database import Database
 
 

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from app.errors import Conflict, NotFound, ValidationError
 from app.models import CaseFile, Contract
-from app.models.enums import CaseStatus
+from app.domain.enums import CaseStatus
 from app.services import audit, concurrency, validation as v
 from app.services.context import ServiceContext
 from app.services.permissions import require_manager

@@ -17,7 +17,7 @@ from sqlalchemy import Date, DateTime, insert
 
 from app.models import (CaseFile, Contract, FamilyMember, Problem, ProblemStep, Referral, Review, Service,
                         Staff)
-from app.models.enums import (CareDomain, LivingArrangement, ProblemStage, Relation, Role, ServiceKind,
+from app.domain.enums import (CareDomain, LivingArrangement, ProblemStage, Relation, Role, ServiceKind,
                               ServiceMode, Sex)
 from app.persian import (to_persian_digits, collation_key, half_year_bounds, half_year_of, make_national_code,
                          search_key, to_jalali)

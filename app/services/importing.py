@@ -24,7 +24,7 @@ from sqlalchemy import select
 
 from app.errors import Conflict, DomainError, ValidationError
 from app.models import CaseFile
-from app.models.enums import LivingArrangement, Sex
+from app.domain.enums import LivingArrangement, Sex
 from app.persian import normalize_identifier, normalize_text, to_persian_digits
 from app.services import audit, cases
 from app.services.context import ServiceContext

@@ -6,7 +6,7 @@ from sqlalchemy import or_
 
 from app.errors import PermissionDenied
 from app.models import CaseFile
-from app.models.enums import Role
+from app.domain.enums import Role
 from app.services.context import Actor
 from app.services.policy import Action, Kind, Scope, allows, scope
 

@@ -18,7 +18,7 @@ import inspect
 from typing import Callable, Optional, TypeVar
 
 from app.errors import PermissionDenied, SessionExpired
-from app.models.enums import Role
+from app.domain.enums import Role
 from app.services.context import Actor, ServiceContext, is_genuine
 
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from app.errors import NotFound, ValidationError
 from app.models import Problem, ProblemStep, Service, Staff
-from app.models.enums import ProblemStage
+from app.domain.enums import ProblemStage
 from app.services import audit, concurrency, validation as v
 from app.services.cases import get_case_row
 from app.services.context import ServiceContext

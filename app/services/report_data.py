@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from app.errors import NotFound
 from app.models import (CaseFile, Clinic, Contract, FamilyMember, Problem, Referral, Review, Service, Staff)
-from app.models.enums import (CareDomain, CaseStatus, LivingArrangement, ProblemStage, Relation, Role, ServiceKind,
+from app.domain.enums import (CareDomain, CaseStatus, LivingArrangement, ProblemStage, Relation, Role, ServiceKind,
                               ServiceMode, Sex)
 from app.persian import half_year_bounds, half_year_of
 from app.printing import data as pd

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session, aliased
 
 from app.errors import ValidationError
 from app.models import Review, Staff
-from app.models.enums import Role
+from app.domain.enums import Role
 from app.persian import format_jalali, half_year_bounds, half_year_of
 from app.services import audit, concurrency, validation as v
 from app.services.cases import get_case_row

@@ -9,7 +9,7 @@ from typing import Callable, Iterable, Optional, TypeVar
 from sqlalchemy.orm import Session
 
 from app.errors import ValidationError
-from app.models.enums import LabelledEnum
+from app.domain.enums import LabelledEnum
 from app.persian import normalize_identifier, normalize_note, normalize_text, parse_optional_jalali, to_persian_digits
 from app.plaintext import _UNPRINTABLE, printable  # noqa: F401  (kept importable from here)
 

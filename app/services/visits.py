@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from app.domain.limits import MAX_SERVICE_MINUTES
 from app.errors import NotFound, PermissionDenied, ValidationError
 from app.models import CaseFile, Problem, Service, Staff
-from app.models.enums import CareDomain, CaseStatus, Role, ServiceKind, ServiceMode
+from app.domain.enums import CareDomain, CaseStatus, Role, ServiceKind, ServiceMode
 from app.services import audit, concurrency, validation as v
 from app.services.cases import get_case_row
 from app.services.context import ServiceContext

@@ -11,7 +11,7 @@ from typing import Optional
 from sqlalchemy import and_, func, or_, select
 
 from app.models import CaseFile, Contract, Problem, Service, Staff
-from app.models.enums import CaseStatus, ProblemStage, Role
+from app.domain.enums import CaseStatus, ProblemStage, Role
 from app.persian import half_year_bounds, half_year_of
 from app.services.caselist import case_row, review_overdue_clause
 from app.services.cases import CASELOAD_LIMIT

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from app.storage.database import Database
 
 # Must match app.storage.database; repeated so that finding the data folder needs no SQLAlchemy
-# (the command line's quick read path, app.cli_quick).
+# (the command line's quick read path, app.cli.quick).
 DB_FILENAME = "parvandeh.sqlite3"
 
 ENV_VAR = ENV_DATA_DIR

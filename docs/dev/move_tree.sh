@@ -50,12 +50,12 @@ PAGES = {"audit_page": "audit", "contracts_page": "contracts", "dashboard": "das
          "office_window": "office", "receivables_page": "receivables", "reports_page": "reports",
          "settings_page": "settings", "staff_page": "staff"}
 WIDGETS = ["abuse_seen", "case_link", "conflict", "drafts", "forms", "list_model", "paged_model", "passwords",
-           "server_box", "text"]
+           "server_box", "text", "cheque_dialogs"]
 MACHINERY = {m: m for m in ["application", "backup_ui", "keyboard", "live", "lock", "main", "main_window",
                             "messages", "presence", "pyside_guard", "runner", "screen_fit", "selftest", "session",
                             "sign_in", "style", "wizard"]}
 MACHINERY["settings"] = "window_settings"
-CLI = {a: a for a in ["backup", "office", "payments", "reports", "selftest", "server"]}
+CLI = {a: a for a in ["backup", "examples", "office", "payments", "quick", "reports", "selftest", "server"]}
 CLI["import"] = "importing"  # `import` is a keyword: app.cli.import could not be named in an import statement
 
 moves = {}  # old module -> new module (dotted)

@@ -30,7 +30,7 @@ def _ctx(url: str) -> ServiceContext:
     from sqlalchemy import select
 
     from app.models import Staff
-    from app.models.enums import Role
+    from app.domain.enums import Role
     from app.services.context import _issue
     db = Database(url)
     with db.read() as session:

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import select
 
 from app.models import Clinic
-from app.models.enums import Role
+from app.domain.enums import Role
 from app.office.registry import OfficeContext, set_up_office, sign_in, signed_in_context
 from app.office.storage import open_office, write_marker
 from app.printing.signing import certificate_der

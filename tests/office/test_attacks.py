@@ -111,7 +111,7 @@ def test_a_crash_between_keeping_the_file_and_recording_it_leaves_nothing_half_d
 def test_the_office_core_imports_no_qt():
     script = ("import sys\nsys.modules['PySide6'] = None\n"
               "import app.office.receiving, app.office.summary, app.office.export, app.office.registry\n"
-              "import app.cli_office\n")
+              "import app.cli.office\n")
     subprocess.run([sys.executable, "-c", script], check=True, cwd=Path(__file__).resolve().parents[2])
 
 

@@ -19,7 +19,7 @@ from tests.office.test_receive import embedded  # noqa: E402
 
 @pytest.fixture(scope="session")
 def qapp():
-    from app.ui.application import create_application
+    from app.ui.machinery.application import create_application
     return create_application(["parvandeh-tests"])
 
 
@@ -30,7 +30,7 @@ def shot(widget, name: str) -> None:
 
 
 def test_dropping_a_folder_receives_it_and_the_month_is_added_up(qtbot, office, clinics, tmp_path):
-    from app.ui.office_window import OfficeWindow
+    from app.ui.pages.office import OfficeWindow
     a, b = clinics
     register(office, a, county="ری", capacity=20)
     register(office, b, county="شمیرانات")
@@ -74,7 +74,7 @@ def test_dropping_a_folder_receives_it_and_the_month_is_added_up(qtbot, office, 
 
 
 def test_the_office_window_opens_only_after_a_user_signs_in(qtbot, office):
-    from app.ui.office_window import OfficeSignIn
+    from app.ui.pages.office import OfficeSignIn
     from tests.office.conftest import OFFICE_PASSWORD
     dialog = OfficeSignIn(office.db)
     qtbot.addWidget(dialog)
@@ -105,7 +105,7 @@ def long_summary(ctx, year, month):
 
 def test_the_checks_panel_shows_long_messages_whole(qtbot, office):
     from PySide6.QtGui import QFontMetrics
-    from app.ui.office_window import OfficeWindow, isolated
+    from app.ui.pages.office import OfficeWindow, isolated
     window = OfficeWindow(office, summarise=long_summary)
     qtbot.addWidget(window)
     window.resize(1024, 768)

@@ -61,7 +61,7 @@ def test_a_sub_command_missing_from_the_build_is_named(monkeypatch, tmp_path):
     """The bundle's «parvandeh import: invalid choice»: the module that registers it did not ship."""
     real = cli._extra_commands
     monkeypatch.setattr(cli, "_extra_commands",
-                        lambda: [r for r in real() if r.__module__ != "app.cli_import"])
+                        lambda: [r for r in real() if r.__module__ != "app.cli.importing"])
     check = selftest.attempt("commands", selftest.check_commands)
     assert not check.ok and "import" in check.detail
 

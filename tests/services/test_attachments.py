@@ -10,7 +10,7 @@ from sqlalchemy import update
 
 from app.errors import PermissionDenied, ValidationError
 from app.models import Attachment
-from app.models.enums import Role
+from app.domain.enums import Role
 from app.services.attachments import MAX_BYTES, add_attachment, export_attachment, list_attachments
 from tests.conftest import as_actor
 

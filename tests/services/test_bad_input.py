@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from app.errors import AuthError, DomainError
 from app.models import AuditEntry, Base
-from app.models.enums import (
+from app.domain.enums import (
     CareDomain, CaseStatus, LivingArrangement, ProblemStage, Relation, Role, ServiceKind, ServiceMode, Sex,
 )
 from app.services.accounts import StaffInput, add_staff, change_password, set_staff_trainings, sign_in

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from app.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from app.models import AuditEntry, GuaranteeCheque
-from app.models.enums import Role
+from app.domain.enums import Role
 from app.persian import from_jalali
 from app.services import cheques as ch
 from app.services.contracts import ContractInput, create_contract, update_contract

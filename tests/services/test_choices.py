@@ -1,6 +1,6 @@
 """The short lists behind choice boxes, and reading an open file again without auditing it."""
 
-from app.models.enums import Role
+from app.domain.enums import Role
 from app.services.audit import count_entries
 from app.services.cases import case_detail, open_case
 from app.services.choices import contract_choices, staff_choices

@@ -383,7 +383,7 @@ def test_receivables_excel_from_the_view(ctx, contract, three, tmp_path):
 
 @pytest.mark.parametrize("today", [dt.date(2026, 11, 23), dt.date(2026, 3, 22)])  # late in a year; its 2nd day
 def test_demo_holds_paid_late_and_partly_paid_invoices_and_one_overdue_cheque(tmp_path, today):
-    from app.models.enums import Role
+    from app.domain.enums import Role
     from app.services.context import Actor, ServiceContext
     from app.services.demo import build_demo
     from app.storage.database import Database, sqlite_url

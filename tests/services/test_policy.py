@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 import app.services
 from app.errors import AuthError, Conflict, NotFound, PermissionDenied, SessionExpired, ValidationError
 from app.models import AuditEntry
-from app.models.enums import Role
+from app.domain.enums import Role
 from app.services import policy
 from app.services.accounts import (SIGN_IN_REFUSED, StaffInput, set_staff_active, sign_in, update_staff)
 from app.services.cases import CaseInput, change_status, update_case

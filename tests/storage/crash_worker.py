@@ -25,7 +25,7 @@ import time
 import traceback
 from pathlib import Path
 
-from app.models.enums import Role
+from app.domain.enums import Role
 from app.services.cases import CaseInput, FamilyInput, create_case, update_case
 from app.services.context import Actor, ServiceContext
 from app.services.context import _issue

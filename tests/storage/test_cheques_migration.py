@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from alembic import command
 
-from app.models.enums import Role
+from app.domain.enums import Role
 from app.persian import from_jalali
 from app.services import cheques as ch, payments as pay
 from app.services.context import ServiceContext

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from app.errors import StorageError
 from app.models import ReportRecord
-from app.models.enums import Role
+from app.domain.enums import Role
 from app.services.accounts import sign_in
 from app.services.audit import verify_chain
 from app.services.caselist import CaseQuery, list_cases

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 @pytest.fixture(scope="session")
 def qapp():
     """pytest-qt's qtbot uses this: right to left, Persian locale, Vazirmatn, the stylesheet."""
-    from app.ui.application import create_application
+    from app.ui.machinery.application import create_application
 
     return create_application(["parvandeh-tests"])
 

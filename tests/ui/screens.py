@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from app.services.context import Actor, ServiceContext
-from app.ui.session import AppSession
+from app.ui.machinery.session import AppSession
 from tests.conftest import NOW, TODAY
 
 DEMO_PASSWORD = "parvandeh-demo"
@@ -46,7 +46,7 @@ class Answers:
 
 @pytest.fixture
 def answers(monkeypatch) -> Answers:
-    from app.ui import messages
+    from app.ui.machinery import messages
 
     recorded = Answers()
     for kind in ("inform", "warn", "fail"):

@@ -2,7 +2,7 @@ from PySide6.QtCore import QLocale, Qt
 from PySide6.QtGui import QFontDatabase, QFontInfo
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QSpinBox
 
-from app.ui.application import create_application, persian_locale
+from app.ui.machinery.application import create_application, persian_locale
 
 
 def test_application_is_right_to_left_and_persian(qapp):
@@ -63,7 +63,7 @@ def test_stylesheet_arrows_are_drawn_into_files_it_names(qapp):
 
 
 def test_stylesheet_falls_back_when_arrows_cannot_be_written(tmp_path):
-    from app.ui.style import STYLESHEET, build_stylesheet
+    from app.ui.machinery.style import STYLESHEET, build_stylesheet
 
     blocked = tmp_path / "file"
     blocked.write_text("not a folder")

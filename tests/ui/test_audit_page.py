@@ -1,7 +1,7 @@
 """The manager's audit viewer: filters, the changes of a row, and the chain check."""
 
 from app.services.cases import open_case
-from app.ui.audit_page import AuditPage
+from app.ui.pages.audit import AuditPage
 from tests.conftest import TODAY, as_actor
 from tests.ui.conftest import type_text
 from tests.ui.screens import session_for
@@ -39,7 +39,7 @@ def test_a_social_worker_is_told_the_trail_is_for_the_manager(qtbot, ctx, db, da
 
 def test_only_the_manager_is_offered_the_trail_in_the_window(qtbot, ctx, db, data_dir, worker):
     """No page that only says «not for you» after a click: the others' windows do not list it."""
-    from app.ui.main_window import MainWindow
+    from app.ui.machinery.main_window import MainWindow
     for actor, has_it in ((ctx.actor, True), (as_actor(ctx, worker.id, "social_worker").actor, False)):
         window = MainWindow(session_for(db, data_dir, actor), username="x", clock=ctx.clock)
         qtbot.addWidget(window)

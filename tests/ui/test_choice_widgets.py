@@ -1,7 +1,7 @@
 import pytest
 from PySide6.QtCore import Qt
 
-from app.models.enums import CareDomain, ServiceKind
+from app.domain.enums import CareDomain, ServiceKind
 from app.ui.widgets import ChecklistWidget, EnumComboBox
 
 

@@ -4,11 +4,11 @@ after a contract ended are painted red; only the manager edits."""
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 
-from app.models.enums import Role
+from app.domain.enums import Role
 from app.services.contracts import ContractInput, create_contract, list_contracts
 from app.services.context import Actor
 from app.services.context import _issue
-from app.ui.contracts_page import CHEQUE_HELD, ContractDialog, ContractsPage
+from app.ui.pages.contracts import CHEQUE_HELD, ContractDialog, ContractsPage
 from tests.ui.screens import manager_session, session_for  # noqa: F401 — fixtures
 
 
@@ -103,7 +103,7 @@ def test_a_cheque_held_after_the_contract_ended_is_painted_red(qtbot, manager_se
 
 def test_cheques_are_given_returned_and_corrected_from_the_contract_dialog(qtbot, manager_session):
     from app.services.cheques import list_cheques
-    from app.ui.cheque_dialogs import AddChequeDialog, CorrectChequeDialog, ReturnChequeDialog
+    from app.ui.widgets.cheque_dialogs import AddChequeDialog, CorrectChequeDialog, ReturnChequeDialog
     ctx = manager_session.ctx
     create_contract(ctx, ContractInput(office_name="اداره بهزیستی شهرستان ورامین", number="1404-3",
                                        start_date="1404/01/01", end_date="1404/12/29",

@@ -7,9 +7,9 @@ from app.services import worklists
 from app.services.abuse_watch import unseen_abuse_concerns
 from app.services.context import Actor
 from app.services.context import _issue
-from app.models.enums import Role
-from app.ui import dashboard as dashboard_module
-from app.ui.dashboard import DashboardPage
+from app.domain.enums import Role
+from app.ui.pages import dashboard as dashboard_module
+from app.ui.pages.dashboard import DashboardPage
 from tests.ui.screens import demo, demo_session, session_for  # noqa: F401 — fixtures
 
 
@@ -112,7 +112,7 @@ def test_a_signed_month_changed_after_signing_is_marked_for_the_manager(qtbot, d
 def test_the_manager_marks_a_concern_seen_with_a_note_and_it_leaves_the_box(qtbot, demo_session, monkeypatch):
     from PySide6.QtWidgets import QDialog
 
-    from app.ui import abuse_seen
+    from app.ui.widgets import abuse_seen
 
     page = open_dashboard(qtbot, demo_session)
     before = page.models["abuse_alert"].rows()

@@ -2,8 +2,8 @@
 
 import datetime as dt
 
-from app.ui.audit_page import COLUMNS, _value_text
-from app.ui.text import RLM, iran_time, moment_text
+from app.ui.pages.audit import COLUMNS, _value_text
+from app.ui.widgets.text import RLM, iran_time, moment_text
 
 NOON_UTC = dt.datetime(2026, 11, 23, 8, 30, tzinfo=dt.timezone.utc)  # 12:00 in Tehran, 1405/09/02
 

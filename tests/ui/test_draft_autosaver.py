@@ -1,7 +1,7 @@
 import pytest
 
 from app.services.drafts import DraftStore
-from app.ui.drafts import DraftAutosaver
+from app.ui.widgets.drafts import DraftAutosaver
 
 
 class Form:

@@ -71,7 +71,7 @@ def test_a_size_remembered_on_a_big_monitor_is_clamped_to_this_screen(qapp, tmp_
     from PySide6.QtCore import QRect
     from PySide6.QtWidgets import QMainWindow
 
-    from app.ui.settings import WindowStateKeeper
+    from app.ui.machinery.window_settings import WindowStateKeeper
 
     screen = qapp.primaryScreen().availableGeometry()
     big = QMainWindow()

@@ -6,10 +6,10 @@ from PySide6.QtWidgets import QWidget
 
 from app.services.accounts import list_staff
 from app.services.contracts import list_contracts
-from app.ui.contracts_page import ContractDialog
-from app.ui.forms import FormDialog
-from app.ui.passwords import ChangePasswordDialog, ResetPasswordDialog
-from app.ui.staff_page import StaffDialog
+from app.ui.pages.contracts import ContractDialog
+from app.ui.widgets.forms import FormDialog
+from app.ui.widgets.passwords import ChangePasswordDialog, ResetPasswordDialog
+from app.ui.pages.staff import StaffDialog
 from app.ui.widgets import JalaliDateEdit, NormalizingLineEdit
 from tests.ui.screens import answers, manager_session  # noqa: F401 — fixtures
 

@@ -5,7 +5,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QLineEdit, QVBoxLayout, QWidget
 
 from app.errors import Conflict, ValidationError
-from app.ui.forms import FormErrors
+from app.ui.widgets.forms import FormErrors
 from app.ui.widgets import JalaliDateEdit, NormalizingLineEdit
 from tests.ui.conftest import type_text
 
@@ -100,7 +100,7 @@ def test_clear_hides_everything(form):
 
 
 def test_register_with_a_custom_label(qtbot):
-    from app.ui.forms import FieldErrorLabel
+    from app.ui.widgets.forms import FieldErrorLabel
 
     host = QWidget()
     qtbot.addWidget(host)

@@ -3,8 +3,8 @@
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QPushButton
 
-from app.ui.keyboard import SHORTCUTS, label_shortcuts
-from app.ui.main_window import MainWindow
+from app.ui.machinery.keyboard import SHORTCUTS, label_shortcuts
+from app.ui.machinery.main_window import MainWindow
 from tests.conftest import NOW
 from tests.ui.conftest import type_text
 from tests.ui.screens import manager_session  # noqa: F401 — fixture

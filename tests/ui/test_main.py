@@ -5,9 +5,9 @@ backups, and a restore that reopens the data and asks for sign-in again."""
 import pytest
 
 from app.services.contracts import ContractInput, create_contract, list_contracts
-from app.ui.main import Program, run_gui
-from app.ui.sign_in import SignInDialog
-from app.ui.wizard import SetupWizard
+from app.ui.machinery.main import Program, run_gui
+from app.ui.machinery.sign_in import SignInDialog
+from app.ui.machinery.wizard import SetupWizard
 from tests.conftest import NOW, PASSWORD
 from tests.ui.screens import answers  # noqa: F401 — fixture
 
@@ -104,7 +104,7 @@ def test_a_damaged_database_is_refused_never_recreated_and_the_exit_code_is_not_
 
 def test_restore_puts_the_backup_back_and_asks_for_sign_in(program, qtbot, manager, data_dir, answers):
     from app.services.context import ServiceContext
-    from app.ui.backup_ui import create_backup_file
+    from app.ui.machinery.backup_ui import create_backup_file
 
     program.start()
     qtbot.waitUntil(lambda: program.db is not None, timeout=15000)
@@ -130,7 +130,7 @@ def test_the_exit_backup_can_be_skipped_and_leaves_nothing_behind(program, qtbot
     from PySide6.QtWidgets import QApplication, QProgressDialog, QPushButton
 
     from app.storage import backup as storage_backup
-    from app.ui import main as ui_main
+    from app.ui.machinery import main as ui_main
     monkeypatch.setattr(ui_main, "WAIT_DIALOG_DELAY_MS", 0)
     real_create = storage_backup.create_backup
 

@@ -4,9 +4,9 @@ import pytest
 from PySide6.QtCore import Qt
 
 from app.services.accounts import sign_in
-from app.ui.lock import Curtain, LockDialog
-from app.ui.main_window import PAGES, MainWindow
-from app.ui.passwords import ChangePasswordDialog
+from app.ui.machinery.lock import Curtain, LockDialog
+from app.ui.machinery.main_window import PAGES, MainWindow
+from app.ui.widgets.passwords import ChangePasswordDialog
 from tests.conftest import NOW, PASSWORD
 from tests.ui.conftest import type_text
 from tests.ui.screens import manager_session  # noqa: F401 — fixture

@@ -7,8 +7,8 @@ from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QTableView
 
 from app.persian import to_persian_digits
-from app.ui.text import jalali_text, plain_text
-from app.ui.paged_model import (
+from app.ui.widgets.text import jalali_text, plain_text
+from app.ui.widgets.paged_model import (
     RAW_VALUE_ROLE,
     Column,
     DebouncedSearch,

@@ -5,7 +5,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-from app.ui.pyside_guard import keep_singletons_alive
+from app.ui.machinery.pyside_guard import keep_singletons_alive
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -16,7 +16,7 @@ STRESS = textwrap.dedent("""
     os.environ["QT_QPA_PLATFORM"] = "offscreen"
     from PySide6.QtCore import QObject, Signal
     from PySide6.QtWidgets import QLineEdit
-    from app.ui.application import create_application
+    from app.ui.machinery.application import create_application
 
     class Emitter(QObject):
         changed = Signal(str)

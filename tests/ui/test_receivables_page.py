@@ -10,9 +10,9 @@ from app.persian import format_number
 from app.services import cheques, payments as pay
 from app.services.accounts import StaffInput, add_staff, sign_in
 from app.services.receivables import receivables
-from app.ui.cheque_dialogs import CorrectChequeDialog, ReturnChequeDialog
-from app.ui.main_window import MainWindow
-from app.ui.receivables_page import (
+from app.ui.widgets.cheque_dialogs import CorrectChequeDialog, ReturnChequeDialog
+from app.ui.machinery.main_window import MainWindow
+from app.ui.pages.receivables import (
     DeliveryDialog,
     LetterDialog,
     PaymentDialog,
@@ -162,7 +162,7 @@ def test_screenshot(page, qtbot, tmp_path, size):
 
 
 def test_an_overdue_cheque_is_on_the_managers_dashboard_only(qtbot, demo_session, db, data_dir):
-    from app.models.enums import Role
+    from app.domain.enums import Role
     from app.services.accounts import list_staff
     from app.services.context import Actor
     from tests.ui.test_dashboard import open_dashboard

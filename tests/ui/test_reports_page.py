@@ -6,14 +6,14 @@ import threading
 
 import pytest
 
-from app.models.enums import Role
+from app.domain.enums import Role
 from app.services.accounts import list_staff
 from app.services.context import Actor
 from app.services.context import _issue
 from app.services.reports import check_signing_password
-from app.ui import reports_page as reports_module
-from app.ui.passwords import PasswordDialog
-from app.ui.reports_page import ReportsPage, pdf_tools_available
+from app.ui.pages import reports as reports_module
+from app.ui.widgets.passwords import PasswordDialog
+from app.ui.pages.reports import ReportsPage, pdf_tools_available
 from tests.ui.screens import DEMO_PASSWORD, answers, demo, demo_session, session_for  # noqa: F401
 
 

@@ -5,8 +5,8 @@ import threading
 import pytest
 
 from app.errors import ValidationError
-from app.ui import messages
-from app.ui.runner import UNEXPECTED_TEXT, Lane, SectionLoader, op
+from app.ui.machinery import messages
+from app.ui.machinery.runner import UNEXPECTED_TEXT, Lane, SectionLoader, op
 
 
 @pytest.fixture

@@ -52,8 +52,8 @@ def test_a_draft_question_keeps_the_draft_on_enter(qtbot):
 
 
 def test_the_other_question_style_defaults_to_no_as_well(qtbot):
-    """app.ui.messages.confirm (the pages' questions: delete a backup, restore, reverse a payment)."""
-    from app.ui import messages
+    """app.ui.machinery.messages.confirm (the pages' questions: delete a backup, restore, reverse a payment)."""
+    from app.ui.machinery import messages
 
     for key in (Qt.Key.Key_Return, Qt.Key.Key_Escape):
         seen = []

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from app import selftest
-from app.ui import main_window, selftest as ui_selftest
+from app.ui.machinery import main_window, selftest as ui_selftest
 from tests.conftest import NOW
 
 
@@ -31,7 +31,7 @@ def test_every_page_and_case_tab_opens(qapp, demo_dir):
 
 
 def test_an_office_window_that_cannot_be_built_fails_its_line(qapp, tmp_path, monkeypatch):
-    import app.ui.office_window as office_window
+    import app.ui.pages.office as office_window
 
     def lost(*args, **kwargs):
         raise ImportError("No module named 'app.office.summary'")

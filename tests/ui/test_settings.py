@@ -2,7 +2,7 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow
 from PySide6.QtCore import Qt
 
-from app.ui.settings import SETTINGS_FILE, WindowStateKeeper
+from app.ui.machinery.window_settings import SETTINGS_FILE, WindowStateKeeper
 
 
 def make_window(qtbot):

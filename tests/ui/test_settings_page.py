@@ -4,10 +4,10 @@ import pytest
 
 from app.services.clinic import get_clinic, get_setting
 from app.services.reports import signing_key_info
-from app.ui import backup_ui
-from app.ui.backup_ui import BackupNowDialog, create_backup_file, list_backups
-from app.ui.passwords import PasswordDialog
-from app.ui.settings_page import SettingsPage, fingerprint_text
+from app.ui.machinery import backup_ui
+from app.ui.machinery.backup_ui import BackupNowDialog, create_backup_file, list_backups
+from app.ui.widgets.passwords import PasswordDialog
+from app.ui.pages.settings import SettingsPage, fingerprint_text
 from tests.conftest import PASSWORD
 from tests.ui.screens import answers, manager_session  # noqa: F401 — fixtures
 
@@ -93,7 +93,7 @@ def test_the_list_shows_the_automatic_backups(page, manager_session):
 
 def test_importing_a_pkcs12_key_checks_both_passwords(qtbot, tmp_path, manager_session):
     from app.printing.signing import create_clinic_identity
-    from app.ui.settings_page import ImportKeyDialog
+    from app.ui.pages.settings import ImportKeyDialog
 
     key_file = tmp_path / "clinic.p12"
     # made at the session's fixed time: made now, it would not be valid yet at that time after 11:00 today
@@ -121,10 +121,10 @@ def test_only_the_manager_is_offered_a_backup_and_it_is_audited_and_encrypted_by
         qtbot, tmp_path, manager_session, make_staff):
     from PySide6.QtWidgets import QPushButton
 
-    from app.models.enums import Role
+    from app.domain.enums import Role
     from app.services.audit import AuditQuery, list_audit
     from app.services.context import _issue
-    from app.ui.session import AppSession
+    from app.ui.machinery.session import AppSession
     clerk = make_staff("clerk", "حسن", "دفتری")
     clerk_page = SettingsPage(AppSession(manager_session.data_dir, manager_session.db,
                                          _issue(clerk.id, clerk.full_name, Role.CLERK)))

@@ -2,7 +2,7 @@
 
 import pytest
 
-from app.ui.sign_in import OPENING_TEXT, SignInDialog
+from app.ui.machinery.sign_in import OPENING_TEXT, SignInDialog
 from tests.conftest import NOW, PASSWORD
 from tests.ui.conftest import type_text
 

@@ -1,9 +1,9 @@
 """Staff: add with an account, give a password, trainings, deactivate; errors at the field."""
 
 from app.services.accounts import list_staff, sign_in
-from app.ui.list_model import select_row
-from app.ui.passwords import ResetPasswordDialog
-from app.ui.staff_page import StaffDialog, StaffPage
+from app.ui.widgets.list_model import select_row
+from app.ui.widgets.passwords import ResetPasswordDialog
+from app.ui.pages.staff import StaffDialog, StaffPage
 from tests.conftest import NOW
 from tests.ui.screens import answers, manager_session  # noqa: F401 — fixtures
 

@@ -4,7 +4,7 @@ from PySide6.QtGui import QFontMetrics, QTextLayout
 from PySide6.QtWidgets import QApplication
 
 from app.persian import parse_jalali
-from app.ui.text import RLM, jalali_text, plain_text, rtl_date_text
+from app.ui.widgets.text import RLM, jalali_text, plain_text, rtl_date_text
 
 
 def test_jalali_text_puts_marks_before_the_separators():

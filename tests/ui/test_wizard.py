@@ -6,7 +6,7 @@ from PySide6.QtWidgets import QWizard
 
 from app.services.accounts import sign_in
 from app.services.clinic import is_set_up
-from app.ui.wizard import SetupWizard
+from app.ui.machinery.wizard import SetupWizard
 from tests.conftest import NOW
 from tests.ui.conftest import type_text
 

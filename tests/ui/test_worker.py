@@ -8,7 +8,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QProgressDialog, QPushButton, QWidget
 
 from app.errors import StorageError
-from app.ui.runner import CANCEL_TEXT, OperationCancelled, run_with_progress
+from app.ui.machinery.runner import CANCEL_TEXT, OperationCancelled, run_with_progress
 
 
 @pytest.fixture
@@ -139,7 +139,7 @@ def test_works_without_a_parent_window(qtbot):
 def test_many_progress_reports_are_thinned(window, monkeypatch):
     """100,000 reports must not become 100,000 queued dialog updates, and every update runs
     in the GUI thread."""
-    from app.ui import runner as worker
+    from app.ui.machinery import runner as worker
 
     updates, threads = [], set()
     real_show = worker._ProgressView.show_progress

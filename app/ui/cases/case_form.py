@@ -33,12 +33,12 @@ from app.services.cases import (CASE_FIELDS, CaseInput, FamilyInput, case_detail
                                 one_year_after, similar_cases, update_case)
 from app.services.choices import contract_choices, staff_choices
 from app.services.views import CaseDetail, SaveResult
-from app.ui.text import choice_text, identifier_text
+from app.ui.widgets.text import choice_text, identifier_text
 from app.ui.cases.common import FILE, FormDialog, IdChoice, NoteEdit, ask_yes_no, case_events
 from app.ui.cases.family import FamilyEditor
-from app.ui.session import AppSession
+from app.ui.machinery.session import AppSession
 from app.ui.widgets import EnumComboBox, JalaliDateEdit, NormalizingLineEdit
-from app.ui.screen_fit import available_rect, fit_size
+from app.ui.machinery.screen_fit import available_rect, fit_size
 
 NEW_TITLE = "پرونده جدید"
 NARROW_SCREEN = 900  # logical pixels: below this the two field groups go one above the other
@@ -323,7 +323,7 @@ class CaseForm(FormDialog):
         return True
 
     def _open_similar(self, link: str) -> None:
-        from app.ui.case_link import open_case
+        from app.ui.widgets.case_link import open_case
 
         if link.startswith("case:") and link[5:].isdigit():
             open_case(self.session, int(link[5:]), self.parentWidget())

@@ -30,10 +30,10 @@ from app.domain.enums import CaseStatus, LivingArrangement, Role
 from app.persian import format_number, to_persian_digits
 from app.services.caselist import CaseQuery, count_cases, list_cases
 from app.services.choices import contract_choices, staff_choices
-from app.ui.text import choice_text, identifier_text
+from app.ui.widgets.text import choice_text, identifier_text
 from app.ui.cases.common import IdChoice, case_events
 from app.ui.cases.loader import UNCOUNTED, QueryLoader
-from app.ui.paged_model import (
+from app.ui.widgets.paged_model import (
     PAGE_SIZE,
     RAW_VALUE_ROLE,
     ROW_ROLE,
@@ -42,7 +42,7 @@ from app.ui.paged_model import (
     PagedTableModel,
     with_sort,
 )
-from app.ui.session import AppSession
+from app.ui.machinery.session import AppSession
 from app.ui.widgets import EnumComboBox, NormalizingLineEdit
 from app.ui.widgets.quick_text_delegate import Cell, QuickTextDelegate
 

@@ -34,9 +34,9 @@ from app.ui.cases.common import (FILE, FormDialog, add_shortcut, case_events, co
                                   show_dialog)
 from app.ui.cases.dialogs import StatusDialog
 from app.ui.cases.visit_form import VisitForm, draft_saved_at, visit_draft_key
-from app.ui.session import AppSession
-from app.ui.text import identifier_text
-from app.ui.screen_fit import fit_size
+from app.ui.machinery.session import AppSession
+from app.ui.widgets.text import identifier_text
+from app.ui.machinery.screen_fit import fit_size
 
 TAB_CLASSES = (tabs.IdentityTab, tabs.SummaryTab, tabs.ServicesTab, tabs.ProblemsTab,
                tabs.ReviewsTab, tabs.ReferralsTab, tabs.AttachmentsTab)

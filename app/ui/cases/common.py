@@ -1,5 +1,5 @@
 """Pieces every case screen shares: case events, choice boxes, the note box; and, re-exported
-from app.ui.forms and app.ui.messages, the one form base and the one set of message boxes.
+from app.ui.widgets.forms and app.ui.machinery.messages, the one form base and the one set of message boxes.
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QComboBox, QDialog, QTextEdit, QWidget
 
 from app.persian import normalize_letters
-from app.ui.text import moment_text as iran_moment_text
+from app.ui.widgets.text import moment_text as iran_moment_text
 
-from app.ui.forms import (  # noqa: F401 (the case screens import the form base from here)
+from app.ui.widgets.forms import (  # noqa: F401 (the case screens import the form base from here)
     BUSY_RETRY_MS,
     BUSY_TRIES,
     CANCEL_TEXT,
@@ -26,7 +26,7 @@ from app.ui.forms import (  # noqa: F401 (the case screens import the form base 
     FormDialog,
     add_shortcut,
 )
-from app.ui.messages import (  # noqa: F401 (one messages module; re-exported for the case screens)
+from app.ui.machinery.messages import (  # noqa: F401 (one messages module; re-exported for the case screens)
     ERROR_TITLE,
     UNSAVED_TEXT,
     UNSAVED_TITLE,
@@ -54,8 +54,8 @@ class CaseEvents(QObject):
     """Told whenever a screen changed a case file, so lists and open windows can refresh."""
 
     changed = Signal(int, str)  # the case id, and what changed (FILE, SERVICES, ...)
-    deleted = Signal(str, int)  # another PC deleted a record: its kind ("service", ...) and id (app.ui.live)
-    others = Signal()  # another PC saved something (app.ui.live): pages with totals read them again
+    deleted = Signal(str, int)  # another PC deleted a record: its kind ("service", ...) and id (app.ui.machinery.live)
+    others = Signal()  # another PC saved something (app.ui.machinery.live): pages with totals read them again
 
 
 _events: CaseEvents | None = None

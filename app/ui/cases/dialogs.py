@@ -27,7 +27,7 @@ from app.ui.cases.common import (
     NoteEdit,
     case_events,
 )
-from app.ui.session import AppSession
+from app.ui.machinery.session import AppSession
 from app.ui.widgets import EnumComboBox, JalaliDateEdit, NormalizingLineEdit
 
 

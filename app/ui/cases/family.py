@@ -27,7 +27,7 @@ from app.domain.enums import Relation
 from app.persian import normalize_letters, to_persian_digits
 from app.services.cases import FamilyInput
 from app.services.views import FamilyMemberView
-from app.ui.forms import FieldErrorLabel, set_invalid
+from app.ui.widgets.forms import FieldErrorLabel, set_invalid
 from app.ui.widgets import EnumComboBox, NormalizingLineEdit
 
 Index = QModelIndex | QPersistentModelIndex

@@ -32,14 +32,14 @@ from app.domain.enums import Role
 from app.persian import format_number, to_persian_digits
 from app.services.choices import contract_choices, staff_choices
 from app.services.importing import ImportResult, import_cases, read_rows, write_template
-from app.ui import messages
-from app.ui.text import choice_text
+from app.ui.machinery import messages
+from app.ui.widgets.text import choice_text
 from app.ui.cases.common import IdChoice, case_events
 from app.ui.cases.tables import Field, RecordTable, record_view
-from app.ui.forms import FormErrors
-from app.ui.session import AppSession
-from app.ui.runner import OperationCancelled, run_with_progress
-from app.ui.screen_fit import fit_size
+from app.ui.widgets.forms import FormErrors
+from app.ui.machinery.session import AppSession
+from app.ui.machinery.runner import OperationCancelled, run_with_progress
+from app.ui.machinery.screen_fit import fit_size
 
 TITLE = "ورود پرونده‌ها از فایل"
 FILE_FILTER = "فهرست پرونده‌ها (*.xlsx *.csv)"

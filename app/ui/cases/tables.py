@@ -24,7 +24,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from app.persian import to_persian_digits
-from app.ui.text import jalali_text
+from app.ui.widgets.text import jalali_text
 from app.ui.widgets.quick_text_delegate import Cell, QuickTextDelegate
 
 Index = QModelIndex | QPersistentModelIndex

@@ -32,7 +32,8 @@ from app.services.referrals import list_referrals
 from app.services.reviews import list_reviews
 from app.services.views import CaseDetail, ServiceView
 from app.services.visits import delete_service, list_services
-from app.ui import conflict, messages
+from app.ui.machinery import messages
+from app.ui.widgets import conflict
 from app.ui.cases import dialogs
 from app.ui.cases.common import (
     ATTACHMENTS,
@@ -49,7 +50,7 @@ from app.ui.cases.common import (
     show_error,
 )
 from app.ui.cases.tables import Field, RecordTable, RowStyle, date_text, digits, record_view, select_first
-from app.ui.text import identifier_text, jalali_text, rtl_date_text
+from app.ui.widgets.text import identifier_text, jalali_text, rtl_date_text
 
 if TYPE_CHECKING:
     from app.ui.cases.case_window import CaseWindow
@@ -492,8 +493,8 @@ class ReviewsTab(CaseTab):
         """The selected review as the paper form (app.services.reports.generate_review_form), saved
         where the person chooses and opened for printing. The saved path, or None."""
         from app.services.reports import generate_review_form
-        from app.ui.reports_page import open_with_system, write_file
-        from app.ui.runner import run_with_progress
+        from app.ui.pages.reports import open_with_system, write_file
+        from app.ui.machinery.runner import run_with_progress
 
         review = self.model.record(self.view.currentIndex())
         if review is None:

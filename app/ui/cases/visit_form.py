@@ -24,10 +24,10 @@ from app.services.views import SaveResult, ServiceView
 from app.services import validation as v
 from app.services.visits import ServiceInput, add_service, check_visit_entry, list_services, update_service
 from app.ui.cases.common import SERVICES, FormDialog, IdChoice, NoteEdit, ask_yes_no, case_events, moment_text
-from app.ui.drafts import DraftAutosaver
-from app.ui.session import AppSession
+from app.ui.widgets.drafts import DraftAutosaver
+from app.ui.machinery.session import AppSession
 from app.ui.widgets import ChecklistWidget, EnumComboBox, JalaliDateEdit, NormalizingLineEdit
-from app.ui.screen_fit import fit_size
+from app.ui.machinery.screen_fit import fit_size
 
 DRAFT_INTERVAL_S = 3.0
 NEW_TITLE = "یادداشت خدمت جدید"

@@ -6,7 +6,7 @@ calendar differs in 1436/1437 and 1469/1470: in those years its grid labels disa
 official calendar, so a pick is taken by its *label* (the year, month and day the person saw)
 and then converted by app.persian.
 
-The text shows ۱۴۰۵/۰۹/۰۱ with the year at the right (see app.ui.text for the invisible
+The text shows ۱۴۰۵/۰۹/۰۱ with the year at the right (see app.ui.widgets.text for the invisible
 right-to-left marks that do it).
 """
 
@@ -26,7 +26,7 @@ from app.persian import (
     to_jalali,
     to_persian_digits,
 )
-from app.ui.text import RLM, jalali_text, plain_text
+from app.ui.widgets.text import RLM, jalali_text, plain_text
 from app.ui.widgets.normalizing_line_edit import NormalizingLineEdit
 
 JALALI = QCalendar(QCalendar.System.Jalali)

@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 import pytest
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from app.models.enums import Role
+from app.domain.enums import Role
 from app.services.context import Actor, ServiceContext
 from app.services.context import _issue
-from app.ui.session import AppSession
+from app.ui.machinery.session import AppSession
 from tests.conftest import NOW
 
 

@@ -223,7 +223,7 @@ def test_a_child_already_on_file_is_named_with_a_link_before_a_second_file_is_ma
     assert note.isVisible() and f'href="case:{existing.id}"' in note.text()
     assert all_cases(ctx) == before
     opened = []
-    import app.ui.case_link as case_link
+    import app.ui.widgets.case_link as case_link
     original = case_link.open_case
     case_link.open_case = lambda session, case_id, parent=None: opened.append(case_id)
     try:

@@ -220,7 +220,7 @@ def test_closing_a_file_inside_a_signed_month_asks_for_the_amend_reason(qtbot, w
 
 def test_the_review_form_is_printed_from_the_reviews_tab(qtbot, window, manager_session, case_id, worker,
                                                          tmp_path, monkeypatch):
-    from app.ui import reports_page
+    from app.ui.pages import reports as reports_page
 
     opened = []
     monkeypatch.setattr(reports_page, "open_with_system", opened.append)

@@ -92,7 +92,7 @@ def test_the_referrals_tab_shows_a_placeholder_and_no_outcome_button(qtbot, work
 
 
 def test_the_dashboards_open_problems_show_a_placeholder(qtbot, worker_session, psych_case):
-    from app.ui.dashboard import HIDDEN_PROBLEM, DashboardPage
+    from app.ui.pages.dashboard import HIDDEN_PROBLEM, DashboardPage
     page = DashboardPage(worker_session)
     qtbot.addWidget(page)
     with qtbot.waitSignal(page.loaded, timeout=20000):

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QDialogButtonBox
 from app.errors import StaleEdit
 from app.services.cases import CaseInput, case_detail, update_case
 from app.services.visits import ServiceInput, add_service, list_services, update_service
-from app.ui import conflict
+from app.ui.widgets import conflict
 from app.ui.cases.case_form import CaseForm
 from app.ui.cases.visit_form import VisitForm
 from tests.conftest import TODAY, as_actor

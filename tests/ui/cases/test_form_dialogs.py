@@ -2,7 +2,7 @@
 form base: several bad fields give every error at once, at its field, the first focused, and
 nothing is saved."""
 
-from app.models.enums import CaseStatus
+from app.domain.enums import CaseStatus
 from app.services.problems import list_problems
 from app.services.referrals import list_referrals
 from app.services.reviews import list_reviews

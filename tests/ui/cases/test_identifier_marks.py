@@ -8,7 +8,7 @@ from app.services.cases import case_detail
 from app.services.contracts import ContractInput, create_contract
 from app.ui.cases.case_form import CaseForm
 from app.ui.cases.case_list import CaseListPage
-from app.ui.text import LRM, choice_text, identifier_text
+from app.ui.widgets.text import LRM, choice_text, identifier_text
 
 NUMBER = "\u200e۱۴۰۵-۱۰۱\u200e"
 

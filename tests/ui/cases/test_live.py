@@ -6,7 +6,7 @@ import pytest
 
 from app.services.changes import changes_since, latest_change
 from app.services.visits import ServiceInput, add_service, delete_service, list_services
-from app.ui import live
+from app.ui.machinery import live
 from app.ui.cases.common import SERVICES, FILE, case_events
 from app.ui.cases.visit_form import DELETED_TEXT, VisitForm
 from tests.conftest import TODAY

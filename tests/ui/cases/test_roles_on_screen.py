@@ -3,7 +3,7 @@ and an account deactivated while its window is open goes back to the sign-in scr
 
 import pytest
 
-from app.models.enums import Role
+from app.domain.enums import Role
 from app.services.accounts import set_staff_active
 from app.services.cases import case_detail
 from app.services.context import _issue
@@ -39,7 +39,7 @@ def test_a_social_worker_keeps_every_tab_and_the_status_buttons(qtbot, worker_se
 
 def test_a_deactivated_account_s_main_window_goes_to_sign_in(qtbot, worker_session, ctx, worker, make_case):
     from app.services.visits import list_services
-    from app.ui.main_window import MainWindow
+    from app.ui.machinery.main_window import MainWindow
     case_id = make_case().id
     main = MainWindow(worker_session, username="worker")
     qtbot.addWidget(main)

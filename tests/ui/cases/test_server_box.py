@@ -5,7 +5,7 @@ import os
 import pytest
 
 from app.storage import connect
-from app.ui.server_box import ServerBox
+from app.ui.widgets.server_box import ServerBox
 
 PG_URL = os.environ.get("PARVANDEH_TEST_PG_URL")
 

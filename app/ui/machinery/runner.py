@@ -1,0 +1,333 @@
+"""The one way the UI runs work off the GUI thread (after Anki's `op(...).success(cb).run_in_background()`).
+
+A piece of work is a plain function. It runs in a worker thread and never touches a widget;
+its progress, its result and its exception come back to the GUI thread through queued signals.
+Everything here is built on one primitive, `Job`:
+
+- `op(fn, *args).success(cb).failure(cb).run_in_background(parent)`: work the person does not wait
+  for (the dashboard's numbers, the signing key's details, a connection test). The result goes to
+  `success`; a failure is shown as a Persian message unless `failure` takes it. An operation run
+  in a `Lane` supersedes the lane's earlier ones: their results, arriving late, are dropped.
+- `run_with_progress(parent, title, fn, *args)`: work the person waits for (a report, an import,
+  a backup): a modal progress dialog with «لغو», the result returned or the error raised here.
+- `BackgroundCall` / `SectionLoader`: the older signal-style names, kept as thin shapes of `Job`.
+
+A function that reports progress or can be cancelled is called fn(progress, cancelled, *args):
+progress(done, total) (total 0: unknown) and cancelled() turns True after «لغو».
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QEventLoop, QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtWidgets import QProgressDialog, QWidget
+
+from app.errors import DomainError
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[int, int], None]
+Cancelled = Callable[[], bool]
+
+CANCEL_TEXT = "لغو"
+CANCELLING_TEXT = "در حال لغو… لطفاً صبر کنید"
+UNEXPECTED_TEXT = "کار ناتمام ماند: خطای پیش‌بینی‌نشده‌ای رخ داد. اطلاعات ذخیره‌شده دست نخورده است."
+PROGRESS_INTERVAL_S = 0.05  # at most ~20 dialog updates a second, however often fn reports
+
+
+class OperationCancelled(DomainError):
+    """The person pressed «لغو»; run_with_progress raises it after the work has stopped."""
+
+    def __init__(self, message: str = "عملیات لغو شد"):
+        super().__init__(message)
+
+
+# ---------------------------------------------------------------- the one primitive
+
+
+class Job(QObject):
+    """fn in a worker thread; `done(result)` or `failed(exception)` in the GUI thread.
+
+    With reports=True fn is called fn(progress, cancelled, *args) and `progressed(done, total)`
+    follows its progress. Keep a reference (or give a parent) until it has finished. wait() lets
+    a window that is closing, or a restore about to close the database, be sure nothing still
+    reads it; the outcome is also kept in `result` / `error` for whoever waits."""
+
+    done = Signal(object)
+    failed = Signal(object)
+    progressed = Signal(int, int)
+
+    def __init__(self, fn: Callable[..., Any], *args: Any, parent: QObject | None = None, reports: bool = False):
+        super().__init__(parent)
+        self._fn = fn
+        self._args = args
+        self._reports = reports
+        self._cancel = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._last_report = 0.0
+        self.result: Any = None
+        self.error: BaseException | None = None
+
+    def start(self) -> "Job":
+        self._thread = threading.Thread(target=self._run, daemon=True, name="parvandeh-job")
+        self._thread.start()
+        return self
+
+    def _run(self) -> None:
+        try:
+            args = (self._report, self._cancel.is_set, *self._args) if self._reports else self._args
+            self.result = self._fn(*args)
+        except BaseException as exc:  # everything must reach the GUI thread, or it waits forever
+            self.error = exc
+            self._emit(self.failed, exc)
+        else:
+            self._emit(self.done, self.result)
+
+    def _report(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if done >= total or now - self._last_report >= PROGRESS_INTERVAL_S:
+            self._last_report = now
+            self._emit(self.progressed, done, total)
+
+    @staticmethod
+    def _emit(signal, *values: Any) -> None:
+        try:
+            signal.emit(*values)
+        except RuntimeError:
+            pass  # the receiver was deleted meanwhile (window closed): nobody wants the result
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    def cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+    def is_running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Block until the work is over; True if it is."""
+        if self._thread is not None:
+            self._thread.join(timeout)
+        return not self.is_running()
+
+
+BackgroundCall = Job  # the name the start-up, presence and office code know it by
+
+
+# ---------------------------------------------------------------- operations
+
+
+def failure_text(error: BaseException) -> str:
+    """The Persian sentence for a failed operation: the program's own message, or a plain one."""
+    if isinstance(error, DomainError):
+        return error.message
+    return UNEXPECTED_TEXT
+
+
+class Lane:
+    """Operations that replace one another (a search typed over, a page shown again): only the
+    newest one's outcome is delivered; an older one's result, arriving late, is dropped."""
+
+    def __init__(self) -> None:
+        self.generation = 0
+
+    def next(self) -> int:
+        self.generation += 1
+        return self.generation
+
+    def is_current(self, generation: int) -> bool:
+        return generation == self.generation
+
+
+class Operation:
+    """op(fn, *args).success(cb).failure(cb).progress(cb).run_in_background(parent) -> Job.
+
+    `success(result)` runs in the GUI thread with what fn returned (for a save: what changed, so
+    the screen refreshes from that). Without `failure`, an error is shown to the person as a
+    Persian message over `parent` and logged."""
+
+    def __init__(self, fn: Callable[..., Any], *args: Any):
+        self._fn = fn
+        self._args = args
+        self._success: Callable[[Any], None] | None = None
+        self._failure: Callable[[BaseException], None] | None = None
+        self._progress: Callable[[int, int], None] | None = None
+        self._lane: Lane | None = None
+
+    def success(self, callback: Callable[[Any], None]) -> "Operation":
+        self._success = callback
+        return self
+
+    def failure(self, callback: Callable[[BaseException], None]) -> "Operation":
+        self._failure = callback
+        return self
+
+    def progress(self, callback: Callable[[int, int], None]) -> "Operation":
+        """fn is then called fn(progress, cancelled, *args), and callback(done, total) follows it."""
+        self._progress = callback
+        return self
+
+    def in_lane(self, lane: Lane) -> "Operation":
+        self._lane = lane
+        return self
+
+    def run_in_background(self, parent: QObject | None = None) -> Job:
+        generation = self._lane.next() if self._lane is not None else 0
+        job = Job(self._fn, *self._args, parent=parent, reports=self._progress is not None)
+        current = (lambda: self._lane.is_current(generation)) if self._lane is not None else (lambda: True)
+        job.done.connect(lambda result: self._succeeded(result) if current() else None)
+        job.failed.connect(lambda error: self._failed(parent, error) if current() else None)
+        if self._progress is not None:
+            job.progressed.connect(lambda done, total: self._progress(done, total) if current() else None)
+        return job.start()
+
+    def _succeeded(self, result: Any) -> None:
+        if self._success is not None:
+            self._success(result)
+
+    def _failed(self, parent: QObject | None, error: BaseException) -> None:
+        if self._failure is not None:
+            self._failure(error)
+            return
+        if not isinstance(error, DomainError):
+            log.error("background operation failed", exc_info=error)
+        from app.ui.machinery import messages
+
+        messages.warn(parent if isinstance(parent, QWidget) else None, failure_text(error))
+
+
+def op(fn: Callable[..., Any], *args: Any) -> Operation:
+    return Operation(fn, *args)
+
+
+class SectionLoader(QObject):
+    """Several named calls one after the other in one job (two-core office PCs gain nothing from
+    running them at once), each reported as soon as it is ready.
+
+    `ready(name, result)` or `failed(name, exception)` per section, then `finished()`.
+    cancel() stops before the next section; the one running completes."""
+
+    ready = Signal(str, object)
+    failed = Signal(str, object)
+    finished = Signal()
+
+    def __init__(self, sections: list[tuple[str, Callable[[], Any]]], parent: QObject | None = None):
+        super().__init__(parent)
+        self._sections = sections
+        self._job = Job(self._run, parent=self, reports=True)
+
+    def start(self) -> "SectionLoader":
+        self._job.start()
+        return self
+
+    def _run(self, _progress: Progress, cancelled: Cancelled) -> None:
+        try:
+            for name, fn in self._sections:
+                if cancelled():
+                    break
+                try:
+                    result = fn()
+                except BaseException as exc:
+                    self.failed.emit(name, exc)
+                else:
+                    self.ready.emit(name, result)
+            self.finished.emit()
+        except RuntimeError:
+            pass  # the receiver was deleted meanwhile
+
+    def cancel(self) -> None:
+        self._job.cancel()
+
+    def is_running(self) -> bool:
+        return self._job.is_running()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        return self._job.wait(timeout)
+
+
+# ---------------------------------------------------------------- work the person waits for
+
+
+class _ProgressView(QObject):
+    """Lives in the GUI thread, so the job's signals reach the dialog queued."""
+
+    def __init__(self, dialog: QProgressDialog):
+        super().__init__(dialog)
+        self.dialog = dialog
+
+    @Slot(int, int)
+    def show_progress(self, done: int, total: int) -> None:
+        if self.dialog.wasCanceled():
+            return
+        # total <= 0 means "unknown": the bar then moves to and fro
+        self.dialog.setMaximum(max(total, 0))
+        self.dialog.setValue(min(done, total) if total > 0 else 0)
+
+
+def _make_dialog(parent: QWidget | None, title: str, cancel_text: str | None, name: str) -> QProgressDialog:
+    dialog = QProgressDialog(title, cancel_text or "", 0, 0, parent)
+    dialog.setObjectName(name)
+    dialog.setWindowTitle(title)
+    if cancel_text is None:
+        dialog.setCancelButton(None)
+    modality = Qt.WindowModality.WindowModal if parent else Qt.WindowModality.ApplicationModal
+    dialog.setWindowModality(modality)
+    dialog.setMinimumDuration(0)
+    dialog.setAutoClose(False)
+    dialog.setAutoReset(False)
+    dialog.setMinimumWidth(360)
+    # Cancelling goes through the button (or Esc), which keeps the dialog up until the work stops;
+    # Esc and the window's close button never end the wait: only fn returning does.
+    dialog.setWindowFlag(Qt.WindowType.WindowCloseButtonHint, False)
+    dialog.canceled.disconnect(dialog.cancel)
+    return dialog
+
+
+def _on_cancel(dialog: QProgressDialog, job: Job) -> None:
+    """Ask the work to stop and keep the dialog up (its buttons off) until it has."""
+    job.cancel()
+    dialog.setLabelText(CANCELLING_TEXT)
+    dialog.setCancelButton(None)
+    dialog.show()
+
+
+def run_with_progress(parent: QWidget | None, title: str, fn: Callable[..., Any], *args: Any,
+                      cancel_text: str | None = CANCEL_TEXT, delay_ms: int = 0,
+                      raise_if_cancelled: bool = True, name: str = "progressDialog") -> Any:
+    """Run fn(progress, cancelled, *args) in a job behind a modal progress dialog.
+
+    The dialog shows at once (delay_ms: only if the work is still going then; while it is hidden
+    the window behind would still take clicks, so a delay is for short waits). cancel_text None:
+    no button. Returns fn's result; re-raises fn's exception here; raises OperationCancelled if
+    the person cancelled and fn raised nothing else (unless raise_if_cancelled is False)."""
+    dialog = _make_dialog(parent, title, cancel_text, name)
+    view = _ProgressView(dialog)
+    job = Job(fn, *args, reports=True)
+    job.progressed.connect(view.show_progress)
+    if cancel_text is not None:
+        dialog.canceled.connect(lambda: _on_cancel(dialog, job))
+    loop = QEventLoop()
+    job.done.connect(loop.quit)
+    job.failed.connect(loop.quit)
+    if delay_ms > 0:
+        QTimer.singleShot(delay_ms, lambda: dialog.show() if job.is_running() else None)
+    else:
+        dialog.show()
+    job.start()
+    if job.is_running():
+        loop.exec()
+    job.wait()
+    # hide, not close: closing a progress dialog emits `canceled`
+    dialog.hide()
+    dialog.deleteLater()
+    if job.error is not None:
+        raise job.error
+    if job.cancelled() and raise_if_cancelled:
+        raise OperationCancelled()
+    return job.result

@@ -1,0 +1,1 @@
+"""The desktop program's pages, one module a page."""
