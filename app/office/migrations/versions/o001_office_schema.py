@@ -1,7 +1,5 @@
 """office schema
 
-Revision ID: o001
-Revises: 
 Create Date: 2026-12-03 09:21:06.472247
 """
 from alembic import op
@@ -10,8 +8,6 @@ import sqlalchemy as sa
 
 revision = 'o001'
 down_revision = None
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

@@ -1,19 +1,14 @@
 """office users signed in like the clinic's: roles, lockout, audit
 
-Revision ID: o002
-Revises: o001
 Create Date: 2026-12-03 13:50:00
 """
 from alembic import op
 import sqlalchemy as sa
+from app.storage.migrations.columns import ID as Id
 
 
 revision = 'o002'
 down_revision = 'o001'
-branch_labels = None
-depends_on = None
-
-Id = sa.BigInteger().with_variant(sa.Integer(), 'sqlite')
 
 
 def upgrade() -> None:

@@ -1,7 +1,5 @@
 """first schema
 
-Revision ID: 0001
-Revises: 
 Create Date: 2026-11-23 06:08:29.589641
 """
 from alembic import op
@@ -10,8 +8,6 @@ import sqlalchemy as sa
 
 revision = '0001'
 down_revision = None
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

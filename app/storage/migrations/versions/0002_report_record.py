@@ -1,19 +1,14 @@
 """report_record: the printed reports kept on record (signed monthly reports)
 
-Revision ID: 0002
-Revises: 0001
 Create Date: 2026-11-23 06:40:00
 """
 from alembic import op
 import sqlalchemy as sa
+from app.storage.migrations.columns import ID
 
 
 revision = '0002'
 down_revision = '0001'
-branch_labels = None
-depends_on = None
-
-ID = sa.BigInteger().with_variant(sa.Integer(), 'sqlite')
 
 
 def upgrade() -> None:

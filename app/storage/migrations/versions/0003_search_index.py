@@ -1,7 +1,5 @@
 """Name search index and worklist order indexes that run in the lists' own order
 
-Revision ID: 0003
-Revises: 0002
 Create Date: 2026-11-23 07:00:00
 """
 import logging
@@ -13,8 +11,6 @@ from app.storage import search
 
 revision = '0003'
 down_revision = '0002'
-branch_labels = None
-depends_on = None
 
 log = logging.getLogger(__name__)
 

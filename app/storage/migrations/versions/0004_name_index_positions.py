@@ -1,7 +1,5 @@
 """Name search index with token positions, so a fragment is answered by the index alone
 
-Revision ID: 0004
-Revises: 0003
 Create Date: 2026-11-23 09:00:00
 
 Revision 0003 made the FTS5 trigram table with detail='none'. Such a table can only answer
@@ -21,8 +19,6 @@ from app.storage import search
 
 revision = '0004'
 down_revision = '0003'
-branch_labels = None
-depends_on = None
 
 log = logging.getLogger(__name__)
 

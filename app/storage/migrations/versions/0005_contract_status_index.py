@@ -1,15 +1,11 @@
 """Index for counting a contract's active files (capacity warnings on every save and opening)
 
-Revision ID: 0005
-Revises: 0004
 Create Date: 2026-11-23 08:10:00
 """
 from alembic import op
 
 revision = '0005'
 down_revision = '0004'
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

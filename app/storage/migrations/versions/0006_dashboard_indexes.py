@@ -3,16 +3,12 @@
 At 150,000 files the manager's dashboard read every active file for the review counts and
 every service of the last 90 days for the abuse concerns (about 3 s together).
 
-Revision ID: 0006
-Revises: 0005
 Create Date: 2026-11-23 09:15:00
 """
 from alembic import op
 
 revision = '0006'
 down_revision = '0005'
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

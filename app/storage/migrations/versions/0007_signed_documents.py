@@ -1,19 +1,14 @@
 """Signed documents: each record keeps its embedded data, reason, cited report and QR summary;
 changes inside a signed month are recorded
 
-Revision ID: 0007
-Revises: 0012
 Create Date: 2026-12-03 09:20:00
 """
 import sqlalchemy as sa
+from app.storage.migrations.columns import ID
 from alembic import op
 
 revision = '0007'
 down_revision = '0012'
-branch_labels = None
-depends_on = None
-
-ID = sa.BigInteger().with_variant(sa.Integer(), 'sqlite')
 
 
 def upgrade() -> None:

@@ -4,8 +4,6 @@ Whether a note was hidden from social workers and clerks used to follow its auth
 so changing a psychologist's role revealed all their old notes. The flag is now stored on the note;
 existing notes take it from their author's role at the time of the upgrade.
 
-Revision ID: 0008
-Revises: 0012
 Create Date: 2026-12-03 09:30:00
 """
 import sqlalchemy as sa
@@ -13,8 +11,6 @@ from alembic import op
 
 revision = '0008'
 down_revision = '0007'
-branch_labels = None
-depends_on = None
 
 
 # Plain ALTER TABLE, not a batch: a batch rebuilds `service` on SQLite, and dropping the old table

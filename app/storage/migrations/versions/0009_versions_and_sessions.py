@@ -5,8 +5,6 @@ refused instead of silently overwriting. Restore needs to know who is connected 
 with a heartbeat) and to stop a process that holds the old database from writing after it
 (db_meta's generation, checked by every write).
 
-Revision ID: 0009
-Revises: 0006
 Create Date: 2026-12-03 09:00:00
 """
 import uuid
@@ -16,8 +14,6 @@ from alembic import op
 
 revision = '0009'
 down_revision = '0006'
-branch_labels = None
-depends_on = None
 
 VERSIONED = ('case_file', 'family_member', 'service', 'problem', 'review', 'referral', 'clinic',
              'setting', 'staff', 'contract')

@@ -1,20 +1,15 @@
 """Receivables: signed invoices as debts (with their delivery), payments and what they settle,
 and the days after a contract's end by which its guarantee cheque is due back
 
-Revision ID: 0010
-Revises: 0012
 Create Date: 2026-12-03 09:20:00
 """
 from alembic import op
 import sqlalchemy as sa
+from app.storage.migrations.columns import ID
 
 
 revision = '0010'
 down_revision = '0008'
-branch_labels = None
-depends_on = None
-
-ID = sa.BigInteger().with_variant(sa.Integer(), 'sqlite')
 
 
 def upgrade() -> None:

@@ -2,8 +2,6 @@
 contract's cheque; invoices signed before revision 0010 become debts like the ones signed since, and a signed
 correction takes the place of the invoice it replaces
 
-Revision ID: 0011
-Revises: 0010
 Create Date: 2026-12-03 13:50:00
 """
 from __future__ import annotations
@@ -15,14 +13,12 @@ from zoneinfo import ZoneInfo
 
 from alembic import op
 import sqlalchemy as sa
+from app.storage.migrations.columns import ID
 
 
 revision = '0011'
 down_revision = '0010'
-branch_labels = None
-depends_on = None
 
-ID = sa.BigInteger().with_variant(sa.Integer(), 'sqlite')
 IRAN = ZoneInfo("Asia/Tehran")
 OLD_CHEQUE_COLUMNS = ('cheque_number', 'cheque_amount_rials', 'cheque_given_on', 'cheque_returned_on')
 

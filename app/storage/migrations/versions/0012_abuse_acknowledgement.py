@@ -1,19 +1,14 @@
 """abuse_acknowledgement: the manager marks a child-abuse concern seen, with a note
 
-Revision ID: 0012
-Revises: 0006
 Create Date: 2026-12-03 09:30:00
 """
 from alembic import op
 import sqlalchemy as sa
+from app.storage.migrations.columns import ID
 
 
 revision = '0012'
 down_revision = '0009'
-branch_labels = None
-depends_on = None
-
-ID = sa.BigInteger().with_variant(sa.Integer(), 'sqlite')
 
 
 def upgrade() -> None:

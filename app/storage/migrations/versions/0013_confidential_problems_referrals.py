@@ -6,8 +6,6 @@ role change would have decided it afresh. The flag is now stored on each record,
 note's (0008); existing rows take it from their author's role at the time of the upgrade. Who wrote
 an old referral's outcome was never kept: it follows the referral's own flag.
 
-Revision ID: 0013
-Revises: 0010
 Create Date: 2026-12-03 15:00:00
 """
 import sqlalchemy as sa
@@ -15,8 +13,6 @@ from alembic import op
 
 revision = '0013'
 down_revision = '0011'
-branch_labels = None
-depends_on = None
 
 _PSYCHOLOGISTS = "(SELECT id FROM staff WHERE role = 'psychologist')"
 
