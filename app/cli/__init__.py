@@ -6,12 +6,12 @@ import argparse
 import csv
 import getpass
 import importlib
-import json
 import sys
 from dataclasses import asdict
 from pathlib import Path
 from typing import Callable, Optional, Sequence
 
+from app.cli.output import print_json, print_table as _print_table
 from app.constants import ENV_DATABASE_URL, ENV_USER
 from app.errors import DomainError
 
@@ -153,7 +153,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_contracts_list(args: argparse.Namespace) -> int:
     if args.format == "json":  # carries the manager's cheques (money): through the services and their policy
-        print(json.dumps(_contracts_through_services(args), ensure_ascii=False, indent=2, default=str))
+        print_json(_contracts_through_services(args))
         return 0
     from app.cli import quick as cli_quick
     try:
@@ -216,7 +216,7 @@ def cmd_cases_list(args: argparse.Namespace) -> int:
     columns = ("behzisti_file_number", "clinic_file_number", "last_name", "first_name", "father_name",
                "national_code", "status_label", "social_worker_name")
     if args.format == "json":
-        print(json.dumps(rows, ensure_ascii=False, indent=2, default=str))
+        print_json(rows)
     elif args.format == "csv":
         from app.printing.cells import safe_cell
         writer = csv.writer(sys.stdout)
@@ -323,12 +323,6 @@ def _anchor_of(args: argparse.Namespace, db, path: Path):
     if head is None:
         return None, f"سند «{path}» سر زنجیره رویدادها را ندارد (ساخته نسخه پیشین برنامه)."
     return head, f"سند امضاشده «{path.name}»"
-
-
-def _print_table(rows: Sequence[Sequence[str]]) -> None:
-    widths = [max(len(str(r[i])) for r in rows) for i in range(len(rows[0]))]
-    for row in rows:
-        print("  ".join(str(cell).ljust(w) for cell, w in zip(row, widths)).rstrip())
 
 
 # -- parser ------------------------------------------------------------------------------------------

@@ -2,24 +2,27 @@
 
 from __future__ import annotations
 
-import json
 import sys
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
+from app.cli.output import print_json, print_table
 from app.errors import DomainError
 
 
-def _office(args):
-    """The office's database and the signed-in user's context: every office command but `init`
-    needs --user (or PARVANDEH_USER) and that user's password (terminal, or stdin's first line)."""
+@contextmanager
+def _office(args) -> Iterator:
+    """The office's database and the signed-in user's context, closed when the block ends: every
+    office command but `init` needs --user (or PARVANDEH_USER) and that user's password (terminal,
+    or stdin's first line)."""
     from app.cli import _data_dir
     from app.office.storage import open_office
     db = open_office(_data_dir(args))
     try:
-        return _signed_in(args, db)
-    except BaseException:
+        yield _signed_in(args, db)
+    finally:
         db.dispose()
-        raise
 
 
 def _signed_in(args, db):
@@ -66,12 +69,9 @@ def cmd_office_clinic_add(args) -> int:
         certificate = Path(args.certificate).read_bytes()
     except OSError as exc:
         raise DomainError(f"فایل گواهی خوانده نشد: {exc.strerror or exc}") from None
-    ctx = _office(args)
-    try:
+    with _office(args) as ctx:
         clinic = add_clinic(ctx, certificate, args.licence, name=args.name or "", county=args.county or "",
                             fingerprint=args.fingerprint or "", contracts=_terms(args))
-    finally:
-        ctx.db.dispose()
     print(f"کلینیک «{clinic.name}» (پروانه {clinic.licence}) ثبت شد.")
     print(f"اثر انگشت گواهی (SHA-256): {format_fingerprint(clinic.fingerprint)}")
     print("این اثر انگشت را با اثر انگشت مهرشده در قرارداد مقایسه کنید.")
@@ -80,24 +80,18 @@ def cmd_office_clinic_add(args) -> int:
 
 def cmd_office_contract_add(args) -> int:
     from app.office.registry import add_contract
-    ctx = _office(args)
-    try:
+    with _office(args) as ctx:
         clinic = add_contract(ctx, args.licence, _terms(args)[0])
-    finally:
-        ctx.db.dispose()
     print(f"قرارداد {args.contract} برای «{clinic.name}» ثبت شد.")
     return 0
 
 
 def cmd_office_clinic_list(args) -> int:
     from app.office.registry import list_clinics
-    ctx = _office(args)
-    try:
+    with _office(args) as ctx:
         clinics = list_clinics(ctx)
-    finally:
-        ctx.db.dispose()
     if args.format == "json":
-        print(json.dumps([c.__dict__ for c in clinics], ensure_ascii=False, indent=1))
+        print_json([c.__dict__ for c in clinics], indent=1)
         return 0
     for c in clinics:
         contracts = "، ".join(f"{n} (ظرفیت {cap}، {fee} ریال)" for n, cap, fee in c.contracts) or "بی‌قرارداد"
@@ -107,11 +101,8 @@ def cmd_office_clinic_list(args) -> int:
 
 def cmd_office_receive(args) -> int:
     from app.office.receiving import receive_files
-    ctx = _office(args)
-    try:
+    with _office(args) as ctx:
         receipts = receive_files(ctx, args.paths, jobs=_jobs(args.jobs))
-    finally:
-        ctx.db.dispose()
     if not receipts:
         print("هیچ فایل PDF پیدا نشد.", file=sys.stderr)
         return 1
@@ -126,8 +117,7 @@ def cmd_office_summary(args) -> int:
     from app.office.summary import month_summary
     from app.persian import parse_jalali_month
     year, month = parse_jalali_month(args.month, "month")
-    ctx = _office(args)
-    try:
+    with _office(args) as ctx:
         summary = month_summary(ctx, year, month, late_after_days=args.late_after_days,
                                 overdue_threshold=args.overdue_threshold)
         if args.xlsx:
@@ -135,10 +125,8 @@ def cmd_office_summary(args) -> int:
             from app.office.export import summary_xlsx
             _write_atomically(args.xlsx, lambda out: summary_xlsx(summary, out))
             audit(ctx, "export", f"{summary.label} -> {args.xlsx}")
-    finally:
-        ctx.db.dispose()
     if args.format == "json":
-        print(json.dumps(summary.to_json(), ensure_ascii=False, indent=1))
+        print_json(summary.to_json(), indent=1)
     else:
         _print_summary(summary)
     return 0
@@ -156,23 +144,17 @@ def cmd_office_user_add(args) -> int:
     from app.cli import read_password
     from app.office.access import ROLE_LABELS
     from app.office.registry import add_user
-    ctx = _office(args)
-    try:
+    with _office(args) as ctx:
         user = add_user(ctx, args.username, read_password(f"رمز عبور کاربر تازه {args.username}: ", confirm=True),
                         full_name=args.full_name or "", role=args.role)
-    finally:
-        ctx.db.dispose()
     print(f"کاربر {user.username} ({ROLE_LABELS[user.role]}) تعریف شد.")
     return 0
 
 
 def cmd_office_user_deactivate(args) -> int:
     from app.office.registry import deactivate_user
-    ctx = _office(args)
-    try:
+    with _office(args) as ctx:
         deactivate_user(ctx, args.username)
-    finally:
-        ctx.db.dispose()
     print(f"کاربر {args.username} غیرفعال شد؛ دیگر نمی‌تواند وارد شود.")
     return 0
 
@@ -180,11 +162,8 @@ def cmd_office_user_deactivate(args) -> int:
 def cmd_office_user_list(args) -> int:
     from app.office.access import ROLE_LABELS
     from app.office.registry import list_users
-    ctx = _office(args)
-    try:
+    with _office(args) as ctx:
         users = list_users(ctx)
-    finally:
-        ctx.db.dispose()
     for u in users:
         print(f"{u.username}  {u.full_name}  {ROLE_LABELS.get(u.role, u.role)}  {'فعال' if u.active else 'غیرفعال'}")
     return 0
@@ -201,7 +180,6 @@ def _write_atomically(path: str, write) -> None:
 
 
 def _print_summary(summary) -> None:
-    from app.cli import _print_table
     from app.office.export import FINDING_LABELS
     from app.persian import format_number
     print(f"جمع {summary.label}")
@@ -210,13 +188,13 @@ def _print_summary(summary) -> None:
     rows = [(r.county, r.clinic, r.contract, r.capacity, r.active_at_end, r.new_files, r.closed_files,
              r.returned_files, r.total_services, r.home_visits, r.reviews_done, r.reviews_overdue,
              r.abuse_concerns, format_number(r.amount_invoiced_rials)) for r in summary.rows]
-    _print_table([header] + [tuple(str(c) for c in row) for row in rows])
+    print_table([header] + [tuple(str(c) for c in row) for row in rows])
     if summary.missing:
         print(f"\nگزارش نداده‌اند ({len(summary.missing)}):")
         for m in summary.missing:
             print(f"  {m.county}  {m.clinic}  پروانه {m.licence}  قرارداد {m.contract}")
     print("\nاستان به تفکیک شهرستان:")
-    _print_table([("شهرستان", "کلینیک", "گزارش داده", "ظرفیت", "فعال", "خدمات", "صورتحساب (ریال)")]
+    print_table([("شهرستان", "کلینیک", "گزارش داده", "ظرفیت", "فعال", "خدمات", "صورتحساب (ریال)")]
                  + [(c.county, str(c.clinics), str(c.reported), str(c.capacity), str(c.active_at_end),
                      str(c.total_services), format_number(c.amount_invoiced_rials)) for c in summary.counties])
     if summary.findings:

@@ -5,14 +5,18 @@ Every command acts through app.cli._acting_ctx, so the services' rule (manager o
 
 from __future__ import annotations
 
-import json
+from contextlib import contextmanager
 from dataclasses import asdict
+from typing import Iterator
 
+from app.cli.output import print_json, print_table
 from app.errors import ValidationError
 
 
-def _session(args):
-    """Money is the manager's alone: anyone else is refused before any record is looked up."""
+@contextmanager
+def _session(args) -> Iterator:
+    """The manager's context for one command, its database closed when the block ends. Money is the
+    manager's alone: anyone else is refused before any record is looked up."""
     from app.cli import _acting_ctx, _open, _require_set_up
     from app.services.permissions import require_manager
     db = _open(args)
@@ -20,10 +24,9 @@ def _session(args):
         _require_set_up(db)
         ctx = _acting_ctx(args, db)
         require_manager(ctx.actor)
-    except BaseException:
+        yield ctx
+    finally:
         db.dispose()
-        raise
-    return ctx
 
 
 def _contract_id(ctx, number) -> int:
@@ -45,10 +48,6 @@ def _allocations(ctx, specs):
     return pairs
 
 
-def _json(rows) -> str:
-    return json.dumps(rows, ensure_ascii=False, indent=2, default=str)
-
-
 def _payment_dict(row) -> dict:
     data = asdict(row)
     data["kind"] = row.kind_label
@@ -58,8 +57,7 @@ def _payment_dict(row) -> dict:
 def cmd_payments_add(args) -> int:
     from app.persian import format_number
     from app.services.payments import OverpaymentWarning, PaymentInput, add_payment
-    ctx = _session(args)
-    try:
+    with _session(args) as ctx:
         data = PaymentInput(contract_id=_contract_id(ctx, args.contract), paid_on=args.date, amount_rials=args.amount,
                             bank_reference=args.ref or "", note=args.note or "",
                             allocations=_allocations(ctx, args.invoice))
@@ -67,10 +65,8 @@ def cmd_payments_add(args) -> int:
             row = add_payment(ctx, data, accept_overpayment=args.accept_overpayment)
         except OverpaymentWarning as warning:
             raise ValidationError(f"{warning.message} (با --accept-overpayment)", field=warning.field) from None
-    finally:
-        ctx.db.dispose()
     if args.format == "json":
-        print(_json(_payment_dict(row)))
+        print_json(_payment_dict(row))
     else:
         settled = "، ".join(f"{a.report_id}: {format_number(a.amount_rials)}" for a in row.allocations) or "—"
         print(f"پرداخت {row.id} به مبلغ {format_number(row.amount_rials)} ریال ثبت شد؛ تسویه: {settled}")
@@ -78,33 +74,26 @@ def cmd_payments_add(args) -> int:
 
 
 def cmd_payments_list(args) -> int:
-    from app.cli import _print_table
     from app.persian import format_jalali, format_number, to_persian_digits
     from app.services.payments import list_payments
-    ctx = _session(args)
-    try:
+    with _session(args) as ctx:
         contract_id = _contract_id(ctx, args.contract) if args.contract else None
         rows = list_payments(ctx, contract_id=contract_id)
-    finally:
-        ctx.db.dispose()
     if args.format == "json":
-        print(_json([_payment_dict(r) for r in rows]))
+        print_json([_payment_dict(r) for r in rows])
         return 0
     table = [("شناسه", "تاریخ", "قرارداد", "مبلغ (ریال)", "شماره پیگیری", "نوع", "صورتحساب‌ها")]
     table += [(to_persian_digits(r.id), format_jalali(r.paid_on), r.contract_number, format_number(r.amount_rials),
                r.bank_reference, r.kind_label, "، ".join(a.report_id for a in r.allocations)) for r in rows]
-    _print_table(table)
+    print_table(table)
     return 0
 
 
 def cmd_payments_reverse(args) -> int:
     from app.persian import format_number
     from app.services.payments import reverse_payment
-    ctx = _session(args)
-    try:
+    with _session(args) as ctx:
         row = reverse_payment(ctx, args.payment, args.reason, on=args.date)
-    finally:
-        ctx.db.dispose()
     print(f"پرداخت {args.payment} با ردیف {row.id} به مبلغ {format_number(row.amount_rials)} ریال برگشت خورد.")
     return 0
 
@@ -112,19 +101,15 @@ def cmd_payments_reverse(args) -> int:
 def cmd_payments_deliver(args) -> int:
     from app.persian import format_jalali
     from app.services.payments import find_invoice, record_delivery
-    ctx = _session(args)
-    try:
+    with _session(args) as ctx:
         row = record_delivery(ctx, find_invoice(ctx, args.invoice).id, args.date, args.how or "", args.note or "")
-    finally:
-        ctx.db.dispose()
     print(f"تحویل صورتحساب {row.report_id} در {format_jalali(row.delivered_on)} ثبت شد.")
     return 0
 
 
 def cmd_receivables(args) -> int:
     from app.services.receivables import export_xlsx, receivables
-    ctx = _session(args)
-    try:
+    with _session(args) as ctx:
         if args.letter:
             return _letter(ctx, args)
         view = receivables(ctx)
@@ -134,21 +119,18 @@ def cmd_receivables(args) -> int:
             out = io.BytesIO()
             export_xlsx(ctx, out)
             _write(args.xlsx, out.getvalue())
-    finally:
-        ctx.db.dispose()
     if args.format == "json":
-        print(_json({"today": view.today, "total": asdict(view.total), "offices": [asdict(o) for o in view.offices],
+        print_json({"today": view.today, "total": asdict(view.total), "offices": [asdict(o) for o in view.offices],
                      "contracts": [asdict(c) for c in view.contracts],
                      "open_invoices": [asdict(i) for i in view.open_invoices],
                      "cheques": [dict(asdict(c), status=c.status_label) for c in view.cheques],
-                     "months": [asdict(m) for m in view.months]}))
+                     "months": [asdict(m) for m in view.months]})
     else:
         _print_receivables(view)
     return 0
 
 
 def _print_receivables(view) -> None:
-    from app.cli import _print_table
     from app.persian import format_jalali, format_number, to_persian_digits
 
     def days(n):
@@ -157,14 +139,14 @@ def _print_receivables(view) -> None:
     for row in [*view.offices, *view.contracts, view.total]:
         table.append((row.name, format_number(row.invoiced_rials), format_number(row.received_rials),
                       format_number(row.outstanding_rials), to_persian_digits(row.open_invoices), days(row.oldest_days)))
-    _print_table(table)
+    print_table(table)
     print()
     table = [("صورتحساب", "قرارداد", "ماه", "مبلغ", "مانده", "وضعیت", "تحویل", "روز")]
     table += [(i.report_id, i.contract_number, i.month_label, format_number(i.amount_rials),
                format_number(i.outstanding_rials), i.status_label,
                format_jalali(i.delivered_on) if i.delivered_on else "تحویل‌نشده", days(i.days_outstanding))
               for i in view.open_invoices]
-    _print_table(table)
+    print_table(table)
     overdue = [c for c in view.cheques if c.days_overdue > 0]
     if overdue:
         print()
@@ -178,17 +160,13 @@ def _cheque_dict(row) -> dict:
 
 
 def cmd_cheques_list(args) -> int:
-    from app.cli import _print_table
     from app.persian import format_jalali, format_number, to_persian_digits
     from app.services.cheques import list_cheques
-    ctx = _session(args)
-    try:
+    with _session(args) as ctx:
         contract_id = _contract_id(ctx, args.contract) if args.contract else None
         rows = list_cheques(ctx, overdue_only=args.overdue, contract_id=contract_id, include_voided=args.all)
-    finally:
-        ctx.db.dispose()
     if args.format == "json":
-        print(_json([_cheque_dict(r) for r in rows]))
+        print_json([_cheque_dict(r) for r in rows])
         return 0
 
     def day(d):
@@ -199,13 +177,13 @@ def cmd_cheques_list(args) -> int:
                format_number(r.amount_rials) if r.amount_rials else "—", day(r.given_on), day(r.due_back),
                day(r.returned_on), to_persian_digits(r.days_overdue) if r.days_overdue else "", r.status_label)
               for r in rows]
-    _print_table(table)
+    print_table(table)
     return 0
 
 
 def _cheque_done(args, row, what: str) -> int:
     if args.format == "json":
-        print(_json(_cheque_dict(row)))
+        print_json(_cheque_dict(row))
     else:
         print(f"چک ضمانت {row.cheque_number} (شناسه {row.id}، قرارداد {row.contract_number}) {what}.")
     return 0
@@ -214,43 +192,31 @@ def _cheque_done(args, row, what: str) -> int:
 def cmd_cheques_add(args) -> int:
     from app.persian import format_jalali
     from app.services.cheques import ChequeInput, add_cheque
-    ctx = _session(args)
-    try:
+    with _session(args) as ctx:
         row = add_cheque(ctx, ChequeInput(_contract_id(ctx, args.contract), args.number, args.amount, args.date,
                                           args.note or ""))
-    finally:
-        ctx.db.dispose()
     return _cheque_done(args, row, f"ثبت شد؛ موعد عودت {format_jalali(row.due_back)}")
 
 
 def cmd_cheques_return(args) -> int:
     from app.persian import format_jalali
     from app.services.cheques import return_cheque
-    ctx = _session(args)
-    try:
+    with _session(args) as ctx:
         row = return_cheque(ctx, args.cheque, args.date)
-    finally:
-        ctx.db.dispose()
     return _cheque_done(args, row, f"در {format_jalali(row.returned_on)} عودت شد")
 
 
 def cmd_cheques_void(args) -> int:
     from app.services.cheques import void_cheque
-    ctx = _session(args)
-    try:
+    with _session(args) as ctx:
         row = void_cheque(ctx, args.cheque, args.reason)
-    finally:
-        ctx.db.dispose()
     return _cheque_done(args, row, "باطل شد (ثبت نادرست؛ ردیف می‌ماند)")
 
 
 def cmd_cheques_undo_return(args) -> int:
     from app.services.cheques import undo_cheque_return
-    ctx = _session(args)
-    try:
+    with _session(args) as ctx:
         row = undo_cheque_return(ctx, args.cheque, args.reason)
-    finally:
-        ctx.db.dispose()
     return _cheque_done(args, row, "دوباره نزد بهزیستی است (عودت نادرست برداشته شد)")
 
 
@@ -301,42 +267,35 @@ def _register_cheques(sub, common) -> None:
                              epilog=CHEQUES_EXAMPLES)
     csub = cheques.add_subparsers(dest="action", required=True, title="کارها", metavar="کار")
 
-    p = csub.add_parser("list", parents=[common], help="فهرست چک‌ها؛ دیرکردها نخست", epilog=CHEQUES_EXAMPLES)
-    p.add_argument("--contract", help="فقط چک‌های این قرارداد")
-    p.add_argument("--overdue", action="store_true", help="فقط چک‌هایی که موعد عودتشان گذشته است")
-    p.add_argument("--all", action="store_true", help="ردیف‌های باطل‌شده (ثبت نادرست) هم نشان داده شوند")
-    p.add_argument("--format", choices=("table", "json"), default="table", help="قالب خروجی")
-    p.set_defaults(handler=cmd_cheques_list)
+    def command(name: str, help_text: str, handler, *arguments: tuple[tuple[str, ...], dict]) -> None:
+        """One cheque sub-command: its own arguments, then --format (every one answers in table or JSON)."""
+        p = csub.add_parser(name, parents=[common], help=help_text, epilog=CHEQUES_EXAMPLES)
+        for names, options in arguments:
+            p.add_argument(*names, **options)
+        p.add_argument("--format", choices=("table", "json"), default="table", help="قالب خروجی")
+        p.set_defaults(handler=handler)
 
-    p = csub.add_parser("add", parents=[common], help="ثبت چک ضمانتی که به اداره بهزیستی داده شد",
-                        epilog=CHEQUES_EXAMPLES)
-    p.add_argument("--contract", help="شماره قرارداد (اگر فقط یک قرارداد فعال است، لازم نیست)")
-    p.add_argument("--number", required=True, help="شماره چک")
-    p.add_argument("--amount", required=True, help="مبلغ چک به ریال")
-    p.add_argument("--date", required=True, help="تاریخ تحویل چک، شمسی (مثل ۱۴۰۵/۰۱/۱۰)")
-    p.add_argument("--note", help="توضیح")
-    p.add_argument("--format", choices=("table", "json"), default="table", help="قالب خروجی")
-    p.set_defaults(handler=cmd_cheques_add)
+    def cheque(help_text: str = "شناسه چک"):
+        return ("cheque",), dict(type=int, help=help_text)
 
-    p = csub.add_parser("return", parents=[common], help="ثبت عودت چک از سوی اداره", epilog=CHEQUES_EXAMPLES)
-    p.add_argument("cheque", type=int, help="شناسه چک (ستون «شناسه» در cheques list)")
-    p.add_argument("--date", required=True, help="تاریخ عودت، شمسی")
-    p.add_argument("--format", choices=("table", "json"), default="table", help="قالب خروجی")
-    p.set_defaults(handler=cmd_cheques_return)
+    def reason(help_text: str):
+        return ("--reason",), dict(required=True, help=help_text)
 
-    p = csub.add_parser("void", parents=[common], help="ابطال چکی که نادرست ثبت شد (ردیف می‌ماند)",
-                        epilog=CHEQUES_EXAMPLES)
-    p.add_argument("cheque", type=int, help="شناسه چک")
-    p.add_argument("--reason", required=True, help="دلیل ابطال")
-    p.add_argument("--format", choices=("table", "json"), default="table", help="قالب خروجی")
-    p.set_defaults(handler=cmd_cheques_void)
-
-    p = csub.add_parser("undo-return", parents=[common], help="برداشتن عودتی که نادرست ثبت شد",
-                        epilog=CHEQUES_EXAMPLES)
-    p.add_argument("cheque", type=int, help="شناسه چک")
-    p.add_argument("--reason", required=True, help="دلیل اصلاح")
-    p.add_argument("--format", choices=("table", "json"), default="table", help="قالب خروجی")
-    p.set_defaults(handler=cmd_cheques_undo_return)
+    command("list", "فهرست چک‌ها؛ دیرکردها نخست", cmd_cheques_list,
+            (("--contract",), dict(help="فقط چک‌های این قرارداد")),
+            (("--overdue",), dict(action="store_true", help="فقط چک‌هایی که موعد عودتشان گذشته است")),
+            (("--all",), dict(action="store_true", help="ردیف‌های باطل‌شده (ثبت نادرست) هم نشان داده شوند")))
+    command("add", "ثبت چک ضمانتی که به اداره بهزیستی داده شد", cmd_cheques_add,
+            (("--contract",), dict(help="شماره قرارداد (اگر فقط یک قرارداد فعال است، لازم نیست)")),
+            (("--number",), dict(required=True, help="شماره چک")),
+            (("--amount",), dict(required=True, help="مبلغ چک به ریال")),
+            (("--date",), dict(required=True, help="تاریخ تحویل چک، شمسی (مثل ۱۴۰۵/۰۱/۱۰)")),
+            (("--note",), dict(help="توضیح")))
+    command("return", "ثبت عودت چک از سوی اداره", cmd_cheques_return,
+            cheque("شناسه چک (ستون «شناسه» در cheques list)"),
+            (("--date",), dict(required=True, help="تاریخ عودت، شمسی")))
+    command("void", "ابطال چکی که نادرست ثبت شد (ردیف می‌ماند)", cmd_cheques_void, cheque(), reason("دلیل ابطال"))
+    command("undo-return", "برداشتن عودتی که نادرست ثبت شد", cmd_cheques_undo_return, cheque(), reason("دلیل اصلاح"))
 
 
 def register(sub, common) -> None:
