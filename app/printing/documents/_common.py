@@ -4,11 +4,33 @@ from __future__ import annotations
 
 import datetime as dt
 
+from reportlab.platypus import KeepTogether
+
 from app.persian import age_text, format_jalali
 from app.printing.data import ChangeRow, ChildIdentity, ServiceLine
-from app.printing.layout import Column, fa, fa_id, fa_text, heading, key_value_table, para, rtl_table, styles
+from app.printing.layout import (Column, PageInfo, fa, fa_id, fa_text, heading, key_value_table, para, rtl_table,
+                                 signature_row, signature_space, styles)
 
 YES, NO = "بله", "خیر"
+
+
+def child_page(data, title: str, subtitle: str) -> PageInfo:
+    """The page header and footer of a document about one child (file summary, review form): it is
+    confidential on every page and names itself by its document id."""
+    return PageInfo(clinic=data.clinic, title=title, document_id=data.document_id, generated_at=data.generated_at,
+                    qr_payload=data.qr_payload, subtitle=subtitle, id_label="شناسه سند", draft=data.draft,
+                    confidential=True)
+
+
+def signature_block(caption: str, signers, width: float, *, note: str = "", space: bool = True) -> KeepTogether:
+    """The signatures closing a document under their caption (and a note), kept together on one
+    page; `space` leaves the room the digital signature's box is drawn in."""
+    s = styles()
+    parts = [para(caption, s.heading)] + ([para(note, s.body)] if note else [])
+    parts.append(signature_row(list(signers), width))
+    if space:
+        parts.append(signature_space())
+    return KeepTogether(parts)
 
 
 def jalali_or_dash(date) -> str:

@@ -6,35 +6,15 @@ from reportlab.platypus import KeepTogether, Spacer
 
 from app.persian import format_jalali
 from app.printing.data import CaseSummaryData, ProblemRecord
-from app.printing.documents._common import child_pairs, jalali_or_dash, services_table
-from app.printing.layout import (
-    Column,
-    PageInfo,
-    Progress,
-    build_document,
-    fa,
-    fa_id,
-    fa_text,
-    frame_width,
-    heading,
-    key_value_table,
-    para,
-    rtl_table,
-    signature_row,
-    signature_space,
-    styles,
-)
+from app.printing.documents._common import child_page, child_pairs, jalali_or_dash, services_table, signature_block
+from app.printing.layout import (Column, Progress, build_document, fa, fa_id, fa_text, frame_width, heading,
+                                 key_value_table, para, rtl_table, styles)
 
 TITLE = "خلاصه پرونده مددجو"
 
 
 def render_case_summary(data: CaseSummaryData, out, progress: Progress | None = None) -> None:
-    page = PageInfo(
-        clinic=data.clinic, title=TITLE, document_id=data.document_id,
-        generated_at=data.generated_at, qr_payload=data.qr_payload,
-        subtitle=f"{data.child.full_name} — {data.purpose}", id_label="شناسه سند",
-        draft=data.draft, confidential=True,
-    )
+    page = child_page(data, TITLE, f"{data.child.full_name} — {data.purpose}")
     width = frame_width(page)
     steps = [_opening, _behzisti, _family, _services, _problems, _reviews, _referrals, _closing]
     story: list = []
@@ -134,5 +114,4 @@ def _referrals(data: CaseSummaryData, width: float) -> list:
 def _closing(data: CaseSummaryData, width: float) -> list:
     s = styles()
     note = (f"تهیه‌شده در {format_jalali(data.generated_at.date())} توسط {data.generated_by}.")
-    return [KeepTogether([para("امضا", s.heading), para(note, s.body),
-                          signature_row(data.signers, width), signature_space()])]
+    return [signature_block("امضا", data.signers, width, note=note)]

@@ -2,29 +2,13 @@
 
 from __future__ import annotations
 
-from reportlab.platypus import KeepTogether, Spacer
+from reportlab.platypus import Spacer
 
 from app.persian import format_jalali, format_month, format_number, iran_date, number_to_words
-from app.printing.documents._common import correction_section
+from app.printing.documents._common import correction_section, signature_block
 from app.printing.data import InvoiceData
-from app.printing.layout import (
-    HEAD_FILL,
-    Column,
-    PageInfo,
-    Progress,
-    build_short_document,
-    fa,
-    fa_id,
-    fa_text,
-    frame_width,
-    heading,
-    key_value_table,
-    para,
-    rtl_table,
-    signature_row,
-    signature_space,
-    styles,
-)
+from app.printing.layout import (HEAD_FILL, Column, PageInfo, Progress, build_short_document, fa, fa_id, fa_text,
+                                 frame_width, heading, key_value_table, para, rtl_table, styles)
 
 TITLE = "صورتحساب"
 
@@ -55,8 +39,7 @@ def render_invoice(data: InvoiceData, out, progress: Progress | None = None) -> 
     if data.note:
         story += heading("توضیحات") + [para(fa_text(data.note), s.body)]
     story.append(Spacer(1, 10))
-    story.append(KeepTogether([para("مهر و امضای کلینیک", s.heading),
-                               signature_row(data.signers, width), signature_space()]))
+    story.append(signature_block("مهر و امضای کلینیک", data.signers, width))
     build_short_document(out, page, story, progress)
 
 

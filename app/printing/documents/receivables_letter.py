@@ -10,28 +10,14 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Optional
 
-from reportlab.platypus import KeepTogether, Spacer
+from reportlab.platypus import Spacer
 
 from app.domain.documents import RECEIVABLES
 from app.persian import format_jalali, format_month, format_number, number_to_words
 from app.printing.data import ClinicInfo, Signer
-from app.printing.documents._common import jalali_or_dash
-from app.printing.layout import (
-    HEAD_FILL,
-    Column,
-    PageInfo,
-    Progress,
-    build_short_document,
-    fa,
-    fa_id,
-    frame_width,
-    heading,
-    para,
-    rtl_table,
-    signature_row,
-    signature_space,
-    styles,
-)
+from app.printing.documents._common import jalali_or_dash, signature_block
+from app.printing.layout import (HEAD_FILL, Column, PageInfo, Progress, build_short_document, fa, fa_id, frame_width,
+                                 heading, para, rtl_table, styles)
 
 TITLE = RECEIVABLES.title
 
@@ -102,8 +88,7 @@ def render_receivables_letter(data: ReceivablesLetterData, out, progress: Progre
                       + " اقدام شود. صورتحساب‌های امضاشده پیوست نامه‌های تحویل پیشین است و شماره هر یک"
                         " در جدول آمده است.", s.body))
     story.append(Spacer(1, 8))
-    story.append(KeepTogether([para("با احترام — مهر و امضای کلینیک", s.heading),
-                               signature_row(list(data.signers), width), signature_space()]))
+    story.append(signature_block("با احترام — مهر و امضای کلینیک", data.signers, width))
     build_short_document(out, page, story, progress)
 
 

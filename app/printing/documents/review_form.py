@@ -2,39 +2,21 @@
 
 from __future__ import annotations
 
-from reportlab.platypus import KeepTogether, Spacer
+from reportlab.platypus import Spacer
 
 from app.domain.enums import Role
 from app.persian import format_jalali
 from app.printing.data import ReviewFormData
-from app.printing.documents._common import NO, YES, child_pairs, jalali_or_dash
-from app.printing.layout import (
-    Column,
-    PageInfo,
-    Progress,
-    build_short_document,
-    fa,
-    fa_text,
-    frame_width,
-    heading,
-    key_value_table,
-    para,
-    rtl_table,
-    signature_row,
-    styles,
-)
+from app.printing.documents._common import child_page, NO, YES, child_pairs, jalali_or_dash, signature_block
+from app.printing.layout import (Column, Progress, build_short_document, fa, fa_text, frame_width, heading,
+                                 key_value_table, para, rtl_table, styles)
 
 TITLE = "فرم بررسی وضعیت مددجو (شش‌ماهه)"
 
 
 def render_review_form(data: ReviewFormData, out, progress: Progress | None = None) -> None:
     period = f"{format_jalali(data.period_start)} تا {format_jalali(data.period_end)}"
-    page = PageInfo(
-        clinic=data.clinic, title=TITLE, document_id=data.document_id,
-        generated_at=data.generated_at, qr_payload=data.qr_payload,
-        subtitle=f"{data.child.full_name} — دوره {period}", id_label="شناسه سند",
-        draft=data.draft, confidential=True,
-    )
+    page = child_page(data, TITLE, f"{data.child.full_name} — دوره {period}")
     width = frame_width(page)
     s = styles()
     story = [para(TITLE, s.title), para(f"دوره بررسی: {period}", s.subtitle)]
@@ -50,8 +32,7 @@ def render_review_form(data: ReviewFormData, out, progress: Progress | None = No
     story += _findings(data, width)
     story += _decisions(data)
     story.append(Spacer(1, 8))
-    story.append(KeepTogether([para("امضای حاضران در جلسه", s.heading),
-                               signature_row(data.signers, width)]))
+    story.append(signature_block("امضای حاضران در جلسه", data.signers, width, space=False))
     build_short_document(out, page, story, progress)
 
 
