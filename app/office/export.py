@@ -3,18 +3,14 @@ a spreadsheet would run as a formula (=, +, -, @) written as plain text."""
 
 from __future__ import annotations
 
-import io
-from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from app.office.summary import MonthSummary
 from app.printing.cells import text_cell
+from app.printing.workbook import save_workbook, start_sheet
 
-_HEAD_FONT = Font(name="Vazirmatn", bold=True)
-_HEAD_FILL = PatternFill("solid", fgColor="DDE5EC")
 
 CLINIC_COLUMNS = (
     ("county", "شهرستان"), ("clinic", "کلینیک"), ("licence", "شماره پروانه"), ("contract", "شماره قرارداد"),
@@ -59,12 +55,7 @@ def summary_xlsx(summary: MonthSummary, out) -> None:
     _fill(book.create_sheet("هشدارها"), [t for _, t in FINDING_COLUMNS],
           [[FINDING_LABELS.get(f.kind, f.kind), f.clinic, f.licence, f.contract, f.message]
            for f in summary.findings])
-    if isinstance(out, (str, Path)):
-        book.save(str(out))
-    else:
-        buffer = io.BytesIO()
-        book.save(buffer)
-        out.write(buffer.getvalue())
+    save_workbook(book, out)
 
 
 def _value(value):
@@ -74,18 +65,12 @@ def _value(value):
 
 
 def _fill(sheet, titles: list[str], rows: list[list]) -> None:
-    sheet.sheet_view.rightToLeft = True
-    sheet.append(titles)
-    for cell in sheet[1]:
-        cell.font = _HEAD_FONT
-        cell.fill = _HEAD_FILL
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    start_sheet(sheet, titles)
     for number, row in enumerate(rows, start=2):
         for column, value in enumerate(row, start=1):
             _write(sheet.cell(row=number, column=column), value)
     for index, title in enumerate(titles, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = max(10, min(40, len(title) + 4))
-    sheet.freeze_panes = "A2"
 
 
 def _write(cell, value) -> None:

@@ -15,6 +15,7 @@ from pathlib import Path
 from app.persian import format_iran_datetime, format_month
 from app.printing.cells import FORMULA_STARTS
 from app.printing.data import MONTHLY_ROW_COLUMNS, MonthlyReportData
+from app.printing.workbook import write_out
 
 JSON_FORMAT = "parvandeh.monthly_report"
 JSON_VERSION = 1
@@ -53,10 +54,7 @@ def monthly_report_xlsx(data: MonthlyReportData, out, tmpdir: str | Path | None 
     _fill_pairs(book.add_worksheet("خلاصه"), ["شاخص", "تعداد"], _summary_rows(data), (40, 12), formats)
     _fill_pairs(book.add_worksheet("مشخصات گزارش"), ["عنوان", "مقدار"], _identity_rows(data), (22, 50), formats)
     book.close()
-    if isinstance(out, (str, Path)):
-        Path(out).write_bytes(buffer.getvalue())
-    else:
-        out.write(buffer.getvalue())
+    write_out(out, buffer.getvalue())
 
 
 def _write_row(sheet, row: int, values, formats: dict, cell_format=None) -> None:

@@ -8,24 +8,20 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import io
 import json
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Sequence
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from app.persian import format_jalali, format_month
 from app.printing.cells import FORMULA_STARTS, text_cell  # noqa: F401  (FORMULA_STARTS: kept importable)
+from app.printing.workbook import save_workbook, start_sheet
 
 JSON_FORMAT = "parvandeh.receivables_letter"
 JSON_VERSION = 1
 
-_HEAD_FONT = Font(name="Vazirmatn", bold=True)
-_HEAD_FILL = PatternFill("solid", fgColor="DDE5EC")
 RIALS_FORMAT = "#,##0"
 
 
@@ -119,22 +115,11 @@ def receivables_xlsx(table: ExportTable, out) -> None:
     book.remove(book.active)
     for sheet in table.sheets:
         _fill(book.create_sheet(sheet.title[:31]), sheet)
-    if isinstance(out, (str, Path)):
-        book.save(str(out))
-    else:
-        buffer = io.BytesIO()
-        book.save(buffer)
-        out.write(buffer.getvalue())
+    save_workbook(book, out)
 
 
 def _fill(ws, sheet: Sheet) -> None:
-    ws.sheet_view.rightToLeft = True
-    ws.append(list(sheet.headers))
-    for cell in ws[1]:
-        cell.font = _HEAD_FONT
-        cell.fill = _HEAD_FILL
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    ws.freeze_panes = "A2"
+    start_sheet(ws, sheet.headers)
     for r, row in enumerate(sheet.rows, start=2):
         for c, value in enumerate(row, start=1):
             write_cell(ws, r, c, value)
