@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Iterator, Optional, Sequence
 
@@ -18,7 +19,7 @@ from app.persian import collation_key, search_key, to_persian_digits, validate_n
 from app.services import audit, concurrency, validation as v
 from app.services.context import ServiceContext
 from app.services.signed_months import require_reason_in_signed_month
-from app.services.permissions import can_see_case, require_case_access, require_manager
+from app.services.permissions import can_see_case, require_case_access, require_manager, require_service_writer
 from app.services.views import CaseDetail, FamilyMemberView, SaveResult
 from app.services.policy import Action, Kind, require, rule
 
@@ -393,8 +394,7 @@ def change_status(ctx: ServiceContext, case_id: int, status: str, *, on: dt.date
         why = v.text(reason, "status_reason", "دلیل", max_len=2000, multiline=True)
         if new is not CaseStatus.ACTIVE and not why:
             raise ValidationError("دلیل بستن یا عودت پرونده را بنویسید.", field="status_reason")
-        when = v.date(on if on is not None else ctx.today(), "status_on", "تاریخ", required=True,
-                      not_after=ctx.today())
+        when = v.day_up_to(ctx.today(), on, "status_on", "تاریخ")
         if when < case.received_on:
             raise ValidationError("این تاریخ پیش از دریافت پرونده است.", field="status_on")
         require_reason_in_signed_month(session, ctx, case.id, [case.status_on, when], amend_reason,
@@ -420,6 +420,15 @@ def get_case_row(session: Session, ctx: ServiceContext, case_id: int, version: O
     require_case_access(ctx.actor, case)
     concurrency.expect(session, case, version)
     return case
+
+
+@contextmanager
+def adding_to_case(ctx: ServiceContext, case_id: int) -> Iterator[tuple[Session, CaseFile]]:
+    """The transaction in which a service writer adds a record to one case (a visit, a review, a
+    problem, a referral), the case looked up first and refused if the actor may not see it."""
+    require_service_writer(ctx.actor)
+    with ctx.db.transaction() as session:
+        yield session, get_case_row(session, ctx, case_id)
 
 
 @rule(Kind.CASE, Action.READ)

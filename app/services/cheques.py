@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Optional
+from typing import Callable, Optional
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -151,49 +151,52 @@ def add_cheque(ctx: ServiceContext, data: ChequeInput) -> ChequeRow:
 @rule(Kind.MONEY, Action.CHANGE)
 def return_cheque(ctx: ServiceContext, cheque_id: int, returned_on: dt.date | str | None) -> ChequeRow:
     """The office gave the cheque back on this day."""
-    require_manager(ctx.actor)
-    with ctx.db.transaction() as session:
-        cheque, contract = _cheque(session, cheque_id)
+    def change(cheque: GuaranteeCheque) -> tuple[str, dict]:
         if cheque.returned_on is not None:
             raise Conflict("عودت این چک پیش‌تر ثبت شده است.", field="returned_on")
         day = v.date(returned_on, "returned_on", "تاریخ عودت چک", required=True, not_after=ctx.today())
         if cheque.given_on is not None and day < cheque.given_on:
             raise ValidationError("تاریخ عودت چک باید بعد از تاریخ تحویل آن باشد.", field="returned_on")
         cheque.returned_on = day
-        audit.record(session, ctx, "cheque_returned", "guarantee_cheque", cheque.id,
-                     changes={"returned_on": [None, day.isoformat()], "contract": contract.number,
-                              "number": cheque.number})
-        return _row(cheque, contract, ctx.today())
+        return "cheque_returned", {"returned_on": [None, day.isoformat()]}
+    return _change_cheque(ctx, cheque_id, change)
 
 
 @rule(Kind.MONEY, Action.CHANGE)
 def undo_cheque_return(ctx: ServiceContext, cheque_id: int, reason: str) -> ChequeRow:
     """A return recorded by mistake: the cheque is held again; the wrong day stays in the audit trail."""
-    require_manager(ctx.actor)
-    with ctx.db.transaction() as session:
-        cheque, contract = _cheque(session, cheque_id)
+    def change(cheque: GuaranteeCheque) -> tuple[str, dict]:
         why = v.text(reason, "reason", "دلیل اصلاح", required=True, max_len=1000)
         if cheque.returned_on is None:
             raise ValidationError("عودتی برای این چک ثبت نشده است که اصلاح شود.", field="returned_on")
         before = cheque.returned_on
         cheque.returned_on = None
-        audit.record(session, ctx, "cheque_return_undone", "guarantee_cheque", cheque.id,
-                     changes={"returned_on": [before.isoformat(), None], "reason": why,
-                              "contract": contract.number, "number": cheque.number})
-        return _row(cheque, contract, ctx.today())
+        return "cheque_return_undone", {"returned_on": [before.isoformat(), None], "reason": why}
+    return _change_cheque(ctx, cheque_id, change)
 
 
 @rule(Kind.MONEY, Action.CHANGE)
 def void_cheque(ctx: ServiceContext, cheque_id: int, reason: str) -> ChequeRow:
     """A cheque entered by mistake: kept, marked void with the reason, no longer counted as held."""
-    require_manager(ctx.actor)
-    with ctx.db.transaction() as session:
-        cheque, contract = _cheque(session, cheque_id)
+    def change(cheque: GuaranteeCheque) -> tuple[str, dict]:
         why = v.text(reason, "reason", "دلیل ابطال", required=True, max_len=1000)
         cheque.voided_at = ctx.now()
         cheque.void_reason = why
-        audit.record(session, ctx, "void", "guarantee_cheque", cheque.id,
-                     changes={"reason": why, "contract": contract.number, "number": cheque.number})
+        return "void", {"reason": why}
+    return _change_cheque(ctx, cheque_id, change)
+
+
+def _change_cheque(ctx: ServiceContext, cheque_id: int,
+                   change: Callable[[GuaranteeCheque], tuple[str, dict]]) -> ChequeRow:
+    """One change to a recorded cheque in its own transaction, by the manager: `change(cheque)`
+    checks and makes it, and names the audit action and what changed (the contract and the
+    cheque's number are added to every such record)."""
+    require_manager(ctx.actor)
+    with ctx.db.transaction() as session:
+        cheque, contract = _cheque(session, cheque_id)
+        action, changes = change(cheque)
+        audit.record(session, ctx, action, "guarantee_cheque", cheque.id,
+                     changes={**changes, "contract": contract.number, "number": cheque.number})
         return _row(cheque, contract, ctx.today())
 
 

@@ -12,9 +12,9 @@ from app.errors import NotFound, ValidationError
 from app.models import Problem, ProblemStep, Service, Staff
 from app.domain.enums import ProblemStage
 from app.services import audit, concurrency, validation as v
-from app.services.cases import get_case_row
+from app.services.cases import adding_to_case, get_case_row
 from app.services.context import ServiceContext
-from app.services.signed_months import require_reason_in_signed_month
+from app.services.signed_months import add_dated_record, require_reason_in_signed_month
 from app.services.views import ProblemStepView, ProblemView, SaveResult
 from app.services.permissions import require_service_writer
 from app.services.policy import (Action, Kind, reads_confidential, require_confidential, rule,
@@ -26,11 +26,8 @@ STAGE_ORDER = list(ProblemStage)
 @rule(Kind.PROBLEM, Action.CREATE)
 def open_problem(ctx: ServiceContext, case_id: int, title: str, description: str = "",
                  on: dt.date | str | None = None, amend_reason: str = "") -> SaveResult:
-    require_service_writer(ctx.actor)
-    with ctx.db.transaction() as session:
-        case = get_case_row(session, ctx, case_id)
-        when = v.date(on if on is not None else ctx.today(), "opened_on", "تاریخ", required=True,
-                      not_after=ctx.today())
+    with adding_to_case(ctx, case_id) as (session, case):
+        when = v.day_up_to(ctx.today(), on, "opened_on", "تاریخ")
         problem = Problem(
             case_id=case.id, title=v.text(title, "title", "عنوان مشکل", required=True, max_len=300),
             description=v.text(description, "description", "شرح مشکل", max_len=20000, multiline=True),
@@ -38,10 +35,8 @@ def open_problem(ctx: ServiceContext, case_id: int, title: str, description: str
             confidential=writes_confidential(ctx.actor))
         problem.steps.append(ProblemStep(stage=ProblemStage.STUDY.value, date=when, note=problem.description,
                                          staff_id=ctx.actor.staff_id, confidential=problem.confidential))
-        session.add(problem)
-        session.flush()
-        require_reason_in_signed_month(session, ctx, case.id, [when], amend_reason, record_kind="problem",
-                                       record_id=problem.id, action="create")
+        add_dated_record(session, ctx, problem, kind="problem", case_id=case.id, day=when,
+                         amend_reason=amend_reason)
         audit.record(session, ctx, "create", "problem", problem.id, case_id=case.id,
                      changes={"title": problem.title, "stage": problem.stage})
         return SaveResult(problem.id)
@@ -61,8 +56,7 @@ def advance_problem(ctx: ServiceContext, problem_id: int, stage: str, note: str,
         require_confidential(ctx.actor, problem.confidential, Action.CHANGE)
         new = v.choice(ProblemStage, stage, "stage", "مرحله")
         text = v.text(note, "note", "شرح اقدام", max_len=20000, multiline=True)
-        when = v.date(on if on is not None else ctx.today(), "date", "تاریخ", required=True,
-                      not_after=ctx.today())
+        when = v.day_up_to(ctx.today(), on, "date", "تاریخ")
         if problem.stage == ProblemStage.RESOLVED.value:
             raise ValidationError("این مشکل رفع شده و بسته است.", field="stage")
         if when < problem.opened_on:

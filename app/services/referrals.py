@@ -10,9 +10,9 @@ from sqlalchemy import select
 from app.errors import NotFound, ValidationError
 from app.models import Referral, Staff
 from app.services import audit, concurrency, validation as v
-from app.services.cases import get_case_row
+from app.services.cases import adding_to_case, get_case_row
 from app.services.context import ServiceContext
-from app.services.signed_months import require_reason_in_signed_month
+from app.services.signed_months import add_dated_record
 from app.services.views import ReferralView, SaveResult
 from app.services.permissions import require_service_writer
 from app.services.policy import (Action, Kind, reads_confidential, require_confidential, rule,
@@ -22,19 +22,14 @@ from app.services.policy import (Action, Kind, reads_confidential, require_confi
 @rule(Kind.REFERRAL, Action.CREATE)
 def add_referral(ctx: ServiceContext, case_id: int, *, to_body: str, reason: str,
                  on: dt.date | str | None = None, amend_reason: str = "") -> SaveResult:
-    require_service_writer(ctx.actor)
-    with ctx.db.transaction() as session:
-        case = get_case_row(session, ctx, case_id)
-        when = v.date(on if on is not None else ctx.today(), "date", "تاریخ ارجاع", required=True,
-                      not_after=ctx.today())
+    with adding_to_case(ctx, case_id) as (session, case):
+        when = v.day_up_to(ctx.today(), on, "date", "تاریخ ارجاع")
         referral = Referral(
             case_id=case.id, date=when, staff_id=ctx.actor.staff_id, confidential=writes_confidential(ctx.actor),
             to_body=v.text(to_body, "to_body", "مرجع ارجاع", required=True, max_len=300),
             reason=v.text(reason, "reason", "دلیل ارجاع", required=True, max_len=5000, multiline=True))
-        session.add(referral)
-        session.flush()
-        require_reason_in_signed_month(session, ctx, case.id, [when], amend_reason, record_kind="referral",
-                                       record_id=referral.id, action="create")
+        add_dated_record(session, ctx, referral, kind="referral", case_id=case.id, day=when,
+                         amend_reason=amend_reason)
         audit.record(session, ctx, "create", "referral", referral.id, case_id=case.id,
                      changes={"to_body": referral.to_body, "date": when})
         return SaveResult(referral.id)
@@ -53,8 +48,7 @@ def record_outcome(ctx: ServiceContext, referral_id: int, outcome: str,
         # A psychologist's referral, or an outcome a psychologist wrote, is not someone else's to change.
         require_confidential(ctx.actor, referral.confidential or referral.outcome_confidential, Action.CHANGE)
         text = v.text(outcome, "outcome", "نتیجه ارجاع", required=True, max_len=5000, multiline=True)
-        when = v.date(on if on is not None else ctx.today(), "outcome_on", "تاریخ نتیجه", required=True,
-                      not_after=ctx.today())
+        when = v.day_up_to(ctx.today(), on, "outcome_on", "تاریخ نتیجه")
         if when < referral.date:
             raise ValidationError("تاریخ نتیجه پیش از تاریخ ارجاع است.", field="outcome_on")
         before = {"outcome": referral.outcome, "outcome_on": referral.outcome_on}

@@ -12,9 +12,9 @@ from app.models import Review, Staff
 from app.domain.enums import Role
 from app.persian import format_jalali, half_year_bounds, half_year_of
 from app.services import audit, concurrency, validation as v
-from app.services.cases import get_case_row
+from app.services.cases import adding_to_case, get_case_row
 from app.services.context import ServiceContext
-from app.services.signed_months import require_reason_in_signed_month
+from app.services.signed_months import add_dated_record
 from app.services.views import ReviewView, SaveResult
 from app.services.permissions import require_service_writer
 from app.services.policy import Action, Kind, rule
@@ -23,11 +23,8 @@ from app.services.policy import Action, Kind, rule
 @rule(Kind.REVIEW, Action.CREATE)
 def add_review(ctx: ServiceContext, case_id: int, *, social_worker_id: int, findings: str,
                decisions: str = "", on: dt.date | str | None = None, amend_reason: str = "") -> SaveResult:
-    require_service_writer(ctx.actor)
-    with ctx.db.transaction() as session:
-        case = get_case_row(session, ctx, case_id)
-        when = v.date(on if on is not None else ctx.today(), "date", "تاریخ بررسی", required=True,
-                      not_after=ctx.today())
+    with adding_to_case(ctx, case_id) as (session, case):
+        when = v.day_up_to(ctx.today(), on, "date", "تاریخ بررسی")
         if when < case.received_on:
             raise ValidationError("تاریخ بررسی پیش از دریافت پرونده است.", field="date")
         worker = v.lookup(session, Staff, social_worker_id)
@@ -39,10 +36,8 @@ def add_review(ctx: ServiceContext, case_id: int, *, social_worker_id: int, find
             findings=v.text(findings, "findings", "یافته‌ها", required=True, max_len=20000, multiline=True),
             decisions=v.text(decisions, "decisions", "تصمیم‌ها", max_len=20000, multiline=True))
         warnings = _same_half_warning(session, case.id, when)
-        session.add(review)
-        session.flush()
-        require_reason_in_signed_month(session, ctx, case.id, [when], amend_reason, record_kind="review",
-                                       record_id=review.id, action="create")
+        add_dated_record(session, ctx, review, kind="review", case_id=case.id, day=when,
+                         amend_reason=amend_reason)
         concurrency.latest_for_derived(session, case)
         case.last_review_on = session.scalar(select(func.max(Review.date)).where(Review.case_id == case.id))
         audit.record(session, ctx, "create", "review", review.id, case_id=case.id,

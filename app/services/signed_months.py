@@ -79,6 +79,16 @@ def require_reason_in_signed_month(session: Session, ctx: ServiceContext, case_i
     return why
 
 
+def add_dated_record(session: Session, ctx: ServiceContext, record, *, kind: str, case_id: int, day: dt.date,
+                     amend_reason: str) -> None:
+    """A new record of a case, dated `day`: saved so it has its id, then held to the signed-month
+    rule like any change (a reason is needed when that month's report is signed)."""
+    session.add(record)
+    session.flush()
+    require_reason_in_signed_month(session, ctx, case_id, [day], amend_reason, record_kind=kind,
+                                   record_id=record.id, action="create")
+
+
 def month_needs_correction(session: Session, contract_id: int, year: int, month: int) -> bool:
     """Was anything changed inside this month after its newest signed report?"""
     report = signed_monthly_report(session, contract_id, year, month)

@@ -77,6 +77,11 @@ def date(value: object, field: str, label: str, *, required: bool = False,
     return result
 
 
+def day_up_to(today: dt.date, value: object, field: str, label: str) -> dt.date:
+    """The day something happened: none given means today, and a day after today is refused."""
+    return date(value if value is not None else today, field, label, required=True, not_after=today)
+
+
 def choice(enum: type[E], value: object, field: str, label: str) -> E:
     if isinstance(value, enum):
         return value

@@ -14,7 +14,7 @@ from app.errors import NotFound, PermissionDenied, ValidationError
 from app.models import CaseFile, Problem, Service, Staff
 from app.domain.enums import CareDomain, CaseStatus, Role, ServiceKind, ServiceMode
 from app.services import audit, concurrency, validation as v
-from app.services.cases import get_case_row
+from app.services.cases import adding_to_case, get_case_row
 from app.services.context import ServiceContext
 from app.services.signed_months import require_reason_in_signed_month
 from app.services.permissions import can_read_notes, can_read_psychological, require_service_writer
@@ -149,9 +149,7 @@ def refresh_case_dates(session: Session, case: CaseFile) -> None:
 
 @rule(Kind.VISIT_NOTE, Action.CREATE)
 def add_service(ctx: ServiceContext, case_id: int, data: ServiceInput) -> SaveResult:
-    require_service_writer(ctx.actor)
-    with ctx.db.transaction() as session:
-        case = get_case_row(session, ctx, case_id)
+    with adding_to_case(ctx, case_id) as (session, case):
         if case.status != CaseStatus.ACTIVE.value:
             raise ValidationError("این پرونده فعال نیست؛ برای ثبت خدمت ابتدا آن را فعال کنید.", field="date")
         svc = Service(case_id=case.id)
