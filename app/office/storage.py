@@ -7,7 +7,6 @@ import os
 from pathlib import Path
 from typing import Optional
 
-from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -17,6 +16,7 @@ from sqlalchemy.exc import DatabaseError
 from app.constants import APPLICATION_ID, DB_FILENAME, ENV_DATABASE_URL, OFFICE_DB_FILENAME
 from app.errors import StorageError
 from app.storage.database import Database, sqlite_url
+from app.storage.migrate import alembic_config, upgrade_to_head
 
 MARKER = "parvandeh-office.txt"  # written by `office init`; its presence makes a folder an office's
 VERSION_TABLE = "office_alembic_version"
@@ -35,9 +35,7 @@ def office_url(data_dir: Path) -> str:
 
 
 def _config() -> Config:
-    cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
-    return cfg
+    return alembic_config(MIGRATIONS_DIR)
 
 
 def head_revision() -> str:
@@ -67,12 +65,7 @@ def upgrade(db: Database) -> None:
         return
     if current is not None and current not in known:
         raise StorageError("این پایگاه داده اداره با نسخه جدیدتری از برنامه ساخته شده است؛ برنامه را به‌روز کنید.")
-    cfg = _config()
-    with db.write_engine.begin() as conn:
-        if db.dialect == "sqlite":
-            conn.exec_driver_sql(f"PRAGMA application_id={OFFICE_APPLICATION_ID}")
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
+    upgrade_to_head(db, _config(), OFFICE_APPLICATION_ID)
 
 
 def open_office(data_dir: Path, *, create: bool = False) -> Database:

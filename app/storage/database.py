@@ -95,34 +95,20 @@ class Database:
         Refused with Restored when the database was restored since this process opened it;
         a busy database or a stale version check comes out as a Persian error (app.storage.guard)."""
         from app.storage import guard
-        try:
-            with self._writer() as session:
-                with session.begin():
-                    if self._is_guarded(session):
-                        self.generation = guard.check_generation(session, self.generation)
-                    _run_guards(session)
-                    yield session
-        except Exception as exc:
-            persian = guard.translate(exc)
-            if persian is None:
-                raise
-            raise persian from exc
+        with _in_persian(), self._writer() as session, session.begin():
+            if self._is_guarded(session):
+                self.generation = guard.check_generation(session, self.generation)
+            _run_guards(session)
+            yield session
 
     @contextmanager
     def read(self) -> Iterator[Session]:
         from app.storage import guard
-        try:
-            with self._reader() as session:
-                with session.begin():
-                    if self.generation is None and self._is_guarded(session):
-                        self.generation = guard.read_generation(session)
-                    _run_guards(session)
-                    yield session
-        except Exception as exc:
-            persian = guard.translate(exc)
-            if persian is None:
-                raise
-            raise persian from exc
+        with _in_persian(), self._reader() as session, session.begin():
+            if self.generation is None and self._is_guarded(session):
+                self.generation = guard.read_generation(session)
+            _run_guards(session)
+            yield session
 
     def _is_guarded(self, session: Session) -> bool:
         if self._guarded is None:
@@ -144,16 +130,8 @@ class Database:
         """A read transaction on a Core connection: for hot read paths (the case list's search)
         that want no ORM unit of work around a few plain SELECTs. A busy database comes out as
         the same Persian error as read()'s (app.storage.guard)."""
-        from app.storage import guard
-        try:
-            with self.read_engine.connect() as conn:
-                with conn.begin():
-                    yield conn
-        except Exception as exc:
-            persian = guard.translate(exc)
-            if persian is None:
-                raise
-            raise persian from exc
+        with _in_persian(), self.read_engine.connect() as conn, conn.begin():
+            yield conn
 
     def analyze(self) -> None:
         """Full statistics after a bulk load, so the planner picks the search and list indexes."""
@@ -177,6 +155,20 @@ class Database:
         self.write_engine.dispose()
         if self.read_engine is not self.write_engine:
             self.read_engine.dispose()
+
+
+@contextmanager
+def _in_persian() -> Iterator[None]:
+    """A busy database, a stale version or a restore since opening comes out as the Persian error
+    app.storage.guard makes of it; anything else passes through unchanged."""
+    from app.storage import guard
+    try:
+        yield
+    except Exception as exc:
+        persian = guard.translate(exc)
+        if persian is None:
+            raise
+        raise persian from exc
 
 
 def _run_guards(session: Session) -> None:

@@ -21,10 +21,11 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 _REVISION_LINE = re.compile(r"""^(down_revision|revision)\s*(?::[^=]*)?=\s*(?:['"]([^'"]*)['"]|None)\s*$""", re.M)
 
 
-def alembic_config():
+def alembic_config(directory: Path = MIGRATIONS_DIR):
+    """Alembic's configuration for revisions shipped in `directory` (the clinic's, or the office's)."""
     from alembic.config import Config
     cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    cfg.set_main_option("script_location", str(directory))
     return cfg
 
 
@@ -105,16 +106,20 @@ def upgrade(db: Database, before_migrate: Callable[[Optional[str], str], None] |
         raise StorageError("این پایگاه داده با نسخه جدیدتری از برنامه ساخته شده است؛ برنامه را به‌روز کنید.")
     if before_migrate is not None and current is not None:
         before_migrate(current, head)
-    from alembic import command
-
     from app.storage.database import APPLICATION_ID
-    cfg = alembic_config()
+    upgrade_to_head(db, alembic_config(), APPLICATION_ID)
+    return True
+
+
+def upgrade_to_head(db: Database, cfg, application_id: int) -> None:
+    """Alembic's upgrade to the newest revision in one transaction on the write connection; a
+    SQLite file is marked with `application_id` first, so it is known as ours from then on."""
+    from alembic import command
     with db.write_engine.begin() as conn:
         if db.dialect == "sqlite":
-            conn.exec_driver_sql(f"PRAGMA application_id={APPLICATION_ID}")
+            conn.exec_driver_sql(f"PRAGMA application_id={application_id}")
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
-    return True
 
 
 def integrity_problems(db: Database) -> list[str]:
