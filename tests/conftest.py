@@ -83,6 +83,34 @@ def cheap_password_hashing():
     accounts._hasher = real
 
 
+def pg_url() -> str:
+    """The PostgreSQL test server's URL (read when asked: under xdist each worker has its own
+    database); without one the test is skipped, and fails in CI, which must provide it."""
+    url = os.environ.get("PARVANDEH_TEST_PG_URL")
+    if not url:
+        if os.environ.get("CI"):
+            pytest.fail("CI must provide PostgreSQL (PARVANDEH_TEST_PG_URL); .ci/run starts it")
+        pytest.skip("PARVANDEH_TEST_PG_URL is not set; .ci/run starts PostgreSQL and sets it")
+    return url
+
+
+def empty_pg() -> Database:
+    """The test server's database with nothing in it: its public schema dropped and made again."""
+    from sqlalchemy import text
+    db = Database(pg_url())
+    with db.write_engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    return db
+
+
+@pytest.fixture
+def pg():
+    """An empty PostgreSQL database (no tables yet), closed after the test."""
+    db = empty_pg()
+    yield db
+    db.dispose()
+
+
 @pytest.fixture(scope="session")
 def template_db(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("template")

@@ -6,7 +6,6 @@ import io
 import os
 
 import pytest
-from sqlalchemy import text
 
 from app.cli import main
 from app.storage.connect import saved_url
@@ -16,20 +15,11 @@ PG_URL = os.environ.get("PARVANDEH_TEST_PG_URL")
 
 
 @pytest.fixture
-def server():
+def server(pg):
     """An empty clinic server (the schema only, no clinic yet)."""
-    from app.storage.database import Database
     from app.storage.migrate import upgrade
-    if not PG_URL:
-        if os.environ.get("CI"):
-            pytest.fail("CI must provide PostgreSQL (PARVANDEH_TEST_PG_URL)")
-        pytest.skip("PARVANDEH_TEST_PG_URL is not set")
-    db = Database(PG_URL)
-    with db.write_engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-    upgrade(db)
-    yield db
-    db.dispose()
+    upgrade(pg)
+    return pg
 
 
 def connect(monkeypatch, folder, *, user=None, password=PASSWORD):

@@ -16,7 +16,6 @@ from app.services.cases import adding_to_case, get_case_row
 from app.services.context import ServiceContext
 from app.services.signed_months import add_dated_record
 from app.services.views import ReviewView, SaveResult
-from app.services.permissions import require_service_writer
 from app.services.policy import Action, Kind, rule
 
 

@@ -24,7 +24,7 @@ from app.services.context import ServiceContext
 from app.storage.backup import create_backup, restore_backup
 from app.storage.database import DB_FILENAME, Database, sqlite_url
 from app.storage.migrate import known_revisions, upgrade
-from tests.conftest import NOW
+from tests.conftest import NOW, empty_pg
 
 ROOT = Path(__file__).resolve().parents[2]
 PG_URL = os.environ.get("PARVANDEH_TEST_PG_URL")
@@ -38,13 +38,7 @@ def run_worker(*args: str, wait: bool = True):
 
 
 def fresh_pg() -> Database:
-    if not PG_URL:
-        if os.environ.get("CI"):
-            pytest.fail("CI must provide PostgreSQL (PARVANDEH_TEST_PG_URL); .ci/run starts it")
-        pytest.skip("PARVANDEH_TEST_PG_URL is not set; .ci/run starts PostgreSQL and sets it")
-    db = Database(PG_URL)
-    with db.write_engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    db = empty_pg()
     upgrade(db)
     return db
 

@@ -14,6 +14,7 @@ from sqlalchemy import text
 from app.cli import main
 from app.office.registry import format_fingerprint
 from app.office.storage import VERSION_TABLE, current_revision, head_revision, open_office
+from tests.conftest import empty_pg
 from tests.office.conftest import OFFICE_PASSWORD, RECEIVED_AT, register, write
 
 
@@ -130,18 +131,10 @@ PG_URL = os.environ.get("PARVANDEH_TEST_PG_URL")
 
 
 def test_office_on_postgresql(tmp_path, clinics, monkeypatch):
-    if not PG_URL:
-        if os.environ.get("CI"):
-            pytest.fail("CI must provide PostgreSQL (PARVANDEH_TEST_PG_URL)")
-        pytest.skip("PARVANDEH_TEST_PG_URL is not set")
     from app.office.receiving import receive_files
     from app.office.registry import set_up_office, sign_in, signed_in_context
     from app.office.summary import month_summary
-    from app.storage.database import Database
-    cleaner = Database(PG_URL)
-    with cleaner.write_engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-    cleaner.dispose()
+    empty_pg().dispose()
     monkeypatch.setenv("PARVANDEH_DATABASE_URL", PG_URL)
     db = open_office(tmp_path / "office", create=True)
     try:

@@ -8,10 +8,9 @@ a signed copy held by the county office, or a backup on a USB stick, can."""
 from __future__ import annotations
 
 import io
-import os
 
 import pytest
-from sqlalchemy import delete, func, select, text
+from sqlalchemy import delete, func, select
 
 from app.cli import main
 from app.models import AuditEntry, Setting
@@ -227,23 +226,6 @@ def test_every_backup_carries_the_head_in_its_manifest(ctx, db, data_dir, make_c
 
 
 # -- ids never reused, on PostgreSQL too ------------------------------------------------------------------
-
-PG_URL = os.environ.get("PARVANDEH_TEST_PG_URL")
-
-
-@pytest.fixture
-def pg():
-    from app.storage.database import Database
-    if not PG_URL:
-        if os.environ.get("CI"):
-            pytest.fail("CI must provide PostgreSQL (PARVANDEH_TEST_PG_URL)")
-        pytest.skip("PARVANDEH_TEST_PG_URL is not set")
-    db = Database(PG_URL)
-    with db.write_engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-    yield db
-    db.dispose()
-
 
 def test_audit_ids_are_never_reused_on_postgresql(pg):
     import datetime as dt

@@ -1,10 +1,6 @@
 """The same services on PostgreSQL: nothing in them may be SQLite-only."""
 
 import datetime as dt
-import os
-
-import pytest
-from sqlalchemy import text
 
 from app.services.accounts import StaffInput, add_staff
 from app.services.audit import verify_chain
@@ -14,25 +10,8 @@ from app.services.clinic import ClinicInput, set_up_clinic
 from app.services.context import ServiceContext
 from app.services.visits import ServiceInput, add_service
 from app.services.worklists import dashboard_counts
-from app.storage.database import Database
 from app.storage.migrate import current_revision, head_revision, upgrade
 from tests.conftest import NOW
-
-PG_URL = os.environ.get("PARVANDEH_TEST_PG_URL")
-
-
-@pytest.fixture
-def pg():
-    if not PG_URL:
-        if os.environ.get("CI"):
-            pytest.fail("CI must provide PostgreSQL (PARVANDEH_TEST_PG_URL); .ci/run starts it")
-        pytest.skip("PARVANDEH_TEST_PG_URL is not set; .ci/run starts PostgreSQL and sets it")
-    db = Database(PG_URL)
-    with db.write_engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-    yield db
-    db.dispose()
-
 
 def test_services_work_the_same_on_postgresql(pg):
     upgrade(pg)

@@ -2,10 +2,9 @@
 
 import os
 
-import pytest
-
 from app.storage import connect
 from app.ui.widgets.server_box import ServerBox
+from tests.conftest import pg_url
 
 PG_URL = os.environ.get("PARVANDEH_TEST_PG_URL")
 
@@ -22,10 +21,7 @@ def test_a_bad_address_is_told_in_persian_and_cannot_be_saved(qtbot, manager_ses
 
 
 def test_a_working_server_is_tested_then_saved_for_this_pc(qtbot, manager_session):
-    if not PG_URL:
-        if os.environ.get("CI"):
-            pytest.fail("CI must provide PostgreSQL (PARVANDEH_TEST_PG_URL)")
-        pytest.skip("PARVANDEH_TEST_PG_URL is not set")
+    pg_url()
     box = ServerBox(manager_session)
     qtbot.addWidget(box)
     box.url.setText(PG_URL.replace("postgresql+psycopg://", "postgresql://"))
