@@ -45,6 +45,7 @@ from app.ui.widgets.paged_model import (
 from app.ui.machinery.session import AppSession
 from app.ui.widgets import EnumComboBox, NormalizingLineEdit
 from app.ui.widgets.quick_text_delegate import Cell, QuickTextDelegate
+from app.ui.pages.page import Page
 
 # Short: the search itself runs in a worker thread and stale results are dropped, so a
 # search per pause in typing costs the typist nothing.
@@ -304,7 +305,7 @@ class _SearchKeys(QObject):
         return False
 
 
-class CaseListPage(QWidget):
+class CaseListPage(Page):
     """The page of case files. Enter or a double click opens a file; Ctrl+N makes a new one;
     Ctrl+F goes to the search box.
 
@@ -318,9 +319,7 @@ class CaseListPage(QWidget):
     counted = Signal(int)
 
     def __init__(self, session: AppSession, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.setObjectName("page")
-        self.session = session
+        super().__init__(session, parent)
         self._stale = False
         self.source = CaseListSource(session)
         self.search = self._build_search()

@@ -24,6 +24,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from app.persian import to_persian_digits
+from app.ui.widgets.list_model import item_at
 from app.ui.widgets.text import jalali_text
 from app.ui.widgets.quick_text_delegate import Cell, QuickTextDelegate
 
@@ -86,8 +87,7 @@ class RecordTable(QAbstractTableModel):
                     style.foreground if style else None)
 
     def record(self, index: Index | int) -> Any:
-        row = index if isinstance(index, int) else index.row()
-        return self.records[row] if 0 <= row < len(self.records) else None
+        return item_at(self.records, index)
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.records)

@@ -33,6 +33,7 @@ from app.ui.widgets.paged_model import Column
 from app.ui.widgets import JalaliDateEdit, NormalizingLineEdit
 from app.ui.machinery.screen_fit import fit_size
 from app.ui.widgets.text import jalali_text
+from app.ui.pages.page import Page
 
 CHEQUE_HELD = "موعد عودت چک ضمانت این قرارداد گذشته و چک هنوز پس داده نشده است."
 
@@ -286,12 +287,10 @@ class ContractDialog(FormDialog):
         return self.saved
 
 
-class ContractsPage(QWidget):
+class ContractsPage(Page):
     def __init__(self, session: Any, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.setObjectName("page")
-        self.session = session
-        self.can_edit = session.actor.is_manager
+        super().__init__(session, parent)
+        self.can_edit = self.is_manager
         self.model = ListTableModel(COLUMNS + (CHEQUE_SUMMARY_COLUMNS if self.can_edit else []), parent=self,
                                     alert=self._alert)
         self._build()

@@ -35,6 +35,7 @@ from app.ui.widgets.case_link import open_case
 from app.ui.widgets.list_model import ListTableModel, identifier_text, make_table_view
 from app.ui.widgets.paged_model import Column
 from app.ui.machinery.style import ACCENT, ERROR
+from app.ui.pages.page import Page
 
 LOADING = "…"
 REFRESH_AFTER_S = 60  # coming back to the dashboard after a minute shows fresh numbers
@@ -237,16 +238,13 @@ class CaseloadChart(QWidget):
                          f"سقف {to_persian_digits(self.limit)}")
 
 
-class DashboardPage(QWidget):
+class DashboardPage(Page):
     """Numbers at the top, then the lists; double-click or Enter on a row opens the file."""
 
     loaded = Signal()  # every section has arrived (tests and screenshots wait for it)
 
     def __init__(self, session: Any, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.setObjectName("page")
-        self.session = session
-        self.is_manager = session.actor.is_manager
+        super().__init__(session, parent)
         self.loader: SectionLoader | None = None
         self.loaded_at = 0.0
         self.errors: dict[str, str] = {}

@@ -38,6 +38,7 @@ from app.ui.widgets.paged_model import Column
 from app.ui.widgets.passwords import _FormDialog
 from app.ui.widgets.text import jalali_text
 from app.ui.widgets import JalaliDateEdit, NormalizingLineEdit
+from app.ui.pages.page import Page
 
 INVOICED, PAID = QColor("#3d6a99"), QColor("#2f8f5b")
 LATE_DAYS = 60  # an invoice unpaid this long after delivery is painted red
@@ -323,11 +324,9 @@ class ReverseDialog(_FormDialog):
 # ---------------------------------------------------------------- the page
 
 
-class ReceivablesPage(QWidget):
+class ReceivablesPage(Page):
     def __init__(self, session: Any, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.setObjectName("page")
-        self.session = session
+        super().__init__(session, parent)
         self.view: Any = None
         self.models = {
             "invoices": ListTableModel(INVOICE_COLUMNS, parent=self, alert=invoice_alert),

@@ -50,6 +50,7 @@ from app.ui.widgets.passwords import ask_password
 from app.ui.widgets.text import RLM, plain_text
 from app.ui.widgets import NormalizingLineEdit
 from app.ui.machinery.runner import OperationCancelled, run_with_progress
+from app.ui.pages.page import Page
 
 PREVIEW_PAGES = 8  # the rest is one click away in the PDF viewer
 PREVIEW_DPI = 80
@@ -318,14 +319,11 @@ class VerifyPanel(QWidget):
         self.problems.setText("\n".join(f"• {p}" for p in v.problems))
 
 
-class ReportsPage(QWidget):
+class ReportsPage(Page):
     """Monthly report, invoice and file summary: preview, sign, save, print; and the verify panel."""
 
     def __init__(self, session: Any, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.setObjectName("page")
-        self.session = session
-        self.is_manager = session.actor.is_manager
+        super().__init__(session, parent)
         self.document: Any = None
         self.kind = ""
         self.params: dict[str, Any] = {}

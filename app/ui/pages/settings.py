@@ -32,6 +32,7 @@ from app.ui.machinery.lock import MAX_MINUTES, MIN_MINUTES, SETTING_KEY, lock_mi
 from app.ui.widgets.paged_model import Column
 from app.ui.widgets.passwords import PasswordDialog, _FormDialog, password_edit
 from app.ui.machinery.wizard import ClinicFields
+from app.ui.pages.page import Page
 
 BACKUP_COLUMNS = [
     Column("name", "فایل"),
@@ -90,15 +91,12 @@ class ImportKeyDialog(_FormDialog):
             raise
 
 
-class SettingsPage(QWidget):
+class SettingsPage(Page):
     lockMinutesChanged = Signal(int)
     restoreRequested = Signal(object, object)  # backup path, its password (or None)
 
     def __init__(self, session: Any, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.setObjectName("page")
-        self.session = session
-        self.is_manager = session.actor.is_manager
+        super().__init__(session, parent)
         self.key_loader: BackgroundCall | None = None
         self.backup_model = ListTableModel(BACKUP_COLUMNS, parent=self)
         self._build()

@@ -34,6 +34,7 @@ from app.ui.widgets.paged_model import Column
 from app.ui.widgets.passwords import MSG_NOT_SAME, ResetPasswordDialog, password_edit
 from app.ui.widgets.text import jalali_text, plain_text, rtl_date_text
 from app.ui.widgets import EnumComboBox, NormalizingLineEdit
+from app.ui.pages.page import Page
 
 
 def _degree(value: str) -> str:
@@ -235,12 +236,10 @@ class StaffDialog(FormDialog):
         return self.saved
 
 
-class StaffPage(QWidget):
+class StaffPage(Page):
     def __init__(self, session: Any, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.setObjectName("page")
-        self.session = session
-        self.can_edit = session.actor.is_manager
+        super().__init__(session, parent)
+        self.can_edit = self.is_manager
         self.model = ListTableModel(COLUMNS, parent=self, alert=None)
         self._build()
         self.refresh()

@@ -14,8 +14,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersisten
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
-from app.persian import to_persian_digits
-from app.ui.widgets.paged_model import RAW_VALUE_ROLE, ROW_ROLE, Column
+from app.ui.widgets.paged_model import RAW_VALUE_ROLE, ROW_ROLE, Column, ColumnsModel
 from app.ui.widgets.text import identifier_text  # noqa: F401 (pages import it from here too)
 
 Index = QModelIndex | QPersistentModelIndex
@@ -30,7 +29,13 @@ def field_value(row: Any, key: str) -> Any:
     return getattr(row, key, None)
 
 
-class ListTableModel(QAbstractTableModel):
+def item_at(items: Sequence[Any], index: Index | int) -> Any:
+    """The item behind a model index or a row number; None past either end."""
+    row = index if isinstance(index, int) else index.row()
+    return items[row] if 0 <= row < len(items) else None
+
+
+class ListTableModel(ColumnsModel):
     """Rows shown read-only; `alert(row)` returns a reason (tooltip) to paint the row red."""
 
     def __init__(self, columns: Sequence[Column], rows: Sequence[Any] = (), parent: QObject | None = None,
@@ -49,14 +54,10 @@ class ListTableModel(QAbstractTableModel):
         return list(self._rows)
 
     def row_at(self, index: Index | int) -> Any:
-        row = index if isinstance(index, int) else index.row()
-        return self._rows[row] if 0 <= row < len(self._rows) else None
+        return item_at(self._rows, index)
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.columns)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
@@ -85,14 +86,6 @@ class ListTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ForegroundRole:
             return QBrush(ALERT_FOREGROUND)
         return reason
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if orientation == Qt.Orientation.Horizontal:
-            return self.columns[section].header if 0 <= section < len(self.columns) else None
-        return to_persian_digits(section + 1)
 
 
 def make_table_view(model: QAbstractTableModel, parent: QWidget | None = None, *,

@@ -91,7 +91,25 @@ def with_sort(query: Any, sort_key: str, descending: bool) -> Any:
     return {**(query or {}), "sort": sort_key, "descending": descending}
 
 
-class PagedTableModel(QAbstractTableModel):
+class ColumnsModel(QAbstractTableModel):
+    """A table whose columns are `self.columns` (Column): their headers across the top, the rows
+    numbered down the side in Persian digits."""
+
+    columns: list[Column]
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.columns)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal:
+            return self.columns[section].header if 0 <= section < len(self.columns) else None
+        return to_persian_digits(section + 1)
+
+
+class PagedTableModel(ColumnsModel):
     """Rows come from `source` one page at a time; see the module docstring."""
 
     def __init__(
@@ -196,9 +214,6 @@ class PagedTableModel(QAbstractTableModel):
     def rowCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else self._count
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.columns)
-
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
@@ -215,14 +230,6 @@ class PagedTableModel(QAbstractTableModel):
             return row
         value = row.get(column.key)
         return value if role == RAW_VALUE_ROLE else column.text(value)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if orientation == Qt.Orientation.Horizontal:
-            return self.columns[section].header if 0 <= section < len(self.columns) else None
-        return to_persian_digits(section + 1)
 
 
 class DebouncedSearch(QObject):
