@@ -53,7 +53,7 @@ def signed_invoice(ctx, contract_id: int, year: int, month: int, password: str, 
     from app.printing import data as pd
     from app.printing.documents.invoice import render_invoice
     from app.services import report_data as rd
-    from app.services.reports import new_document_id, _unlocked_key
+    from app.services.reports import new_document_id, unlocked_key
     start, end = month_bounds(year, month)
     with ctx.db.read() as session:
         contract = session.get(Contract, contract_id)
@@ -68,7 +68,7 @@ def signed_invoice(ctx, contract_id: int, year: int, month: int, password: str, 
             payable_case_months=payable if payable_case_months is None else payable_case_months,
             report_id=cited or "" if report_id is None else report_id, issued_at=ctx.now(),
             generated_by=ctx.actor.name, signers=rd.signers_for(session, [], rd._staff_names(session)))
-    blob = _unlocked_key(ctx, password)
+    blob = unlocked_key(ctx, password)
     out = io.BytesIO()
     render_invoice(data, out)
     pdf = embed_files(out.getvalue(), [(f"{data.invoice_id}.json", invoice_json(data), JSON_MIME)])

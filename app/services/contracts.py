@@ -140,15 +140,6 @@ def list_contracts(ctx: ServiceContext, *, active_on: Optional[dt.date] = None) 
 
 
 @rule(Kind.CONTRACT, Action.READ)
-def get_contract(ctx: ServiceContext, contract_id: int) -> ContractView:
-    with ctx.db.read() as session:
-        contract = v.lookup(session, Contract, contract_id)
-        if contract is None:
-            raise NotFound("قرارداد پیدا نشد.")
-        return _view(contract, active_counts(session).get(contract.id, 0))
-
-
-@rule(Kind.CONTRACT, Action.READ)
 def find_contract(ctx: ServiceContext, number: Optional[str], on: dt.date) -> ContractView:
     """The contract with this number, or, when none is named, the only one in force on `on`."""
     if number:

@@ -194,7 +194,7 @@ def check_signing_password(ctx: ServiceContext, password: str) -> SigningKeyInfo
     from app.printing.signing import identity_info
     require_manager(ctx.actor)
     _manager_password_ok(ctx, password)
-    info = identity_info(_unlocked_key(ctx, password), password)
+    info = identity_info(unlocked_key(ctx, password), password)
     return SigningKeyInfo(info.common_name, info.fingerprint_sha256)
 
 
@@ -209,12 +209,14 @@ def clinic_certificate(ctx: ServiceContext, password: Optional[str] = None) -> b
     if password is None:
         raise AuthError("برای خواندن گواهی از کلید امضا، رمز عبور مدیر لازم است.", field="password")
     from app.printing.signing import certificate_der
-    return certificate_der(_unlocked_key(ctx, password), password)
+    return certificate_der(unlocked_key(ctx, password), password)
 
 
-def _unlocked_key(ctx: ServiceContext, password: str) -> bytes:
+@rule(Kind.SIGNING_KEY, Action.READ)
+def unlocked_key(ctx: ServiceContext, password: str) -> bytes:
     """The PKCS#12 container, opened with the signing password; a wrong one counts toward the
-    account's lockout (committed on its own, since the refused call itself writes nothing)."""
+    account's lockout (committed on its own, since the refused call itself writes nothing).
+    Public: the county office's demo signs its sample invoices with it."""
     from app.services.accounts import count_wrong_password
     with ctx.db.read() as session:
         row = session.get(Setting, KEY_SETTING)
@@ -478,7 +480,7 @@ def finish_document(ctx: ServiceContext, report_id: str, kind: str, pdf_bytes: b
     belongs with the record (a signed invoice's debt)."""
     digest = hashlib.sha256(table).hexdigest()
     file_name = document_file_name(kind, report_id, year, month)
-    key = _unlocked_key(ctx, sign_password) if sign_password is not None else None
+    key = unlocked_key(ctx, sign_password) if sign_password is not None else None
     with ctx.db.transaction() as session:
         signed_at = None
         if sign_password is not None:

@@ -22,7 +22,7 @@ from app.services.accounts import list_staff
 from app.services.context import Actor, ServiceContext
 from app.services.contracts import list_contracts
 from app.services.demo import build_demo
-from app.services.reports import _unlocked_key, create_signing_key, generate_monthly
+from app.services.reports import unlocked_key, create_signing_key, generate_monthly
 from app.storage.database import DB_FILENAME, Database, sqlite_url
 from tests.conftest import signed_in, NOW, TODAY
 
@@ -46,7 +46,7 @@ class DemoClinic:
     reports: dict  # (year, month) -> signed PDF bytes
 
     def key_blob(self) -> bytes:
-        return _unlocked_key(self.ctx, CLINIC_PASSWORD)
+        return unlocked_key(self.ctx, CLINIC_PASSWORD)
 
 
 def make_clinic(root: Path, template_db: Path, *, seed: int, name: str, licence: str, cases: int = 30) -> DemoClinic:
@@ -66,7 +66,7 @@ def make_clinic(root: Path, template_db: Path, *, seed: int, name: str, licence:
     ctx = ServiceContext(db, signed_in(manager_id, manager_name, Role.MANAGER), data_dir=folder, clock=lambda: NOW)
     create_signing_key(ctx, CLINIC_PASSWORD)  # again, at the fixed time, in the clinic's new name
     contract = list_contracts(ctx)[0]
-    der = certificate_der(_unlocked_key(ctx, CLINIC_PASSWORD), CLINIC_PASSWORD)
+    der = certificate_der(unlocked_key(ctx, CLINIC_PASSWORD), CLINIC_PASSWORD)
     cer = folder / "clinic.cer"
     cer.write_bytes(der)
     reports = {(y, m): generate_monthly(ctx, contract.id, y, m, sign_password=CLINIC_PASSWORD).pdf for y, m in MONTHS}

@@ -10,7 +10,7 @@ from app.errors import NotFound, StaleEdit
 from app.services.accounts import StaffInput, list_staff, update_staff
 from app.services.cases import CaseInput, FamilyInput, case_detail, change_status, update_case
 from app.services.clinic import ClinicInput, get_clinic, set_setting, update_clinic
-from app.services.contracts import ContractInput, get_contract, update_contract
+from app.services.contracts import ContractInput, list_contracts, update_contract
 from app.services.problems import advance_problem, list_problems, open_problem
 from app.services.referrals import add_referral, list_referrals, record_outcome
 from app.services.visits import ServiceInput, add_service, delete_service, list_services, update_service
@@ -128,6 +128,9 @@ def test_status_problem_referral_contract_staff_clinic_and_setting_are_versioned
     record_outcome(ctx, referral.id, "ثبت‌نام شد", version=referral.version)
     with pytest.raises(StaleEdit):
         record_outcome(ctx, referral.id, "ثبت‌نام نشد", version=referral.version)
+
+    def get_contract(ctx, contract_id):  # the contracts page reads a contract from its list
+        return next(c for c in list_contracts(ctx) if c.id == contract_id)
 
     read = get_contract(ctx, contract.id)
     data = ContractInput(office_name=read.office_name, number=read.number, start_date=read.start_date,
