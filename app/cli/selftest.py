@@ -8,6 +8,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from app.constants import DB_FILENAME
+
 
 def cmd_selftest(args) -> int:
     from app.persian import to_persian_digits
@@ -20,7 +22,7 @@ def cmd_selftest(args) -> int:
             checks.append(check)
             print(check.line(), flush=True)
         demo = folder / "demo-data"
-        if not args.no_gui and (demo / "parvandeh.sqlite3").exists():
+        if not args.no_gui and (demo / DB_FILENAME).exists():
             from app.ui.machinery.selftest import ui_checks
             for check in ui_checks(demo):
                 checks.append(check)

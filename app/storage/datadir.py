@@ -14,15 +14,11 @@ from typing import TYPE_CHECKING
 
 import platformdirs
 
-from app.constants import ENV_DATA_DIR
+from app.constants import DB_FILENAME, ENV_DATA_DIR
 from app.errors import StorageError
 
 if TYPE_CHECKING:
     from app.storage.database import Database
-
-# Must match app.storage.database; repeated so that finding the data folder needs no SQLAlchemy
-# (the command line's quick read path, app.cli.quick).
-DB_FILENAME = "parvandeh.sqlite3"
 
 ENV_VAR = ENV_DATA_DIR
 
