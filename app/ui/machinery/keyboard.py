@@ -13,6 +13,8 @@ from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
 
+from app.ui.machinery.event_filters import install_once
+
 # (where, keys, what) — kept by hand beside the code that binds them; the guide shows this list.
 SHORTCUTS: tuple[tuple[str, str, str], ...] = (
     ("همه‌جا", "F1", "راهنمای برنامه"),
@@ -76,9 +78,4 @@ class ShortcutTips(QObject):
 
 
 def install_shortcut_tips(app: QApplication) -> ShortcutTips:
-    existing = app.findChild(ShortcutTips)
-    if existing is not None:
-        return existing
-    tips = ShortcutTips(app)
-    app.installEventFilter(tips)
-    return tips
+    return install_once(app, ShortcutTips)

@@ -13,6 +13,8 @@ from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QFrame, QScrollArea, QSizePolicy, QWidget
 
+from app.ui.machinery.event_filters import install_once
+
 _SKIPPED_TYPES = (Qt.WindowType.Popup, Qt.WindowType.ToolTip, Qt.WindowType.SplashScreen)
 
 
@@ -88,9 +90,4 @@ def _clamp_if_alive(window: QWidget) -> None:
 
 
 def install_screen_fitter(app: QApplication) -> ScreenFitter:
-    existing = app.findChild(ScreenFitter)
-    if existing is not None:
-        return existing
-    fitter = ScreenFitter(app)
-    app.installEventFilter(fitter)
-    return fitter
+    return install_once(app, ScreenFitter)
