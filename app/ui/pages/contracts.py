@@ -303,11 +303,7 @@ class ContractsPage(Page):
         return CHEQUE_HELD if cheque_held_after_end(contract, self._today_cached) else ""
 
     def _build(self) -> None:
-        title = QLabel("قراردادها با ادارات بهزیستی", self)
-        font = title.font()
-        font.setPointSizeF(font.pointSizeF() * 1.3)
-        font.setBold(True)
-        title.setFont(font)
+        title = self.title_label("قراردادها با ادارات بهزیستی")
         self.warning = QLabel(self)
         self.warning.setObjectName("chequeWarning")
         self.warning.setStyleSheet("color: #b3261e; font-weight: bold;")

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import QWidget
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QLabel, QWidget
+
+
+def prominent(label: QLabel) -> QLabel:
+    """A label set larger and bold: a page's title, a verdict that must not be missed."""
+    font = QFont(label.font())
+    font.setPointSizeF(font.pointSizeF() * 1.3)
+    font.setBold(True)
+    label.setFont(font)
+    return label
 
 
 class Page(QWidget):
@@ -13,3 +23,6 @@ class Page(QWidget):
         self.setObjectName("page")  # the style sheet's page background (app.ui.machinery.style)
         self.session = session
         self.is_manager = session.actor.is_manager
+
+    def title_label(self, text: str) -> QLabel:
+        return prominent(QLabel(text, self))

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QKeySequence, QPainter, QPen, QShortcut
+from PySide6.QtGui import QColor, QKeySequence, QPainter, QPen, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -342,11 +342,7 @@ class ReceivablesPage(Page):
     # --- building ----------------------------------------------------------------------------
 
     def _build(self) -> None:
-        title = QLabel("مطالبات و چک‌های ضمانت", self)
-        font = QFont(title.font())
-        font.setPointSizeF(font.pointSizeF() * 1.3)
-        font.setBold(True)
-        title.setFont(font)
+        title = self.title_label("مطالبات و چک‌های ضمانت")
         self.totals = QLabel(self)
         self.totals.setObjectName("receivableTotals")
         self.totals.setWordWrap(True)

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QFont, QImage, QKeySequence, QPixmap, QShortcut
+from PySide6.QtGui import QDesktopServices, QImage, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (QComboBox, QFileDialog, QFormLayout, QFrame, QGroupBox, QHBoxLayout, QLabel, QPushButton,
                                QScrollArea, QSpinBox, QTabWidget, QVBoxLayout, QWidget)
 
@@ -37,7 +37,7 @@ from app.ui.widgets.passwords import ask_password
 from app.ui.widgets.text import RLM, plain_text
 from app.ui.widgets import NormalizingLineEdit
 from app.ui.machinery.runner import OperationCancelled, run_with_progress
-from app.ui.pages.page import Page
+from app.ui.pages.page import Page, prominent
 
 PREVIEW_PAGES = 8  # the rest is one click away in the PDF viewer
 PREVIEW_DPI = 80
@@ -216,10 +216,7 @@ class VerifyPanel(QWidget):
         QShortcut(QKeySequence(QKeySequence.StandardKey.Open), self, self.choose)
         self.verdict = QLabel("", self)
         self.verdict.setObjectName("verdict")
-        font = QFont(self.verdict.font())
-        font.setPointSizeF(font.pointSizeF() * 1.3)
-        font.setBold(True)
-        self.verdict.setFont(font)
+        prominent(self.verdict)
         self.verdict.setWordWrap(True)
         self.values: dict[str, QLabel] = {}
         form = QFormLayout()

@@ -252,11 +252,7 @@ class StaffPage(Page):
         return button
 
     def _build(self) -> None:
-        title = QLabel("کارکنان کلینیک", self)
-        font = title.font()
-        font.setPointSizeF(font.pointSizeF() * 1.3)
-        font.setBold(True)
-        title.setFont(font)
+        title = self.title_label("کارکنان کلینیک")
         self.show_inactive = QCheckBox("نمایش کارکنان غیرفعال", self)
         self.show_inactive.setObjectName("showInactive")
         self.show_inactive.toggled.connect(lambda _checked: self.refresh())
