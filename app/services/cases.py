@@ -21,7 +21,7 @@ from app.services.context import ServiceContext
 from app.services.signed_months import require_reason_in_signed_month
 from app.services.permissions import can_see_case, require_case_access, require_manager, require_service_writer
 from app.services.views import CaseDetail, FamilyMemberView, SaveResult
-from app.services.policy import Action, Kind, require, rule
+from app.services.policy import Action, Kind, helper, require, rule
 
 CASELOAD_LIMIT = 200  # clients one clinic social worker follows (seed 003)
 
@@ -422,6 +422,7 @@ def get_case_row(session: Session, ctx: ServiceContext, case_id: int, version: O
     return case
 
 
+@helper
 @contextmanager
 def adding_to_case(ctx: ServiceContext, case_id: int) -> Iterator[tuple[Session, CaseFile]]:
     """The transaction in which a service writer adds a record to one case (a visit, a review, a
