@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QTableView,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -46,6 +45,7 @@ from app.ui.machinery.session import AppSession
 from app.ui.widgets import EnumComboBox, NormalizingLineEdit
 from app.ui.widgets.quick_text_delegate import Cell, QuickTextDelegate
 from app.ui.pages.page import Page
+from app.ui.widgets.layouts import hbox, vbox
 
 # Short: the search itself runs in a worker thread and stale results are dropped, so a
 # search per pause in typing costs the typist nothing.
@@ -422,15 +422,8 @@ class CaseListPage(Page):
             lambda: self.count_label.setText("در حال جستجو…"))
 
     def _lay_out(self) -> None:
-        top = QHBoxLayout()
-        top.addWidget(self.search, 1)
-        top.addWidget(self.count_label)
-        top.addWidget(self.new_button)
-        top.addWidget(self.import_button)
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(self.filters)
-        layout.addWidget(self.table, 1)
+        vbox(self, hbox((self.search, 1), self.count_label, self.new_button, self.import_button), self.filters,
+             (self.table, 1))
 
     def _add_actions(self) -> None:
         for text, key, slot in (("پرونده جدید", "Ctrl+N", self.new_file),

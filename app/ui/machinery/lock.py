@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QDialog,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QPushButton,
     QVBoxLayout,
@@ -31,6 +30,7 @@ from app.errors import DomainError
 from app.ui.widgets.forms import FormErrors
 from app.ui.widgets.passwords import field_error, password_edit
 from app.ui.machinery.sign_in import utc_now
+from app.ui.widgets.layouts import STRETCH, hbox, vbox
 
 DEFAULT_MINUTES = LOCK_MINUTES.default
 SETTING_KEY = LOCK_MINUTES.key
@@ -143,15 +143,7 @@ class LockDialog(QDialog):
         label = QLabel("رمز عبور (&P):", self)
         label.setBuddy(self.password)
         form.addRow(label, self.errors.field_box("password", self.password))
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.unlock_button)
-        buttons.addWidget(sign_out)
-        buttons.addStretch(1)
-        layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addWidget(self.errors.general)
-        layout.addLayout(form)
-        layout.addLayout(buttons)
+        vbox(self, intro, self.errors.general, form, hbox(self.unlock_button, sign_out, STRETCH))
         self.password.setFocus()
 
     def submit(self) -> bool:

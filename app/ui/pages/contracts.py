@@ -34,6 +34,7 @@ from app.ui.widgets import JalaliDateEdit, NormalizingLineEdit
 from app.ui.machinery.screen_fit import fit_size
 from app.ui.widgets.text import jalali_text
 from app.ui.pages.page import Page
+from app.ui.widgets.layouts import STRETCH, hbox, vbox
 
 CHEQUE_HELD = "موعد عودت چک ضمانت این قرارداد گذشته و چک هنوز پس داده نشده است."
 
@@ -320,15 +321,7 @@ class ContractsPage(Page):
         QShortcut(QKeySequence(QKeySequence.StandardKey.Refresh), self, self.refresh)
         self.table = make_table_view(self.model, self, name="contractsTable", stretch_column=2)
         self.table.activated.connect(lambda index: self.edit(self.model.row_at(index)))
-        buttons = QHBoxLayout()
-        buttons.addWidget(title)
-        buttons.addStretch(1)
-        buttons.addWidget(self.add_button)
-        buttons.addWidget(self.edit_button)
-        layout = QVBoxLayout(self)
-        layout.addLayout(buttons)
-        layout.addWidget(self.warning)
-        layout.addWidget(self.table, 1)
+        layout = vbox(self, hbox(title, STRETCH, self.add_button, self.edit_button), self.warning, (self.table, 1))
         if not self.can_edit:
             note = QLabel("فقط مدیر کلینیک قراردادها را ثبت یا ویرایش می‌کند.", self)
             layout.addWidget(note)

@@ -35,6 +35,7 @@ from app.ui.widgets.passwords import MSG_NOT_SAME, ResetPasswordDialog, password
 from app.ui.widgets.text import jalali_text, plain_text, rtl_date_text
 from app.ui.widgets import EnumComboBox, NormalizingLineEdit
 from app.ui.pages.page import Page
+from app.ui.widgets.layouts import STRETCH, hbox, vbox
 
 
 def _degree(value: str) -> str:
@@ -268,19 +269,10 @@ class StaffPage(Page):
         self.table = make_table_view(self.model, self, name="staffTable")
         self.table.activated.connect(lambda index: self.edit(self.model.row_at(index)))
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._update_buttons())
-        top = QHBoxLayout()
-        top.addWidget(title)
-        top.addStretch(1)
-        top.addWidget(self.show_inactive)
-        buttons = QHBoxLayout()
-        for button in (self.add_button, self.edit_button, self.password_button, self.active_button):
-            buttons.addWidget(button)
-        buttons.addStretch(1)
-        buttons.addWidget(self.own_password)
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addLayout(buttons)
-        layout.addWidget(self.table, 1)
+        vbox(self, hbox(title, STRETCH, self.show_inactive),
+             hbox(self.add_button, self.edit_button, self.password_button, self.active_button, STRETCH,
+                  self.own_password),
+             (self.table, 1))
 
     def refresh(self, select_id: int | None = None) -> None:
         from app.services.accounts import list_staff
