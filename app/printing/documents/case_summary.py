@@ -112,6 +112,5 @@ def _referrals(data: CaseSummaryData, width: float) -> list:
 
 
 def _closing(data: CaseSummaryData, width: float) -> list:
-    s = styles()
     note = (f"تهیه‌شده در {format_jalali(data.generated_at.date())} توسط {data.generated_by}.")
     return [signature_block("امضا", data.signers, width, note=note)]
