@@ -11,7 +11,6 @@ from app.services.receivables import receivables
 from app.storage.migrate import upgrade
 from tests.conftest import NOW
 from tests.services.test_payments import make_invoice, payment
-from tests.storage.test_postgres import pg  # noqa: F401 — fixture
 
 import pytest
 
