@@ -112,11 +112,19 @@ class ClinicFields(QWidget):
         return True
 
 
-class ClinicPage(QWizardPage):
-    def __init__(self, parent: QWidget | None = None):
+class _Step(QWizardPage):
+    """A step of the first-run wizard: its numbered title, and a line on what it is for."""
+
+    def __init__(self, title: str, subtitle: str, parent: QWidget | None = None):
         super().__init__(parent)
-        self.setTitle("۱. مشخصات کلینیک")
-        self.setSubTitle("این مشخصات در سربرگ گزارش‌ها و قراردادها چاپ می‌شود و بعداً از «تنظیمات» تغییر می‌کند.")
+        self.setTitle(title)
+        self.setSubTitle(subtitle)
+
+
+class ClinicPage(_Step):
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__("۱. مشخصات کلینیک", "این مشخصات در سربرگ گزارش‌ها و قراردادها چاپ می‌شود و بعداً از "
+                         "«تنظیمات» تغییر می‌کند.", parent)
         self.fields = ClinicFields(self)
         layout = QVBoxLayout(self)
         layout.addWidget(self.fields)
@@ -128,11 +136,10 @@ class ClinicPage(QWizardPage):
         return self.fields.check()
 
 
-class ManagerPage(QWizardPage):
+class ManagerPage(_Step):
     def __init__(self, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.setTitle("۲. حساب کاربری مدیر")
-        self.setSubTitle("مدیر با این نام کاربری و رمز وارد می‌شود و حساب دیگر کارکنان را می‌سازد.")
+        super().__init__("۲. حساب کاربری مدیر",
+                         "مدیر با این نام کاربری و رمز وارد می‌شود و حساب دیگر کارکنان را می‌سازد.", parent)
         self.errors = FormErrors(self)
         self.first_name = NormalizingLineEdit(self)
         self.last_name = NormalizingLineEdit(self)
