@@ -3,4 +3,5 @@ import sys
 
 from app.cli import main
 
-sys.exit(main())
+if __name__ == "__main__":  # importing every module (selftest, the import tests) must not run the program
+    sys.exit(main())
