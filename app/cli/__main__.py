@@ -1,0 +1,7 @@
+"""`python -m app.cli` kept working after app/cli.py became this package (scripts outside the repo use it)."""
+import sys
+
+from app.cli import main
+
+if __name__ == "__main__":  # importing every module (selftest, the import tests) must not run the program
+    sys.exit(main())
