@@ -28,6 +28,7 @@ runs only after a new backup is in place).
 from __future__ import annotations
 
 import multiprocessing
+import os
 import pickle
 import signal
 import threading
@@ -171,6 +172,19 @@ def _watch(requests, stop: threading.Event) -> None:
     stop.set()
 
 
+def _lower_priority() -> None:
+    """Below the desktop program's: on a busy two-core PC the GUI thread gets a core first."""
+    try:
+        if os.name == "nt":
+            import ctypes
+            below_normal = 0x4000  # BELOW_NORMAL_PRIORITY_CLASS
+            ctypes.windll.kernel32.SetPriorityClass(ctypes.windll.kernel32.GetCurrentProcess(), below_normal)
+        else:
+            os.nice(10)
+    except (OSError, AttributeError):
+        pass  # not allowed here: the backup still runs, at the normal priority
+
+
 def child_main(requests, replies) -> None:
     """The child process's whole life: one backup, its outcome sent back, then exit."""
     stop = threading.Event()
@@ -182,6 +196,8 @@ def child_main(requests, replies) -> None:
     except (EOFError, OSError):
         return
     threading.Thread(target=_watch, args=(requests, stop), daemon=True, name="parvandeh-backup-watch").start()
+    if job == "auto" and kwargs.get("reason") == "start":
+        _lower_priority()  # the day's start backup runs beside the window the person works in
     last = [0.0]
 
     def report(done: int, total: int) -> None:

@@ -202,3 +202,17 @@ def test_errors_come_back_with_their_class_message_and_field(big: Data, tmp_path
 
 def test_nothing_to_do_comes_back_as_none(tmp_path: Path):
     assert auto_backup_in_child(tmp_path, reason="start", now=NOW) is None
+
+
+def test_the_start_backup_runs_below_the_programs_priority_and_the_others_do_not(big: Data):
+    """Beside the window the person works in, the day's start backup yields a busy core to it."""
+    niceness = {}
+
+    def progress(_done, _total):
+        pid = only_child().pid
+        niceness.setdefault(reason, int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[16]))
+
+    for reason in ("start", "exit"):
+        auto_backup_in_child(big.dir, reason=reason, now=NOW, progress=progress)
+    own = os.nice(0)
+    assert niceness == {"start": min(own + 10, 19), "exit": own}
