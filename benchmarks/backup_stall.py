@@ -7,7 +7,10 @@ work), and the start backup taken exactly as the main window takes it
 (app.ui.machinery.main.Program._start_backup: backup_ui.take_start_backup in a runner Job, which
 since issue 17 hands the work to a child process). Every timer tick records the time since the
 previous one; the stall is the longest gap less the 10 ms period. The same window is measured for
-as long again (at most 30 s) with no backup running, as the floor of this (shared) machine.
+as long again (at most 180 s) with no backup running, as the floor of this (shared) machine: the
+same length, so the longest gaps of the two are comparable. `worst` lists the five longest stalls
+with the second (since the backup started) they happened at. Run from a checkout of the code
+before issue 17's round 2, the backup is started as that code's main window did (a thread).
 
 DATA_DIR is not touched: its database is hard-linked into a scratch folder beside it (so DATA_DIR's
 parent must be writable: copy a shared folder first) whose backups/ takes the new file, deleted at
@@ -31,8 +34,9 @@ from pathlib import Path
 PERIOD_MS = 10
 
 
-def _gaps(app, label, seconds: float | None, until=None) -> list[float]:
-    """Tick every PERIOD_MS until `seconds` pass or `until()` is true; the gaps between ticks (ms)."""
+def _gaps(app, label, seconds: float | None, until=None, at: list[float] | None = None) -> list[float]:
+    """Tick every PERIOD_MS until `seconds` pass or `until()` is true; the gaps between ticks (ms).
+    `at` receives each tick's time in seconds since the start."""
     from PySide6.QtCore import QTimer
     gaps: list[float] = []
     last = [time.perf_counter()]
@@ -41,6 +45,8 @@ def _gaps(app, label, seconds: float | None, until=None) -> list[float]:
     def tick() -> None:
         now = time.perf_counter()
         gaps.append((now - last[0]) * 1000)
+        if at is not None:
+            at.append(now - start)
         last[0] = now
         label.setText(f"{len(gaps)}")
         label.repaint()
@@ -55,9 +61,13 @@ def _gaps(app, label, seconds: float | None, until=None) -> list[float]:
     return gaps
 
 
-def _summary(gaps: list[float]) -> dict:
+def _summary(gaps: list[float], at: list[float] | None = None) -> dict:
     ordered = sorted(gaps)
-    return {"ticks": len(gaps), "longest_stall_ms": round(max(ordered) - PERIOD_MS, 1),
+    worst = {}
+    if at is not None:
+        top = sorted(range(len(gaps)), key=gaps.__getitem__, reverse=True)[:5]
+        worst = {"worst": [[round(gaps[i] - PERIOD_MS, 1), round(at[i], 1)] for i in top]}
+    return {**worst, "ticks": len(gaps), "longest_stall_ms": round(max(ordered) - PERIOD_MS, 1),
             "p99_gap_ms": round(ordered[int(0.99 * (len(ordered) - 1))], 1),
             "median_gap_ms": round(statistics.median(ordered), 1),
             "stalls_over_50ms": sum(1 for g in gaps if g - PERIOD_MS > 50)}
@@ -76,8 +86,12 @@ def main() -> None:
     from PySide6.QtWidgets import QApplication, QLabel
 
     from app.storage import backup
-    from app.ui.machinery.backup_ui import take_start_backup
     from app.ui.machinery.runner import BackgroundCall
+    try:
+        from app.ui.machinery.backup_ui import take_start_backup
+    except ImportError:  # the code before: the main window ran the backup in a thread of its own
+        from app.ui.machinery.backup_ui import take_auto_backup
+        take_start_backup = None
 
     scratch = Path(tempfile.mkdtemp(prefix="parvandeh-stall-", dir=args.data_dir.parent))
     try:
@@ -90,17 +104,22 @@ def main() -> None:
         app.processEvents()
         load_before = os.getloadavg()
         started, cpu, children = time.perf_counter(), time.process_time(), _children_cpu()
-        call = BackgroundCall(take_start_backup, scratch, dt.datetime.now(dt.timezone.utc), reports=True)
+        now = dt.datetime.now(dt.timezone.utc)
+        if take_start_backup is not None:
+            call = BackgroundCall(take_start_backup, scratch, now, reports=True)
+        else:
+            call = BackgroundCall(take_auto_backup, scratch, "start", now)
         call.start()
-        during = _gaps(app, label, None, until=lambda: not call.is_running())
+        at: list[float] = []
+        during = _gaps(app, label, None, until=lambda: not call.is_running(), at=at)
         call.wait()
         backup_s = time.perf_counter() - started
         cpu, children = time.process_time() - cpu, _children_cpu() - children
         if call.error is not None:
             raise call.error
-        idle = _gaps(app, label, min(backup_s, 30.0))
+        idle = _gaps(app, label, min(backup_s, 180.0))
         print(json.dumps({"backup_s": round(backup_s, 1), "cpu_gui_process_s": round(cpu, 1),
-                          "cpu_children_s": round(children, 1), "during_backup": _summary(during),
+                          "cpu_children_s": round(children, 1), "new_code": take_start_backup is not None, "during_backup": _summary(during, at),
                           "no_backup": _summary(idle),
                           "load": [round(x, 2) for x in load_before + os.getloadavg()[:1]]}))
     finally:
