@@ -61,8 +61,10 @@ def app_modules(include_ui: bool) -> list[str]:
 def import_all(names: list[str]) -> str:
     failed = []
     for name in names:
-        if name.startswith(MIGRATION_SCRIPTS) or name == "app.__main__":
-            continue  # Alembic's scripts run inside a migration (check_migrations loads them); __main__ is the program
+        if name.startswith(MIGRATION_SCRIPTS) or name == "app.__main__" or name.endswith(".__main__"):
+            # Alembic's scripts run inside a migration (check_migrations loads them); a __main__
+            # (app's, app.cli's) is the program itself: importing it would run it
+            continue
         try:
             importlib.import_module(name)
         except Exception as exc:  # noqa: BLE001
