@@ -61,8 +61,10 @@ def app_modules(include_ui: bool) -> list[str]:
 def import_all(names: list[str]) -> str:
     failed = []
     for name in names:
-        if name.startswith(MIGRATION_SCRIPTS) or name == "app.__main__":
-            continue  # Alembic's scripts run inside a migration (check_migrations loads them); __main__ is the program
+        if name.startswith(MIGRATION_SCRIPTS) or name == "app.__main__" or name.endswith(".__main__"):
+            # Alembic's scripts run inside a migration (check_migrations loads them); a __main__
+            # (app's, app.cli's) is the program itself: importing it would run it
+            continue
         try:
             importlib.import_module(name)
         except Exception as exc:  # noqa: BLE001
@@ -162,6 +164,18 @@ def check_database(demo: DemoFolder) -> str:
     return f"{chain.entries} رویداد در زنجیره"
 
 
+def check_backup_child(demo: DemoFolder, clock: Callable[[], dt.datetime]) -> str:
+    """A backup made the way the desktop makes it, in a child process: in the PyInstaller bundle
+    that child is the bundle's own executable again (app/__main__.py's freeze_support)."""
+    from app.storage.backup import verify_backup
+    from app.storage.backup_process import auto_backup_in_child
+    out = auto_backup_in_child(demo.data_dir, reason="manual", now=clock())
+    if out is None:
+        raise RuntimeError("پشتیبانی ساخته نشد")
+    info = verify_backup(out, tmp_dir=demo.data_dir)
+    return f"{out.name} ({out.stat().st_size // 1024} KB، {info.attachment_count} پیوست)"
+
+
 def _previous_month(today: dt.date) -> tuple[int, int]:
     from app.persian import to_jalali
     year, month, _ = to_jalali(today)
@@ -248,6 +262,7 @@ def run_checks(folder: Path, *, today: Optional[dt.date] = None,
     demo = holder[0]
     try:
         yield attempt("سلامت پایگاه داده (check)", lambda: check_database(demo))
+        yield attempt("پشتیبان در فرایند جدا (backup)", lambda: check_backup_child(demo, clock))
         yield from document_checks(demo, folder)
     finally:
         demo.db.dispose()

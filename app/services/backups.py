@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Callable, Optional
+from typing import Any, Callable, Optional
 
 from app.errors import ValidationError
 from app.services import audit
@@ -19,16 +19,20 @@ NEEDS_PASSWORD = "پشتیبان بدون رمز فقط وقتی ساخته می
 @rule(Kind.BACKUP, Action.CREATE)
 def back_up_to(ctx: ServiceContext, out_path: Path, password: Optional[str], *, unencrypted: bool = False,
                progress: Optional[Callable[[int, int], None]] = None,
-               cancel: Optional[Callable[[], bool]] = None):
-    """Write the backup file `out_path`; the audit entry names who, where and whether it is encrypted."""
-    from app.storage.backup import create_backup
+               cancel: Optional[Callable[[], bool]] = None, create: Optional[Callable[..., Any]] = None):
+    """Write the backup file `out_path`; the audit entry names who, where and whether it is encrypted.
+
+    `create` writes the file (app.storage.backup.create_backup, or the desktop's
+    app.storage.backup_process.create_backup_in_child, the same work in a child process)."""
+    if create is None:
+        from app.storage.backup import create_backup as create
     if ctx.data_dir is None:
         raise ValidationError("پوشه داده مشخص نیست.", field="data_dir")
     if not password and not unencrypted:
         raise ValidationError(NEEDS_PASSWORD, field="password")
     out_path = Path(out_path)
-    info = create_backup(Path(ctx.data_dir) / DB_FILENAME, Path(ctx.data_dir) / "attachments", out_path,
-                         password=password or None, progress=progress, cancel=cancel)
+    info = create(Path(ctx.data_dir) / DB_FILENAME, Path(ctx.data_dir) / "attachments", out_path,
+                  password=password or None, progress=progress, cancel=cancel)
     make_private(out_path)
     with ctx.db.transaction() as session:
         audit.record(session, ctx, "backup", "backup", None,

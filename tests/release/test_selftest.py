@@ -33,6 +33,8 @@ def test_every_check_passes_on_this_install_and_each_document_kind_is_made(tmp_p
     for signed in ("(invoice)", "(monthly)", "(case)", "(receivables)"):
         assert "امضا و تأیید شد" in _named(checks, signed).detail
     assert (tmp_path / "demo-data" / "parvandeh.sqlite3").is_file()
+    assert ".pvbak" in _named(checks, "(backup)").detail  # made by a child process, and verified
+    assert list((tmp_path / "demo-data" / "backups").glob("parvandeh-*.pvbak"))
 
 
 def test_module_count_matches_the_source_tree():

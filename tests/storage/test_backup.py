@@ -806,3 +806,73 @@ def test_a_byte_spoiled_after_writing_is_caught_by_the_read_back(data: Data, tmp
     with pytest.raises(StorageError):
         create_backup(data.db, data.att, tmp_path / "b.pvbak", password=password)
     assert not (tmp_path / "b.pvbak").exists() and not (tmp_path / "b.partial").exists()
+
+
+# ---------------------------------------------------------------- deflate on every core (issue 17)
+
+
+def test_the_database_is_deflated_in_pieces_that_make_one_stream_any_zip_reader_inflates(tmp_path: Path, monkeypatch):
+    """The pieces are deflated on a pool of threads and joined pigz-style; the released program
+    (zipfile and zlib of the standard library) and verify_backup read the file as ever."""
+    import zlib
+
+    db = tmp_path / "parvandeh.sqlite3"
+    make_db(db, rows=40_000, wal=False)  # ~10 MB: ten pieces at least
+    pieces = []
+    real_piece = backup._deflate_piece
+    monkeypatch.setattr(backup, "_deflate_piece",
+                        lambda data, primer, level: pieces.append(len(primer)) or real_piece(data, primer, level))
+    out = tmp_path / "b.pvbak"
+    info = create_backup(db, tmp_path / "attachments", out)
+    assert len(pieces) >= 10 and pieces[0] == 0 and set(pieces[1:]) == {backup.DEFLATE_WINDOW}
+    with zipfile.ZipFile(out) as zf:  # the standard library's zipfile and zlib, nothing of ours
+        entry = zf.getinfo(backup.DB_MEMBER)
+        assert entry.compress_type == zipfile.ZIP_DEFLATED
+        content = zf.read(backup.DB_MEMBER)  # the copy: the same pages, its own change counter
+        assert zf.testzip() is None
+        raw = _raw_member(out, entry)
+    digest = next(m.sha256 for m in info.members if m.name == backup.DB_MEMBER)
+    assert hashlib.sha256(content).hexdigest() == digest and len(content) == db.stat().st_size
+    assert zlib.decompressobj(-15).decompress(raw) == content
+    copy = tmp_path / "copy.sqlite3"
+    copy.write_bytes(content)
+    assert rows(copy) == rows(db)
+    assert verify_backup(out).members == info.members
+    # Each piece refers back to the one before it: as small as one deflater's stream (within 1%).
+    serial = backup.fast_zlib.compressobj(backup.DEFLATE_LEVEL, zlib.DEFLATED, -15)
+    serial_size = len(serial.compress(content) + serial.flush())
+    assert len(raw) <= serial_size * 1.01
+
+
+def _raw_member(path: Path, entry: zipfile.ZipInfo) -> bytes:
+    with open(path, "rb") as f:
+        f.seek(entry.header_offset)
+        header = f.read(30)
+        name_len, extra_len = int.from_bytes(header[26:28], "little"), int.from_bytes(header[28:30], "little")
+        f.seek(entry.header_offset + 30 + name_len + extra_len)
+        return f.read(entry.compress_size)
+
+
+def test_zlib_ng_is_what_backups_deflate_with():
+    from zlib_ng import zlib_ng
+
+    assert backup.fast_zlib is zlib_ng and backup.DEFLATE_LEVEL == 2
+
+
+def test_a_backup_written_before_the_change_still_verifies_and_restores(data: Data, tmp_path: Path):
+    """Old backups were deflated in one piece by zipfile's zlib: read with zlib-ng's inflater now."""
+    old = tmp_path / "old.pvbak"
+    with zipfile.ZipFile(old, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True) as zf:
+        zf.writestr(backup._zip_info(backup.MARKER_NAME, datetime(2026, 1, 1), stored=True), backup.MARKER_DATA)
+        members = []
+        for name, path in [(backup.DB_MEMBER, data.db), *backup._list_attachments(data.att)]:
+            content = path.read_bytes()
+            zf.writestr(backup._zip_info(name, datetime(2026, 1, 1)), content)
+            members.append(backup.BackupMember(name, len(content), hashlib.sha256(content).hexdigest()))
+        zf.writestr(backup._zip_info(backup.MANIFEST_NAME, datetime(2026, 1, 1)),
+                    backup._manifest(datetime(2026, 1, 1), REV, members))
+    expected = rows(data.db)
+    assert verify_backup(old, tmp_dir=tmp_path).members == tuple(members)
+    make_db(data.db.with_name("other.sqlite3"))
+    data.restore(old)
+    assert rows(data.db) == expected

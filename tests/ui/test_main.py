@@ -2,6 +2,12 @@
 for a new folder, a damaged database refused with a non-zero exit, the start and exit
 backups, and a restore that reopens the data and asks for sign-in again."""
 
+import multiprocessing
+import os
+import signal
+import sys
+import time
+
 import pytest
 
 from app.services.contracts import ContractInput, create_contract, list_contracts
@@ -129,19 +135,10 @@ def test_the_exit_backup_can_be_skipped_and_leaves_nothing_behind(program, qtbot
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication, QProgressDialog, QPushButton
 
-    from app.storage import backup as storage_backup
     from app.ui.machinery import main as ui_main
     monkeypatch.setattr(ui_main, "WAIT_DIALOG_DELAY_MS", 0)
-    real_create = storage_backup.create_backup
-
-    def slow_create(*args, cancel=None, **kwargs):
-        import time
-        deadline = time.monotonic() + 10
-        while not (cancel and cancel()) and time.monotonic() < deadline:
-            time.sleep(0.02)  # a long backup, until the button is pressed
-        return real_create(*args, cancel=cancel, **kwargs)
-
-    monkeypatch.setattr(storage_backup, "create_backup", slow_create)
+    from app.storage import backup_process
+    monkeypatch.setattr(backup_process, "CANCEL_GRACE_S", 1.0)
     program.start()
     qtbot.waitUntil(lambda: program.db is not None, timeout=15000)
     program.start_backup.wait()
@@ -149,11 +146,15 @@ def test_the_exit_backup_can_be_skipped_and_leaves_nothing_behind(program, qtbot
     pressed = []
 
     def press_skip():
+        # The backup is in a child process: stopped, it stands for a long backup that does not
+        # even answer the cancel (it is then killed, and its files removed by this process).
+        children = multiprocessing.active_children()
         dialog = next((w for w in QApplication.topLevelWidgets()
                        if isinstance(w, QProgressDialog) and w.isVisible()), None)
-        if dialog is None:
-            QTimer.singleShot(50, press_skip)
+        if dialog is None or not children:
+            QTimer.singleShot(10, press_skip)
             return
+        os.kill(children[0].pid, signal.SIGSTOP)
         button = dialog.findChild(QPushButton)
         pressed.append(button.text())
         button.click()
@@ -166,3 +167,69 @@ def test_the_exit_backup_can_be_skipped_and_leaves_nothing_behind(program, qtbot
     assert backups(data_dir) == before  # no exit backup, the older ones kept
     assert not list((data_dir / "backups").glob("*.partial"))
     assert not list(data_dir.glob(".parvandeh-backup-*"))
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="POSIX signals")
+def test_the_start_backup_is_made_by_a_child_process_while_the_window_keeps_turning(program, qtbot, manager,
+                                                                                    data_dir):
+    """Started exactly as the program starts it. Stopped with SIGSTOP, the child makes no
+    progress, yet the GUI thread's timer keeps ticking: the work is not in this process."""
+    from PySide6.QtCore import QTimer
+
+    program.start()
+    qtbot.waitUntil(lambda: program.start_backup is not None and bool(multiprocessing.active_children()),
+                    timeout=15000)
+    child = multiprocessing.active_children()[0]
+    os.kill(child.pid, signal.SIGSTOP)
+    try:
+        assert child.pid != os.getpid() and child.name == "parvandeh-backup"
+        ticks = []
+        timer = QTimer()
+        timer.timeout.connect(lambda: ticks.append(time.monotonic()))
+        timer.start(10)
+        qtbot.wait(600)
+        timer.stop()
+        assert len(ticks) >= 20  # the event loop turned all the while
+        assert program.start_backup.is_running() and backups(data_dir) == []
+    finally:
+        os.kill(child.pid, signal.SIGCONT)
+    qtbot.waitUntil(lambda: not program.start_backup.is_running(), timeout=30000)
+    assert program.start_backup.error is None
+    assert len(backups(data_dir)) == 1
+
+
+def test_closing_the_program_during_the_start_backup_can_skip_it_and_leaves_nothing(program, qtbot, manager,
+                                                                                   data_dir, monkeypatch):
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QProgressDialog, QPushButton
+
+    from app.storage.backup import BackupCancelled
+    from app.ui.machinery import main as ui_main
+    monkeypatch.setattr(ui_main, "WAIT_DIALOG_DELAY_MS", 0)
+    program.start()
+    qtbot.waitUntil(lambda: program.start_backup is not None and bool(multiprocessing.active_children()),
+                    timeout=15000)
+    child = multiprocessing.active_children()[0]
+    os.kill(child.pid, signal.SIGSTOP)  # a long start backup, still going when the person leaves
+    pressed = []
+
+    def press_skip():
+        dialog = next((w for w in QApplication.topLevelWidgets()
+                       if isinstance(w, QProgressDialog) and w.isVisible()), None)
+        if dialog is None:
+            QTimer.singleShot(10, press_skip)
+            return
+        button = dialog.findChild(QPushButton)
+        pressed.append(button.text())
+        button.click()
+        os.kill(child.pid, signal.SIGCONT)  # it hears the cancel and cleans up by itself
+
+    QTimer.singleShot(0, press_skip)
+    assert program.finish(0) == 0  # not used: no exit backup follows
+    program.db = None
+    assert isinstance(program.start_backup.error, BackupCancelled)
+    assert pressed == ["خروج بدون پشتیبان"]
+    assert backups(data_dir) == []
+    assert not list((data_dir / "backups").glob("*.partial"))
+    assert not list(data_dir.glob(".parvandeh-backup-*"))
+    assert not multiprocessing.active_children()

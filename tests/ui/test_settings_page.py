@@ -140,3 +140,41 @@ def test_only_the_manager_is_offered_a_backup_and_it_is_audited_and_encrypted_by
     assert info.encrypted and out.exists()
     [entry] = [e for e in list_audit(manager_session.ctx, AuditQuery(), 0, 5) if e.action == "backup"]
     assert str(tmp_path) in str(entry)
+
+
+def test_back_up_now_is_made_by_a_child_process_and_still_audited(tmp_path, manager_session, monkeypatch):
+    """The settings page's «پشتیبان‌گیری اکنون»: the work in a child process (a create_backup
+    called in this one would fail here), the policy check and the audit entry in this one."""
+    from app.services.audit import AuditQuery, list_audit
+    from app.storage import backup as storage_backup
+
+    def not_here(*_args, **_kwargs):
+        raise AssertionError("the backup was made in the GUI's process")
+
+    monkeypatch.setattr(storage_backup, "create_backup", not_here)
+    out, info = create_backup_file(manager_session.data_dir, tmp_path, "usb-pass-1", None, lambda: False,
+                                   ctx=manager_session.ctx)
+    assert info.encrypted and out.exists()
+    assert storage_backup.read_backup_info(out, "usb-pass-1").members == info.members
+    assert [e for e in list_audit(manager_session.ctx, AuditQuery(), 0, 5) if e.action == "backup"]
+
+
+def test_a_backup_of_several_gigabytes_shows_its_progress(qtbot):
+    """A 1.5 GB database is counted as 4.7 GB of work (three passes): past a Qt signal's int."""
+    from app.ui.machinery.backup_ui import INT_MAX, signal_progress
+    from app.ui.machinery.runner import Job
+
+    def work(progress, _cancelled):
+        report = signal_progress(progress)
+        report(2_350_000_000, 4_700_000_000)
+        report(4_700_000_000, 4_700_000_000)
+        return "done"
+
+    seen = []
+    job = Job(work, reports=True)
+    job.progressed.connect(lambda done, total: seen.append((done, total)))
+    job.start()
+    qtbot.waitUntil(lambda: len(seen) == 2, timeout=5000)
+    assert job.wait(5) and job.error is None and job.result == "done"
+    (half, total), (full, total_again) = seen
+    assert 0 < total == total_again <= INT_MAX and full == total and abs(half / total - 0.5) < 0.001

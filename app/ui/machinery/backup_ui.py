@@ -71,16 +71,44 @@ def run_in_background(parent: QWidget | None, title: str, fn: Callable[..., Any]
                              raise_if_cancelled=False, name="waitDialog")
 
 
+INT_MAX = 2**31 - 1
+
+
+def signal_progress(progress: Callable[[int, int], None] | None) -> Callable[[int, int], None] | None:
+    """progress(done, total) in bytes, scaled down to fit a Qt signal's int: the runner's
+    `progressed(int, int)` overflows past 2 GiB, and a backup of a 1.5 GB database counts three
+    passes over it (4.7 GB). The bar only needs the proportion."""
+    if progress is None:
+        return None
+
+    def scaled(done: int, total: int) -> None:
+        shift = max(0, max(total, done).bit_length() - 30)
+        progress(done >> shift, total >> shift)
+
+    return scaled
+
+
 # ---------------------------------------------------------------- automatic backups
 
 
 def take_auto_backup(data_dir: Path, reason: str, now: dt.datetime | None = None, *,
                      progress: Callable[[int, int], None] | None = None,
                      cancel: Callable[[], bool] | None = None) -> Path | None:
-    """The start or exit backup (call off the GUI thread, or through run_in_background)."""
-    from app.storage.backup import auto_backup
+    """The start or exit backup (call off the GUI thread, or through run_in_background).
 
-    return auto_backup(Path(data_dir), reason=reason, now=now or _now(), progress=progress, cancel=cancel)
+    The work is done in a child process (app.storage.backup_process): in a thread of this one it
+    would take the interpreter lock from the GUI thread and the window would stutter. This thread
+    only waits for it and passes its progress on; cancel() stops it and nothing is left behind."""
+    from app.storage.backup_process import auto_backup_in_child
+
+    return auto_backup_in_child(Path(data_dir), reason=reason, now=now or _now(), progress=signal_progress(progress),
+                                cancel=cancel)
+
+
+def take_start_backup(progress: Callable[[int, int], None], cancelled: Callable[[], bool], data_dir: Path,
+                      now: dt.datetime) -> Path | None:
+    """The day's start backup, shaped for Job(..., reports=True) so closing the program can cancel it."""
+    return take_auto_backup(data_dir, "start", now, progress=progress, cancel=cancelled)
 
 
 @dataclass(frozen=True)
@@ -240,13 +268,15 @@ def create_backup_file(data_dir: Path, folder: Path, password: str | None, progr
             require(ctx.actor, Kind.BACKUP, Action.CREATE)
         from app.storage.pgdump import dump
         return dump(url, out), None
+    # In a child process, like the automatic backups: the window keeps answering meanwhile.
+    from app.storage.backup_process import create_backup_in_child
+    progress = signal_progress(progress)
     if ctx is not None:
         from app.services.backups import back_up_to
         return out, back_up_to(ctx, out, password, unencrypted=password is None, progress=progress,
-                               cancel=cancelled)
-    from app.storage.backup import create_backup
-    info = create_backup(Path(data_dir) / DB_FILENAME, Path(data_dir) / "attachments", out,
-                         password=password, progress=progress, cancel=cancelled)
+                               cancel=cancelled, create=create_backup_in_child)
+    info = create_backup_in_child(Path(data_dir) / DB_FILENAME, Path(data_dir) / "attachments", out,
+                                  password=password, progress=progress, cancel=cancelled)
     return out, info
 
 
@@ -324,4 +354,5 @@ def restore_files(progress, data_dir: Path, path: Path, password: str | None):
         restore(url, path)
         return SimpleNamespace(kept_copy=None, attachments_restored=0)
     return restore_backup(path, data_dir / DB_FILENAME, data_dir / "attachments", password=password,
-                          known_revisions=known_revisions(), keep_dir=data_dir / "backups", progress=progress)
+                          known_revisions=known_revisions(), keep_dir=data_dir / "backups",
+                          progress=signal_progress(progress))

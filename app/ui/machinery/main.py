@@ -117,13 +117,20 @@ class Program(QObject):
         self.app.exit(1)
 
     def _start_backup(self) -> None:
-        from app.ui.machinery.backup_ui import take_auto_backup
+        from app.ui.machinery.backup_ui import take_start_backup
 
-        self.start_backup = BackgroundCall(take_auto_backup, self.data_dir, "start", self.clock(), parent=self)
+        # In a child process (backup_ui.take_auto_backup): this job's thread only waits for it.
+        self.start_backup = BackgroundCall(take_start_backup, self.data_dir, self.clock(), parent=self,
+                                           reports=True)
         self.start_backup.failed.connect(self._backup_failed)
         self.start_backup.start()
 
     def _backup_failed(self, error: BaseException) -> None:
+        from app.storage.backup import BackupCancelled
+
+        if isinstance(error, BackupCancelled):
+            log.info("start backup stopped: the program was closed")  # the person chose to
+            return
         log.error("automatic backup failed: %s", error)
         parent = self.window or self.sign_in
         messages.warn(parent, "پشتیبان خودکار روزانه گرفته نشد.", error_text(error))
@@ -196,13 +203,26 @@ class Program(QObject):
 
     # --- restore -----------------------------------------------------------------------------
 
-    def _wait_for_start_backup(self) -> None:
-        from app.ui.machinery.backup_ui import run_without_cancel
+    def _wait_for_start_backup(self, *, skippable: bool = False) -> None:
+        """Waits for the day's start backup. skippable (closing the program): the dialog has
+        «خروج بدون پشتیبان», which stops it (its child process is ended, nothing left behind)."""
+        from app.ui.machinery.backup_ui import run_in_background, run_without_cancel
 
         backup = self.start_backup
-        if backup is not None and backup.is_running():
+        if backup is None or not backup.is_running():
+            return
+        if not skippable:
             run_without_cancel(None, "در حال تمام کردن پشتیبان روزانه…", lambda _progress: backup.wait(),
                                delay_ms=WAIT_DIALOG_DELAY_MS)
+            return
+
+        def wait(_progress, cancelled) -> None:
+            while not backup.wait(0.1):
+                if cancelled():
+                    backup.cancel()
+
+        run_in_background(None, "در حال تمام کردن پشتیبان روزانه…", wait, delay_ms=WAIT_DIALOG_DELAY_MS,
+                          cancel_text=SKIP_EXIT_BACKUP)
 
     def restore(self, path: Path, password: str | None) -> bool:
         """Close the database, put the backup in place, open it again and ask for sign-in."""
@@ -248,7 +268,7 @@ class Program(QObject):
             self.opener.wait()
             if self.db is None and self.opener.result is not None:
                 self.db = self.opener.result[0]  # opened just as the person closed the window
-        self._wait_for_start_backup()
+        self._wait_for_start_backup(skippable=True)
         if self.used and self.db is not None and self.exit_code == 0:
             try:
                 # Skippable: the data itself is safe in the database, and the day's start
