@@ -38,6 +38,7 @@ import app
 from app.atomic import fsync_directory
 # app.constants, not app.storage.database: backups need no SQLAlchemy import.
 from app.constants import APPLICATION_ID, ATTACHMENTS_DIRNAME, BACKUPS_DIRNAME, DB_FILENAME, ENV_DATABASE_URL
+from app.domain.settings import AUDIT_HEAD
 from app.errors import DomainError, StorageError, ValidationError
 from app.storage import crypto
 
@@ -449,7 +450,7 @@ def _incompressible(first_block: bytes) -> bool:
     return bool(sample) and len(zlib.compress(sample, 1)) > 0.95 * len(sample)
 
 
-AUDIT_HEAD_KEY = "audit.head"  # app.services.audit.HEAD_KEY; storage reads the copy with sqlite3 only
+AUDIT_HEAD_KEY = AUDIT_HEAD.key  # storage reads the copy with sqlite3 only
 
 
 def _audit_head(db_copy: Path) -> dict | None:
