@@ -17,7 +17,7 @@ from app.persian import age_in_years, half_year_bounds, half_year_of, normalize_
 from app.services.context import ServiceContext
 from app.services.permissions import case_scope
 from app.services.views import CaseRow
-from app.storage.search import MIN_INDEXED, MIN_TRIGRAM, name_match_statement, phrase, starting_with_params
+from app.storage.search import MAX_PIECE, name_match_statement, phrase
 from app.services.policy import Action, Kind, rule
 
 SORTS = ("name", "behzisti_file_number", "clinic_file_number", "received_on", "next_follow_up")
@@ -84,7 +84,7 @@ class _Search:
     ctx: ServiceContext
     key: tuple
     params: dict
-    kind: str  # "" (no text), "number", "name" (name index), "scan" (LIKE on every file)
+    kind: str  # "" (no text), "number", "name" (name indexes), "scan" (LIKE on every file)
     n_short: int = 0
     n_letters: int = 0
     has_long: bool = False
@@ -119,7 +119,7 @@ class _Search:
             # Ids from each column's own unique index; a plain OR makes the planner walk the list order instead.
             return union(*self.number_selects())
         if self.kind == "name":
-            return name_match_statement(self.has_long, [f"s{i}" for i in range(self.n_short)])
+            return name_match_statement(self.has_long, [f"p{i}" for i in range(self.n_short)])
         return None
 
     def letters(self) -> list:
@@ -177,20 +177,21 @@ def _search(ctx: ServiceContext, q: CaseQuery) -> _Search:
         return _Search(q, ctx, (dialect, "number", filters), params, "number")
     if not tokens:
         return _Search(q, ctx, (dialect, "", filters), params, "")
-    if dialect != "sqlite" or not ctx.db.has_name_index:
-        params.update({f"l{i}": _like(t) for i, t in enumerate(tokens)})
-        return _Search(q, ctx, (dialect, "scan", len(tokens), filters), params, "scan", n_letters=len(tokens))
-    long = [t for t in tokens if len(t) >= MIN_TRIGRAM]
-    short = [t for t in tokens if MIN_INDEXED <= len(t) < MIN_TRIGRAM]
-    letters = [t for t in tokens if len(t) < MIN_INDEXED]
-    if long:
-        params["m"] = " ".join(phrase(f) for f in long)
-    for i, fragment in enumerate(short):
-        params.update(starting_with_params(f"s{i}", fragment))
+    # Three letters or more: SQLite's trigram index (a phrase), else a LIKE (pg_trgm serves it);
+    # one or two letters: the piece table (revision 0014), else a LIKE.
+    fts = dialect == "sqlite" and ctx.db.has_name_index
+    pieces = ctx.db.has_piece_index
+    long = [t for t in tokens if len(t) > MAX_PIECE]
+    short = [t for t in tokens if len(t) <= MAX_PIECE]
+    indexed_long, short_pieces = (long if fts else []), (short if pieces else [])
+    letters = ([] if fts else long) + ([] if pieces else short)
+    if indexed_long:
+        params["m"] = " ".join(phrase(f) for f in indexed_long)
+    params.update({f"p{i}": fragment for i, fragment in enumerate(short_pieces)})
     params.update({f"l{i}": _like(t) for i, t in enumerate(letters)})
-    kind = "name" if (long or short) else "letters"
-    return _Search(q, ctx, (dialect, kind, bool(long), len(short), len(letters), filters), params,
-                   "name" if kind == "name" else "", n_short=len(short), n_letters=len(letters), has_long=bool(long))
+    kind = "name" if (indexed_long or short_pieces) else "scan"
+    return _Search(q, ctx, (dialect, kind, bool(indexed_long), len(short_pieces), len(letters), filters), params,
+                   kind, n_short=len(short_pieces), n_letters=len(letters), has_long=bool(indexed_long))
 
 
 def _overdue_bounds(today: dt.date) -> tuple[dt.date, dt.date]:
@@ -207,7 +208,7 @@ def _where(s: _Search) -> list:
 def _index_parts(s: _Search) -> bool:
     """Whether the text's ids come from indexes SQLite should be steered to (see _count_by_index
     and _page_where); PostgreSQL's planner needs no such help."""
-    return s.ctx.db.dialect == "sqlite" and (s.kind in ("number", "name") or (s.kind == "" and s.n_letters > 0))
+    return s.ctx.db.dialect == "sqlite" and s.kind in ("number", "name")
 
 
 def _count_by_index(conn, s: _Search) -> Optional[int]:
