@@ -128,8 +128,10 @@ def pct(values: list[float], p: float) -> float:
 def main() -> None:
     import os
 
+    from app.services.accounts import sign_in
     from app.services.caselist import CaseQuery, count_cases, list_cases
-    from app.services.context import Actor, ServiceContext
+    from app.services.context import ServiceContext
+    from app.services.demo import DEMO_PASSWORD
     from app.storage.datadir import open_database
     from benchmarks.exact_sql import bare_psycopg, bare_sqlite
 
@@ -139,7 +141,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     db = open_database(Path(args.data_dir))
-    ctx = ServiceContext(db, Actor.system())
+    ctx = ServiceContext(db, sign_in(db, "manager", DEMO_PASSWORD))  # services refuse an actor made by hand
     pg_url = os.environ.get("PARVANDEH_DATABASE_URL")
     conn = bare_psycopg(pg_url) if pg_url else bare_sqlite(Path(args.data_dir) / "parvandeh.sqlite3")
     source = sqlite3.connect(Path(args.data_dir) / "parvandeh.sqlite3") if not pg_url else None

@@ -9,9 +9,10 @@ trigrams (MATCH '"fragment"'), which the index answers alone. A LIKE on that tab
 test every candidate row's text instead: ten times slower on the common names of 150,000 files.
 
 One- and two-letter fragments are looked up in a second table, on both engines (revision 0014):
-case_name_piece holds each key's distinct one- and two-letter pieces beside the file's id, kept
-by triggers like the trigram index. pg_trgm cannot answer a fragment under three letters (it
-read every file: over a second at 150,000 files). On SQLite a two-letter fragment used to be the
+case_name_piece holds each key's distinct one- and two-letter pieces beside the file's id (on
+PostgreSQL three-letter ones too, see PIECE_WIDTHS), kept by triggers like the trigram index.
+pg_trgm cannot answer a fragment under three letters (it read every file: over a second at
+150,000 files). On SQLite a two-letter fragment used to be the
 OR of the indexed trigrams beginning with it (keys are indexed with two full stops after them so
 that every place one occurs starts a trigram; revision 0004 also exposed the term list as an
 fts5vocab table to find them): a dozen lists read and merged, the slowest SQLite searches. The
@@ -78,10 +79,17 @@ POSTGRES_DDL = (
 
 PIECE_TABLE = "case_name_piece"
 PIECE_POSITIONS = "case_name_piece_pos"  # SQLite: 1..MAX_KEY, a trigger cannot count with a CTE
-MAX_PIECE = 2  # a fragment this short (or shorter) is looked up in the piece table
+# The longest fragment looked up in the piece table. SQLite's trigram index answers three letters
+# from the index alone; pg_trgm must recheck each match's row (11,000 rows for «سین», ~60 ms
+# under load), so PostgreSQL keeps three-letter pieces too.
+PIECE_WIDTHS = {"sqlite": 2, "postgresql": 3}
 MAX_KEY = 400  # case_file.name_key's length
 
 _piece = table(PIECE_TABLE, column("piece", String), column("case_id"))
+
+
+def max_piece(dialect: str) -> int:
+    return PIECE_WIDTHS.get(dialect, 0)
 
 
 def piece_ids(name: str):
@@ -132,10 +140,10 @@ SQLITE_PIECE_DROP = (
     f"DROP TABLE IF EXISTS {PIECE_TABLE}",
 )
 POSTGRES_PIECE_DDL = (
-    f"""CREATE TABLE IF NOT EXISTS {PIECE_TABLE} (piece varchar({MAX_PIECE}) NOT NULL, case_id integer NOT NULL,
+    f"""CREATE TABLE IF NOT EXISTS {PIECE_TABLE} (piece varchar(3) NOT NULL, case_id integer NOT NULL,
           PRIMARY KEY (piece, case_id))""",
-    f"""CREATE OR REPLACE FUNCTION case_name_pieces(k text) RETURNS SETOF text LANGUAGE sql IMMUTABLE AS $$
-          SELECT DISTINCT substr(k, n, w) FROM generate_series(1, length(k)) AS n, (VALUES (1), (2)) AS v(w)
+    """CREATE OR REPLACE FUNCTION case_name_pieces(k text) RETURNS SETOF text LANGUAGE sql IMMUTABLE AS $$
+          SELECT DISTINCT substr(k, n, w) FROM generate_series(1, length(k)) AS n, (VALUES (1), (2), (3)) AS v(w)
           WHERE n + w - 1 <= length(k) $$""",
     f"""CREATE OR REPLACE FUNCTION case_name_piece_keep() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN

@@ -36,8 +36,8 @@ def _migrate(db: Database, target: str, down: bool = False) -> None:
         (command.downgrade if down else command.upgrade)(cfg, target)
 
 
-def pieces_of(key: str) -> set[str]:
-    return {key[i:i + width] for width in (1, 2) for i in range(len(key) - width + 1)}
+def pieces_of(key: str, longest: int) -> set[str]:
+    return {key[i:i + width] for width in range(1, longest + 1) for i in range(len(key) - width + 1)}
 
 
 def assert_in_step(db: Database) -> int:
@@ -45,7 +45,9 @@ def assert_in_step(db: Database) -> int:
     with db.read_engine.connect() as conn:
         keys = conn.exec_driver_sql("SELECT id, name_key FROM case_file").all()
         stored = set(map(tuple, conn.exec_driver_sql(f"SELECT piece, case_id FROM {search.PIECE_TABLE}").all()))
-    assert stored == {(piece, case_id) for case_id, key in keys for piece in pieces_of(key)}
+    longest = search.max_piece(db.dialect)
+    assert longest == (2 if db.dialect == "sqlite" else 3)
+    assert stored == {(piece, case_id) for case_id, key in keys for piece in pieces_of(key, longest)}
     return len(keys)
 
 
@@ -182,7 +184,8 @@ def _queries(rng: random.Random) -> list[str]:
     keys = [search_key(f"{f} {last}") for f in FIRSTS for last in LASTS]
     singles = sorted({ch for k in keys for ch in k}) + ["ث", "ظ"]
     pairs = sorted({k[i:i + 2] for k in keys for i in range(len(k) - 1)})
-    queries = singles + rng.sample(pairs, 40) + ["ثث", "ظظ", "يك", "ك", "ي"]
+    triples = sorted({k[i:i + 3] for k in keys for i in range(len(k) - 2)})
+    queries = singles + rng.sample(pairs, 40) + rng.sample(triples, 30) + ["ثث", "ظظ", "يك", "ك", "ي", "ثثث"]
     queries += [f"{rng.choice(pairs)} {rng.choice(singles)}" for _ in range(15)]
     queries += [f"{rng.choice(FIRSTS)} {rng.choice(pairs)}" for _ in range(15)]
     queries += [f"{rng.choice(pairs)} {rng.choice(pairs)} {rng.choice(LASTS)[:3]}" for _ in range(10)]
@@ -224,7 +227,7 @@ def _assert_same_as_every_key(ctx, monkeypatch) -> None:
             assert got[0] == len(got[1])
     monkeypatch.setattr(caselist, "COUNT_BY_STATUS_FROM", 1)
     monkeypatch.setattr(caselist, "WALK_FROM", 2)
-    for text_ in ("م", "مه", "ر ی", "ا", "رض اح", "ی مهسا"):
+    for text_ in ("م", "مه", "ر ی", "ا", "رض اح", "ی مهسا", "مهس", "حمد ا"):
         for status in ("active", "closed", "returned", None):
             query = CaseQuery(text=text_, status=status)
             expected = [r.id for r in list_cases(ctx, CaseQuery(status=status), 0, 1000)
