@@ -139,15 +139,21 @@ def main() -> None:
     parser.add_argument("--data-dir", required=True)
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--without-pieces", action="store_true",
+                        help="searches as before revision 0014: the short-fragment table left unused "
+                             "(on PostgreSQL the very statements the program sent before it)")
     args = parser.parse_args()
     db = open_database(Path(args.data_dir))
+    if args.without_pieces:
+        db._piece_index = False
     ctx = ServiceContext(db, sign_in(db, "manager", DEMO_PASSWORD))  # services refuse an actor made by hand
     pg_url = os.environ.get("PARVANDEH_DATABASE_URL")
     conn = bare_psycopg(pg_url) if pg_url else bare_sqlite(Path(args.data_dir) / "parvandeh.sqlite3")
     source = sqlite3.connect(Path(args.data_dir) / "parvandeh.sqlite3") if not pg_url else None
     queries = realistic_queries(source, args.queries, random.Random(1)) if source else pg_queries(conn, args.queries)
     captures = capture_searches(db, ctx, queries)
-    print(f"{db.dialect}, queries: {len(queries)}, statements a search: "
+    print(f"{db.dialect}{' without the piece table' if args.without_pieces else ''}, queries: {len(queries)}, "
+          f"statements a search: "
           f"{statistics.mean(c.statements for c in captures):.1f}")
     for run in range(args.runs):
         app_ms, sql_ms = interleaved([lambda q=q: app_search(ctx, q) for q in queries],

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from typing import Any, Optional
 
-from sqlalchemy import Date, Integer, String, and_, bindparam, func, or_, select, union
+from sqlalchemy import Date, Integer, String, and_, any_, bindparam, func, or_, select, union
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import UnaryExpression
 from sqlalchemy.sql.operators import custom_op
@@ -283,6 +283,8 @@ def _page_where(conn, s: _Search) -> tuple[str, Any]:
     name) is not in the name index: the index narrows by the others and the letter is tested
     on what they found."""
     q = s.q
+    if s.ctx.db.dialect != "sqlite" and s.kind == "name":
+        return _postgres_page_where(conn, s)
     if not _index_parts(s) or not s.has_ids:
         return "all", lambda: _where(s)
     # Counted only as far as the choice needs (a short number matches tens of thousands).
@@ -294,6 +296,17 @@ def _page_where(conn, s: _Search) -> tuple[str, Any]:
         return "few", lambda: s.filters(status_index=False) + s.text_clauses()
     if q.status and q.sort == "name" and not q.descending:
         return "walk", lambda: s.filters() + _probe(s)
+    return "all", lambda: _where(s)
+
+
+def _postgres_page_where(conn, s: _Search) -> tuple[str, Any]:
+    """PostgreSQL's planner walks the list's order for a common fragment by itself, but for a
+    few thousand matches of two fragments it read the whole status index into a hash join (~25
+    ms at 150,000 files, idle). A few matches are then handed over as an array of ids and
+    looked up one by one, then sorted."""
+    matches = s.run_scalar(conn, "at most ids", lambda: _at_most_stmt(s.ids()), lim=WALK_FROM + 1)
+    if matches <= WALK_FROM:
+        return "few", lambda: s.filters() + [CaseFile.id == any_(func.array(s.ids().scalar_subquery()))] + s.letters()
     return "all", lambda: _where(s)
 
 
