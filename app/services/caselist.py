@@ -221,9 +221,9 @@ def _index_parts(s: _Search) -> bool:
 
 def _counted_by_index(s: _Search) -> bool:
     """Whether _count_by_index may answer: SQLite's indexes, or on PostgreSQL a name wholly
-    answered by the piece table (joined to every active file for the count, the planner read
-    them all: 20,000 matches of a two-letter fragment took ~35 ms; the piece table's own count
-    and a subtraction of the few closed and returned files take a few)."""
+    answered by the piece table (joined to the active files for the count, the planner hashed
+    all 137,960 of them: ~110 ms for «نی» at load 8; the piece table's own count and the
+    subtraction of its closed and returned files, ~10 ms)."""
     return _index_parts(s) or (s.kind == "name" and not s.n_letters)
 
 
@@ -310,9 +310,9 @@ def _page_where(conn, s: _Search) -> tuple[str, Any]:
 
 def _postgres_page_where(conn, s: _Search) -> tuple[str, Any]:
     """PostgreSQL's planner walks the list's order for a common fragment by itself, but for a
-    few thousand matches of two fragments it read the whole status index into a hash join (~25
-    ms at 150,000 files, idle). A few matches are then handed over as an array of ids and
-    looked up one by one, then sorted."""
+    few thousand matches of two fragments it read the whole status index into a hash join (136
+    ms for «علی پور» at load 8; looked up by id, ~16 ms). A few matches are therefore handed over
+    as an array of ids and looked up one by one, then sorted."""
     matches = s.run_scalar(conn, "at most ids", lambda: _at_most_stmt(s.ids()), lim=WALK_FROM + 1)
     if matches <= WALK_FROM:
         return "few", lambda: s.filters() + [CaseFile.id == any_(func.array(s.ids().scalar_subquery()))] + s.letters()
