@@ -62,6 +62,7 @@ class Database:
             self.write_engine = create_engine(url, pool_pre_ping=True)
             self.read_engine = self.write_engine
         self._name_index: Optional[bool] = None
+        self._piece_index: Optional[bool] = None
         # The generation this process opened (app.storage.guard); None until first used, and
         # _guarded is False on a database older than revision 0009 (nothing to check yet).
         self.generation: Optional[str] = None
@@ -87,6 +88,15 @@ class Database:
             with self.read_engine.connect() as conn:
                 self._name_index = fts_searchable(conn)
         return self._name_index
+
+    @property
+    def has_piece_index(self) -> bool:
+        """Whether the table of names' one- and two-letter pieces is there (revision 0014; checked once)."""
+        if self._piece_index is None:
+            from app.storage.search import has_piece_index
+            with self.read_engine.connect() as conn:
+                self._piece_index = has_piece_index(conn)
+        return self._piece_index
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:

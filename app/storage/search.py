@@ -8,116 +8,46 @@ SQLite's table keeps token positions (detail='full'), so a fragment is asked as 
 trigrams (MATCH '"fragment"'), which the index answers alone. A LIKE on that table would read and
 test every candidate row's text instead: ten times slower on the common names of 150,000 files.
 
-Each key is indexed with two full stops after it (search keys hold only letters and digits), so
-every place a two-letter fragment occurs starts a trigram: «رض» is asked as «"رضا" OR "رضی" ...»,
-the trigrams that begin with it, read off the index's own term list (an fts5vocab table). Only a
-single letter is matched by scanning the narrow ix_case_name_key index."""
+One- and two-letter fragments are looked up in a second table, on both engines (revision 0014):
+case_name_piece holds each key's distinct one- and two-letter pieces beside the file's id (on
+PostgreSQL three-letter ones too, see PIECE_WIDTHS), kept by triggers like the trigram index.
+pg_trgm cannot answer a fragment under three letters (it read every file: over a second at
+150,000 files). On SQLite a two-letter fragment used to be the
+OR of the indexed trigrams beginning with it (keys are indexed with two full stops after them so
+that every place one occurs starts a trigram; revision 0004 also exposed the term list as an
+fts5vocab table to find them): a dozen lists read and merged, the slowest SQLite searches. The
+piece table answers either from one range of its primary key."""
 
 from __future__ import annotations
 
-from typing import Iterable
-
-from sqlalchemy import String, and_, bindparam, column, func, intersect, literal, select, table
-
-from app.models import CaseFile
+from sqlalchemy import String, bindparam, column, intersect, select, table
 
 FTS_TABLE = "case_name_fts"
 VOCAB_TABLE = "case_name_fts_vocab"
-MIN_TRIGRAM = 3  # a fragment this long is a phrase of trigrams
-MIN_INDEXED = 2  # a fragment this long is the start of trigrams; a shorter one is scanned for
 END = ".."  # after each indexed key: a fragment at the end of a name still starts a trigram
-_LAST_CHAR = "\U0010ffff"
 
 _fts = table(FTS_TABLE, column("rowid"), column("name_key"))
-_vocab = table(VOCAB_TABLE, column("term", String))
-
-
-def name_fragment_clause(dialect: str, fragment: str, *, fts_available: bool = True):
-    """Case files whose search key contains `fragment` (already a search key)."""
-    return name_fragments_clause(dialect, [fragment], fts_available=fts_available)
-
-
-def name_fragments_clause(dialect: str, fragments: Iterable[str], *, fts_available: bool = True):
-    """Case files whose search key contains every one of `fragments` (already search keys)."""
-    fragments = [f for f in fragments if f]
-    if dialect != "sqlite" or not fts_available:
-        return and_(*(CaseFile.name_key.contains(f, autoescape=True) for f in fragments))
-    clauses = []
-    indexed = name_match_ids([f for f in fragments if len(f) >= MIN_INDEXED])
-    if indexed is not None:
-        clauses.append(CaseFile.id.in_(indexed))
-    for fragment in (f for f in fragments if len(f) < MIN_INDEXED):
-        clauses.append(CaseFile.name_key.contains(fragment, autoescape=True))
-    return and_(*clauses)
-
-
-def name_match_ids(fragments: Iterable[str]):
-    """SELECT of the ids whose search key holds every fragment, answered by the SQLite name index
-    alone; None when a fragment is too short for it (or there are none). The index must exist
-    (Database.has_name_index)."""
-    fragments = [f for f in fragments if f]
-    if not fragments or any(len(f) < MIN_INDEXED for f in fragments):
-        return None
-    long = [f for f in fragments if len(f) >= MIN_TRIGRAM]
-    short = [f for f in fragments if len(f) < MIN_TRIGRAM]
-    # The long fragments in one question (phrases, all required); each short one in its own.
-    first, rest = (" ".join(_phrase(f) for f in long), short) if long else (_starting_with(short[0]), short[1:])
-    queries = [select(_fts.c.rowid).where(_fts.c.name_key.match(first))]
-    # Each short fragment is its own index question, intersected afterwards: nested as a rowid IN
-    # inside the first, SQLite re-ran the first MATCH once per candidate row (seconds, not ms).
-    queries += [select(_fts.c.rowid).where(_fts.c.name_key.match(_starting_with(f))) for f in rest]
-    if len(queries) == 1:
-        return queries[0]
-    return select(intersect(*queries).subquery().c.rowid)
 
 
 def phrase(fragment: str) -> str:
     return '"' + fragment.replace('"', '""') + '"'
 
 
-_phrase = phrase
-
-
 def name_match_statement(has_long: bool, short_params: list[str]):
-    """name_match_ids with bound parameters instead of values, so one statement serves every
-    search of the same shape (app.services.caselist keeps it): `m` holds the long fragments'
-    phrases (starting_with_params gives each short fragment's three values); None when there
-    is nothing to ask the index."""
-    first = [bindparam("m", type_=String)] if has_long else []
-    matches = first + [_starting_with_param(name) for name in short_params]
-    if not matches:
+    """The SELECT of the ids whose key holds every fragment, from the indexes alone, with bound
+    parameters instead of values, so one statement serves every search of the same shape
+    (app.services.caselist keeps it): `m` holds the long fragments' phrases (SQLite's trigram
+    index), each of `short_params` one short fragment (the piece table); None when there is
+    nothing to ask an index."""
+    queries = [select(_fts.c.rowid).where(_fts.c.name_key.match(bindparam("m", type_=String)))] if has_long else []
+    queries += [piece_ids(name) for name in short_params]
+    if not queries:
         return None
-    queries = [select(_fts.c.rowid).where(_fts.c.name_key.match(m)) for m in matches]
     if len(queries) == 1:
         return queries[0]
-    return select(intersect(*queries).subquery().c.rowid)
-
-
-def starting_with_params(name: str, fragment: str) -> dict[str, str]:
-    """The values of _starting_with_param(name) for a short fragment."""
-    return {name: fragment, f"{name}_end": fragment + _LAST_CHAR, f"{name}_none": phrase(fragment + END)}
-
-
-def _starting_with_param(name: str):
-    """_starting_with with bound parameters (see starting_with_params)."""
-    quote = literal('"', String)
-    terms = func.group_concat(quote + _vocab.c.term + quote, literal(" OR ", String))
-    return (select(func.coalesce(terms, bindparam(f"{name}_none", type_=String)))
-            .where(_vocab.c.term >= bindparam(name, type_=String), _vocab.c.term < bindparam(f"{name}_end", type_=String))
-            .scalar_subquery())
-
-
-def _starting_with(fragment: str):
-    """The FTS query «"t1" OR "t2" ...» of the indexed trigrams that begin with a short fragment.
-
-    Worked out inside the statement from the index's term list. With no such trigram no key holds
-    the fragment, and the fallback phrase (the fragment at the end of a key) matches nothing."""
-    frag = literal(fragment, String)
-    quote = literal('"', String)
-    terms = func.group_concat(quote + _vocab.c.term + quote, literal(" OR ", String))
-    return (select(func.coalesce(terms, literal(_phrase(fragment + END), String)))
-            .where(_vocab.c.term >= frag, _vocab.c.term < literal(fragment + _LAST_CHAR, String))
-            .scalar_subquery())
+    # Each its own index question, intersected afterwards: nested as an IN inside the first,
+    # SQLite re-ran the first MATCH once per candidate row (seconds, not ms).
+    return select(intersect(*queries).subquery().c[0])
 
 
 SQLITE_FILL = f"INSERT INTO {FTS_TABLE}(rowid, name_key) SELECT id, name_key || '{END}' FROM case_file"
@@ -145,26 +75,148 @@ POSTGRES_DDL = (
 )
 
 
+# -- one- and two-letter pieces (revision 0014) -------------------------------------------------------
+
+PIECE_TABLE = "case_name_piece"
+PIECE_POSITIONS = "case_name_piece_pos"  # SQLite: 1..MAX_KEY, a trigger cannot count with a CTE
+# The longest fragment looked up in the piece table. SQLite's trigram index answers three letters
+# from the index alone; pg_trgm must recheck each match's row (11,000 rows for «سین», ~60 ms
+# under load), so PostgreSQL keeps three-letter pieces too.
+PIECE_WIDTHS = {"sqlite": 2, "postgresql": 3}
+MAX_KEY = 400  # case_file.name_key's length
+
+_piece = table(PIECE_TABLE, column("piece", String), column("case_id"))
+
+
+def max_piece(dialect: str) -> int:
+    return PIECE_WIDTHS.get(dialect, 0)
+
+
+def piece_ids(name: str):
+    """SELECT of the ids whose key holds the short fragment bound as `name`."""
+    return select(_piece.c.case_id).where(_piece.c.piece == bindparam(name, type_=String))
+
+
+def _sqlite_pieces(key: str, case_id: str) -> str:
+    return (f"SELECT substr({key}, n, 1), {case_id} FROM {PIECE_POSITIONS} WHERE n <= length({key}) UNION "
+            f"SELECT substr({key}, n, 2), {case_id} FROM {PIECE_POSITIONS} WHERE n < length({key})")
+
+
+def _sqlite_piece_insert(key: str, case_id: str) -> str:
+    return f"INSERT OR IGNORE INTO {PIECE_TABLE}(piece, case_id) {_sqlite_pieces(key, case_id)}"
+
+
+def _sqlite_piece_delete(key: str, case_id: str) -> str:
+    return (f"DELETE FROM {PIECE_TABLE} WHERE case_id = {case_id} AND piece IN "
+            f"(SELECT substr({key}, n, 1) FROM {PIECE_POSITIONS} WHERE n <= length({key}) UNION "
+            f"SELECT substr({key}, n, 2) FROM {PIECE_POSITIONS} WHERE n < length({key}))")
+
+
+SQLITE_PIECE_FILL = (f"INSERT OR IGNORE INTO {PIECE_TABLE}(piece, case_id) "
+                     f"SELECT DISTINCT substr(c.name_key, p.n, w.w), c.id FROM case_file c "
+                     f"JOIN (SELECT 1 AS w UNION ALL SELECT 2) w "
+                     f"JOIN {PIECE_POSITIONS} p ON p.n <= length(c.name_key) - w.w + 1")
+SQLITE_PIECE_INSERT_TRIGGER = f"""CREATE TRIGGER IF NOT EXISTS case_name_piece_insert AFTER INSERT ON case_file BEGIN
+          {_sqlite_piece_insert("new.name_key", "new.id")}; END"""
+SQLITE_PIECE_DDL = (
+    f"""CREATE TABLE IF NOT EXISTS {PIECE_TABLE} (piece TEXT NOT NULL, case_id INTEGER NOT NULL,
+          PRIMARY KEY (piece, case_id)) WITHOUT ROWID""",
+    f"CREATE TABLE IF NOT EXISTS {PIECE_POSITIONS} (n INTEGER PRIMARY KEY)",
+    f"""INSERT OR IGNORE INTO {PIECE_POSITIONS}(n)
+          WITH RECURSIVE p(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM p WHERE n < {MAX_KEY}) SELECT n FROM p""",
+    SQLITE_PIECE_INSERT_TRIGGER,
+    f"""CREATE TRIGGER IF NOT EXISTS case_name_piece_update AFTER UPDATE OF name_key ON case_file BEGIN
+          {_sqlite_piece_delete("old.name_key", "old.id")};
+          {_sqlite_piece_insert("new.name_key", "new.id")}; END""",
+    f"""CREATE TRIGGER IF NOT EXISTS case_name_piece_delete AFTER DELETE ON case_file BEGIN
+          {_sqlite_piece_delete("old.name_key", "old.id")}; END""",
+    SQLITE_PIECE_FILL,
+)
+SQLITE_PIECE_DROP = (
+    "DROP TRIGGER IF EXISTS case_name_piece_insert",
+    "DROP TRIGGER IF EXISTS case_name_piece_update",
+    "DROP TRIGGER IF EXISTS case_name_piece_delete",
+    f"DROP TABLE IF EXISTS {PIECE_POSITIONS}",
+    f"DROP TABLE IF EXISTS {PIECE_TABLE}",
+)
+POSTGRES_PIECE_DDL = (
+    f"""CREATE TABLE IF NOT EXISTS {PIECE_TABLE} (piece varchar(3) NOT NULL, case_id integer NOT NULL,
+          PRIMARY KEY (piece, case_id))""",
+    """CREATE OR REPLACE FUNCTION case_name_pieces(k text) RETURNS SETOF text LANGUAGE sql IMMUTABLE AS $$
+          SELECT DISTINCT substr(k, n, w) FROM generate_series(1, length(k)) AS n, (VALUES (1), (2), (3)) AS v(w)
+          WHERE n + w - 1 <= length(k) $$""",
+    f"""CREATE OR REPLACE FUNCTION case_name_piece_keep() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          IF TG_OP IN ('UPDATE', 'DELETE') THEN
+            DELETE FROM {PIECE_TABLE} WHERE case_id = OLD.id AND piece IN (SELECT case_name_pieces(OLD.name_key));
+          END IF;
+          IF TG_OP IN ('INSERT', 'UPDATE') THEN
+            INSERT INTO {PIECE_TABLE}(piece, case_id) SELECT p, NEW.id FROM case_name_pieces(NEW.name_key) AS p
+              ON CONFLICT DO NOTHING;
+          END IF;
+          RETURN NULL;
+        END $$""",
+    """CREATE TRIGGER case_name_piece_keep AFTER INSERT OR DELETE OR UPDATE OF name_key ON case_file
+          FOR EACH ROW EXECUTE FUNCTION case_name_piece_keep()""",
+    f"""INSERT INTO {PIECE_TABLE}(piece, case_id)
+          SELECT DISTINCT p, c.id FROM case_file AS c, case_name_pieces(c.name_key) AS p ORDER BY 1, 2
+          ON CONFLICT DO NOTHING""",
+)
+POSTGRES_PIECE_DROP = (
+    "DROP TRIGGER IF EXISTS case_name_piece_keep ON case_file",
+    "DROP FUNCTION IF EXISTS case_name_piece_keep()",
+    "DROP FUNCTION IF EXISTS case_name_pieces(text)",
+    f"DROP TABLE IF EXISTS {PIECE_TABLE}",
+)
+
+
+def create_piece_index(connection) -> None:
+    for statement in SQLITE_PIECE_DDL if connection.dialect.name == "sqlite" else POSTGRES_PIECE_DDL:
+        connection.exec_driver_sql(statement)
+
+
+def drop_piece_index(connection) -> None:
+    for statement in SQLITE_PIECE_DROP if connection.dialect.name == "sqlite" else POSTGRES_PIECE_DROP:
+        connection.exec_driver_sql(statement)
+
+
+def has_piece_index(connection) -> bool:
+    if connection.dialect.name == "sqlite":
+        found = connection.exec_driver_sql(
+            "SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", (PIECE_TABLE,)).first()
+    else:
+        found = connection.exec_driver_sql("SELECT to_regclass(%(t)s)", {"t": PIECE_TABLE}).scalar()
+    return bool(found)
+
+
 def pause_sqlite_name_index(connection) -> bool:
     """For a bulk load: stop indexing each new case file as it is inserted (True if there was an index).
 
     resume_sqlite_name_index must follow in the same or a later transaction; it indexes all
     the rows inserted meanwhile in one pass, far faster than a trigger firing per row."""
-    if not fts_available(connection):
+    if not fts_available(connection) or not has_piece_index(connection):
         return False
     connection.exec_driver_sql("DROP TRIGGER IF EXISTS case_name_fts_insert")
+    connection.exec_driver_sql("DROP TRIGGER IF EXISTS case_name_piece_insert")
     return True
 
 
 def resume_sqlite_name_index(connection) -> None:
-    """Index the case files inserted while the index was paused and put the insert trigger back."""
+    """Index the case files inserted while the index was paused and put the insert triggers back.
+
+    The files the trigram index lacks are those inserted meanwhile: their pieces first, then
+    their trigrams."""
+    unindexed = f" WHERE c.id NOT IN (SELECT rowid FROM {FTS_TABLE})"
+    connection.exec_driver_sql(SQLITE_PIECE_FILL + unindexed)
     connection.exec_driver_sql(SQLITE_FILL + f" WHERE id NOT IN (SELECT rowid FROM {FTS_TABLE})")
     connection.exec_driver_sql(SQLITE_DDL[1])
+    connection.exec_driver_sql(SQLITE_PIECE_INSERT_TRIGGER)
 
 
 def is_index_table(name: str) -> bool:
-    """FTS5 keeps its own shadow tables; they are not part of the models' metadata."""
-    return name == FTS_TABLE or name.startswith(FTS_TABLE + "_")
+    """FTS5 keeps its own shadow tables, and the piece table is the index's too; none of them is
+    part of the models' metadata."""
+    return name == FTS_TABLE or name.startswith(FTS_TABLE + "_") or name in (PIECE_TABLE, PIECE_POSITIONS)
 
 
 def fts_available(connection) -> bool:
