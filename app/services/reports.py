@@ -16,7 +16,7 @@ from pathlib import Path
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Optional
 
-from sqlalchemy import func, select
+from sqlalchemy import LargeBinary, Text, bindparam, cast, func, select
 from sqlalchemy.orm import Session
 
 from app.errors import AuthError, NotFound, ValidationError
@@ -503,7 +503,8 @@ def finish_document(ctx: ServiceContext, report_id: str, kind: str, pdf_bytes: b
             digest=digest, signed=signed_at is not None, signed_at=ctx.now() if signed_at else None,
             signer_name=ctx.actor.name if signed_at else "", correction_number=correction if signed_at else 0,
             replaces_id=replaces if signed_at else None, created_at=ctx.now(), created_by=ctx.actor.staff_id,
-            file_name=file_name, data_json=table.decode("utf-8"), reason=reason, cites_id=cites, summary=summary))
+            file_name=file_name, data_json=_stored_text(session, table), reason=reason, cites_id=cites,
+            summary=summary))
         if on_record is not None:
             session.flush()  # the record first: what on_record adds refers to it
             on_record(session, signed_at is not None)
@@ -512,6 +513,16 @@ def finish_document(ctx: ServiceContext, report_id: str, kind: str, pdf_bytes: b
                               "correction": correction or None, "replaces": replaces, "reason": reason or None})
     return GeneratedDocument(report_id, pdf_bytes, digest, signed_at is not None, correction, replaces, xlsx,
                              kind, file_name, table)
+
+
+def _stored_text(session: Session, data: bytes):
+    """The UTF-8 JSON as the text column's value. On SQLite the bytes are bound as they are and
+    CAST to TEXT there (the same stored text, byte for byte): decoding them to a Python str, which
+    the driver then encodes again, held two more copies of a long month's 13 MB JSON at the peak
+    of the report's memory (issue 17). PostgreSQL is given the str (its CAST would write hex)."""
+    if session.get_bind().dialect.name == "sqlite":
+        return cast(bindparam(None, data, type_=LargeBinary), Text)
+    return data.decode("utf-8")
 
 
 # -- the invoice, a child's file, the review form ---------------------------------------------------
