@@ -388,7 +388,7 @@ class RtlParagraph(Flowable):
         if style.backColor is not None:
             canvas.setFillColor(style.backColor)
             canvas.rect(x0, y0, self.width, self.height, stroke=0, fill=1)
-        if style.textColor != canvas._fillColorObj:
+        if style.textColor is not canvas._fillColorObj and style.textColor != canvas._fillColorObj:
             canvas.setFillColor(style.textColor)
         align = {TA_CENTER: "center", TA_LEFT: "left"}.get(style.alignment, "right")
         if align == "center":

@@ -362,9 +362,9 @@ class FixedRows:
                     for c in range(c0, c1 + 1):
                         self.valign[r][c] = args[0]
             elif name == "BACKGROUND":
-                self.backgrounds.append((c0, r0, c1, r1, args[0]))
+                self.backgrounds.append((c0, r0, c1, r1, _colour(args[0])))
             else:
-                self.lines.append((name, c0, r0, c1, r1, *args))
+                self.lines.append((name, c0, r0, c1, r1, args[0], _colour(args[1])))
         self._measured = False
 
     @classmethod
@@ -530,6 +530,12 @@ class FixedRows:
         line = canvas.line
         for x in at:
             _segments(lambda y0, x0, y1, x1: line(x0, y0, x1, y1), self.ys[r1 + 1], self.ys[r0], x, self._v_blocks)
+
+
+@lru_cache(maxsize=64)
+def _colour(value):
+    """A colour given as text («#52606d») made once: reportlab parses it on every set*Color."""
+    return colors.toColor(value) if isinstance(value, str) else value
 
 
 def _segments(draw, start: float, end: float, at: float, blocks: dict, fuzz: float = rl_config._FUZZ) -> None:
