@@ -583,11 +583,13 @@ class _GroupFeed:
         self._source = iter(groups)
         self.ready: list[_Measured] = []
         self.exhausted = False
-        self._header: Table | None = None
+        self._header: FixedRows | Table | None = None
 
-    def header(self, avail_width: float) -> tuple[Table, float]:
+    def header(self, avail_width: float) -> tuple["FixedRows | Table", float]:
         if self._header is None:
-            self._header = _assemble(self.columns, [], self.width, header=True, zebra=False, commands=())
+            # The header row _assemble makes (titles on HEAD_FILL), drawn on every page.
+            titles = [[_cell(c.title, styles().head_cell) for c in self.columns]]
+            self._header = FixedRows.make(self.columns, titles, self.width, [("BACKGROUND", (0, 0), (-1, 0), HEAD_FILL)])
             self._header_height = self._header.wrap(avail_width, 1e6)[1]
         return self._header, self._header_height
 
@@ -618,7 +620,7 @@ class _GroupPage(Flowable):
     stacked under it. Drawn exactly where one table of the same rows would draw them (the
     rows' heights are each group's own; a group's lines redraw the edge it shares)."""
 
-    def __init__(self, header: Table, header_height: float, groups: list[_Measured], width: float):
+    def __init__(self, header: "FixedRows | Table", header_height: float, groups: list[_Measured], width: float):
         super().__init__()
         self.header, self.header_height, self.groups = header, header_height, groups
         self.width = width

@@ -100,3 +100,14 @@ def test_anything_else_is_left_to_reportlab(command):
     rows = [["۱", "نام", "", "", "", "", ""]]
     assert FixedRows.make(CLIENT_COLUMNS, logical_cells(CLIENT_COLUMNS, rows), WIDTH, [command]) is None
     assert FixedRows.make(CLIENT_COLUMNS, logical_cells(CLIENT_COLUMNS, rows), WIDTH, []) is not None
+
+
+def test_the_header_row_on_every_page_is_the_tables():
+    from app.printing.layout import _GroupFeed
+    fonts.register_fonts()
+    header, height = _GroupFeed(CLIENT_COLUMNS, [], WIDTH, None, False).header(WIDTH)
+    assert isinstance(header, FixedRows)
+    table = _assemble(CLIENT_COLUMNS, [], WIDTH, header=True, zebra=False, commands=())
+    table.wrap(WIDTH, 1e6)
+    assert height == table._height and header.heights == table._rowHeights
+    assert _drawn(header) == [op for op in _drawn(table) if op != "0 0 0 rg"]
