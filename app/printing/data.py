@@ -57,7 +57,7 @@ class Signer:
     stamp_image: ImageSource | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per service of a month: no __dict__ each
 class ServiceLine:
     date: dt.date
     kind_label: str
@@ -97,7 +97,7 @@ class MonthlySummary:
         return sum(self.services_by_kind.values())
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ClientMonthRow:
     behzisti_file_number: str
     clinic_file_number: str

@@ -311,6 +311,252 @@ def _shift(command: tuple, offset: int) -> tuple:
     return (name, (c0, r0 + offset), (c1, r1 + offset), *args)
 
 
+# What _assemble gives every cell: padding (left, right, top, bottom), grid weight; reportlab's
+# CellStyle leading, which is the height of an empty-string cell's one line.
+_PAD_LEFT, _PAD_RIGHT, _PAD_TOP, _PAD_BOTTOM = 3, 3, 1.5, 1.5
+_GRID_WEIGHT = 0.4
+_STRING_LEADING = 12
+_FIXED_COMMANDS = frozenset({"SPAN", "VALIGN", "BACKGROUND", "LINEABOVE"})
+
+
+class FixedRows:
+    """Rows of a right-to-left table with fixed column widths, laid out and drawn exactly as
+    `_assemble` (header=False, zebra=False) and reportlab's Table would lay out and draw them,
+    without the Table: the same row heights (each cell's height plus padding; a span over
+    rows gives any height it lacks to its rows equally; an empty-string cell is one 12-pt
+    line), the same cell places (VALIGN, left padding), the same fills and the same line
+    segments in the same order (GRID: box, then inner lines broken around spans; then
+    LINEABOVE), at the same coordinates.
+
+    reportlab's general machinery (a cell style object per cell, style commands applied cell
+    by cell, spans resolved through dictionaries, each cell measured twice) was about half of
+    a long monthly report's rendering time (issue 17). Only what the monthly report's client
+    groups use is understood: `make` returns None for anything else (a list in a cell, a
+    command other than SPAN, VALIGN, BACKGROUND, LINEABOVE with a weight and a colour), and
+    the caller uses a Table.
+    """
+
+    def __init__(self, columns: Sequence[Column], rows: list[list], width: float, commands: Sequence[tuple]):
+        ncols, nrows = len(columns), len(rows)
+        rows = [list(row) for row in rows]
+        _move_span_content(rows, commands, 0)
+        self.cells = [row[::-1] for row in rows]
+        total = sum(c.weight for c in columns)
+        x, xs = 0, [0]
+        for column in reversed(columns):
+            x = x + width * column.weight / total
+            xs.append(x)
+        self.xs, self.ncols, self.nrows = xs, ncols, nrows
+        self.width = x
+        self.valign = [["MIDDLE"] * ncols for _ in range(nrows)]
+        self.backgrounds: list[tuple] = []
+        self.lines: list[tuple] = [("GRID", 0, 0, ncols - 1, nrows - 1, _GRID_WEIGHT, RULE)]
+        self.spans: list[tuple[int, int, int, int]] = []
+        for command in commands:
+            name, (c0, r0), (c1, r1), *args = mirror_command(command, ncols)
+            r0, r1 = sorted((r0 % nrows, r1 % nrows))
+            if name == "SPAN":
+                self.spans.append((c0, r0, c1, r1))
+            elif name == "VALIGN":
+                for r in range(r0, r1 + 1):
+                    for c in range(c0, c1 + 1):
+                        self.valign[r][c] = args[0]
+            elif name == "BACKGROUND":
+                self.backgrounds.append((c0, r0, c1, r1, _colour(args[0])))
+            else:
+                self.lines.append((name, c0, r0, c1, r1, args[0], _colour(args[1])))
+        self._measured = False
+
+    @classmethod
+    def make(cls, columns: Sequence[Column], rows: list[list], width: float,
+             commands: Sequence[tuple]) -> "FixedRows | None":
+        for command in commands:
+            if command[0] not in _FIXED_COMMANDS or (command[0] == "LINEABOVE" and len(command) != 5):
+                return None
+        if not rows or any(isinstance(v, (list, tuple)) for row in rows for v in row):
+            return None
+        return cls(columns, rows, width, commands)
+
+    # -- layout ---------------------------------------------------------------------------
+
+    def _span_maps(self):
+        """reportlab's span bookkeeping: each cell's range (None when another cell's span
+        covers it), the cells inside row spans and inside column spans."""
+        ranges = {}
+        row_spanned, col_spanned = set(), set()
+        for c0, r0, c1, r1 in self.spans:
+            if c0 == c1 and r0 == r1:
+                continue
+            cells = [(c, r) for r in range(r0, r1 + 1) for c in range(c0, c1 + 1)]
+            if c0 != c1:
+                col_spanned.update(cells)
+            if r0 != r1:
+                row_spanned.update(cells)
+            for cell in cells:
+                ranges[cell] = None
+            ranges[c0, r0] = (c0, r0, c1, r1)
+        return ranges, row_spanned, col_spanned
+
+    def wrap(self, availWidth, availHeight):
+        if not self._measured:
+            self._layout()
+        return self.width, self.height
+
+    def _layout(self) -> None:
+        from reportlab.platypus.tables import spanFixDim
+
+        ranges, row_spanned, col_spanned = self._span_maps()
+        xs = self.xs
+        heights: list[float] = []
+        span_need: dict[tuple[int, int], float] = {}
+        for i, row in enumerate(self.cells):
+            tallest = 0
+            for j, value in enumerate(row):
+                span = ranges.get((j, i), (j, i, j, i))
+                if span is None and (j, i) in row_spanned:
+                    continue
+                if isinstance(value, Flowable):
+                    w = xs[j + 1] - xs[j]
+                    if (j, i) in col_spanned:
+                        if span is None:
+                            continue
+                        w = max(xs[span[2] + 1] - xs[span[0]], w)
+                    t = value.wrap(w - _PAD_LEFT - _PAD_RIGHT, 72000 - _PAD_TOP - _PAD_BOTTOM)[1]
+                else:
+                    t = _STRING_LEADING * len(("" if value is None else str(value)).split("\n"))
+                t += _PAD_BOTTOM + _PAD_TOP
+                if span is not None and span[1] != span[3]:
+                    key = (span[1], span[3])
+                    span_need[key] = max(span_need.get(key, t), t)
+                    t = 0
+                if t > tallest:
+                    tallest = t
+            heights.append(tallest)
+        if span_need:
+            spanFixDim([None] * len(heights), heights, span_need)
+        # Row tops from the bottom up, with reportlab's compensated sum (the same floats).
+        positions, height, carry = [], 0, 0
+        for h in reversed(heights):
+            positions.append(height)
+            y = h - carry
+            t = height + y
+            carry = (t - height) - y
+            height = t
+        positions.append(height)
+        positions.reverse()
+        self.heights, self.ys, self.height = heights, positions, height
+        self._ranges = ranges
+        h_blocks: dict[float, list] = {}
+        v_blocks: dict[float, list] = {}
+        for c0, r0, c1, r1 in self.spans:
+            for k in range(c0 + 1, c1 + 1):
+                v_blocks.setdefault(xs[k], []).append((positions[r1 + 1], positions[r0]))
+            for k in range(r0 + 1, r1 + 1):
+                h_blocks.setdefault(positions[k], []).append((xs[c0], xs[c1 + 1]))
+        for blocks in (h_blocks, v_blocks):
+            for value in blocks.values():
+                value.sort()
+        self._h_blocks, self._v_blocks = h_blocks, v_blocks
+        self._measured = True
+
+    def _rect(self, j: int, i: int):
+        span = self._ranges.get((j, i), (j, i, j, i))
+        if span is None:
+            return None
+        c0, r0, c1, r1 = span
+        x, y = self.xs[c0], self.ys[r1 + 1]
+        return x, y, self.xs[c1 + 1] - x, self.ys[r0] - y
+
+    # -- drawing --------------------------------------------------------------------------
+
+    def drawOn(self, canvas, x, y, _sW=0):
+        self.wrap(0, 0)
+        canvas.saveState()
+        canvas.translate(x, y)
+        for c0, r0, c1, r1, fill in self.backgrounds:
+            if c0 == c1 and r0 == r1 and self._rect(c0, r0):
+                bx, by, bw, bh = self._rect(c0, r0)
+            else:
+                bx, by = self.xs[c0], self.ys[r0]
+                bw, bh = self.xs[c1 + 1] - bx, self.ys[r1 + 1] - by
+            canvas.setFillColor(fill)
+            canvas.rect(bx, by, bw, bh, stroke=0, fill=1)
+        for i, row in enumerate(self.cells):
+            for j, value in enumerate(row):
+                if isinstance(value, Flowable):
+                    rect = self._rect(j, i)
+                    if rect is not None:
+                        self._draw_cell(canvas, value, self.valign[i][j], rect)
+        self._draw_lines(canvas)
+        canvas.restoreState()
+
+    @staticmethod
+    def _draw_cell(canvas, value: Flowable, valign: str, rect) -> None:
+        x, y, w, h = rect
+        inner_h = value.wrap(w - _PAD_LEFT - _PAD_RIGHT, h - _PAD_TOP - _PAD_BOTTOM)[1]
+        if valign == "TOP":
+            top = y + h - _PAD_TOP
+        elif valign == "BOTTOM":
+            top = y + _PAD_BOTTOM + inner_h
+        else:
+            top = y + (h + _PAD_BOTTOM - _PAD_TOP + inner_h) / 2.0
+        value.drawOn(canvas, x + _PAD_LEFT, top - inner_h)
+
+    def _draw_lines(self, canvas) -> None:
+        canvas.setLineCap(1)
+        canvas.setLineJoin(1)
+        current = [None, None]
+        xs, ys = self.xs, self.ys
+        for name, c0, r0, c1, r1, weight, ink in self.lines:
+            if ink != current[0]:
+                canvas.setStrokeColor(ink)
+                current[0] = ink
+            if weight != current[1]:
+                canvas.setLineWidth(weight)
+                current[1] = weight
+            if name == "GRID":
+                self._h_lines(canvas, c0, c1, (ys[r0], ys[r1 + 1]))
+                self._v_lines(canvas, r0, r1, (xs[c0], xs[c1 + 1]))
+                self._h_lines(canvas, c0, c1, ys[r0 + 1:r1 + 1])
+                self._v_lines(canvas, r0, r1, xs[c0 + 1:c1 + 1])
+            else:  # LINEABOVE
+                self._h_lines(canvas, c0, c1, (ys[r0],))
+
+    def _h_lines(self, canvas, c0: int, c1: int, at) -> None:
+        for y in at:
+            _segments(canvas.line, self.xs[c0], self.xs[c1 + 1], y, self._h_blocks)
+
+    def _v_lines(self, canvas, r0: int, r1: int, at) -> None:
+        line = canvas.line
+        for x in at:
+            _segments(lambda y0, x0, y1, x1: line(x0, y0, x1, y1), self.ys[r1 + 1], self.ys[r0], x, self._v_blocks)
+
+
+@lru_cache(maxsize=64)
+def _colour(value):
+    """A colour given as text («#52606d») made once: reportlab parses it on every set*Color."""
+    return colors.toColor(value) if isinstance(value, str) else value
+
+
+def _segments(draw, start: float, end: float, at: float, blocks: dict, fuzz: float = rl_config._FUZZ) -> None:
+    """reportlab's _hLine: a line from start to end, broken where a span covers it."""
+    covered = blocks.get(at) if blocks else None
+    if not covered or start >= covered[-1][1] - fuzz or end <= covered[0][0] + fuzz:
+        draw(start, at, end, at)
+        return
+    i, n = 0, len(covered)
+    while start < end - fuzz and i < n:
+        b0, b1 = covered[i]
+        if b1 <= start + fuzz or b0 >= end - fuzz:
+            i += 1
+            continue
+        if max(start, b0) > start:
+            draw(start, at, max(start, b0), at)
+        start = min(end, b1)
+    if start < end - fuzz:
+        draw(start, at, end, at)
+
+
 @dataclass
 class _Measured:
     """A group converted to cells, laid out as its own table and measured, ready to draw."""
@@ -318,7 +564,7 @@ class _Measured:
     rows: list[list]
     commands: list[tuple]
     progress_mark: int | None
-    table: Table
+    table: "FixedRows | Table"
     height: float
 
 
@@ -337,11 +583,13 @@ class _GroupFeed:
         self._source = iter(groups)
         self.ready: list[_Measured] = []
         self.exhausted = False
-        self._header: Table | None = None
+        self._header: FixedRows | Table | None = None
 
-    def header(self, avail_width: float) -> tuple[Table, float]:
+    def header(self, avail_width: float) -> tuple["FixedRows | Table", float]:
         if self._header is None:
-            self._header = _assemble(self.columns, [], self.width, header=True, zebra=False, commands=())
+            # The header row _assemble makes (titles on HEAD_FILL), drawn on every page.
+            titles = [[_cell(c.title, styles().head_cell) for c in self.columns]]
+            self._header = FixedRows.make(self.columns, titles, self.width, [("BACKGROUND", (0, 0), (-1, 0), HEAD_FILL)])
             self._header_height = self._header.wrap(avail_width, 1e6)[1]
         return self._header, self._header_height
 
@@ -352,9 +600,11 @@ class _GroupFeed:
             self.exhausted = True
             return False
         rows = group.rows if self.converted else logical_cells(self.columns, group.rows, self.cell_style)
-        table = _assemble(self.columns, rows, self.width, header=False, zebra=False, commands=group.commands)
-        height = table.wrap(avail_width, 1e6)[1]
-        self.ready.append(_Measured(rows, list(group.commands), group.progress_mark, table, height))
+        block = FixedRows.make(self.columns, rows, self.width, group.commands)
+        if block is None:  # a command or cell FixedRows does not draw: reportlab's own table
+            block = _assemble(self.columns, rows, self.width, header=False, zebra=False, commands=group.commands)
+        height = block.wrap(avail_width, 1e6)[1]
+        self.ready.append(_Measured(rows, list(group.commands), group.progress_mark, block, height))
         return True
 
     def measure_until(self, avail_width: float, avail_height: float) -> float:
@@ -370,7 +620,7 @@ class _GroupPage(Flowable):
     stacked under it. Drawn exactly where one table of the same rows would draw them (the
     rows' heights are each group's own; a group's lines redraw the edge it shares)."""
 
-    def __init__(self, header: Table, header_height: float, groups: list[_Measured], width: float):
+    def __init__(self, header: "FixedRows | Table", header_height: float, groups: list[_Measured], width: float):
         super().__init__()
         self.header, self.header_height, self.groups = header, header_height, groups
         self.width = width

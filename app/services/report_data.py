@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
+from functools import lru_cache
 from typing import Callable, Iterable, Optional
 
 from sqlalchemy import and_, exists, func, or_, select
@@ -82,9 +83,14 @@ def abuse_text(s: Service) -> str:
 def _service_line(s: Service, staff_name: str, case_worker_id: Optional[int], notes: bool) -> pd.ServiceLine:
     return pd.ServiceLine(
         date=s.date, kind_label=ServiceKind(s.kind).label, mode_label=ServiceMode(s.mode).label, minutes=s.minutes,
-        summary_text=note_text(s, notes),
-        domain_labels=tuple(CareDomain(d).label for d in s.domains.split(",") if d),
+        summary_text=note_text(s, notes), domain_labels=_domain_labels(s.domains),
         social_worker=staff_name if s.staff_id != case_worker_id else "")
+
+
+@lru_cache(maxsize=1024)
+def _domain_labels(domains: str) -> tuple[str, ...]:
+    """One shared tuple per stored combination: a long month repeats a few dozen of them."""
+    return tuple(CareDomain(d).label for d in domains.split(",") if d)
 
 
 def _staff_names(session: Session) -> dict[int, str]:
@@ -92,7 +98,7 @@ def _staff_names(session: Session) -> dict[int, str]:
 
 
 def monthly_summary(session: Session, contract_id: int, start: dt.date, end: dt.date,
-                    services: list[Service]) -> pd.MonthlySummary:
+                    services: list) -> pd.MonthlySummary:
     in_contract = CaseFile.contract_id == contract_id
     in_month = lambda col: and_(col >= start, col <= end)  # noqa: E731
     by_kind = Counter(s.kind for s in services)
@@ -128,7 +134,7 @@ def monthly_summary(session: Session, contract_id: int, start: dt.date, end: dt.
     )
 
 
-def _concerns(session: Session, services: list[Service]) -> list[tuple[Service, str]]:
+def _concerns(session: Session, services: list) -> list[tuple]:
     flagged = [s for s in services if s.abuse_concern]
     if not flagged:
         return []
@@ -137,18 +143,33 @@ def _concerns(session: Session, services: list[Service]) -> list[tuple[Service, 
     return [(s, numbers[s.case_id]) for s in sorted(flagged, key=lambda s: (s.date, s.id))]
 
 
-def month_services(session: Session, contract_id: int, start: dt.date, end: dt.date) -> list[Service]:
-    return list(session.scalars(
-        select(Service).join(CaseFile).where(CaseFile.contract_id == contract_id, Service.date >= start,
-                                             Service.date <= end).order_by(Service.date, Service.id)))
+# What the month's report reads of a service. Rows of these columns, not Service objects: a
+# mapped object with its identity-map state and every column (amendment reasons, follow-ups) was
+# most of the memory a 1,350-page month held while it was read (issue 17). A row answers the same
+# attribute names, so the functions below take either.
+_MONTH_SERVICE_COLUMNS = (Service.id, Service.case_id, Service.date, Service.kind, Service.mode, Service.minutes,
+                          Service.domains, Service.staff_id, Service.note, Service.confidential, Service.abuse_concern,
+                          Service.abuse_action)
 
 
-def client_rows(session: Session, contract_id: int, start: dt.date, end: dt.date, services: list[Service],
+def month_services(session: Session, contract_id: int, start: dt.date, end: dt.date) -> list:
+    return list(session.execute(
+        select(*_MONTH_SERVICE_COLUMNS).join(CaseFile).where(
+            CaseFile.contract_id == contract_id, Service.date >= start, Service.date <= end)
+        .order_by(Service.date, Service.id)))
+
+
+_CLIENT_COLUMNS = (CaseFile.id, CaseFile.behzisti_file_number, CaseFile.clinic_file_number, CaseFile.first_name,
+                   CaseFile.last_name, CaseFile.social_worker_id, CaseFile.priority)
+
+
+def client_rows(session: Session, contract_id: int, start: dt.date, end: dt.date, services: list,
                 names: dict[int, str], notes: bool, progress: Optional[Progress] = None) -> list[pd.ClientMonthRow]:
     by_case: dict[int, list[Service]] = defaultdict(list)
     for s in services:
         by_case[s.case_id].append(s)
-    cases = session.scalars(select(CaseFile).where(CaseFile.contract_id == contract_id, _active_during(start, end))
+    cases = session.execute(select(*_CLIENT_COLUMNS).where(CaseFile.contract_id == contract_id,
+                                                          _active_during(start, end))
                             .order_by(CaseFile.priority.desc(), CaseFile.last_name_key, CaseFile.first_name_key,
                                       CaseFile.id)).all()
     rows = []

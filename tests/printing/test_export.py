@@ -173,3 +173,25 @@ def test_monthly_json_is_byte_for_byte_what_json_dumps_writes(report):
     empty = dataclasses.replace(report, clients=[])
     assert json.loads(monthly_report_json(empty))["rows"] == []
     assert b'"rows": []' in monthly_report_json(empty)
+
+
+def test_monthly_json_rows_with_awkward_text_are_what_json_dumps_writes(report):
+    """The rows are written by the report's own row writer: quotes, backslashes, new lines,
+    control characters, isolates, emoji and a text that looks like the JSON itself come out as
+    json.dumps writes them (the bytes are the digest printed in the QR code)."""
+    awkward = ['"نقل" قول', "back\\slash", "خط\nدوم\r\tسوم", "\x01\x1f\x7f", "\u2066۰۲۱-۸۸\u2069",
+               "😀 ZWNJ\u200cمی‌شود", '"rows": [', "", " "]
+    clients = []
+    for i, text in enumerate(awkward):
+        base = report.clients[i % len(report.clients)]
+        services = [dataclasses.replace(s, summary_text=text, minutes=-i if i % 2 else 10**12)
+                    for s in (base.services or [])]
+        clients.append(dataclasses.replace(base, full_name=text or base.full_name, services=services,
+                                           priority=bool(i % 2)))
+    data = dataclasses.replace(report, clients=clients, generated_by='"rows-' + "0" * 32 + '"',
+                               correction_reason="rows-marker")
+    written = monthly_report_json(data)
+    document = json.loads(written)
+    assert written == json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8")
+    assert document["rows"] == json.loads(json.dumps(data.to_table_rows()))
+    assert [c.full_name for c in clients] == list(dict.fromkeys(r["full_name"] for r in document["rows"]))

@@ -168,3 +168,20 @@ def test_a_paper_copys_qr_code_is_checked_against_the_records(ctx, contract, mon
         pdf.write_bytes(doc.pdf)
         text = subprocess.run(["pdftotext", "-l", "1", str(pdf), "-"], capture_output=True, text=True).stdout
     assert doc.report_id in text
+
+
+def test_the_report_record_keeps_the_embedded_json_as_text(ctx, contract, month):
+    """The JSON is stored (on SQLite as its bytes cast to TEXT, issue 17) as the same text the PDF
+    carries: a TEXT value, equal character for character, read back as str."""
+    from sqlalchemy import text
+
+    from app.models import ReportRecord
+    doc = reports.generate_monthly(ctx, contract.id, *ABAN)
+    embedded = list_embedded_files(doc.pdf)[f"{doc.report_id}.json"]
+    assert embedded == doc.data_json
+    with ctx.db.read() as session:
+        stored = session.get(ReportRecord, doc.report_id).data_json
+        kind = session.execute(text("SELECT typeof(data_json) FROM report_record WHERE id = :i"),
+                               {"i": doc.report_id}).scalar() if session.get_bind().dialect.name == "sqlite" else "text"
+    assert isinstance(stored, str) and stored == doc.data_json.decode("utf-8") and kind == "text"
+    assert "زهرا" in stored  # not escaped: the text itself
