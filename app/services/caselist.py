@@ -359,6 +359,8 @@ _age_in_years = lru_cache(maxsize=1 << 15)(age_in_years)
 _LIVING_LABELS = {a.value: a.label for a in LivingArrangement}
 
 
+_new_row = object.__new__
+
 MAX_PAGE = 1000  # rows one list_cases call returns at most (a screen shows 100)
 
 
@@ -405,7 +407,11 @@ def _list_page(conn, s: _Search, offset: int, limit: int, today: dt.date) -> lis
 def _row_of(id, behzisti_file_number, clinic_file_number, first_name, last_name, father_name, national_code,
             status, living_arrangement, priority, received_on, last_service_on, next_follow_up, last_review_on,
             worker_first, worker_last, birth_date, *, today: dt.date) -> CaseRow:
-    return CaseRow(
+    # A frozen dataclass's __init__ sets each of its 19 fields through object.__setattr__: ~5 us a
+    # row, a quarter of a 150,000-file search's own time for a page of 100 (issue 17, w37). The
+    # same CaseRow, its fields written into its __dict__ at once (~0.8 us).
+    row = _new_row(CaseRow)
+    row.__dict__.update(
         id=id, behzisti_file_number=behzisti_file_number, clinic_file_number=clinic_file_number,
         first_name=first_name, last_name=last_name, full_name=f"{first_name} {last_name}",
         father_name=father_name, national_code=national_code, status=status,
@@ -414,6 +420,7 @@ def _row_of(id, behzisti_file_number, clinic_file_number, first_name, last_name,
         received_on=received_on, last_service_on=last_service_on, next_follow_up=next_follow_up,
         last_review_on=last_review_on, birth_date=birth_date, age_years=_age_in_years(birth_date, today),
     )
+    return row
 
 
 def case_row(c: CaseFile, worker_first: Optional[str], worker_last: Optional[str], today: dt.date) -> CaseRow:

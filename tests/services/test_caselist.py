@@ -182,3 +182,22 @@ def test_kept_statements_never_carry_one_users_scope_or_values_to_another(ctx, f
     assert {r.full_name for r in list_cases(ctx, CaseQuery(text="سارا"), 0, 50)} == {"سارا بهرامی"}
     assert [r.behzisti_file_number for r in list_cases(ctx, CaseQuery(text="140300003"), 0, 50)] == ["140300003"]
     assert [r.behzisti_file_number for r in list_cases(ctx, CaseQuery(text="140300007"), 0, 50)] == ["140300007"]
+
+
+def test_list_rows_are_whole_case_rows_as_the_dataclass_makes_them(ctx, files):
+    """The list writes a CaseRow's fields straight into it (w37: its __init__ was a quarter of a
+    search's own time); a field added to CaseRow and forgotten there must fail here."""
+    import dataclasses
+
+    from app.persian import age_in_years
+    from app.services.views import CaseRow
+    rows = list_cases(ctx, CaseQuery(), 0, 50)
+    assert len(rows) == len(NAMES)
+    wanted = {f.name for f in dataclasses.fields(CaseRow)}
+    for row in rows:
+        assert type(row) is CaseRow and set(vars(row)) == wanted
+        assert row == CaseRow(**dataclasses.asdict(row))
+        assert row.full_name == f"{row.first_name} {row.last_name}"
+        assert row.age_years == age_in_years(row.birth_date, ctx.today())
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            row.first_name = "x"
