@@ -237,6 +237,8 @@ def _count_by_index(conn, s: _Search) -> Optional[int]:
     if not _counted_by_index(s) or case_scope(s.ctx.actor) is not None or any((
             q.social_worker_id, q.contract_id, q.living_arrangement, q.priority_only, q.review_overdue)):
         return None
+    if s.ctx.db.dialect != "sqlite" and q.status:
+        return _postgres_count(conn, s)
     if s.kind == "number" and _number_matches(conn, s, COUNT_NUMBERS_UP_TO + 1) > COUNT_NUMBERS_UP_TO:
         return None  # «1» or «139»: reading the union twice costs more than walking the status index
     if s.has_ids and not s.n_letters:
@@ -256,6 +258,27 @@ def _count_by_index(conn, s: _Search) -> Optional[int]:
             [CaseFile.status.in_(others), *_probe(s)]))
     return s.run_scalar(conn, "count status", lambda: _count_stmt(
         [CaseFile.status == CaseStatus(q.status).value, *_probe(s)]))
+
+
+def _postgres_count(conn, s: _Search) -> int:
+    """A name wholly answered by the piece table, counted for one status in one statement: the
+    matches (index only) left-joined to the files of the status, or for the active list to the
+    few closed and returned ones (12,040 of 150,000) and subtracted. It reads the matches once
+    where the count of all of them and then of those among the others read them twice, and
+    each reading of an intersection («علی پور»: two pieces, ~8 ms idle) is paid once; PostgreSQL
+    hashes the smaller side (w37: «ری», 43,137 matches, 3.2 + 10-13 ms → 8-11 ms idle). The ids
+    are distinct (a primary key, or an INTERSECT), so no match is counted twice."""
+    q = s.q
+    active = q.status == CaseStatus.ACTIVE.value
+    wanted = [st.value for st in CaseStatus if st.value != q.status] if active else [CaseStatus(q.status).value]
+
+    def build():
+        matches = s.ids().subquery()
+        among = select(CaseFile.id).where(CaseFile.status.in_(wanted)).subquery()
+        return (select(func.count(), func.count(among.c.id))
+                .select_from(matches.outerjoin(among, among.c.id == matches.c[0])))
+    total, in_status = conn.execute(s.stmt("count by status", build), s.params).one()
+    return total - in_status if active else in_status
 
 
 def _probe(s: _Search) -> list:

@@ -299,4 +299,10 @@ def test_searches_find_what_testing_every_key_finds_on_postgresql(pg, monkeypatc
     ctx, worker, contract = _pg_clinic(pg)
     _fill(ctx, worker, contract)
     assert pg.has_piece_index
+    from app.services import caselist
+    counted = []  # w37: a name of pieces is counted per status in one statement; it must be what ran
+    real = caselist._postgres_count
+    monkeypatch.setattr(caselist, "_postgres_count", lambda conn, s: counted.append(s.q.status) or real(conn, s))
     _assert_same_as_every_key(ctx, monkeypatch)
+    assert {"active", "closed", "returned"} <= set(counted)
+    assert None not in counted
