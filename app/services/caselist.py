@@ -30,6 +30,7 @@ MIN_TRIGRAM = 3  # pg_trgm's bitmap narrows by a fragment this long
 # (matches of a common first name are spread along it; those of one last name sit together).
 COUNT_BY_STATUS_FROM = 1000
 WALK_FROM = 5000
+STREAM_MATCHES_FROM = 20000  # SQLite: matches past which a count streams them past the statuses' ids (_matches_among)
 COUNT_NUMBERS_UP_TO = 20000  # number matches past which a count walks the status index instead
 
 
@@ -252,12 +253,35 @@ def _count_by_index(conn, s: _Search) -> Optional[int]:
             status = _no_index(CaseFile.status) if s.ctx.db.dialect == "sqlite" else CaseFile.status
             return _count_stmt([status == q.status] + s.text_clauses())
         return s.run_scalar(conn, "count few", few)
-    if q.status == CaseStatus.ACTIVE.value:
-        others = [st.value for st in CaseStatus if st.value != q.status]
+    active = q.status == CaseStatus.ACTIVE.value
+    if total > STREAM_MATCHES_FROM and s.has_ids and not s.n_letters:
+        in_status = s.run_scalar(conn, "count streamed", lambda: _matches_among(s, _status_side(q.status)))
+        return total - in_status if active else in_status
+    if active:
         return total - s.run_scalar(conn, "count others", lambda: _count_stmt(
-            [CaseFile.status.in_(others), *_probe(s)]))
+            [CaseFile.status.in_(_status_side(q.status)), *_probe(s)]))
     return s.run_scalar(conn, "count status", lambda: _count_stmt(
         [CaseFile.status == CaseStatus(q.status).value, *_probe(s)]))
+
+
+def _status_side(status: str) -> list[str]:
+    """The statuses whose files a count reads: the active list is counted as its matches less
+    those closed or returned (12,040 of 150,000 files), any other status as itself."""
+    if status == CaseStatus.ACTIVE.value:
+        return [st.value for st in CaseStatus if st.value != status]
+    return [CaseStatus(status).value]
+
+
+def _matches_among(s: _Search, statuses: list[str]):
+    """The text's matches among the files of `statuses`, the matches streamed past the ids of
+    those files (read once off the status index). For a fragment matching most files («ا»,
+    133,587) SQLite otherwise probed each of those ids into the matches gathered first (28 ms
+    CPU idle, now 12; «می», 31,742: 12.8 → 10 ms); for a few thousand that way round is cheaper
+    (4.8 against 12.5 ms for «حد»), hence STREAM_MATCHES_FROM. The ids are distinct (a primary
+    key, an INTERSECT or a UNION)."""
+    matches = s.ids().subquery()
+    return select(func.count()).select_from(matches).where(
+        matches.c[0].in_(select(CaseFile.id).where(CaseFile.status.in_(statuses))))
 
 
 def _postgres_count(conn, s: _Search) -> int:
@@ -270,7 +294,7 @@ def _postgres_count(conn, s: _Search) -> int:
     are distinct (a primary key, or an INTERSECT), so no match is counted twice."""
     q = s.q
     active = q.status == CaseStatus.ACTIVE.value
-    wanted = [st.value for st in CaseStatus if st.value != q.status] if active else [CaseStatus(q.status).value]
+    wanted = _status_side(q.status)
 
     def build():
         matches = s.ids().subquery()

@@ -106,9 +106,10 @@ def test_long_and_short_fragments_together_for_a_social_worker(ctx, files, worke
     assert count_cases(worker_ctx, CaseQuery(text="رض اح")) == 2
 
 
-@pytest.mark.parametrize("count_from, walk_from, numbers_up_to", [(1000, 5000, 20000), (1, 2, 5)])
+@pytest.mark.parametrize("count_from, walk_from, numbers_up_to, stream_from",
+                         [(1000, 5000, 20000, 20000), (1, 2, 5, 20000), (1, 2, 5, 0)])
 def test_index_shortcuts_agree_with_reading_every_file(ctx, make_case, monkeypatch, count_from, walk_from,
-                                                       numbers_up_to):
+                                                       numbers_up_to, stream_from):
     """Counts and pages taken through the name index (looked up, walked, subtracted by status)
     are those of testing every file; small thresholds force every shortcut on a small list."""
     import datetime as dt
@@ -119,6 +120,7 @@ def test_index_shortcuts_agree_with_reading_every_file(ctx, make_case, monkeypat
     monkeypatch.setattr(caselist, "COUNT_BY_STATUS_FROM", count_from)
     monkeypatch.setattr(caselist, "WALK_FROM", walk_from)
     monkeypatch.setattr(caselist, "COUNT_NUMBERS_UP_TO", numbers_up_to)
+    monkeypatch.setattr(caselist, "STREAM_MATCHES_FROM", stream_from)  # w37: matches streamed past the statuses
     firsts, lasts = ("مهسا", "محمد", "علی", "زهرا", "رضا"), ("عباسی", "محمدی", "رضایی", "مهری", "کاظمی", "عبدی")
     made = [make_case(first_name=f, last_name=last, priority=(i % 7 == 0), behzisti_file_number=f"14{i % 3}{i:03d}",
                       priority_reason="نیاز فوری" if i % 7 == 0 else "")

@@ -227,13 +227,15 @@ def _assert_same_as_every_key(ctx, monkeypatch) -> None:
             assert got[0] == len(got[1])
     monkeypatch.setattr(caselist, "COUNT_BY_STATUS_FROM", 1)
     monkeypatch.setattr(caselist, "WALK_FROM", 2)
-    for text_ in ("م", "مه", "ر ی", "ا", "رض اح", "ی مهسا", "مهس", "حمد ا"):
-        for status in ("active", "closed", "returned", None):
-            query = CaseQuery(text=text_, status=status)
-            expected = [r.id for r in list_cases(ctx, CaseQuery(status=status), 0, 1000)
-                        if all(search_key(t) in keys[r.id] for t in normalize_text(text_).split())]
-            assert count_cases(ctx, query) == len(expected), (text_, status)
-            assert [r.id for r in list_cases(ctx, query, 0, 1000)] == expected, (text_, status)
+    for stream_from in (caselist.STREAM_MATCHES_FROM, 0):  # w37: matches streamed past the statuses, or not
+        monkeypatch.setattr(caselist, "STREAM_MATCHES_FROM", stream_from)
+        for text_ in ("م", "مه", "ر ی", "ا", "رض اح", "ی مهسا", "مهس", "حمد ا"):
+            for status in ("active", "closed", "returned", None):
+                query = CaseQuery(text=text_, status=status)
+                expected = [r.id for r in list_cases(ctx, CaseQuery(status=status), 0, 1000)
+                            if all(search_key(t) in keys[r.id] for t in normalize_text(text_).split())]
+                assert count_cases(ctx, query) == len(expected), (text_, status, stream_from)
+                assert [r.id for r in list_cases(ctx, query, 0, 1000)] == expected, (text_, status)
 
 
 def test_searches_find_what_testing_every_key_finds_on_sqlite(ctx, worker, contract, monkeypatch):
