@@ -44,7 +44,7 @@ def probe(source: Path, mode: str, data_dir: Path | None, timeout: float = 600) 
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     env.pop("PYTHONPATH", None)
     start = time.perf_counter()
-    proc = subprocess.Popen(command, cwd=source, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)
+    proc = subprocess.Popen(command, cwd=source, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     events: dict[str, float] = {}
     extra: dict[str, float] = {}
     for line in proc.stdout:
@@ -57,10 +57,21 @@ def probe(source: Path, mode: str, data_dir: Path | None, timeout: float = 600) 
             extra["stall"] = event["stall_ms"]
         if event["event"] == "error":
             print(json.dumps({"error": str(source), **event}, ensure_ascii=False), flush=True)
+    stderr = proc.stderr.read()
     proc.wait(timeout)
-    if "main" not in events:
-        raise SystemExit(f"{source}: the main window did not show")
+    if mode == "start" and "main" not in events:
+        raise RuntimeError(f"{source}: the main window did not show (exit {proc.returncode}): {stderr[-1500:]}")
     return {**events, **extra}
+
+
+def probe_start(source: Path, data_dir: Path) -> dict[str, float]:
+    """One start; a run that failed (this shared machine kills or starves a process now and then)
+    is said and tried once more."""
+    try:
+        return figures(probe(source, "start", data_dir))
+    except RuntimeError as exc:
+        print(json.dumps({"failed_run": str(exc)}, ensure_ascii=False), flush=True)
+        return figures(probe(source, "start", data_dir))
 
 
 def figures(events: dict[str, float]) -> dict[str, float]:
@@ -114,7 +125,7 @@ def main() -> None:
     floor = []
     for _ in range(args.runs):
         for name, source in sources.items():
-            results[name].append(figures(probe(source, "start", args.data_dir)))
+            results[name].append(probe_start(source, args.data_dir))
             print(json.dumps({"run": name, **{k: round(v) for k, v in results[name][-1].items()},
                               "load": round(os.getloadavg()[0], 1)}), flush=True)
         floor.append(probe(ROOT, "bare", None)["signin"])

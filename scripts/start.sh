@@ -32,4 +32,7 @@ else
   DATA=./demo-data
   [ -f "$DATA/parvandeh.sqlite3" ] || .venv/bin/parvandeh demo --cases 500 --data-dir "$DATA"
 fi
+# An editable install compiles nothing, and a shell with PYTHONDONTWRITEBYTECODE set never keeps the
+# bytecode: compile the program's modules here (only those changed since), as a wheel install does.
+.venv/bin/python -m compileall -q app >/dev/null || true
 exec .venv/bin/parvandeh --data-dir "$DATA"
