@@ -1,19 +1,31 @@
-"""The one way the UI runs work off the GUI thread (after Anki's `op(...).success(cb).run_in_background()`).
+"""The one way the UI runs work off the GUI thread (after Anki's task manager and `CollectionOp`).
 
-A piece of work is a plain function. It runs in a worker thread and never touches a widget;
-its progress, its result and its exception come back to the GUI thread through queued signals.
-Everything here is built on one primitive, `Job`:
+How a new feature does background work — one way:
 
-- `op(fn, *args).success(cb).failure(cb).run_in_background(parent)`: work the person does not wait
-  for (the dashboard's numbers, the signing key's details, a connection test). The result goes to
-  `success`; a failure is shown as a Persian message unless `failure` takes it. An operation run
-  in a `Lane` supersedes the lane's earlier ones: their results, arriving late, are dropped.
-- `run_with_progress(parent, title, fn, *args)`: work the person waits for (a report, an import,
-  a backup): a modal progress dialog with «لغو», the result returned or the error raised here.
-- `BackgroundCall` / `SectionLoader`: the older signal-style names, kept as thin shapes of `Job`.
+    op(service_fn, ctx, *args)              # a plain function: runs in a worker thread, no widgets
+        .success(show_it)                   # GUI thread, with what service_fn returned
+        .failure(say_it)                    # optional: otherwise a Persian message over parent
+        .progress(move_bar)                 # optional: service_fn(progress, cancelled, *args)
+        .in_lane(lane)                      # optional: a newer op in the lane drops older results
+        .run_in_background(parent)          # -> Job (cancel(), wait())
 
-A function that reports progress or can be cancelled is called fn(progress, cancelled, *args):
-progress(done, total) (total 0: unknown) and cancelled() turns True after «لغو».
+- **What changed.** An operation that saves returns a `Changes` (app.domain.changes), or a result
+  with a `.changes`. After `success`, the runner hands it to `app.ui.machinery.live.tell_pages`,
+  the one place that calls `on_changes(changes)` on every open page and window; each refreshes
+  what the change concerns (now if shown, otherwise when next shown). A form's save does the same
+  through `FormDialog.what_changed`. Never emit a refresh signal by hand.
+- **Work the person waits for** (a report, an import, an export, a backup or a restore):
+  `run_with_progress(parent, title, fn, *args)`: a modal dialog with a bar and «لغو»; fn is called
+  fn(progress, cancelled, *args) — progress(done, total) (total 0: unknown), cancelled() turns
+  True after «لغو»; returns fn's result, re-raises its error, raises OperationCancelled.
+- **Results that replace one another** (search keystrokes, pages of a list): `Lane`; only the
+  newest operation's outcome is delivered, an older one's arrives and is dropped.
+- `Job` is the primitive under all of these (a thread, a cancel flag, queued signals);
+  `SectionLoader` is several named reads one after the other in one job (the dashboard).
+  `BackgroundCall` is the older name of `Job`.
+
+Work in a job never touches a widget: its progress, result and error reach the GUI thread
+through queued signals.
 """
 
 from __future__ import annotations
@@ -188,8 +200,13 @@ class Operation:
         return job.start()
 
     def _succeeded(self, result: Any) -> None:
-        if self._success is not None:
-            self._success(result)
+        from app.ui.machinery.live import changes_of, tell_pages
+
+        try:
+            if self._success is not None:
+                self._success(result)
+        finally:
+            tell_pages(changes_of(result))  # Anki's on_op_finished: every open screen hears it
 
     def _failed(self, parent: QObject | None, error: BaseException) -> None:
         if self._failure is not None:
