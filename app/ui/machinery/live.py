@@ -13,10 +13,11 @@ two-second poll of the change counter on SQLite) in a runner job, reads what cha
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any, Protocol
 
-from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QEvent, QObject, Signal
+from PySide6.QtWidgets import QApplication, QWidget
 
 from app.domain.changes import Changes
 from app.ui.machinery.runner import Cancelled, Job, Progress
@@ -67,6 +68,36 @@ def changes_of(result: Any) -> Changes | None:
         return result
     changes = getattr(result, "changes", None)
     return changes if isinstance(changes, Changes) else None
+
+
+class RefreshOnChanges(QObject):
+    """A page's on_changes in one line: refresh() when a change concerns it, at once if the page
+    is on screen, otherwise the next time it is shown.
+
+    own_saves=False: a page that shows its own saves itself (it refreshes after its dialogs,
+    keeping its selection) is refreshed only by others' saves while it is on screen."""
+
+    def __init__(self, page: QWidget, concerns: Callable[[Changes], bool], refresh: Callable[[], Any], *,
+                 own_saves: bool = True):
+        super().__init__(page)
+        self.page, self.concerns, self.refresh, self.own_saves = page, concerns, refresh, own_saves
+        self.stale = False
+        page.installEventFilter(self)
+        listen(self)
+
+    def on_changes(self, changes: Changes) -> None:
+        if not self.concerns(changes):
+            return
+        if not self.page.isVisible():
+            self.stale = True
+        elif self.own_saves or changes.elsewhere:
+            self.refresh()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt name)
+        if watched is self.page and event.type() == QEvent.Type.Show and self.stale:
+            self.stale = False
+            self.refresh()
+        return False
 
 
 class LiveUpdates(QObject):

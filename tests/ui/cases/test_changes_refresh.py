@@ -129,3 +129,22 @@ def test_changes_merge_and_name_the_parts_of_each_file():
     assert both.case_ids() == {1, 2} and both.staff and not both.contracts
     assert both.touches_cases(SERVICES) and not Changes.of_case(1, REFERRALS).touches_cases(FILE, SERVICES)
     assert Changes(new_cases=True).touches_cases(FILE) and not Changes() and not Changes(elsewhere=True)
+
+
+def test_a_page_that_shows_its_own_saves_hears_others_and_catches_up_when_shown(qtbot, manager_session, monkeypatch):
+    from app.ui.pages.contracts import ContractsPage
+    page = ContractsPage(manager_session)
+    qtbot.addWidget(page)
+    page.show()
+    refreshed = []
+    monkeypatch.setattr(page.watch, "refresh", lambda: refreshed.append("contracts"))
+    live.tell_pages(Changes(contracts=True))  # its own dialog's save: the page showed it already
+    live.tell_pages(Changes(staff=True))  # not shown on this page
+    assert refreshed == []
+    live.tell_pages(Changes(payments=True, elsewhere=True))  # a cheque returned on another PC
+    assert refreshed == ["contracts"]
+    page.hide()
+    live.tell_pages(Changes(contracts=True))
+    assert refreshed == ["contracts"]
+    page.show()
+    assert refreshed == ["contracts", "contracts"]
