@@ -154,6 +154,8 @@ def test_receiving_shows_its_progress_and_stops_when_cancelled(qtbot, office, tm
     assert reached_three.wait(10)
     qtbot.waitUntil(lambda: "از ۱٬۰۰۰" in window.receive_status.text(), timeout=5000)
     assert not window.cancel_button.isHidden() and not window.pick_button.isEnabled()
+    window.resize(1024, 700)
+    shot(window, "23-office-receiving.png")
     window.cancel_button.click()
     qtbot.waitUntil(lambda: window.pick_button.isEnabled(), timeout=10_000)
     assert window.receive_status.text().startswith("لغو شد؛ ")
