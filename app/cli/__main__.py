@@ -3,4 +3,5 @@ import sys
 
 from app.cli import main
 
-sys.exit(main())
+if __name__ == "__main__":  # imported (the self-test imports every module), it must not start the program
+    sys.exit(main())
