@@ -29,7 +29,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.changes import FILE, PROBLEMS, REVIEWS, SERVICES, Changes
 from app.persian import format_number, to_persian_digits
+from app.ui.machinery import live
 from app.ui.machinery.runner import SectionLoader
 from app.ui.widgets.case_link import open_case
 from app.ui.widgets.list_model import ListTableModel, identifier_text, make_table_view
@@ -276,12 +278,18 @@ class DashboardPage(Page):
         self._places: dict[str, tuple[QVBoxLayout, int]] = {}
         self._build()
         QShortcut(QKeySequence(QKeySequence.StandardKey.Refresh), self, self.refresh)
-        from app.ui.cases.common import case_events
-        case_events().others.connect(self._others_saved)
+        self._stale = False
+        live.listen(self)
 
-    def _others_saved(self) -> None:
-        if self.isVisible():  # out of sight, it is read again when shown
+    def on_changes(self, changes: Changes) -> None:
+        """Every save that moves a number or a list here; out of sight, read again when shown."""
+        if not (changes.touches_cases(FILE, SERVICES, PROBLEMS, REVIEWS)
+                or changes.contracts or changes.payments or changes.staff):
+            return
+        if self.isVisible():
             self.refresh()
+        else:
+            self._stale = True
 
     # --- building ----------------------------------------------------------------------------
 
@@ -515,7 +523,8 @@ class DashboardPage(Page):
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
-        if time.monotonic() - self.loaded_at > REFRESH_AFTER_S:
+        if self._stale or time.monotonic() - self.loaded_at > REFRESH_AFTER_S:
+            self._stale = False
             self.refresh()
 
     def _section_ready(self, name: str, result: Any) -> None:
