@@ -139,7 +139,10 @@ class Job(QObject):
         now = time.monotonic()
         if done >= total or now - self._last_report >= PROGRESS_INTERVAL_S:
             self._last_report = now
-            self._emit(self.progressed, done, total)
+            # The signal carries C ints: work counted in bytes passes 2 GiB (a large backup), and
+            # a progress bar only needs the proportion.
+            shift = max(0, max(total, done).bit_length() - 30)
+            self._emit(self.progressed, done >> shift, total >> shift)
 
     @staticmethod
     def _emit(signal, *values: Any) -> None:
