@@ -24,6 +24,9 @@ if [ ! -x .venv/bin/parvandeh ] || [ "$(cat "$STAMP" 2>/dev/null)" != "$want" ];
   quiet_pip .venv/bin/python -m pip install -q --require-hashes -r requirements/app.txt
   quiet_pip .venv/bin/python -m pip install -q --no-deps --no-build-isolation -e .
   .venv/bin/python -c "import app.cli" # fails here, not at the first click, when the install did not work
+  # An editable install compiles nothing (and a shell with PYTHONDONTWRITEBYTECODE never keeps
+  # bytecode): compile the program's modules, as a wheel install does, so every start loads them.
+  .venv/bin/python -m compileall -q app >/dev/null || true
   echo "$want" > "$STAMP"
 fi
 if [ "${1:-}" = "--new" ]; then

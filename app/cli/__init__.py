@@ -346,7 +346,8 @@ _ARGPARSE_WORDS = {
 
 def _persian_argparse() -> None:
     import gettext
-    argparse._ = lambda text: _ARGPARSE_WORDS.get(text, gettext.gettext(text))  # type: ignore[attr-defined]
+    # gettext only for the words not here: it looks for catalogue files on disk at every call.
+    argparse._ = lambda text: _ARGPARSE_WORDS[text] if text in _ARGPARSE_WORDS else gettext.gettext(text)  # type: ignore[attr-defined]
 
 
 class PersianParser(argparse.ArgumentParser):
@@ -403,7 +404,12 @@ EXAMPLES = {
 }
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: Optional[str] = None) -> argparse.ArgumentParser:
+    """The whole command tree; with `command` (one of BUILT_IN), that command's branch alone.
+
+    main() builds only the branch it runs when it can (`_command_named`): the other commands'
+    parsers and modules cost a read command more than its query. A branch parses, helps and
+    errs exactly as in the whole tree (tests/test_cli_parser_branch.py compares them)."""
     _persian_argparse()
     # --data-dir and --user may come before or after the command. The commands' copy must not
     # default: a default there would overwrite the one given before the command with nothing.
@@ -416,10 +422,23 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--user", help=USER_HELP)
     parser.set_defaults(handler=cmd_gui)
     sub = parser.add_subparsers(dest="command", title="فرمان‌ها", metavar="فرمان", parser_class=PersianParser)
+    if command is not None:
+        BUILT_IN[command](sub, common)
+    else:
+        for add in BUILT_IN.values():
+            add(sub, common)
+        for register in _extra_commands():
+            register(sub, common)
+    _describe(parser, (), None)
+    return parser
 
+
+def _add_gui(sub, common) -> None:
     p = sub.add_parser("gui", parents=[common], help="باز کردن برنامه گرافیکی (پیش‌فرض)")
     p.set_defaults(handler=cmd_gui)
 
+
+def _add_init(sub, common) -> None:
     p = sub.add_parser("init", parents=[common], help="راه‌اندازی کلینیک تازه و نخستین مدیر آن")
     p.add_argument("--clinic", required=True, help="نام کلینیک")
     p.add_argument("--licence", required=True, help="شماره پروانه فعالیت")
@@ -428,6 +447,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--province", help="استان صادرکننده پروانه")
     p.set_defaults(handler=cmd_init)
 
+
+def _add_demo(sub, common) -> None:
     p = sub.add_parser("demo", parents=[common], help="ساختن پوشه داده تازه با داده نمونه (ساختگی)")
     p.add_argument("--cases", type=int, required=True, help="شمار پرونده‌های نمونه")
     p.add_argument("--seed", type=int, default=1405, help="بذر تصادفی؛ بذر یکسان داده یکسان می‌دهد (پیش‌فرض ۱۴۰۵)")
@@ -437,12 +458,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quiet", action="store_true", help="بدون نمایش پیشرفت")
     p.set_defaults(handler=cmd_demo)
 
+
+def _add_contracts(sub, common) -> None:
     contracts = sub.add_parser("contracts", parents=[common], help="قراردادها با ادارات بهزیستی شهرستان")
     csub = contracts.add_subparsers(dest="action", required=True, title="کارها", metavar="کار")
     p = csub.add_parser("list", parents=[common], help="فهرست قراردادها", epilog=EXAMPLES["contracts"])
     p.add_argument("--format", choices=("table", "json"), default="table", help="قالب خروجی (پیش‌فرض table)")
     p.set_defaults(handler=cmd_contracts_list)
 
+
+def _add_cases(sub, common) -> None:
     cases = sub.add_parser("cases", parents=[common], help="پرونده‌های مددجویان")
     casub = cases.add_subparsers(dest="action", required=True, title="کارها", metavar="کار")
     p = casub.add_parser("list", parents=[common], help="فهرست پرونده‌هایی که کاربر می‌بیند",
@@ -454,6 +479,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("table", "csv", "json"), default="table", help="قالب خروجی (پیش‌فرض table)")
     p.set_defaults(handler=cmd_cases_list)
 
+
+def _add_check(sub, common) -> None:
     p = sub.add_parser("check", parents=[common], help="سنجش سلامت پایگاه داده و زنجیره رویدادها")
     p.add_argument("--against", action="append", metavar="FILE",
                    help="سند امضاشده (PDF) یا پشتیبان (pvbak) که سر زنجیره رویدادها را نگه داشته است: "
@@ -461,10 +488,34 @@ def build_parser() -> argparse.ArgumentParser:
                         "رمز پشتیبان رمزدار از خط ورودی استاندارد)")
     p.set_defaults(handler=cmd_check)
 
-    for register in _extra_commands():
-        register(sub, common)
-    _describe(parser, (), None)
-    return parser
+
+# The commands defined here, in the order --help lists them (the other modules' follow).
+BUILT_IN: dict[str, Callable] = {"gui": _add_gui, "init": _add_init, "demo": _add_demo,
+                                 "contracts": _add_contracts, "cases": _add_cases, "check": _add_check}
+_TOP_OPTIONS_WITH_VALUE = ("--data-dir", "--user")
+
+
+def _command_named(argv: Sequence[str]) -> Optional[str]:
+    """The built-in command argv runs, found as argparse finds it (the first word that is neither
+    an option nor the value of --data-dir/--user, abbreviations included), "gui" when none is named;
+    None when the whole tree is needed: --help before the command, `--`, or another command."""
+    words = iter(argv)
+    for word in words:
+        if word == "--":
+            return None
+        if word.startswith("--"):
+            name = word.split("=", 1)[0]
+            if len(name) > 2 and "--help".startswith(name):
+                return None
+            if "=" not in word and len(name) > 2 and any(o.startswith(name) for o in _TOP_OPTIONS_WITH_VALUE):
+                next(words, None)
+            continue
+        if word.startswith("-") and word != "-":
+            if word.startswith("-h"):
+                return None
+            continue
+        return word if word in BUILT_IN else None
+    return "gui"
 
 
 def _describe(parser: argparse.ArgumentParser, path: tuple[str, ...], inherited: Optional[str]) -> None:
@@ -511,7 +562,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     if hasattr(sys.stdout, "reconfigure"):
         sys.stdout.reconfigure(encoding="utf-8")
         sys.stderr.reconfigure(encoding="utf-8")
-    args = build_parser().parse_args(argv)
+    words = sys.argv[1:] if argv is None else list(argv)
+    args = build_parser(_command_named(words)).parse_args(words)
     try:
         return args.handler(args)
     except DomainError as exc:

@@ -15,19 +15,15 @@ from sqlalchemy.exc import DatabaseError
 
 from app.constants import APPLICATION_ID, DB_FILENAME, ENV_DATABASE_URL, OFFICE_DB_FILENAME
 from app.errors import StorageError
+from app.office.marker import MARKER, is_office_folder  # noqa: F401 (callers import them from here too)
 from app.storage.database import Database, sqlite_url
 from app.storage.migrate import alembic_config, upgrade_to_head
 
-MARKER = "parvandeh-office.txt"  # written by `office init`; its presence makes a folder an office's
 VERSION_TABLE = "office_alembic_version"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 OFFICE_APPLICATION_ID = APPLICATION_ID + 1  # "PRVE": an office's SQLite file, never a clinic's
 
 RECEIVED_DIR, REFUSED_DIR = "received", "refused"
-
-
-def is_office_folder(data_dir: Path) -> bool:
-    return (Path(data_dir) / MARKER).is_file()
 
 
 def office_url(data_dir: Path) -> str:

@@ -10,12 +10,18 @@ from typing import Optional
 
 from sqlalchemy import func, select
 
+from app.domain.changes import ATTACHMENTS, FILE, PROBLEMS, REFERRALS, REVIEWS, SERVICES, Changes
 from app.models import AuditEntry
 from app.services.context import ServiceContext
 from app.services.policy import Action, Kind, rule
 
 QUIET_ACTIONS = ("open", "sign_in", "report", "password")
 LIMIT = 500
+# the audit trail's record kinds, as the parts of a case file or the areas screens show
+CASE_PARTS = {"case_file": FILE, "service": SERVICES, "problem": PROBLEMS, "review": REVIEWS,
+              "referral": REFERRALS, "attachment": ATTACHMENTS}
+AREAS = {"contract": "contracts", "payment": "payments", "guarantee_cheque": "payments",
+         "invoice_account": "payments", "staff": "staff", "setting": "settings", "clinic": "settings"}
 
 
 @dataclass(frozen=True)
@@ -45,3 +51,23 @@ def changes_since(ctx: ServiceContext, last_id: int) -> tuple[int, list[Change]]
             .where(AuditEntry.id > last_id, AuditEntry.action.notin_(QUIET_ACTIONS))
             .order_by(AuditEntry.id).limit(LIMIT)).all()
         return newest, [Change(*row) for row in rows]
+
+
+def what_changed(changes: list[Change]) -> Changes:
+    """Others' saves as the screens' one "what changed" value (marked as made elsewhere)."""
+    parts: dict[str, set[int]] = {}
+    areas: set[str] = set()
+    deleted: set[tuple[str, int]] = set()
+    for change in changes:
+        part = CASE_PARTS.get(change.entity)
+        if part is not None and change.case_id is not None:
+            parts.setdefault(part, set()).add(change.case_id)
+        if change.entity in AREAS:
+            areas.add(AREAS[change.entity])
+        if change.action == "delete" and change.entity_id is not None:
+            deleted.add((change.entity, change.entity_id))
+    found = Changes(deleted=frozenset(deleted), elsewhere=True, **{area: True for area in areas})
+    for part, case_ids in parts.items():
+        for case_id in case_ids:
+            found = found | Changes.of_case(case_id, part)
+    return found

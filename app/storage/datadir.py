@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import configparser
 import datetime as dt
 import os
 import sqlite3
@@ -11,8 +10,6 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from typing import TYPE_CHECKING
-
-import platformdirs
 
 from app.constants import DB_FILENAME, ENV_DATA_DIR
 from app.errors import StorageError
@@ -25,9 +22,12 @@ ENV_VAR = ENV_DATA_DIR
 
 def resolve_data_dir(explicit: Optional[str | Path] = None) -> Path:
     """--data-dir, then PARVANDEH_DATA_DIR, then the clinic's shared folder named in the machine-wide
-    config file (written by the Windows installer), then the user's own data folder for the program."""
-    chosen = (explicit or os.environ.get(ENV_VAR) or machine_data_dir()
-              or platformdirs.user_data_dir("Parvandeh", appauthor=False))
+    config file (written by the Windows installer), then the user's own data folder for the program.
+    (platformdirs and configparser are imported only when needed: every command starts here.)"""
+    chosen = explicit or os.environ.get(ENV_VAR) or machine_data_dir()
+    if not chosen:
+        import platformdirs
+        chosen = platformdirs.user_data_dir("Parvandeh", appauthor=False)
     return Path(chosen).expanduser().resolve()
 
 
@@ -47,6 +47,7 @@ def machine_data_dir(config_file: Optional[Path] = None) -> Optional[Path]:
     config_file = config_file or machine_config_file()
     if not config_file.is_file():
         return None
+    import configparser
     parser = configparser.ConfigParser(interpolation=None)
     try:
         parser.read_string(config_file.read_text(encoding="utf-8-sig"), source=str(config_file))

@@ -125,3 +125,39 @@ def test_the_checks_panel_shows_long_messages_whole(qtbot, office):
     QApplication.processEvents()
     assert isolated(LONG) in window.finding_detail.text()
     shot(window, "24-office-checks-1024x768.png")
+
+
+def test_receiving_shows_its_progress_and_stops_when_cancelled(qtbot, office, tmp_path):
+    """A folder of hundreds of reports takes minutes: the count moves, and «لغو» stops after the
+    files being settled, keeping the ones already received."""
+    import threading
+
+    from app.office.receiving import Receipt
+    from app.ui.pages.office import OfficeWindow
+    reached_three = threading.Event()
+
+    def receive(ctx, paths, progress=None, cancelled=None):
+        receipts = []
+        for n in range(1, 1001):
+            receipts.append(Receipt(file=f"r{n}.pdf", accepted=True, message=""))
+            progress(n, 1000)
+            if n == 3:
+                reached_three.set()
+            if cancelled():
+                break
+            threading.Event().wait(0.01)
+        return receipts
+
+    window = OfficeWindow(office, receive=receive)
+    qtbot.addWidget(window)
+    window.receive([tmp_path])
+    assert reached_three.wait(10)
+    qtbot.waitUntil(lambda: "از ۱٬۰۰۰" in window.receive_status.text(), timeout=5000)
+    assert not window.cancel_button.isHidden() and not window.pick_button.isEnabled()
+    window.resize(1024, 700)
+    shot(window, "23-office-receiving.png")
+    window.cancel_button.click()
+    qtbot.waitUntil(lambda: window.pick_button.isEnabled(), timeout=10_000)
+    assert window.receive_status.text().startswith("لغو شد؛ ")
+    assert 3 <= window.receipts.rowCount() < 1000
+    assert window.cancel_button.isHidden()

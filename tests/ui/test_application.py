@@ -1,3 +1,5 @@
+import os
+
 from PySide6.QtCore import QLocale, Qt
 from PySide6.QtGui import QFontDatabase, QFontInfo
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QSpinBox
@@ -68,3 +70,20 @@ def test_stylesheet_falls_back_when_arrows_cannot_be_written(tmp_path):
     blocked = tmp_path / "file"
     blocked.write_text("not a folder")
     assert build_stylesheet(blocked / "style") == STYLESHEET
+
+
+def test_arrow_files_are_written_only_when_what_is_drawn_differs(qapp, tmp_path):
+    """No writes on the way to the first window when last start's arrows are there; a damaged or
+    stale file is drawn again."""
+    from app.ui.machinery.style import write_arrow_images
+
+    paths = write_arrow_images(tmp_path)
+    first = {p.name: (p.stat().st_mtime_ns, p.read_bytes()) for p in tmp_path.iterdir()}
+    assert len(first) == 4 and all(data.startswith(b"\x89PNG") for _, data in first.values())
+    for path in tmp_path.iterdir():
+        os.utime(path, ns=(1, 1))  # a write would move the time on
+    write_arrow_images(tmp_path)
+    assert all(p.stat().st_mtime_ns == 1 for p in tmp_path.iterdir())
+    paths["up"].write_bytes(b"stale")
+    write_arrow_images(tmp_path)
+    assert paths["up"].read_bytes() == first["arrow-up.png"][1]

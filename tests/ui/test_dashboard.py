@@ -135,3 +135,62 @@ def test_the_manager_marks_a_concern_seen_with_a_note_and_it_leaves_the_box(qtbo
     assert first.service_id not in [c.service_id for c in after]
     assert len(after) == len(before) - 1
     assert page.abuse_box.isVisible() == bool(after)
+
+
+def _tables_made(page) -> set[str]:
+    from PySide6.QtWidgets import QTableView
+
+    return {view.objectName() for view in page.findChildren(QTableView)}
+
+
+def test_a_tabs_table_is_made_when_the_tab_is_first_shown_or_asked_for(qtbot, demo_session):
+    page = open_dashboard(qtbot, demo_session)
+    first, current = "follow_today", list(page.tab_titles)[page.tabs.currentIndex()]
+    hidden = [name for name in page.tab_titles if name not in (first, current)]
+    assert current != first  # the demo's «today» list is empty: the page moved on to a list with rows
+    assert _tables_made(page) & set(page.tab_titles) == {first, current}  # the other tabs' tables wait
+    assert "contracts" in _tables_made(page)  # on screen from the start
+    page.tabs.setCurrentIndex(list(page.tab_titles).index(hidden[0]))
+    assert hidden[0] in _tables_made(page)
+    view = page.tables[hidden[-1]]  # asked for while its tab is hidden: made, with its rows
+    assert view.objectName() == hidden[-1] and view.model() is page.models[hidden[-1]]
+    assert view.model().rowCount() == len(page.models[hidden[-1]].rows())
+    assert page.tables[hidden[-1]] is view  # made once
+
+
+def test_the_abuse_box_has_its_table_when_it_shows(qtbot, demo_session):
+    page = open_dashboard(qtbot, demo_session)
+    assert page.abuse_box.isVisible()  # the demo has unseen concerns
+    view = page.tables["abuse_alert"]
+    assert view.isVisible() and view.model().rowCount() == len(page.models["abuse_alert"].rows()) > 0
+    assert view.parentWidget() is page.abuse_box and view.maximumHeight() == 150
+
+
+def test_tab_reaches_the_lists_in_page_order_whichever_was_made_first(qtbot, demo_session):
+    import random
+
+    from PySide6.QtCore import Qt
+
+    names = ["refreshButton", "abuse_alert", "abuseSeenButton", *(
+        [name for name in ("follow_today", "follow_overdue", "reviews_due", "reviews_overdue", "problems", "abuse")]),
+        "chart", "contracts"]
+    orders = [list(range(6)), list(reversed(range(6))), random.Random(5).sample(range(6), 6)]
+    for order in orders:
+        page = open_dashboard(qtbot, demo_session)
+        page.chart_scroll.setObjectName("chart")
+        for index in order:
+            page.tabs.setCurrentIndex(index)
+        page.tables["abuse_alert"]  # noqa: B018
+        seen, widget = [], page.nextInFocusChain()
+        while widget is not page:
+            if widget.focusPolicy() & Qt.FocusPolicy.TabFocus and widget.objectName() in names:
+                seen.append(widget.objectName())
+            widget = widget.nextInFocusChain()
+        assert seen == names, order
+        bar = page.tabs.tabBar()
+        chain_after_bar = []
+        widget = bar.nextInFocusChain()
+        while bar.isAncestorOf(widget):
+            chain_after_bar.append(widget)
+            widget = widget.nextInFocusChain()
+        assert widget.objectName() == "follow_today"  # the tab bar's own buttons, then the first list

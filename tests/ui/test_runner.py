@@ -115,3 +115,19 @@ def test_sections_arrive_one_by_one_and_a_failure_names_its_section(qtbot):
     with qtbot.waitSignal(loader.finished, timeout=5000):
         loader.start()
     assert ready == [("a", 1), ("c", 3)] and failed == ["b"]
+
+
+def test_progress_counted_past_two_gibibytes_arrives_as_the_same_proportion(qtbot, shown):
+    """A backup counts bytes (three passes over a 1.5 GB database: 4.7 GB); the signal's C ints must not overflow."""
+    total, seen, finished = 3 * 1_600_000_000, [], []
+
+    def work(progress, cancelled):
+        progress(total // 2, total)
+        progress(total, total)
+        return "done"
+
+    op(work).progress(lambda done, whole: seen.append((done, whole))).success(finished.append).run_in_background()
+    qtbot.waitUntil(lambda: bool(finished), timeout=5000)
+    assert finished == ["done"] and seen, seen
+    assert all(0 <= d <= w < 2**31 for d, w in seen)
+    assert seen[-1][0] == seen[-1][1] and abs(seen[0][0] / seen[0][1] - 0.5) < 1e-6

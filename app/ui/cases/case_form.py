@@ -34,7 +34,8 @@ from app.services.cases import (CASE_FIELDS, CaseInput, FamilyInput, case_detail
 from app.services.choices import contract_choices, staff_choices
 from app.services.views import CaseDetail, SaveResult
 from app.ui.widgets.text import choice_text, identifier_text
-from app.ui.cases.common import FILE, FormDialog, IdChoice, NoteEdit, ask_yes_no, case_events
+from app.domain.changes import Changes
+from app.ui.cases.common import FILE, FormDialog, IdChoice, NoteEdit, ask_yes_no
 from app.ui.cases.family import FamilyEditor
 from app.ui.machinery.session import AppSession
 from app.ui.widgets import EnumComboBox, JalaliDateEdit, NormalizingLineEdit
@@ -365,8 +366,10 @@ class CaseForm(FormDialog):
         result = update_case(ctx, self.detail.id, data) if self.detail else create_case(ctx, data)
         if self.detail:
             self.session.drafts.discard(self.draft_key())
-        case_events().changed.emit(result.id, FILE)
         return result
+
+    def what_changed(self, result: SaveResult) -> Changes:
+        return Changes.of_case(result.id, FILE)
 
     def draft_key(self) -> str:
         return f"case-edit-{self.session.ctx.actor.staff_id}-{self.detail.id}"

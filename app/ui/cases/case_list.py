@@ -30,7 +30,8 @@ from app.persian import format_number, to_persian_digits
 from app.services.caselist import CaseQuery, count_cases, list_cases
 from app.services.choices import contract_choices, staff_choices
 from app.ui.widgets.text import choice_text, identifier_text
-from app.ui.cases.common import IdChoice, case_events
+from app.domain.changes import FILE, REVIEWS, SERVICES, Changes
+from app.ui.cases.common import IdChoice
 from app.ui.cases.loader import UNCOUNTED, QueryLoader
 from app.ui.widgets.paged_model import (
     PAGE_SIZE,
@@ -41,6 +42,7 @@ from app.ui.widgets.paged_model import (
     PagedTableModel,
     with_sort,
 )
+from app.ui.machinery import live
 from app.ui.machinery.session import AppSession
 from app.ui.widgets import EnumComboBox, NormalizingLineEdit
 from app.ui.widgets.quick_text_delegate import Cell, QuickTextDelegate
@@ -413,7 +415,7 @@ class CaseListPage(Page):
         self.model.sortRequested.connect(self._run)
         self.table.activated.connect(self._open_index)
         self.table.horizontalHeader().sortIndicatorChanged.connect(self._keep_sort_indicator)
-        case_events().changed.connect(self._case_changed)
+        live.listen(self)
         self._listening = True
         self._searching_hint = QTimer(self)
         self._searching_hint.setSingleShot(True)
@@ -447,7 +449,11 @@ class CaseListPage(Page):
     def search_now(self) -> None:
         self.debounce.flush()
 
-    def _case_changed(self, _case_id: int, _what: str) -> None:
+    def on_changes(self, changes: Changes) -> None:
+        """The list shows the files' own records, their last service and follow-up, and their
+        social workers' names: anything else (an attachment, a contract) leaves it as it is."""
+        if not (changes.touches_cases(FILE, SERVICES, REVIEWS) or changes.staff):
+            return
         # A page out of sight (another page of the main window is shown) catches up when shown.
         if self.isVisible():
             self.reload()
@@ -574,14 +580,14 @@ class CaseListPage(Page):
 
     def import_files(self) -> None:
         from app.ui.cases.import_dialog import import_files
-        import_files(self.session, self)  # the list reloads on the import's case event
+        import_files(self.session, self)  # the list reloads when the import tells what changed
 
     def stop(self, timeout: float | None = None) -> bool:
         """Stop searching and wait (up to timeout seconds) for a query still running, so the
         database can be closed under it; the main window calls this before signing out."""
         if self._listening:
             self._listening = False
-            case_events().changed.disconnect(self._case_changed)
+            live.stop_listening(self)
         return self.loader.shutdown(timeout)
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt name)

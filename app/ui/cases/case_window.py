@@ -30,10 +30,11 @@ from app.persian import age_text, to_persian_digits
 from app.services.cases import case_detail, open_case
 from app.services.views import CaseDetail, ServiceView
 from app.ui.cases import tabs
-from app.ui.cases.common import (FILE, FormDialog, add_shortcut, case_events, confirm_delete, moment_text,
-                                  show_dialog)
+from app.domain.changes import Changes
+from app.ui.cases.common import FILE, FormDialog, add_shortcut, confirm_delete, moment_text, show_dialog
 from app.ui.cases.dialogs import StatusDialog
 from app.ui.cases.visit_form import VisitForm, draft_saved_at, visit_draft_key
+from app.ui.machinery import live
 from app.ui.machinery.session import AppSession
 from app.ui.widgets.text import identifier_text
 from app.ui.machinery.screen_fit import fit_size
@@ -158,7 +159,7 @@ class CaseWindow(QMainWindow):
         self._lay_out(central)
         self._add_shortcuts()
         self.tabs.currentChanged.connect(lambda _index: self.current_tab().load_if_stale())
-        case_events().changed.connect(self._case_changed)
+        live.listen(self)
         self.show_detail(detail)
         self.current_tab().load_if_stale()
         self.show_waiting_draft()
@@ -227,18 +228,18 @@ class CaseWindow(QMainWindow):
             page.stale = True
         self.current_tab().load_if_stale()
 
-    def _case_changed(self, case_id: int, what: str) -> None:
+    def on_changes(self, changes: Changes) -> None:
         """Read again only what the change shows in: a visit note touches the timeline (and
         the problem it is linked to), not the header."""
-        if case_id != self.case_id:
-            return
-        if what == FILE:
+        parts = changes.parts_of(self.case_id)
+        if FILE in parts:
             self.refresh()
             return
         for page in self.tab_pages:
-            if page.shows(what):
+            if any(page.shows(part) for part in parts):
                 page.stale = True
-        self.current_tab().load_if_stale()
+        if parts:
+            self.current_tab().load_if_stale()
 
     # --- drafts ------------------------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-"""Pieces every case screen shares: case events, choice boxes, the note box; and, re-exported
+"""Pieces every case screen shares: the parts of a case file, choice boxes, the note box; and, re-exported
 from app.ui.widgets.forms and app.ui.machinery.messages, the one form base and the one set of message boxes.
 """
 
@@ -8,10 +8,11 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Optional
 
-from PySide6.QtCore import QMimeData, QObject, Qt, Signal
+from PySide6.QtCore import QMimeData, Qt
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QApplication, QComboBox, QDialog, QTextEdit, QWidget
+from PySide6.QtWidgets import QComboBox, QDialog, QTextEdit, QWidget
 
+from app.domain.changes import ATTACHMENTS, FILE, PROBLEMS, REFERRALS, REVIEWS, SERVICES  # noqa: F401
 from app.persian import normalize_letters
 from app.ui.widgets.text import moment_text as iran_moment_text
 
@@ -43,29 +44,6 @@ from app.ui.machinery.messages import (  # noqa: F401 (one messages module; re-e
 def moment_text(moment: dt.datetime) -> str:
     """A stored UTC time as the clinic's local date and clock, year at the right."""
     return iran_moment_text(moment)
-
-
-# What changed in a case file: the window then reads again only what shows it.
-FILE, SERVICES, PROBLEMS, REVIEWS, REFERRALS, ATTACHMENTS = (
-    "file", "services", "problems", "reviews", "referrals", "attachments")
-
-
-class CaseEvents(QObject):
-    """Told whenever a screen changed a case file, so lists and open windows can refresh."""
-
-    changed = Signal(int, str)  # the case id, and what changed (FILE, SERVICES, ...)
-    deleted = Signal(str, int)  # another PC deleted a record: its kind ("service", ...) and id (app.ui.machinery.live)
-    others = Signal()  # another PC saved something (app.ui.machinery.live): pages with totals read them again
-
-
-_events: CaseEvents | None = None
-
-
-def case_events() -> CaseEvents:
-    global _events
-    if _events is None:
-        _events = CaseEvents(QApplication.instance())
-    return _events
 
 
 def show_dialog(dialog: QDialog) -> QDialog:

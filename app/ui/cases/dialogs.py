@@ -8,6 +8,7 @@ from typing import Any, Optional
 
 from PySide6.QtWidgets import QWidget
 
+from app.domain.changes import Changes
 from app.domain.enums import CaseStatus, ProblemStage, Role
 from app.services.cases import change_status
 from app.services.choices import staff_choices
@@ -25,16 +26,15 @@ from app.ui.cases.common import (
     FormDialog,
     IdChoice,
     NoteEdit,
-    case_events,
 )
 from app.ui.machinery.session import AppSession
 from app.ui.widgets import EnumComboBox, JalaliDateEdit, NormalizingLineEdit
 
 
 class CaseFormDialog(FormDialog):
-    """A FormDialog about one case: tells the other screens what it changed after it saved."""
+    """A FormDialog about one case: its save changes `part` of the file (the open screens hear it)."""
 
-    changes = FILE
+    part = FILE
 
     def __init__(self, session: AppSession, case_id: int, title: str, parent: QWidget | None):
         super().__init__(session, title, parent)
@@ -73,17 +73,14 @@ class CaseFormDialog(FormDialog):
         self.mark_clean()
         self.setFocus()
 
-    def save(self) -> bool:
-        saved = super().save()
-        if saved:
-            case_events().changed.emit(self.case_id, self.changes)
-        return saved
+    def what_changed(self, result: Any) -> Changes:
+        return Changes.of_case(self.case_id, self.part)
 
 
 class ProblemDialog(CaseFormDialog):
     """A new unforeseen problem: it starts at «مطالعه و شناسایی»."""
 
-    changes = PROBLEMS
+    part = PROBLEMS
 
     def __init__(self, session: AppSession, case_id: int, parent: QWidget | None = None):
         super().__init__(session, case_id, "مشکل جدید", parent)
@@ -115,7 +112,7 @@ def next_stage(stage: str) -> ProblemStage:
 class AdvanceDialog(CaseFormDialog):
     """The next step of a problem (plan, action, follow-up, resolved); resolving needs a note."""
 
-    changes = PROBLEMS
+    part = PROBLEMS
 
     def __init__(self, session: AppSession, problem: ProblemView, parent: QWidget | None = None):
         super().__init__(session, problem.case_id, f"مرحله بعد: {problem.title}", parent)
@@ -147,7 +144,7 @@ class AdvanceDialog(CaseFormDialog):
 class ReviewDialog(CaseFormDialog):
     """The twice-yearly review; the attending social worker must be named."""
 
-    changes = REVIEWS
+    part = REVIEWS
 
     def __init__(self, session: AppSession, case_id: int, default_worker: Optional[int],
                  parent: QWidget | None = None):
@@ -185,7 +182,7 @@ class ReviewDialog(CaseFormDialog):
 
 
 class ReferralDialog(CaseFormDialog):
-    changes = REFERRALS
+    part = REFERRALS
 
     def __init__(self, session: AppSession, case_id: int, parent: QWidget | None = None):
         super().__init__(session, case_id, "ارجاع جدید", parent)
@@ -211,7 +208,7 @@ class ReferralDialog(CaseFormDialog):
 
 
 class OutcomeDialog(CaseFormDialog):
-    changes = REFERRALS
+    part = REFERRALS
 
     def __init__(self, session: AppSession, case_id: int, referral_id: int,
                  parent: QWidget | None = None):

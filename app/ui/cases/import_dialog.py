@@ -24,7 +24,9 @@ from app.services.choices import contract_choices, staff_choices
 from app.services.importing import ImportResult, import_cases, read_rows, write_template
 from app.ui.machinery import messages
 from app.ui.widgets.text import choice_text
-from app.ui.cases.common import IdChoice, case_events
+from app.domain.changes import Changes
+from app.ui.cases.common import IdChoice
+from app.ui.machinery import live
 from app.ui.cases.tables import Field, RecordTable, record_view
 from app.ui.widgets.forms import FormErrors
 from app.ui.machinery.session import AppSession
@@ -34,7 +36,6 @@ from app.ui.machinery.screen_fit import fit_size
 TITLE = "ورود پرونده‌ها از فایل"
 FILE_FILTER = "فهرست پرونده‌ها (*.xlsx *.csv)"
 TEMPLATE_NAME = "نمونه-فهرست-پرونده‌ها.xlsx"
-IMPORTED = "imported"  # the case_events "what" after an import
 
 
 class ImportDialog(QDialog):
@@ -147,7 +148,7 @@ class ImportDialog(QDialog):
         self.show_result(result)
         if result.created:
             self.result_value = result
-            case_events().changed.emit(0, IMPORTED)
+            live.tell_pages(Changes(new_cases=True))
         return result
 
     def show_result(self, result: ImportResult) -> None:

@@ -1,21 +1,22 @@
 """Running case-list queries off the GUI thread, so typing and scrolling never freeze.
 
 A search over 150,000 files can take a few hundred milliseconds on a clinic's old PC. The
-loader runs count + first page (and later pages while scrolling) in worker threads and hands
-the results back to the GUI thread through queued signals. Each search carries a generation
-number; a result whose search has since been replaced by a newer one is dropped unseen.
-The worker functions only call services; they never touch a widget.
+loader runs count + first page (and later pages while scrolling) as the runner's operations
+(app.ui.machinery.runner) in two one-at-a-time lanes and hands the results on in the GUI thread.
+Each search is a generation of its lane; a result whose search has since been replaced by a
+newer one is dropped unseen, and a search replaced before its turn is not run at all.
+The work only calls services; it never touches a widget.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor, wait
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
+
+from app.ui.machinery.runner import Lane, op
 
 log = logging.getLogger(__name__)
 
@@ -25,8 +26,7 @@ UNCOUNTED = -1  # searched's count when the first page is full: counted(...) fol
 
 class QueryLoader(QObject):
     """searched(generation, query, count, first_page) / counted(generation, query, count) /
-    paged(query, page_number, rows) / failed(generation, error) are emitted from worker threads
-    and arrive queued.
+    paged(query, page_number, rows) / failed(generation, error), in the GUI thread.
 
     A first page that is full is sent before the rows are counted, with the count UNCOUNTED:
     counting the thousands of files a first name or a single letter matches can take longer
@@ -44,112 +44,77 @@ class QueryLoader(QObject):
         self._count = count
         self._page = page
         self.page_size = page_size
-        self._generation = 0
-        self._lock = threading.Lock()
         self._pending_pages: set[tuple[Any, int]] = set()
         self._closed = False
-        self._futures: set[Future] = set()
-        # One thread each: searches queue behind one another (stale ones are skipped), and a
+        # One lane each: searches queue behind one another (replaced ones are skipped), and a
         # slow search never holds up the pages of the list already on screen.
-        self._search_pool = ThreadPoolExecutor(1, thread_name_prefix="case-search")
-        self._page_pool = ThreadPoolExecutor(1, thread_name_prefix="case-pages")
+        self._searches = Lane(one_at_a_time=True)
+        self._pages = Lane(one_at_a_time=True)
 
     @property
     def generation(self) -> int:
-        return self._generation
+        return self._searches.generation
 
     def search(self, query: Any) -> int:
         """Count and fetch the first page of query; returns the search's generation number."""
-        with self._lock:
-            self._generation += 1
-            generation = self._generation
-            if self._closed:
-                return generation  # the page is closing; nothing will show the result
-        self._track(self._search_pool.submit(self._run_search, generation, query))
+        if self._closed:
+            return self._searches.generation  # the page is closing; nothing will show the result
+        generation = self._searches.next()
+        (op(self._page, query, 0, self.page_size)
+            .success(lambda rows: self._found(generation, query, rows))
+            .failure(lambda error: self.failed.emit(generation, error))
+            .in_lane(self._searches, generation)
+            .run_in_background(self))
         return generation
 
     def count(self, query: Any) -> int:
         """Count query's rows in the background (its first page is already on screen): emits
         counted with the current generation, unless a search replaces it first."""
-        with self._lock:
-            generation = self._generation
-            if self._closed:
-                return generation
-        self._track(self._search_pool.submit(self._run_count, generation, query))
+        generation = self._searches.generation
+        if not self._closed:
+            self._count_in(generation, query)
         return generation
 
     def is_current(self, generation: int) -> bool:
-        return generation == self._generation
+        return self._searches.is_current(generation)
 
-    def _run_search(self, generation: int, query: Any) -> None:
-        if not self.is_current(generation):
-            return  # typed over before it started: skip the work altogether
-        try:
-            rows = self._page(query, 0, self.page_size)
-        except Exception as error:  # everything must reach the GUI thread
-            self._emit(self.failed, generation, error)
-            return
+    def _found(self, generation: int, query: Any, rows: list) -> None:
         # A first page that is not full is the whole answer: no second query to count it
         # (most searches for a name or a number end here).
         full = len(rows) >= self.page_size
-        self._emit(self.searched, generation, query, UNCOUNTED if full else len(rows), rows)
         if full:
-            self._run_count(generation, query)
+            self._count_in(generation, query)  # counts while the rows are being painted
+        self.searched.emit(generation, query, UNCOUNTED if full else len(rows), rows)
 
-    def _run_count(self, generation: int, query: Any) -> None:
-        if not self.is_current(generation):
-            return
-        try:
-            count = self._count(query)
-        except Exception as error:
-            self._emit(self.failed, generation, error)
-            return
-        self._emit(self.counted, generation, query, count)
+    def _count_in(self, generation: int, query: Any) -> None:
+        (op(self._count, query)
+            .success(lambda count: self.counted.emit(generation, query, count))
+            .failure(lambda error: self.failed.emit(generation, error))
+            .in_lane(self._searches, generation)
+            .run_in_background(self))
 
     def load_page(self, query: Any, number: int) -> None:
         key = (query, number)
-        with self._lock:
-            if key in self._pending_pages or self._closed:
-                return
-            self._pending_pages.add(key)
-        self._track(self._page_pool.submit(self._run_page, query, number))
+        if key in self._pending_pages or self._closed:
+            return
+        self._pending_pages.add(key)
+        (op(self._page, query, number * self.page_size, self.page_size)
+            .success(lambda rows: self._paged(key, rows))
+            .failure(lambda error: self._page_failed(key, error))
+            .in_lane(self._pages, self._pages.generation)
+            .run_in_background(self))
 
-    def _track(self, future: Future) -> None:
-        with self._lock:
-            self._futures.add(future)
-        future.add_done_callback(self._forget)
+    def _paged(self, key: tuple[Any, int], rows: list) -> None:
+        self._pending_pages.discard(key)
+        self.paged.emit(key[0], key[1], rows)
 
-    def _forget(self, future: Future) -> None:
-        with self._lock:
-            self._futures.discard(future)
-
-    def _run_page(self, query: Any, number: int) -> None:
-        try:
-            rows = self._page(query, number * self.page_size, self.page_size)
-        except Exception as error:
-            log.warning("case list page %s failed: %s", number, error)
-            rows = None
-        with self._lock:
-            self._pending_pages.discard((query, number))
-        if rows is not None:
-            self._emit(self.paged, query, number, rows)
-
-    def _emit(self, signal, *args: Any) -> None:
-        try:
-            signal.emit(*args)
-        except RuntimeError:
-            pass  # the page was closed while the query ran; nobody is waiting
+    def _page_failed(self, key: tuple[Any, int], error: BaseException) -> None:
+        self._pending_pages.discard(key)
+        log.warning("case list page %s failed: %s", key[1], error)
 
     def shutdown(self, timeout: float | None = 0) -> bool:
         """Stop taking work, drop what is queued, and wait up to `timeout` seconds (None: as
         long as it takes) for a query already running; True when none is left running."""
-        with self._lock:
-            self._generation += 1  # whatever is queued is now stale
-            self._closed = True
-            running = list(self._futures)
-        self._search_pool.shutdown(wait=False, cancel_futures=True)
-        self._page_pool.shutdown(wait=False, cancel_futures=True)
-        if timeout == 0:
-            return not any(not f.done() for f in running)
-        _done, not_done = wait(running, timeout=timeout)
-        return not not_done
+        self._closed = True
+        searches_done = self._searches.close(timeout)
+        return self._pages.close(timeout) and searches_done

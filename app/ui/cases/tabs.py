@@ -32,7 +32,8 @@ from app.services.referrals import list_referrals
 from app.services.reviews import list_reviews
 from app.services.views import CaseDetail, ServiceView
 from app.services.visits import delete_service, list_services
-from app.ui.machinery import messages
+from app.domain.changes import Changes
+from app.ui.machinery import live, messages
 from app.ui.widgets import conflict
 from app.ui.cases import dialogs
 from app.ui.cases.common import (
@@ -44,7 +45,6 @@ from app.ui.cases.common import (
     NoteEdit,
     ask_yes_no,
     confirm_delete,
-    case_events,
     inform,
     show_dialog,
     show_error,
@@ -355,7 +355,7 @@ class ServicesTab(CaseTab):
                 break
             except StaleEdit as error:
                 conflict.ask_reload(self, error)  # nothing to reapply: the list is read again
-                case_events().changed.emit(self.case_id, SERVICES)
+                live.tell_pages(Changes.of_case(self.case_id, SERVICES))
                 return
             except ValidationError as error:
                 if error.field != "amend_reason":
@@ -367,7 +367,7 @@ class ServicesTab(CaseTab):
             except DomainError as error:
                 show_error(self, error)
                 return
-        case_events().changed.emit(self.case_id, SERVICES)
+        live.tell_pages(Changes.of_case(self.case_id, SERVICES))
 
 
 # --- problems ----------------------------------------------------------------------------------
@@ -623,7 +623,7 @@ class AttachmentsTab(CaseTab):
     def add_file(self, path: Path, description: str = "") -> bool:
         if self.run(add_attachment, self.session.ctx, self.case_id, path, description) is None:
             return False
-        case_events().changed.emit(self.case_id, ATTACHMENTS)
+        live.tell_pages(Changes.of_case(self.case_id, ATTACHMENTS))
         return True
 
     def open_selected(self) -> Optional[Path]:

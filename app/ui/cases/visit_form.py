@@ -23,7 +23,9 @@ from app.services.problems import list_problems
 from app.services.views import SaveResult, ServiceView
 from app.services import validation as v
 from app.services.visits import ServiceInput, add_service, check_visit_entry, list_services, update_service
-from app.ui.cases.common import SERVICES, FormDialog, IdChoice, NoteEdit, ask_yes_no, case_events, moment_text
+from app.domain.changes import Changes
+from app.ui.cases.common import SERVICES, FormDialog, IdChoice, NoteEdit, ask_yes_no, moment_text
+from app.ui.machinery import live
 from app.ui.widgets.drafts import DraftAutosaver
 from app.ui.machinery.session import AppSession
 from app.ui.widgets import ChecklistWidget, EnumComboBox, JalaliDateEdit, NormalizingLineEdit
@@ -79,7 +81,7 @@ class VisitForm(FormDialog):
             self.offer_draft()
         self.autosaver = DraftAutosaver(session.drafts, self.draft_key, self.draft_data, DRAFT_INTERVAL_S, self)
         self.autosaver.start()
-        case_events().deleted.connect(self._deleted_elsewhere)
+        live.listen(self)  # a note deleted on another PC while this form edits it
         fit_size(self, 620, 640)
         self.date.setFocus()
 
@@ -256,8 +258,10 @@ class VisitForm(FormDialog):
         else:
             result = add_service(ctx, self.case_id, data)
         self.autosaver.stop_and_discard()
-        case_events().changed.emit(self.case_id, SERVICES)
         return result
+
+    def what_changed(self, result: SaveResult) -> Changes:
+        return Changes.of_case(self.case_id, SERVICES)
 
     def show_domain_error(self, error: DomainError) -> None:
         if error.field == "domains":
@@ -267,8 +271,8 @@ class VisitForm(FormDialog):
     def discarded(self) -> None:
         self.autosaver.stop_and_discard()
 
-    def _deleted_elsewhere(self, entity: str, entity_id: int) -> None:
-        if entity == "service" and self.service is not None and entity_id == self.service.id:
+    def on_changes(self, changes: Changes) -> None:
+        if self.service is not None and ("service", self.service.id) in changes.deleted:
             self.keep_draft()
             self.errors.general.show_message(DELETED_TEXT)
             self.save_button.setEnabled(False)

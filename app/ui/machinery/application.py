@@ -62,7 +62,7 @@ def application_font() -> QFont:
 
 def _arrow_folder() -> Path:
     """Where the stylesheet's arrow images are drawn: the user's cache folder (needs the
-    application name set), rewritten at each start."""
+    application name set), drawn at each start and written when they differ from the files there."""
     cache = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.CacheLocation)
     return Path(cache or tempfile.gettempdir()) / "style"
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from PySide6.QtCore import QEvent, QObject
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence, QShowEvent
 from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
 
 from app.ui.machinery.event_filters import install_once
@@ -72,7 +72,9 @@ def label_shortcuts(window: QWidget) -> None:
 
 class ShortcutTips(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Show and isinstance(watched, QWidget) and watched.isWindow():
+        # isinstance first: every event of the program passes here, and event.type() is slow
+        if isinstance(event, QShowEvent) and event.type() == QEvent.Type.Show and isinstance(watched, QWidget) \
+                and watched.isWindow():
             label_shortcuts(watched)
         return False
 

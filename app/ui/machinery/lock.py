@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QPalette
+from PySide6.QtGui import QInputEvent, QPalette
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -82,7 +82,9 @@ class IdleWatcher(QObject):
             app.removeEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() in _ACTIVITY and self.timer.isActive():
+        # Every event of the program passes here: the isinstance test first, as event.type()
+        # builds a Python enum each call (~4 µs; tens of thousands of events at start).
+        if isinstance(event, QInputEvent) and event.type() in _ACTIVITY and self.timer.isActive():
             self.timer.start()  # restart the count
         return False
 

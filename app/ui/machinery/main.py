@@ -290,7 +290,7 @@ def run_gui(data_dir: Path, argv: list[str] | None = None) -> int:
     from app.ui.machinery.application import create_application
 
     app = create_application(argv if argv is not None else sys.argv)
-    from app.office.storage import is_office_folder
+    from app.office.marker import is_office_folder
     if is_office_folder(Path(data_dir)):
         from app.ui.pages.office import run_office
         return run_office(app, Path(data_dir))

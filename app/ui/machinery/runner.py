@@ -1,31 +1,47 @@
-"""The one way the UI runs work off the GUI thread (after Anki's `op(...).success(cb).run_in_background()`).
+"""The one way the UI runs work off the GUI thread (after Anki's task manager and `CollectionOp`).
 
-A piece of work is a plain function. It runs in a worker thread and never touches a widget;
-its progress, its result and its exception come back to the GUI thread through queued signals.
-Everything here is built on one primitive, `Job`:
+How a new feature does background work — one way:
 
-- `op(fn, *args).success(cb).failure(cb).run_in_background(parent)`: work the person does not wait
-  for (the dashboard's numbers, the signing key's details, a connection test). The result goes to
-  `success`; a failure is shown as a Persian message unless `failure` takes it. An operation run
-  in a `Lane` supersedes the lane's earlier ones: their results, arriving late, are dropped.
-- `run_with_progress(parent, title, fn, *args)`: work the person waits for (a report, an import,
-  a backup): a modal progress dialog with «لغو», the result returned or the error raised here.
-- `BackgroundCall` / `SectionLoader`: the older signal-style names, kept as thin shapes of `Job`.
+    op(service_fn, ctx, *args)              # a plain function: runs in a worker thread, no widgets
+        .success(show_it)                   # GUI thread, with what service_fn returned
+        .failure(say_it)                    # optional: otherwise a Persian message over parent
+        .progress(move_bar)                 # optional: service_fn(progress, cancelled, *args)
+        .in_lane(lane)                      # optional: a newer op in the lane drops older results
+        .run_in_background(parent)          # -> Job (cancel(), wait())
 
-A function that reports progress or can be cancelled is called fn(progress, cancelled, *args):
-progress(done, total) (total 0: unknown) and cancelled() turns True after «لغو».
+- **What changed.** An operation that saves returns a `Changes` (app.domain.changes), or a result
+  with a `.changes`. After `success`, the runner hands it to `app.ui.machinery.live.tell_pages`,
+  the one place that calls `on_changes(changes)` on every open page and window; each refreshes
+  what the change concerns (now if shown, otherwise when next shown). A form's save does the same
+  through `FormDialog.what_changed`. Never emit a refresh signal by hand.
+- **Work the person waits for** (a report, an import, an export, a backup or a restore):
+  `run_with_progress(parent, title, fn, *args)`: a modal dialog with a bar and «لغو»; fn is called
+  fn(progress, cancelled, *args) — progress(done, total) (total 0: unknown), cancelled() turns
+  True after «لغو»; returns fn's result, re-raises its error, raises OperationCancelled.
+- **Results that replace one another** (search keystrokes, pages of a list): `Lane`; only the
+  newest operation's outcome is delivered, an older one's arrives and is dropped.
+- `Job` is the primitive under all of these (a thread, a cancel flag, queued signals);
+  `SectionLoader` is several named reads one after the other in one job (the dashboard).
+  `BackgroundCall` is the older name of `Job`.
+
+Work in a job never touches a widget: its progress, result and error reach the GUI thread
+through queued signals.
 """
 
 from __future__ import annotations
 
 import logging
+import queue
 import threading
 import time
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import QEventLoop, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
+
+from shiboken6 import isValid
 
 from app.errors import DomainError
 
@@ -56,30 +72,56 @@ class Job(QObject):
     With reports=True fn is called fn(progress, cancelled, *args) and `progressed(done, total)`
     follows its progress. Keep a reference (or give a parent) until it has finished. wait() lets
     a window that is closing, or a restore about to close the database, be sure nothing still
-    reads it; the outcome is also kept in `result` / `error` for whoever waits."""
+    reads it; the outcome is also kept in `result` / `error` for whoever waits.
+
+    In a one-at-a-time `Lane` the job runs in the lane's worker after the lane's earlier jobs,
+    and not at all if a newer job has replaced it by then (its signals are then never sent)."""
 
     done = Signal(object)
     failed = Signal(object)
     progressed = Signal(int, int)
+    ended = Signal()  # after done or failed, or when a job replaced before its turn was skipped
+    _kept: set["Job"] = set()
 
-    def __init__(self, fn: Callable[..., Any], *args: Any, parent: QObject | None = None, reports: bool = False):
+    def __init__(self, fn: Callable[..., Any], *args: Any, parent: QObject | None = None, reports: bool = False,
+                 lane: "Lane | None" = None, generation: int = 0):
         super().__init__(parent)
         self._fn = fn
         self._args = args
         self._reports = reports
+        self._lane = lane
+        self._generation = generation
         self._cancel = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._started = False
+        self._finished = threading.Event()
         self._last_report = 0.0
         self.result: Any = None
         self.error: BaseException | None = None
 
+    def keep_until_ended(self) -> "Job":
+        """Hold this job (with no parent) until its outcome has been delivered, then let it go."""
+        Job._kept.add(self)
+        self.ended.connect(self._let_go)
+        return self
+
+    def _let_go(self) -> None:
+        # later, not inside this job's own signal: deleting it here would pull it from under Qt
+        QTimer.singleShot(0, partial(Job._kept.discard, self))
+
     def start(self) -> "Job":
-        self._thread = threading.Thread(target=self._run, daemon=True, name="parvandeh-job")
-        self._thread.start()
+        self._started = True
+        if self._lane is not None and self._lane.one_at_a_time:
+            if not self._lane.submit(self._run):
+                self._finished.set()  # the lane is closed: nothing will run
+                self._emit(self.ended)
+        else:
+            threading.Thread(target=self._run, daemon=True, name="parvandeh-job").start()
         return self
 
     def _run(self) -> None:
         try:
+            if self._lane is not None and not self._lane.is_current(self._generation):
+                return  # replaced before it began: skip the work altogether
             args = (self._report, self._cancel.is_set, *self._args) if self._reports else self._args
             self.result = self._fn(*args)
         except BaseException as exc:  # everything must reach the GUI thread, or it waits forever
@@ -87,12 +129,20 @@ class Job(QObject):
             self._emit(self.failed, exc)
         else:
             self._emit(self.done, self.result)
+        finally:
+            self._fn = self._args = None  # what the work held (a query, a closure) is let go now
+            self._emit(self.ended)
+            # last: whoever waited may delete this job at once, so the thread touches it no more
+            self._finished.set()
 
     def _report(self, done: int, total: int) -> None:
         now = time.monotonic()
         if done >= total or now - self._last_report >= PROGRESS_INTERVAL_S:
             self._last_report = now
-            self._emit(self.progressed, done, total)
+            # The signal carries C ints: work counted in bytes passes 2 GiB (a large backup), and
+            # a progress bar only needs the proportion.
+            shift = max(0, max(total, done).bit_length() - 30)
+            self._emit(self.progressed, done >> shift, total >> shift)
 
     @staticmethod
     def _emit(signal, *values: Any) -> None:
@@ -108,12 +158,12 @@ class Job(QObject):
         return self._cancel.is_set()
 
     def is_running(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
+        return self._started and not self._finished.is_set()
 
     def wait(self, timeout: float | None = None) -> bool:
         """Block until the work is over; True if it is."""
-        if self._thread is not None:
-            self._thread.join(timeout)
+        if self._started:
+            self._finished.wait(timeout)
         return not self.is_running()
 
 
@@ -132,10 +182,19 @@ def failure_text(error: BaseException) -> str:
 
 class Lane:
     """Operations that replace one another (a search typed over, a page shown again): only the
-    newest one's outcome is delivered; an older one's result, arriving late, is dropped."""
+    newest one's outcome is delivered; an older one's result, arriving late, is dropped.
 
-    def __init__(self) -> None:
+    one_at_a_time=True: the lane's operations run one after another in the lane's own worker
+    thread (a two-core office PC gains nothing from running searches side by side), and one
+    replaced before its turn is skipped. close() ends the lane: queued work is dropped."""
+
+    def __init__(self, one_at_a_time: bool = False) -> None:
         self.generation = 0
+        self.one_at_a_time = one_at_a_time
+        self._lock = threading.Lock()
+        self._queue: queue.SimpleQueue | None = None
+        self._worker: threading.Thread | None = None
+        self._closed = False
 
     def next(self) -> int:
         self.generation += 1
@@ -144,13 +203,47 @@ class Lane:
     def is_current(self, generation: int) -> bool:
         return generation == self.generation
 
+    def submit(self, run: Callable[[], None]) -> bool:
+        """Queue run for the lane's worker; False if the lane is closed."""
+        with self._lock:
+            if self._closed:
+                return False
+            if self._worker is None:
+                self._queue = queue.SimpleQueue()
+                self._worker = threading.Thread(target=self._work, args=(self._queue,), daemon=True,
+                                                name="parvandeh-lane")
+                self._worker.start()
+            self._queue.put(run)
+        return True
+
+    @staticmethod
+    def _work(jobs: queue.SimpleQueue) -> None:
+        while (run := jobs.get()) is not None:
+            run()
+
+    def close(self, timeout: float | None = 0) -> bool:
+        """No more work: what is queued is now stale (skipped), and the worker ends after the
+        job it is running; waits up to timeout seconds (None: as long as it takes) for that.
+        True when nothing is left running."""
+        with self._lock:
+            self.generation += 1
+            if not self._closed and self._queue is not None:
+                self._queue.put(None)
+            self._closed = True
+            worker = self._worker
+        if worker is None:
+            return True
+        if timeout != 0:
+            worker.join(timeout)
+        return not worker.is_alive()
+
 
 class Operation:
-    """op(fn, *args).success(cb).failure(cb).progress(cb).run_in_background(parent) -> Job.
+    """op(fn, *args).success(cb).failure(cb).progress(cb).in_lane(lane).run_in_background(parent) -> Job.
 
-    `success(result)` runs in the GUI thread with what fn returned (for a save: what changed, so
-    the screen refreshes from that). Without `failure`, an error is shown to the person as a
-    Persian message over `parent` and logged."""
+    `success(result)` runs in the GUI thread with what fn returned; then what the result says
+    it changed goes to every open screen (app.ui.machinery.live). Without `failure`, an error is
+    shown to the person as a Persian message over `parent` and logged."""
 
     def __init__(self, fn: Callable[..., Any], *args: Any):
         self._fn = fn
@@ -159,6 +252,7 @@ class Operation:
         self._failure: Callable[[BaseException], None] | None = None
         self._progress: Callable[[int, int], None] | None = None
         self._lane: Lane | None = None
+        self._generation: int | None = None
 
     def success(self, callback: Callable[[Any], None]) -> "Operation":
         self._success = callback
@@ -173,14 +267,26 @@ class Operation:
         self._progress = callback
         return self
 
-    def in_lane(self, lane: Lane) -> "Operation":
+    def in_lane(self, lane: Lane, generation: int | None = None) -> "Operation":
+        """Replace the lane's earlier operations; or, given the generation of one already
+        started (lane.generation), belong to it: a search's count belongs to its search."""
         self._lane = lane
+        self._generation = generation
         return self
 
     def run_in_background(self, parent: QObject | None = None) -> Job:
-        generation = self._lane.next() if self._lane is not None else 0
-        job = Job(self._fn, *self._args, parent=parent, reports=self._progress is not None)
-        current = (lambda: self._lane.is_current(generation)) if self._lane is not None else (lambda: True)
+        lane = self._lane
+        generation = 0
+        if lane is not None:
+            generation = lane.next() if self._generation is None else self._generation
+        # No parent: a job must outlive a window closed under it, or its thread would send its
+        # outcome through a deleted object; the outcome is simply not delivered then.
+        job = Job(self._fn, *self._args, reports=self._progress is not None,
+                  lane=lane, generation=generation).keep_until_ended()
+
+        def current() -> bool:
+            return (lane is None or lane.is_current(generation)) and (parent is None or isValid(parent))
+
         job.done.connect(lambda result: self._succeeded(result) if current() else None)
         job.failed.connect(lambda error: self._failed(parent, error) if current() else None)
         if self._progress is not None:
@@ -188,8 +294,13 @@ class Operation:
         return job.start()
 
     def _succeeded(self, result: Any) -> None:
-        if self._success is not None:
-            self._success(result)
+        from app.ui.machinery.live import changes_of, tell_pages
+
+        try:
+            if self._success is not None:
+                self._success(result)
+        finally:
+            tell_pages(changes_of(result))  # Anki's on_op_finished: every open screen hears it
 
     def _failed(self, parent: QObject | None, error: BaseException) -> None:
         if self._failure is not None:

@@ -10,7 +10,7 @@ message boxes) gets the same treatment without each screen remembering to do it.
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt, QTimer
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QGuiApplication, QShowEvent
 from PySide6.QtWidgets import QApplication, QFrame, QScrollArea, QSizePolicy, QWidget
 
 from app.ui.machinery.event_filters import install_once
@@ -73,7 +73,9 @@ class ScreenFitter(QObject):
     """Installed on the application: every top-level window shown is clamped to its screen."""
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Show and isinstance(watched, QWidget) and watched.isWindow():
+        # isinstance first: every event of the program passes here, and event.type() is slow
+        if isinstance(event, QShowEvent) and event.type() == QEvent.Type.Show and isinstance(watched, QWidget) \
+                and watched.isWindow():
             if watched.windowType() not in _SKIPPED_TYPES:
                 clamp_to_screen(watched)
                 # a dialog that lays itself out after show (a message box) is checked once more

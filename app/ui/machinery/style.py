@@ -11,7 +11,7 @@ folder (see write_arrow_images) and the rules for them are added by build_styles
 
 from pathlib import Path
 
-from PySide6.QtCore import QPointF, Qt
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, Qt
 from PySide6.QtGui import QColor, QPainter, QPixmap, QPolygonF
 
 ACCENT = "#2f6f8f"
@@ -163,7 +163,17 @@ def _draw_arrow(path: Path, pointing_down: bool, scale: int) -> None:
     corners = [QPointF(0, base), QPointF(width, base), QPointF(width / 2, tip)]
     painter.drawPolygon(QPolygonF(corners))
     painter.end()
-    pixmap.save(str(path), "PNG")
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    pixmap.save(buffer, "PNG")
+    drawn = bytes(data.data())
+    try:
+        if path.read_bytes() == drawn:
+            return  # as drawn at the last start: no write on the way to the first window
+    except OSError:
+        pass
+    path.write_bytes(drawn)
 
 
 def write_arrow_images(folder: Path) -> dict[str, Path]:

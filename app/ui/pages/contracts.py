@@ -27,6 +27,8 @@ from PySide6.QtWidgets import (
 
 from app.errors import DomainError
 from app.persian import format_number, format_rials, normalize_digits, to_persian_digits
+from app.domain.changes import FILE, Changes
+from app.ui.machinery import live
 from app.ui.widgets.forms import FormDialog
 from app.ui.widgets.list_model import ListTableModel, identifier_text, make_table_view, select_row
 from app.ui.widgets.paged_model import Column
@@ -287,6 +289,9 @@ class ContractDialog(FormDialog):
             self.saved = update_contract(self.session.ctx, self.contract.id, data)
         return self.saved
 
+    def what_changed(self, result: Any) -> Changes:
+        return Changes(contracts=True)
+
 
 class ContractsPage(Page):
     def __init__(self, session: Any, parent: QWidget | None = None):
@@ -296,6 +301,9 @@ class ContractsPage(Page):
                                     alert=self._alert)
         self._build()
         self.refresh()
+        # contracts, their cheques and their active files, saved here or on another PC
+        self.watch = live.RefreshOnChanges(
+            self, lambda c: c.contracts or c.payments or c.touches_cases(FILE), self.refresh, own_saves=False)
 
     def _today(self) -> dt.date:
         return self.session.ctx.today()

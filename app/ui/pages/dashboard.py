@@ -29,7 +29,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.changes import FILE, PROBLEMS, REVIEWS, SERVICES, Changes
 from app.persian import format_number, to_persian_digits
+from app.ui.machinery import live
 from app.ui.machinery.runner import SectionLoader
 from app.ui.widgets.case_link import open_case
 from app.ui.widgets.list_model import ListTableModel, identifier_text, make_table_view
@@ -238,6 +240,26 @@ class CaseloadChart(QWidget):
                          f"سقف {to_persian_digits(self.limit)}")
 
 
+def _last_in_chain(widget: QWidget) -> QWidget:
+    """The widget's last descendant in the focus chain (the tab bar's scroll buttons), or itself."""
+    last, following = widget, widget.nextInFocusChain()
+    while widget.isAncestorOf(following):
+        last, following = following, following.nextInFocusChain()
+    return last
+
+
+class LazyTables(dict):
+    """name → QTableView, each made by `make(name)` the first time it is asked for."""
+
+    def __init__(self, make: Callable[[str], QTableView]):
+        super().__init__()
+        self._make = make
+
+    def __missing__(self, name: str) -> QTableView:
+        view = self[name] = self._make(name)
+        return view
+
+
 class DashboardPage(Page):
     """Numbers at the top, then the lists; double-click or Enter on a row opens the file."""
 
@@ -250,15 +272,24 @@ class DashboardPage(Page):
         self.errors: dict[str, str] = {}
         self.tiles: dict[str, CountTile] = {}
         self.models: dict[str, ListTableModel] = {}
-        self.tables: dict[str, QTableView] = {}
+        # Each list's view is made when first shown or asked for (LazyTables): of six tabs one is
+        # on screen, and eight views made and sized at once were most of the window's start.
+        self.tables = LazyTables(self._make_view)
+        self._places: dict[str, tuple[QVBoxLayout, int]] = {}
         self._build()
         QShortcut(QKeySequence(QKeySequence.StandardKey.Refresh), self, self.refresh)
-        from app.ui.cases.common import case_events
-        case_events().others.connect(self._others_saved)
+        self._stale = False
+        live.listen(self)
 
-    def _others_saved(self) -> None:
-        if self.isVisible():  # out of sight, it is read again when shown
+    def on_changes(self, changes: Changes) -> None:
+        """Every save that moves a number or a list here; out of sight, read again when shown."""
+        if not (changes.touches_cases(FILE, SERVICES, PROBLEMS, REVIEWS)
+                or changes.contracts or changes.payments or changes.staff):
+            return
+        if self.isVisible():
             self.refresh()
+        else:
+            self._stale = True
 
     # --- building ----------------------------------------------------------------------------
 
@@ -276,6 +307,7 @@ class DashboardPage(Page):
         body.addWidget(self._list_tabs(), 5)
         body.addLayout(self._side_column(), 3)
         layout.addLayout(body, 1)
+        self._tab_shown(self.tabs.currentIndex())
 
     def _header(self) -> QHBoxLayout:
         row = QHBoxLayout()
@@ -329,9 +361,7 @@ class DashboardPage(Page):
         box.setStyleSheet(f"QGroupBox#abuseBox {{ border: 2px solid {ERROR}; background: #fff5f4; }}"
                           f" QGroupBox#abuseBox::title {{ color: {ERROR}; font-weight: bold; }}")
         layout = QVBoxLayout(box)
-        table = self._table("abuse_alert", ABUSE_COLUMNS, box)
-        table.setMaximumHeight(150)
-        layout.addWidget(table)
+        self._list("abuse_alert", ABUSE_COLUMNS, layout, max_height=150)  # its view when the box shows
         # A concern stays here, however old, until the manager marks it seen with a note.
         self.seen_button = QPushButton("دیده شد…", box)
         self.seen_button.setObjectName("abuseSeenButton")
@@ -363,14 +393,41 @@ class DashboardPage(Page):
         self.cheque_lines.setText("\n".join(overdue_cheque_text(c) for c in cheques))
         self.cheque_box.setVisible(self.is_manager and bool(cheques))
 
-    def _table(self, name: str, columns: list[Column], parent: QWidget,
-               alert: Callable[[Any], str] | None = None) -> QTableView:
-        model = ListTableModel(columns, parent=self, alert=alert)
-        view = make_table_view(model, parent, name=name)
+    def _list(self, name: str, columns: list[Column], layout: QVBoxLayout,
+              alert: Callable[[Any], str] | None = None, *, max_height: int = 0) -> None:
+        """The list's model now; its view, at the top of `layout`, when it is first needed."""
+        self.models[name] = ListTableModel(columns, parent=self, alert=alert)
+        self._places[name] = (layout, max_height)
+
+    def _make_view(self, name: str) -> QTableView:
+        layout, max_height = self._places[name]
+        model = self.models[name]
+        view = make_table_view(model, layout.parentWidget(), name=name)
+        if max_height:
+            view.setMaximumHeight(max_height)
         view.activated.connect(lambda index, model=model: self._open_row(model.row_at(index)))
-        self.models[name] = model
-        self.tables[name] = view
+        layout.insertWidget(0, view)
+        self._keep_tab_order(name, view)
         return view
+
+    def _keep_tab_order(self, name: str, view: QTableView) -> None:
+        """A view made late is put where Tab reached it when every view was made with the page:
+        after the focusable widget before it, and before the one after it."""
+        if name == "abuse_alert":
+            before, after = self.refresh_button, self.seen_button
+        elif name in self.tab_titles:
+            made = [key for key in self.tab_titles if key in self.tables or key == name]
+            at = made.index(name)
+            before = self.tables[made[at - 1]] if at else _last_in_chain(self.tabs.tabBar())
+            after = self.tables[made[at + 1]] if at + 1 < len(made) else self.chart_scroll
+        else:
+            return  # made with the page
+        QWidget.setTabOrder(before, view)
+        QWidget.setTabOrder(view, after)
+
+    def _tab_shown(self, index: int) -> None:
+        if 0 <= index < len(self.tab_titles):
+            self.tables[list(self.tab_titles)[index]]  # noqa: B018 — made on first access
 
     def _list_tabs(self) -> QTabWidget:
         self.tabs = QTabWidget(self)
@@ -382,7 +439,12 @@ class DashboardPage(Page):
         }
         columns = {"problems": PROBLEM_COLUMNS, "abuse": ABUSE_COLUMNS}
         for name, title in self.tab_titles.items():
-            self.tabs.addTab(self._table(name, columns.get(name, CASE_COLUMNS), self.tabs), title)
+            holder = QWidget(self.tabs)
+            holder.setObjectName(f"{name}Tab")
+            layout = QVBoxLayout(holder)
+            layout.setContentsMargins(0, 0, 0, 0)
+            self._list(name, columns.get(name, CASE_COLUMNS), layout)
+            self.tabs.addTab(holder, title)
         targets = {"follow_ups_today": "follow_today", "follow_ups_overdue": "follow_overdue",
                    "reviews_due": "reviews_due", "reviews_overdue": "reviews_overdue",
                    "open_problems": "problems", "abuse_concerns": "abuse"}
@@ -395,20 +457,21 @@ class DashboardPage(Page):
             if not permits(self.session.actor, fn):
                 self.tabs.setTabVisible(list(self.tab_titles).index(tab), False)
                 self.tiles[tile].setVisible(False)
+        self.tabs.currentChanged.connect(self._tab_shown)
         return self.tabs
 
     def _side_column(self) -> QVBoxLayout:
         column = QVBoxLayout()
         chart_box = QGroupBox("پرونده‌های فعال هر مددکار (سقف ۲۰۰)", self)
         self.chart = CaseloadChart()
-        scroll = QScrollArea(chart_box)
+        scroll = self.chart_scroll = QScrollArea(chart_box)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(self.chart)
         QVBoxLayout(chart_box).addWidget(scroll)
         contract_box = QGroupBox("ظرفیت و پایان قراردادها", self)
-        QVBoxLayout(contract_box).addWidget(self._table("contracts", CONTRACT_COLUMNS, contract_box,
-                                                        alert=contract_alert))
+        self._list("contracts", CONTRACT_COLUMNS, QVBoxLayout(contract_box), alert=contract_alert)
+        self.tables["contracts"]  # noqa: B018 — on screen from the start
         column.addWidget(chart_box, 3)
         column.addWidget(contract_box, 2)
         return column
@@ -460,7 +523,8 @@ class DashboardPage(Page):
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
-        if time.monotonic() - self.loaded_at > REFRESH_AFTER_S:
+        if self._stale or time.monotonic() - self.loaded_at > REFRESH_AFTER_S:
+            self._stale = False
             self.refresh()
 
     def _section_ready(self, name: str, result: Any) -> None:
@@ -495,7 +559,10 @@ class DashboardPage(Page):
 
     def _show_abuse(self, concerns: list[Any]) -> None:
         self.models["abuse_alert"].set_rows(concerns)
-        self.abuse_box.setVisible(self.is_manager and bool(concerns))
+        shown = self.is_manager and bool(concerns)
+        if shown:
+            self.tables["abuse_alert"]  # noqa: B018 — made before the box shows
+        self.abuse_box.setVisible(shown)
 
     def acknowledge_selected(self) -> bool:
         """The manager's «دیده شد» on the selected concern (the first if none is selected)."""

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QFormLayo
 from app.errors import DomainError
 from app.persian import format_month, format_number, parse_jalali_month, to_jalali, to_persian_digits
 from app.ui.machinery import messages
-from app.ui.machinery.runner import BackgroundCall
+from app.ui.machinery.runner import CANCEL_TEXT, Job, op
 
 
 _LATIN_RUN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]*[A-Za-z0-9]")
@@ -174,7 +174,7 @@ class OfficeWindow(QMainWindow):
         self.receive_fn = receive or receive_files
         self.summarise_fn = summarise or month_summary
         self.summary = None
-        self.worker: BackgroundCall | None = None
+        self.worker: Job | None = None
         self.setWindowTitle(f"پرونده — میز اداره: {office_name(ctx.db) or ''}")
         self.setLayoutDirection(Qt.RightToLeft)
         self.setAcceptDrops(True)
@@ -197,8 +197,13 @@ class OfficeWindow(QMainWindow):
         row = QHBoxLayout()
         self.pick_button = QPushButton("انتخاب پوشه…")
         self.pick_button.clicked.connect(self._pick_folder)
+        self.cancel_button = QPushButton(CANCEL_TEXT)  # the files already settled stay received
+        self.cancel_button.setObjectName("cancelReceiving")
+        self.cancel_button.clicked.connect(self.cancel_receiving)
+        self.cancel_button.hide()
         self.receive_status = QLabel("")
         row.addWidget(self.pick_button)
+        row.addWidget(self.cancel_button)
         row.addWidget(self.receive_status, 1)
         layout.addLayout(row)
         self.receipts = RowsModel(("فایل", "نتیجه", "شرح"))
@@ -229,15 +234,30 @@ class OfficeWindow(QMainWindow):
         self.tabs.setCurrentIndex(0)
         self.pick_button.setEnabled(False)
         self.receive_status.setText("در حال بررسی فایل‌ها…")
-        self.worker = BackgroundCall(self.receive_fn, self.ctx, paths, parent=self)
-        self.worker.done.connect(self._received)
-        self.worker.failed.connect(self._failed)
-        self.worker.start()
+        self.cancel_button.setEnabled(True)
+        self.cancel_button.show()
+        receive, ctx = self.receive_fn, self.ctx
+        self.worker = (op(lambda progress, cancelled: receive(ctx, paths, progress=progress, cancelled=cancelled))
+                       .progress(self._show_progress).success(self._received).failure(self._failed)
+                       .run_in_background(self))
+
+    def _show_progress(self, done: int, total: int) -> None:
+        if self.cancel_button.isEnabled():
+            self.receive_status.setText(f"در حال بررسی فایل‌ها… {format_number(done)} از {format_number(total)}")
+
+    def cancel_receiving(self) -> None:
+        """Stop after the files being settled now; those already received stay received."""
+        if self.worker is not None and self.worker.is_running():
+            self.worker.cancel()
+            self.cancel_button.setEnabled(False)
+            self.receive_status.setText("در حال لغو… لطفاً صبر کنید")
 
     def _received(self, receipts) -> None:
         self.pick_button.setEnabled(True)
+        self.cancel_button.hide()
         refused = sum(not r.accepted for r in receipts)
-        self.receive_status.setText(f"{format_number(len(receipts) - refused)} پذیرفته، "
+        stopped = "لغو شد؛ " if self.worker is not None and self.worker.cancelled() else ""
+        self.receive_status.setText(f"{stopped}{format_number(len(receipts) - refused)} پذیرفته، "
                                     f"{format_number(refused)} پذیرفته‌نشده (در پوشه refused نگه داشته شد)")
         self.receipts.set_rows([(Path(r.file).name, "پذیرفته شد" if r.accepted else "پذیرفته نشد", r.message)
                                 for r in receipts],
@@ -247,6 +267,7 @@ class OfficeWindow(QMainWindow):
 
     def _failed(self, error: BaseException) -> None:
         self.pick_button.setEnabled(True)
+        self.cancel_button.hide()
         self.receive_status.setText("")
         messages.fail(self, "دریافت انجام نشد.", getattr(error, "message", str(error)))
 

@@ -35,6 +35,8 @@ from app.ui.machinery import messages
 from app.ui.pages.contracts import AmountEdit
 from app.ui.widgets.list_model import ListTableModel, identifier_text, make_table_view
 from app.ui.widgets.paged_model import Column
+from app.domain.changes import Changes
+from app.ui.machinery import live
 from app.ui.widgets.passwords import _FormDialog
 from app.ui.widgets.text import jalali_text
 from app.ui.widgets import JalaliDateEdit, NormalizingLineEdit
@@ -42,6 +44,13 @@ from app.ui.pages.page import Page
 
 INVOICED, PAID = QColor("#3d6a99"), QColor("#2f8f5b")
 LATE_DAYS = 60  # an invoice unpaid this long after delivery is painted red
+
+
+class _MoneyDialog(_FormDialog):
+    """A dialog whose save changes payments, invoices or cheques (the open screens hear it)."""
+
+    def what_changed(self, result: Any) -> Changes:
+        return Changes(payments=True)
 
 
 def rials(value: Any) -> str:
@@ -206,7 +215,7 @@ class MonthChart(QWidget):
 # ---------------------------------------------------------------- dialogs
 
 
-class PaymentDialog(_FormDialog):
+class PaymentDialog(_MoneyDialog):
     """A payment received: contract, date, amount, bank reference; oldest invoices first or one named."""
 
     def __init__(self, session: Any, invoices: list[Any], parent: QWidget | None = None,
@@ -284,7 +293,7 @@ class PaymentDialog(_FormDialog):
             return add_payment(self.session.ctx, data, accept_overpayment=True)
 
 
-class DeliveryDialog(_FormDialog):
+class DeliveryDialog(_MoneyDialog):
     def __init__(self, session: Any, invoice: Any, parent: QWidget | None = None):
         super().__init__(parent, "تحویل صورتحساب امضاشده", "ثبت",
                          f"صورتحساب {report_id_text(invoice.report_id)} ({invoice.month_label}، "
@@ -307,7 +316,7 @@ class DeliveryDialog(_FormDialog):
                                self.note.text())
 
 
-class ReverseDialog(_FormDialog):
+class ReverseDialog(_MoneyDialog):
     def __init__(self, session: Any, payment: Any, parent: QWidget | None = None):
         super().__init__(parent, "برگشت پرداخت", "برگشت بزن",
                          f"پرداخت {to_persian_digits(payment.id)} به مبلغ {format_number(payment.amount_rials)} ریال "
@@ -338,6 +347,7 @@ class ReceivablesPage(Page):
         self._build()
         QShortcut(QKeySequence(QKeySequence.StandardKey.Refresh), self, self.refresh)
         self.refresh()
+        self.watch = live.RefreshOnChanges(self, lambda c: c.payments or c.contracts, self.refresh, own_saves=False)
 
     # --- building ----------------------------------------------------------------------------
 

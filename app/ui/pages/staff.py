@@ -28,6 +28,8 @@ from app.errors import DomainError, ValidationError
 from app.domain.enums import Degree, Role
 from app.persian import normalize_digits, parse_optional_jalali, to_persian_digits, validate_national_code
 from app.ui.machinery import messages
+from app.domain.changes import FILE, Changes
+from app.ui.machinery import live
 from app.ui.widgets.forms import FormDialog
 from app.ui.widgets.list_model import ListTableModel, identifier_text, make_table_view, select_row
 from app.ui.widgets.paged_model import Column
@@ -236,6 +238,9 @@ class StaffDialog(FormDialog):
                                       trainings=data.trainings if changed else None)
         return self.saved
 
+    def what_changed(self, result: Any) -> Changes:
+        return Changes(staff=True)
+
 
 class StaffPage(Page):
     def __init__(self, session: Any, parent: QWidget | None = None):
@@ -244,6 +249,8 @@ class StaffPage(Page):
         self.model = ListTableModel(COLUMNS, parent=self, alert=None)
         self._build()
         self.refresh()
+        self.watch = live.RefreshOnChanges(self, lambda c: c.staff or c.touches_cases(FILE), self.refresh,
+                                           own_saves=False)
 
     def _button(self, text: str, name: str, slot) -> QPushButton:
         button = QPushButton(text, self)

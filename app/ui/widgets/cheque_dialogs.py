@@ -10,6 +10,7 @@ from typing import Any
 from PySide6.QtWidgets import QLabel, QWidget
 
 from app.persian import format_number
+from app.domain.changes import Changes
 from app.ui.cases.common import FormDialog
 from app.ui.widgets.list_model import identifier_text
 from app.ui.widgets.text import jalali_text
@@ -23,6 +24,9 @@ def cheque_title(cheque: Any) -> str:
 
 
 class _ChequeDialog(FormDialog):
+    def what_changed(self, result: Any) -> Changes:
+        return Changes(payments=True)
+
     def __init__(self, session: Any, title: str, intro: str, parent: QWidget | None = None):
         super().__init__(session, title, parent)
         self.setObjectName("chequeDialog")

@@ -31,8 +31,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.changes import NOTHING, Changes
 from app.errors import Busy, DomainError, StaleEdit
 from app.ui.widgets import conflict
+from app.ui.machinery.live import tell_pages
 from app.ui.machinery.messages import ask_unsaved_changes, show_warnings
 from app.ui.machinery.screen_fit import scroll_area
 from app.ui.widgets.text import plain_text, rtl_date_text
@@ -227,13 +229,17 @@ class FormDialog(QDialog):
             def submit(self):                 # the one service call; raise DomainError to refuse
                 return add_cheque(self.session.ctx, ...)
 
+            def what_changed(self, result):   # what the open screens must show again
+                return Changes(payments=True)
+
     add_row(label, field, widget) puts the widget in the form with its error label under it and
     returns the widget; `field` is the name the service's DomainError.field uses. A date field
     (JalaliDateEdit) is checked as soon as it is left; check_when_left() adds such a check to any
     other field (a national code). On «ذخیره» (or Ctrl+Enter): entry_errors() and the checks of
     every field run first, and all their errors show at once, each under its field, the cursor
     in the first; nothing is saved. Then submit() runs; its DomainError shows at its field.
-    result_value is what submit() returned. state() (a comparable snapshot) makes closing with
+    result_value is what submit() returned; what_changed(result) goes to every open screen
+    (app.ui.machinery.live.tell_pages), each refreshing what concerns it. state() (a comparable snapshot) makes closing with
     unsaved changes ask first; reveal(field) shows a row hidden until an error needs it.
     """
 
@@ -345,6 +351,11 @@ class FormDialog(QDialog):
     def after_save(self, result: Any) -> None:
         show_warnings(self.parentWidget() or self, getattr(result, "warnings", ()))
 
+    def what_changed(self, result: Any) -> Changes:
+        """What a save changed, for the open screens (app.ui.machinery.live); forms that save
+        something a screen shows say what."""
+        return NOTHING
+
     # --- behaviour -----------------------------------------------------------------------------
 
     def mark_clean(self) -> None:
@@ -412,6 +423,7 @@ class FormDialog(QDialog):
             return False
         self._busy_tries = 0
         self.result_value = result
+        tell_pages(self.what_changed(result))
         self.mark_clean()
         self.after_save(result)
         super().accept()

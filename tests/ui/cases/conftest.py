@@ -80,7 +80,14 @@ def close_case_windows(qapp, messages):
     """After each test (and before message boxes are real again): no window stays open."""
     yield
     from app.ui.cases.case_window import close_all_case_windows
+    from app.ui.widgets.forms import FormDialog
     close_all_case_windows()
+    # A form a test left open with typing in it would ask «ذخیره شود؟» when a later test's main
+    # window closes every window: by then no fixture answers, and Qt aborts the run.
+    for widget in QApplication.topLevelWidgets():
+        if isinstance(widget, FormDialog) and widget.isVisible():
+            widget.mark_clean()
+            widget.close()
     QApplication.processEvents()
 
 

@@ -1,13 +1,14 @@
-"""Others' saves reach this PC's open screens within seconds, through the same events as its own."""
+"""Others' saves reach this PC's open screens within seconds, through the same changes as its own."""
 
 import datetime as dt
 
 import pytest
+from PySide6.QtCore import QObject
 
 from app.services.changes import changes_since, latest_change
 from app.services.visits import ServiceInput, add_service, delete_service, list_services
 from app.ui.machinery import live
-from app.ui.cases.common import SERVICES, FILE, case_events
+from app.ui.cases.common import SERVICES, FILE
 from app.ui.cases.visit_form import DELETED_TEXT, VisitForm
 from tests.conftest import TODAY
 
@@ -28,10 +29,16 @@ def test_the_change_counter_names_what_changed_and_skips_openings(ctx, make_case
 def test_another_pcs_save_reaches_the_open_screens(qtbot, ctx, make_case):
     case_id = make_case().id
     seen = []
-    events = case_events()
-    events.changed.connect(lambda cid, kind: seen.append((cid, kind)))
     others = []
-    events.others.connect(lambda: others.append(1))
+
+    class Screen(QObject):  # an open screen, as the one place tells it what changed
+        def on_changes(self, changes):
+            seen.extend((cid, kind) for cid in changes.case_ids() for kind in changes.parts_of(cid))
+            if changes.elsewhere:
+                others.append(1)
+
+    screen = Screen()
+    live.listen(screen)
     updates = live.LiveUpdates(ctx, poll_seconds=0.05).start()
     try:
         qtbot.wait(200)
