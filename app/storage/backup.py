@@ -13,6 +13,7 @@ Everything is streamed in 1 MiB pieces, so a database of several GB never sits i
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import re
@@ -378,15 +379,35 @@ def _zip_info(name: str, when: datetime, *, stored: bool = False) -> zipfile.Zip
 
 
 def _deflate_piece(data: bytes, primer: bytes, level: int) -> bytes:
-    """One piece of a deflate stream that goes on after `primer` (the input just before it).
+    """One piece of a deflate stream that goes on after `primer` (the input just before it),
+    proven to inflate back to `data`.
 
     Ends with a sync flush (an empty stored block): byte-aligned and not final, so pieces
     concatenate into one valid stream, as pigz does."""
+    piece = _deflate_raw(data, primer, level)
+    _prove_piece(piece, primer, data)
+    return piece
+
+
+def _deflate_raw(data: bytes, primer: bytes, level: int) -> bytes:
     if primer:
         compressor = fast_zlib.compressobj(level, zlib.DEFLATED, -15, zdict=primer)
     else:
         compressor = fast_zlib.compressobj(level, zlib.DEFLATED, -15)
     return compressor.compress(data) + compressor.flush(zlib.Z_SYNC_FLUSH)
+
+
+def _prove_piece(piece: bytes, primer: bytes, data: bytes) -> None:
+    """Inflates a piece just deflated and compares it with its input, on the deflate thread.
+
+    This is the read-back's inflate, done while the archive is written (on the other cores)
+    instead of after it. An inflater that reaches a piece's start in the joined stream holds the
+    output so far, whose last 32 KiB are `primer`, and is at a block boundary (the sync flush):
+    exactly this fresh inflater's state. So, by induction over the pieces, the member's stream
+    inflates to its input, and the CRC-32 zipfile computes from that input is the stream's."""
+    inflater = fast_zlib.decompressobj(-15, zdict=primer) if primer else fast_zlib.decompressobj(-15)
+    if inflater.decompress(piece) != data or inflater.unconsumed_tail:
+        raise StorageError(MSG_DAMAGED)
 
 
 class _ParallelDeflate:
@@ -421,7 +442,9 @@ class _ParallelDeflate:
 
 
 def _add_file(zf: zipfile.ZipFile, name: str, path: Path, when: datetime,
-              tracker: _Tracker, pool: ThreadPoolExecutor | None = None) -> BackupMember | None:
+              tracker: _Tracker, pool: ThreadPoolExecutor | None = None) -> tuple[BackupMember, bool] | None:
+    """The file as one member; with it, whether its stream was proven while written (every
+    deflated piece inflated back to its input, or stored as it is)."""
     digest, size = hashlib.sha256(), 0
     try:
         src = open(path, "rb")
@@ -435,13 +458,15 @@ def _add_file(zf: zipfile.ZipFile, name: str, path: Path, when: datetime,
             # the attribute (another Python) the member is deflated by zipfile itself, as before.
             if pool is not None and getattr(dst, "_compressor", None) is not None:
                 dst._compressor = _ParallelDeflate(pool, DEFLATE_LEVEL)
+            proven = isinstance(getattr(dst, "_compressor", None), _ParallelDeflate) or \
+                info.compress_type == zipfile.ZIP_STORED
             while block:
                 digest.update(block)
                 dst.write(block)
                 size += len(block)
                 tracker.add(len(block))
                 block = src.read(COPY_BLOCK)
-    return BackupMember(name, size, digest.hexdigest())
+    return BackupMember(name, size, digest.hexdigest()), proven
 
 
 def _incompressible(first_block: bytes) -> bool:
@@ -487,32 +512,67 @@ def _manifest(created_at: datetime, revision: str, members: list[BackupMember],
 
 
 def _write_zip(sink: BinaryIO, db_copy: Path, attachments: list[tuple[str, Path]], revision: str,
-               created_at: datetime, tracker: _Tracker) -> list[BackupMember]:
+               created_at: datetime, tracker: _Tracker, unproven: set[str] | None = None) -> list[BackupMember]:
+    """Writes the archive; the names of members whose stream was not proven while written
+    (zipfile deflated them itself) are added to `unproven`, for the read-back to inflate."""
     members: list[BackupMember] = []
     with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True) as zf, \
             ThreadPoolExecutor(DEFLATE_THREADS, thread_name_prefix="parvandeh-deflate") as pool:
         zf.writestr(_zip_info(MARKER_NAME, created_at, stored=True), MARKER_DATA)
         for name, path in [(DB_MEMBER, db_copy), *attachments]:
-            member = _add_file(zf, name, path, created_at, tracker, pool)
-            if member is not None:
-                members.append(member)
+            added = _add_file(zf, name, path, created_at, tracker, pool)
+            if added is not None:
+                members.append(added[0])
+                if not added[1] and unproven is not None:
+                    unproven.add(name)
         zf.writestr(_zip_info(MANIFEST_NAME, created_at),
                     _manifest(created_at, revision, members, _audit_head(db_copy)))
     return members
 
 
+class _SummingWriter(io.RawIOBase):
+    """Passes bytes on to a file, keeping their CRC-32 and count: what the file must hold.
+
+    Without tell()/seek() (like crypto.EncryptingWriter), so zipfile streams into it and never
+    goes back to rewrite a header: every byte of the file passes here once, in order."""
+
+    def __init__(self, out: BinaryIO):
+        super().__init__()
+        self._out = out
+        self.crc = self.length = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:
+        self.crc = fast_zlib.crc32(data, self.crc)
+        self.length += len(data)
+        self._out.write(data)
+        return len(data)
+
+
+@dataclass
+class _Written:
+    key: bytes | None  # the encryption key (to re-read without the KDF)
+    crc: int  # CRC-32 and length of the file's bytes as they were produced
+    length: int
+    unproven: set[str]  # members the read-back must still inflate
+
+
 def _write_backup_file(partial: Path, db_copy: Path, attachments: list[tuple[str, Path]],
                        revision: str, created_at: datetime, password: str | None,
-                       tracker: _Tracker) -> bytes | None:
-    """Writes and fsyncs the backup; returns the encryption key (to re-read without the KDF)."""
+                       tracker: _Tracker) -> _Written:
+    """Writes and fsyncs the backup."""
+    unproven: set[str] = set()
     with open(partial, "wb") as raw:
+        sink = _SummingWriter(raw)
         if password is None:
-            _write_zip(raw, db_copy, attachments, revision, created_at, tracker)
+            _write_zip(sink, db_copy, attachments, revision, created_at, tracker, unproven)
             key = None
         else:
-            enc = crypto.EncryptingWriter(raw, password)
+            enc = crypto.EncryptingWriter(sink, password)
             try:
-                _write_zip(enc, db_copy, attachments, revision, created_at, tracker)
+                _write_zip(enc, db_copy, attachments, revision, created_at, tracker, unproven)
             except BaseException:
                 enc.discard()
                 raise
@@ -520,7 +580,34 @@ def _write_backup_file(partial: Path, db_copy: Path, attachments: list[tuple[str
             key = enc.key
         raw.flush()
         os.fsync(raw.fileno())
-    return key
+    return _Written(key, sink.crc, sink.length, unproven)
+
+
+def _check_written(partial: Path, written: _Written, password: str | None, tracker: _Tracker) -> BackupInfo:
+    """The read-back after writing: proves the file on disk holds the bytes produced, and reads
+    its directory and manifest (and, encrypted, authenticates every chunk).
+
+    Each deflated member's stream was proven while written (_prove_piece: it inflates to the
+    very input whose CRC-32, size and SHA-256 went into the zip and the manifest), so what is left
+    to prove is that the disk kept those bytes: a re-read of the file's raw bytes against the
+    CRC-32 computed as they were produced. Members zipfile deflated itself are inflated here, as before."""
+    with _file_errors(), open(partial, "rb") as raw:
+        plain = max(tracker.total - tracker.done, 0)
+        crc = length = 0
+        while block := raw.read(COPY_BLOCK):
+            crc = fast_zlib.crc32(block, crc)
+            length += len(block)
+            tracker.add(plain * len(block) // max(written.length, 1))
+    if crc != written.crc or length != written.length:
+        raise StorageError(MSG_DAMAGED)
+    with _open_archive(partial, password, key=written.key) as archive:
+        info = _read_info(archive, partial)
+        if archive.reader is not None:
+            archive.reader.authenticate_all()
+        for member in info.members:
+            if member.name in written.unproven:
+                _copy_member(archive.zf, member, None, tracker, digests=False)
+    return info
 
 
 def create_backup(db_path: Path, attachments_dir: Path, out_path: Path, *,
@@ -584,15 +671,13 @@ def _create_backup(db_path: Path, attachments_dir: Path, out_path: Path, *,
                 tracker.total = 3 * _size(db_copy) + 2 * sum(_size(p) for _, p in attachments)
                 out_path.parent.mkdir(parents=True, exist_ok=True)
                 created_at = datetime.now(timezone.utc).replace(microsecond=0)
-                key = _write_backup_file(partial, db_copy, attachments, revision, created_at, password, tracker)
+                written = _write_backup_file(partial, db_copy, attachments, revision, created_at, password, tracker)
             finally:
                 if check is not None:
                     check.join()  # the copy is removed below: its check must be done with it
             if check is not None:
                 check.result()
-            # Read back: every member inflated and its CRC-32 checked (and every encrypted chunk
-            # authenticated) against what was written a moment ago from the same bytes.
-            info = _verify_file(partial, password, key=key, check_db=False, tracker=tracker, digests=False)
+            info = _check_written(partial, written, password, tracker)
             os.replace(partial, out_path)
             fsync_directory(out_path.parent)
     except BaseException:

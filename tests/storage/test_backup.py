@@ -876,3 +876,75 @@ def test_a_backup_written_before_the_change_still_verifies_and_restores(data: Da
     make_db(data.db.with_name("other.sqlite3"))
     data.restore(old)
     assert rows(data.db) == expected
+
+
+# ---------------------------------------------------------------- the proof made while writing (issue 17, round 3)
+
+
+@pytest.mark.parametrize("password", [None, "رمز"])
+def test_a_corrupt_deflated_piece_is_caught_while_writing(tmp_path: Path, monkeypatch, fast_kdf, password):
+    """Each piece is inflated back and compared with its input on the deflate thread; a piece
+    the deflater got wrong (one bit of it flipped here) stops the backup, and nothing is left."""
+    db = tmp_path / "parvandeh.sqlite3"
+    make_db(db, rows=40_000, wal=False)
+    real = backup._deflate_raw
+    calls = []
+
+    def corrupt(data, primer, level):
+        piece = bytearray(real(data, primer, level))
+        calls.append(len(piece))
+        if len(calls) == 3:
+            piece[len(piece) // 2] ^= 0x10
+        return bytes(piece)
+    monkeypatch.setattr(backup, "_deflate_raw", corrupt)
+    with pytest.raises(StorageError, match="آسیب"):
+        create_backup(db, tmp_path / "attachments", tmp_path / "b.pvbak", password=password)
+    assert len(calls) >= 3
+    assert not (tmp_path / "b.pvbak").exists() and not (tmp_path / "b.partial").exists()
+    assert not list(tmp_path.glob(".parvandeh-backup-*"))
+
+
+def test_a_piece_that_inflates_to_other_bytes_is_caught(tmp_path: Path):
+    """The piece's proof compares the inflated bytes themselves, not only their length."""
+    data = bytes(range(256)) * 4096
+    primer = b"p" * backup.DEFLATE_WINDOW
+    good = backup._deflate_raw(data, primer, backup.DEFLATE_LEVEL)
+    backup._prove_piece(good, primer, data)  # the real thing passes
+    other = backup._deflate_raw(data[:-1] + b"\x00", primer, backup.DEFLATE_LEVEL)
+    with pytest.raises(StorageError):
+        backup._prove_piece(other, primer, data)
+    with pytest.raises(StorageError):
+        backup._prove_piece(good, b"q" * backup.DEFLATE_WINDOW, data[:-1] + b"\x00")
+
+
+@pytest.mark.parametrize("password", [None, "رمز"])
+def test_a_byte_spoiled_in_the_stored_bytes_after_writing_is_caught(data: Data, tmp_path: Path, monkeypatch, fast_kdf,
+                                                                    password):
+    """The read-back re-reads the raw file against the CRC-32 of the bytes produced: a byte
+    changed anywhere on disk after writing (here the first and the last) stops the backup."""
+    real = backup._write_backup_file
+    for where in (0, -1):
+        def spoiled(partial, *args, _where=where, **kwargs):
+            written = real(partial, *args, **kwargs)
+            raw = bytearray(partial.read_bytes())
+            raw[_where] ^= 0x01
+            partial.write_bytes(bytes(raw))
+            return written
+        monkeypatch.setattr(backup, "_write_backup_file", spoiled)
+        with pytest.raises(StorageError):
+            create_backup(data.db, data.att, tmp_path / "b.pvbak", password=password)
+        assert not (tmp_path / "b.pvbak").exists() and not (tmp_path / "b.partial").exists()
+
+
+def test_a_file_cut_short_after_writing_is_caught(data: Data, tmp_path: Path, monkeypatch):
+    real = backup._write_backup_file
+
+    def cut(partial, *args, **kwargs):
+        written = real(partial, *args, **kwargs)
+        with open(partial, "r+b") as f:
+            f.truncate(written.length - 1)
+        return written
+    monkeypatch.setattr(backup, "_write_backup_file", cut)
+    with pytest.raises(StorageError):
+        create_backup(data.db, data.att, tmp_path / "b.pvbak")
+    assert not (tmp_path / "b.pvbak").exists()

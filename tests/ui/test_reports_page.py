@@ -172,3 +172,34 @@ def test_a_change_in_a_signed_month_is_shown_and_a_correction_asks_its_reason(pa
     assert correction.signed and correction.correction_number == 1 and correction.replaces_id == first.report_id
     assert not page.correction_notice.isVisible()
     assert correction.file_name.startswith("monthly-report-1405-08-")
+
+
+def test_a_document_recorded_while_cancel_was_pressed_is_shown_not_dropped(page, demo_session, monkeypatch):
+    """An invoice or file summary cannot be stopped half-way: once the service has recorded it, the page
+    must show it (the screen may not say «cancelled» while the clinic's records hold the document)."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QProgressDialog
+
+    from app.services import reports as report_services
+    from app.services.caselist import CaseQuery, list_cases
+
+    pressed, real = threading.Event(), report_services.generate_case_summary
+
+    def press_cancel():
+        dialogs = [w for w in QApplication.topLevelWidgets() if isinstance(w, QProgressDialog) and w.isVisible()]
+        if not dialogs:
+            QTimer.singleShot(10, press_cancel)
+            return
+        dialogs[0].canceled.emit()  # what its «لغو» button sends
+        pressed.set()
+
+    def slow_summary(*args, **kwargs):
+        assert pressed.wait(10)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(report_services, "generate_case_summary", slow_summary)
+    page.file_number.setText(list_cases(demo_session.ctx, CaseQuery(), 0, 1)[0].behzisti_file_number)
+    QTimer.singleShot(0, press_cancel)
+    document = page.make("case")
+    assert pressed.is_set()
+    assert document is not None and document.pdf.startswith(b"%PDF") and page.kind == "case"

@@ -586,4 +586,5 @@ class LetterDialog(_FormDialog):
         office, password = self.office.currentText(), self.password.text()
         return run_with_progress(self, "در حال ساختن صورت وضعیت مطالبات…",
                                  lambda progress, cancelled: generate_receivables_letter(
-                                     self.session.ctx, office, sign_password=password))
+                                     self.session.ctx, office, sign_password=password),
+                                 cancel_text=None)  # signed and recorded in one step: nothing to stop half-way

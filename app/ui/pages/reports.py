@@ -264,7 +264,8 @@ class VerifyPanel(QWidget):
 
         ctx = self.session.ctx
         try:
-            result = run_with_progress(self, "در حال بررسی امضا…", lambda _p, _c: check_report(ctx, data))
+            result = run_with_progress(self, "در حال بررسی امضا…", lambda _p, _c: check_report(ctx, data),
+                                       cancel_text=None)
         except DomainError as error:
             messages.warn(self, "فایل بررسی نشد.", error.message)
             return None
@@ -478,8 +479,11 @@ class ReportsPage(Page):
         self.errors.clear()
         try:
             params = self._choice(kind)
+            # _work raises OperationCancelled where the work really stops (the monthly report); an
+            # invoice or a summary recorded while «لغو» was pressed is shown, not dropped.
             document, images, total = run_with_progress(
-                self, f"در حال ساختن {document_title(kind)}…", self._work, kind, params, sign_password, options)
+                self, f"در حال ساختن {document_title(kind)}…", self._work, kind, params, sign_password, options,
+                raise_if_cancelled=False)
         except OperationCancelled:
             return None
         except UnfinishedMonth as error:
