@@ -6,7 +6,7 @@ seen; the mark, who made it, when, and the note go into the audit trail with it.
 
 from __future__ import annotations
 
-from sqlalchemy import exists, select
+from sqlalchemy import exists, select, true
 
 from app.errors import Conflict, NotFound, ValidationError
 from app.models import AbuseAcknowledgement, CaseFile, Service
@@ -31,7 +31,7 @@ def unseen_abuse_concerns(ctx: ServiceContext, limit: int = 200) -> list[AbuseCo
     query = (select(Service.id, CaseFile.id, CaseFile.first_name, CaseFile.last_name,
                     CaseFile.behzisti_file_number, Service.date, Service.abuse_action, CaseFile.priority)
              .join(CaseFile, CaseFile.id == Service.case_id)
-             .where(Service.abuse_concern.is_(True), _unseen())
+             .where(Service.abuse_concern == true(), _unseen())
              .order_by(CaseFile.priority.desc(), Service.date.desc(), Service.id.desc()).limit(limit))
     with ctx.db.read() as session:
         return [AbuseConcern(sid, cid, f"{f} {l}", num, d, action, prio)

@@ -8,7 +8,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Optional
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, or_, select, true
 
 from app.models import CaseFile, Contract, Problem, Service, Staff
 from app.domain.enums import CaseStatus, ProblemStage, Role
@@ -141,7 +141,7 @@ def abuse_concerns(ctx: ServiceContext, since: Optional[dt.date] = None, limit: 
                     CaseFile.behzisti_file_number, Service.date, Service.abuse_action, CaseFile.priority,
                     Service.confidential)
              .join(CaseFile, CaseFile.id == Service.case_id)
-             .where(*_scoped(ctx, Service.abuse_concern.is_(True), Service.date >= since))
+             .where(*_scoped(ctx, Service.abuse_concern == true(), Service.date >= since))
              .order_by(CaseFile.priority.desc(), Service.date.desc()).limit(limit))
     with ctx.db.read() as session:
         psych = allows(ctx.actor, Kind.PSYCH_NOTE, Action.READ)
@@ -193,7 +193,7 @@ def dashboard_counts(ctx: ServiceContext) -> DashboardCounts:
         problems = session.scalar(select(func.count()).select_from(Problem).join(CaseFile).where(
             *_scoped(ctx, Problem.stage != ProblemStage.RESOLVED.value))) or 0
         concerns = session.scalar(select(func.count()).select_from(Service).join(CaseFile).where(
-            *_scoped(ctx, Service.abuse_concern.is_(True), Service.date >= today - dt.timedelta(days=90)))) or 0
+            *_scoped(ctx, Service.abuse_concern == true(), Service.date >= today - dt.timedelta(days=90)))) or 0
     return DashboardCounts(
         active_cases=_count(ctx, []),
         follow_ups_today=_count(ctx, [CaseFile.next_follow_up == today]),
