@@ -18,7 +18,7 @@ from app.persian import age_in_years, half_year_bounds, half_year_of, normalize_
 from app.services.context import ServiceContext
 from app.services.permissions import case_scope
 from app.services.views import CaseRow
-from app.storage.search import list_key, max_piece, name_match_statement, phrase
+from app.storage.search import keyed_piece, list_key, max_piece, name_match_statement, phrase
 from app.services.policy import Action, Kind, rule
 
 SORTS = ("name", "behzisti_file_number", "clinic_file_number", "received_on", "next_follow_up")
@@ -221,6 +221,17 @@ def _keyed_page(s: _Search) -> bool:
     return _status_only(s) and s.q.sort == "name" and not s.q.descending
 
 
+def _one_piece(s: _Search) -> bool:
+    """One fragment of one or two letters (PostgreSQL: up to three), a status asked: a single
+    range of the piece table's key (revision 0015) answers its count and its pages."""
+    return (s.kind == "name" and s.n_short == 1 and not s.has_long and not s.n_letters and bool(s.q.status)
+            and _status_only(s))
+
+
+def _piece_range() -> list:
+    return [keyed_piece.c.piece == bindparam("p0", type_=String)]
+
+
 def _key_status(s: _Search) -> list:
     return [list_key.c.status == CaseStatus(s.q.status).value] if s.q.status else []
 
@@ -272,6 +283,9 @@ def _count_by_index(conn, s: _Search) -> Optional[int]:
     if not _counted_by_index(s) or case_scope(s.ctx.actor) is not None or any((
             q.social_worker_id, q.contract_id, q.living_arrangement, q.priority_only, q.review_overdue)):
         return None
+    if _one_piece(s):
+        return s.run_scalar(conn, "count piece", lambda: select(func.count()).select_from(keyed_piece).where(
+            *_piece_range(), keyed_piece.c.status == CaseStatus(q.status).value))
     if s.ctx.db.dialect != "sqlite" and q.status:
         return _postgres_count(conn, s)
     if s.kind == "number" and _number_matches(conn, s, COUNT_NUMBERS_UP_TO + 1) > COUNT_NUMBERS_UP_TO:
@@ -381,6 +395,11 @@ def _page_where(conn, s: _Search) -> tuple[str, Any]:
     name) is not in the name index: the index narrows by the others and the letter is tested
     on what they found."""
     q = s.q
+    if _one_piece(s) and _keyed_page(s):
+        return "keys piece", lambda: select(keyed_piece.c.case_id.label("id")).where(
+            *_piece_range(), keyed_piece.c.status == CaseStatus(q.status).value).order_by(
+            keyed_piece.c.priority.desc(), keyed_piece.c.last_name_key, keyed_piece.c.first_name_key,
+            keyed_piece.c.case_id)
     if s.ctx.db.dialect != "sqlite" and s.n_tokens and not (s.kind == "name" and s.n_letters) and _keyed_page(s):
         return _postgres_keyed_page(conn, s)
     if s.ctx.db.dialect != "sqlite" and s.kind == "name":
