@@ -38,6 +38,8 @@ def cmd_backup(args) -> int:
                   "پیوست‌ها در پوشه داده این رایانه‌اند؛ پوشه attachments را هم جدا نگه دارید.")
             return 0
         password = None if args.no_encrypt else read_password("رمز پشتیبان: ", confirm=True)
+        from app.storage.backup import keep_freed_memory
+        keep_freed_memory()  # this command only backs up, then ends
         info = back_up_to(ctx, Path(args.out), password, unencrypted=args.no_encrypt)
     finally:
         db.dispose()

@@ -196,6 +196,7 @@ def child_main(requests, replies) -> None:
     except (EOFError, OSError):
         return
     threading.Thread(target=_watch, args=(requests, stop), daemon=True, name="parvandeh-backup-watch").start()
+    backup.keep_freed_memory()  # this process only backs up, then ends
     if job == "auto" and kwargs.get("reason") == "start":
         _lower_priority()  # the day's start backup runs beside the window the person works in
     last = [0.0]

@@ -71,22 +71,6 @@ def run_in_background(parent: QWidget | None, title: str, fn: Callable[..., Any]
                              raise_if_cancelled=False, name="waitDialog")
 
 
-INT_MAX = 2**31 - 1
-
-
-def signal_progress(progress: Callable[[int, int], None] | None) -> Callable[[int, int], None] | None:
-    """progress(done, total) in bytes, scaled down to fit a Qt signal's int: the runner's
-    `progressed(int, int)` overflows past 2 GiB, and a backup of a 1.5 GB database counts three
-    passes over it (4.7 GB). The bar only needs the proportion."""
-    if progress is None:
-        return None
-
-    def scaled(done: int, total: int) -> None:
-        shift = max(0, max(total, done).bit_length() - 30)
-        progress(done >> shift, total >> shift)
-
-    return scaled
-
 
 # ---------------------------------------------------------------- automatic backups
 
@@ -101,7 +85,7 @@ def take_auto_backup(data_dir: Path, reason: str, now: dt.datetime | None = None
     only waits for it and passes its progress on; cancel() stops it and nothing is left behind."""
     from app.storage.backup_process import auto_backup_in_child
 
-    return auto_backup_in_child(Path(data_dir), reason=reason, now=now or _now(), progress=signal_progress(progress),
+    return auto_backup_in_child(Path(data_dir), reason=reason, now=now or _now(), progress=progress,
                                 cancel=cancel)
 
 
@@ -270,7 +254,6 @@ def create_backup_file(data_dir: Path, folder: Path, password: str | None, progr
         return dump(url, out), None
     # In a child process, like the automatic backups: the window keeps answering meanwhile.
     from app.storage.backup_process import create_backup_in_child
-    progress = signal_progress(progress)
     if ctx is not None:
         from app.services.backups import back_up_to
         return out, back_up_to(ctx, out, password, unencrypted=password is None, progress=progress,
@@ -355,4 +338,4 @@ def restore_files(progress, data_dir: Path, path: Path, password: str | None):
         return SimpleNamespace(kept_copy=None, attachments_restored=0)
     return restore_backup(path, data_dir / DB_FILENAME, data_dir / "attachments", password=password,
                           known_revisions=known_revisions(), keep_dir=data_dir / "backups",
-                          progress=signal_progress(progress))
+                          progress=progress)
