@@ -104,6 +104,25 @@ def test_a_search_finds_the_same_files_both_ways(clinic, monkeypatch, capsys, us
     assert found > 0
 
 
+def test_a_worker_cannot_find_another_workers_file_by_searching_for_it(clinic, monkeypatch, capsys):
+    """The search text is one more condition beside the role's scope, never instead of it: a
+    social worker typing another worker's child's national code or name finds nothing."""
+    import json
+
+    conn = sqlite3.connect(clinic / "parvandeh.sqlite3")
+    code, first, last = conn.execute(
+        "SELECT c.national_code, c.first_name, c.last_name FROM case_file c JOIN staff s ON s.id = c.social_worker_id "
+        "WHERE s.username <> 'worker1' AND c.national_code IS NOT NULL "
+        "ORDER BY c.id LIMIT 1").fetchone()
+    conn.close()
+    for text in (code, f"{first} {last}"):
+        def found(user, text=text):
+            argv = ["--data-dir", str(clinic), "--user", user, "cases", "list", "--format", "json", "--status", "all",
+                    "--search", text]
+            return {r["national_code"] for r in json.loads(_run(monkeypatch, capsys, argv, quick=True)[1])}
+        assert code in found("manager") and code not in found("worker1")
+
+
 def test_a_search_pages_through_more_rows_than_one_page(clinic, monkeypatch, capsys):
     """--limit above a page (MAX_PAGE) with a search: the same rows both ways, none twice."""
     import json
