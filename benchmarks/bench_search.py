@@ -147,6 +147,7 @@ def main() -> None:
     db = open_database(Path(args.data_dir))
     if args.without_pieces:
         db._piece_index = False
+        db._list_keys = False  # nor revision 0015's tables: the statements sent before 0014
     ctx = ServiceContext(db, sign_in(db, "manager", DEMO_PASSWORD))  # services refuse an actor made by hand
     pg_url = os.environ.get("PARVANDEH_DATABASE_URL")
     conn = bare_psycopg(pg_url) if pg_url else bare_sqlite(Path(args.data_dir) / "parvandeh.sqlite3")

@@ -63,6 +63,7 @@ class Database:
             self.read_engine = self.write_engine
         self._name_index: Optional[bool] = None
         self._piece_index: Optional[bool] = None
+        self._list_keys: Optional[bool] = None
         # The generation this process opened (app.storage.guard); None until first used, and
         # _guarded is False on a database older than revision 0009 (nothing to check yet).
         self.generation: Optional[str] = None
@@ -97,6 +98,15 @@ class Database:
             with self.read_engine.connect() as conn:
                 self._piece_index = has_piece_index(conn)
         return self._piece_index
+
+    @property
+    def has_list_keys(self) -> bool:
+        """Whether the narrow table of each file's status and sort keys is there (revision 0015; checked once)."""
+        if self._list_keys is None:
+            from app.storage.search import has_list_keys
+            with self.read_engine.connect() as conn:
+                self._list_keys = has_list_keys(conn)
+        return self._list_keys
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:

@@ -86,6 +86,8 @@ PIECE_WIDTHS = {"sqlite": 2, "postgresql": 3}
 MAX_KEY = 400  # case_file.name_key's length
 
 _piece = table(PIECE_TABLE, column("piece", String), column("case_id"))
+keyed_piece = table(PIECE_TABLE, column("piece", String), column("status", String), column("priority"),
+                    column("last_name_key", String), column("first_name_key", String), column("case_id"))
 
 
 def max_piece(dialect: str) -> int:
@@ -207,16 +209,209 @@ def resume_sqlite_name_index(connection) -> None:
     The files the trigram index lacks are those inserted meanwhile: their pieces first, then
     their trigrams."""
     unindexed = f" WHERE c.id NOT IN (SELECT rowid FROM {FTS_TABLE})"
-    connection.exec_driver_sql(SQLITE_PIECE_FILL + unindexed)
+    keyed = has_keyed_pieces(connection)
+    connection.exec_driver_sql((SQLITE_KEYED_FILL if keyed else SQLITE_PIECE_FILL) + unindexed)
     connection.exec_driver_sql(SQLITE_FILL + f" WHERE id NOT IN (SELECT rowid FROM {FTS_TABLE})")
     connection.exec_driver_sql(SQLITE_DDL[1])
-    connection.exec_driver_sql(SQLITE_PIECE_INSERT_TRIGGER)
+    connection.exec_driver_sql(SQLITE_KEYED_INSERT_TRIGGER if keyed else SQLITE_PIECE_INSERT_TRIGGER)
 
 
 def is_index_table(name: str) -> bool:
-    """FTS5 keeps its own shadow tables, and the piece table is the index's too; none of them is
-    part of the models' metadata."""
-    return name == FTS_TABLE or name.startswith(FTS_TABLE + "_") or name in (PIECE_TABLE, PIECE_POSITIONS)
+    """FTS5 keeps its own shadow tables, and the piece and list-key tables are the index's too;
+    none of them is part of the models' metadata."""
+    return (name == FTS_TABLE or name.startswith(FTS_TABLE + "_")
+            or name in (PIECE_TABLE, PIECE_POSITIONS, LIST_TABLE))
+
+
+# -- what the list sorts and filters by, beside each file's id (revision 0015) --------------------------
+#
+# A name matching a few thousand files was counted and paged by reading each match's case_file row
+# for its status and sort keys: one wide row (addresses, summaries) a match, ~2,600 heap pages for
+# the 2,977 matches of «قلیزاده» on PostgreSQL, where pg_trgm also rechecks each row's name there
+# (10-12 ms for the count, as much again for the page, idle). case_list_key holds only the file's
+# id, status, priority and the two sort keys (PostgreSQL: and name_key, under a trigram index and
+# an index in the list's order), kept in step by triggers on case_file like the name indexes: the
+# same questions read ~90 narrow rows a page. Filled in the list's order, so one last name's files
+# sit together (PostgreSQL's bitmap scan then reads a few pages for them).
+
+LIST_TABLE = "case_list_key"
+_LIST_COLUMNS = "id, status, priority, last_name_key, first_name_key"
+_KEPT = "status, priority, last_name_key, first_name_key"  # besides id (and, on PostgreSQL, name_key)
+
+list_key = table(LIST_TABLE, column("id"), column("status", String), column("priority"),
+                 column("last_name_key", String), column("first_name_key", String), column("name_key", String))
+
+SQLITE_LIST_DDL = (
+    f"""CREATE TABLE IF NOT EXISTS {LIST_TABLE} (id INTEGER PRIMARY KEY, status VARCHAR(20) NOT NULL,
+          priority BOOLEAN NOT NULL, last_name_key VARCHAR(400) NOT NULL, first_name_key VARCHAR(400) NOT NULL)""",
+    f"""CREATE TRIGGER IF NOT EXISTS case_list_key_insert AFTER INSERT ON case_file BEGIN
+          INSERT INTO {LIST_TABLE}({_LIST_COLUMNS})
+            VALUES (new.id, new.status, new.priority, new.last_name_key, new.first_name_key); END""",
+    f"""CREATE TRIGGER IF NOT EXISTS case_list_key_update AFTER UPDATE OF id, {_KEPT} ON case_file BEGIN
+          UPDATE {LIST_TABLE} SET id = new.id, status = new.status, priority = new.priority,
+            last_name_key = new.last_name_key, first_name_key = new.first_name_key WHERE id = old.id; END""",
+    f"""CREATE TRIGGER IF NOT EXISTS case_list_key_delete AFTER DELETE ON case_file BEGIN
+          DELETE FROM {LIST_TABLE} WHERE id = old.id; END""",
+    f"INSERT OR REPLACE INTO {LIST_TABLE}({_LIST_COLUMNS}) SELECT {_LIST_COLUMNS} FROM case_file",
+    f"ANALYZE {LIST_TABLE}",
+)
+SQLITE_LIST_DROP = (
+    "DROP TRIGGER IF EXISTS case_list_key_insert",
+    "DROP TRIGGER IF EXISTS case_list_key_update",
+    "DROP TRIGGER IF EXISTS case_list_key_delete",
+    f"DROP TABLE IF EXISTS {LIST_TABLE}",
+)
+POSTGRES_LIST_DDL = (
+    f"""CREATE TABLE IF NOT EXISTS {LIST_TABLE} (id integer PRIMARY KEY, status varchar(20) NOT NULL,
+          priority boolean NOT NULL, last_name_key varchar(400) NOT NULL, first_name_key varchar(400) NOT NULL,
+          name_key varchar(400) NOT NULL)""",
+    f"""CREATE OR REPLACE FUNCTION case_list_key_keep() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          IF TG_OP = 'DELETE' THEN
+            DELETE FROM {LIST_TABLE} WHERE id = OLD.id;
+          ELSIF TG_OP = 'UPDATE' THEN
+            UPDATE {LIST_TABLE} SET id = NEW.id, status = NEW.status, priority = NEW.priority,
+              last_name_key = NEW.last_name_key, first_name_key = NEW.first_name_key, name_key = NEW.name_key
+              WHERE id = OLD.id;
+          ELSE
+            INSERT INTO {LIST_TABLE}({_LIST_COLUMNS}, name_key)
+              VALUES (NEW.id, NEW.status, NEW.priority, NEW.last_name_key, NEW.first_name_key, NEW.name_key);
+          END IF;
+          RETURN NULL;
+        END $$""",
+    f"""CREATE TRIGGER case_list_key_keep AFTER INSERT OR DELETE OR UPDATE OF id, {_KEPT}, name_key ON case_file
+          FOR EACH ROW EXECUTE FUNCTION case_list_key_keep()""",
+    f"""INSERT INTO {LIST_TABLE}({_LIST_COLUMNS}, name_key) SELECT {_LIST_COLUMNS}, name_key FROM case_file
+          ORDER BY status, priority DESC, last_name_key, first_name_key, id""",
+    f"CREATE INDEX IF NOT EXISTS ix_case_list_key_trgm ON {LIST_TABLE} USING gin (name_key gin_trgm_ops)",
+    f"""CREATE INDEX IF NOT EXISTS ix_case_list_key_order
+          ON {LIST_TABLE} (status, priority DESC, last_name_key, first_name_key, id)""",
+    f"ANALYZE {LIST_TABLE}",
+)
+POSTGRES_LIST_DROP = (
+    "DROP TRIGGER IF EXISTS case_list_key_keep ON case_file",
+    "DROP FUNCTION IF EXISTS case_list_key_keep()",
+    f"DROP TABLE IF EXISTS {LIST_TABLE}",
+)
+
+
+# Revision 0015 also gives each piece the file's status and sort keys, in the list's order:
+# «active files holding "نی"» is then one range of the piece table's key, counted without
+# looking anything up, and its first page is that range's first 100 entries. Before, a piece's
+# matches (a few thousand to 40,000 for two letters) were each looked up for their status and
+# keys. The triggers keep the copies right when a file's status, priority or names change.
+_KEYS = "status, priority, last_name_key, first_name_key"
+_OLD_KEYS = "old.status, old.priority, old.last_name_key, old.first_name_key"
+_NEW_KEYS = "new.status, new.priority, new.last_name_key, new.first_name_key"
+_KEYED_ORDER = "piece, status, priority DESC, last_name_key, first_name_key, case_id"
+_KEYED = "case_name_piece_keyed"  # the new table while the revision fills it
+
+
+def _sqlite_keyed_insert(row: str) -> str:
+    keys = ", ".join(f"{row}.{k}" for k in ("status", "priority", "last_name_key", "first_name_key"))
+    key = f"{row}.name_key"
+    return (f"INSERT OR IGNORE INTO {PIECE_TABLE}(piece, {_KEYS}, case_id) "
+            f"SELECT substr({key}, n, 1), {keys}, {row}.id FROM {PIECE_POSITIONS} WHERE n <= length({key}) UNION "
+            f"SELECT substr({key}, n, 2), {keys}, {row}.id FROM {PIECE_POSITIONS} WHERE n < length({key})")
+
+
+_SQLITE_KEYED_DELETE = (
+    f"DELETE FROM {PIECE_TABLE} WHERE piece IN "
+    f"(SELECT substr(old.name_key, n, 1) FROM {PIECE_POSITIONS} WHERE n <= length(old.name_key) UNION "
+    f"SELECT substr(old.name_key, n, 2) FROM {PIECE_POSITIONS} WHERE n < length(old.name_key)) "
+    f"AND status = old.status AND priority = old.priority AND last_name_key = old.last_name_key "
+    f"AND first_name_key = old.first_name_key AND case_id = old.id")
+SQLITE_KEYED_FILL = (f"INSERT OR IGNORE INTO {PIECE_TABLE}(piece, {_KEYS}, case_id) "
+                     f"SELECT DISTINCT substr(c.name_key, p.n, w.w), c.status, c.priority, c.last_name_key, "
+                     f"c.first_name_key, c.id FROM case_file c "
+                     f"JOIN (SELECT 1 AS w UNION ALL SELECT 2) w "
+                     f"JOIN {PIECE_POSITIONS} p ON p.n <= length(c.name_key) - w.w + 1")
+SQLITE_KEYED_INSERT_TRIGGER = f"""CREATE TRIGGER IF NOT EXISTS case_name_piece_insert AFTER INSERT ON case_file BEGIN
+          {_sqlite_keyed_insert("new")}; END"""
+_KEYED_COLUMNS_SQLITE = """(piece TEXT NOT NULL, status VARCHAR(20) NOT NULL, priority BOOLEAN NOT NULL,
+          last_name_key VARCHAR(400) NOT NULL, first_name_key VARCHAR(400) NOT NULL, case_id INTEGER NOT NULL,
+          PRIMARY KEY (piece, status, priority DESC, last_name_key, first_name_key, case_id)) WITHOUT ROWID"""
+SQLITE_KEYED_DDL = (
+    f"CREATE TABLE {_KEYED} {_KEYED_COLUMNS_SQLITE}",
+    f"""INSERT INTO {_KEYED}(piece, {_KEYS}, case_id)
+          SELECT p.piece, c.status, c.priority, c.last_name_key, c.first_name_key, p.case_id
+          FROM {PIECE_TABLE} AS p JOIN case_file AS c ON c.id = p.case_id
+          ORDER BY p.piece, c.status, c.priority DESC, c.last_name_key, c.first_name_key, p.case_id""",
+    "DROP TRIGGER IF EXISTS case_name_piece_insert",
+    "DROP TRIGGER IF EXISTS case_name_piece_update",
+    "DROP TRIGGER IF EXISTS case_name_piece_delete",
+    f"DROP TABLE {PIECE_TABLE}",
+    f"ALTER TABLE {_KEYED} RENAME TO {PIECE_TABLE}",
+    SQLITE_KEYED_INSERT_TRIGGER,
+    f"""CREATE TRIGGER case_name_piece_update AFTER UPDATE OF id, name_key, {_KEYS} ON case_file BEGIN
+          {_SQLITE_KEYED_DELETE}; {_sqlite_keyed_insert("new")}; END""",
+    f"""CREATE TRIGGER case_name_piece_delete AFTER DELETE ON case_file BEGIN {_SQLITE_KEYED_DELETE}; END""",
+    f"ANALYZE {PIECE_TABLE}",
+)
+POSTGRES_KEYED_DDL = (
+    f"""CREATE TABLE {_KEYED} (piece varchar(3) NOT NULL, status varchar(20) NOT NULL, priority boolean NOT NULL,
+          last_name_key varchar(400) NOT NULL, first_name_key varchar(400) NOT NULL, case_id integer NOT NULL)""",
+    f"""INSERT INTO {_KEYED}(piece, {_KEYS}, case_id)
+          SELECT p.piece, c.status, c.priority, c.last_name_key, c.first_name_key, p.case_id
+          FROM {PIECE_TABLE} AS p JOIN case_file AS c ON c.id = p.case_id
+          ORDER BY p.piece, c.status, c.priority DESC, c.last_name_key, c.first_name_key, p.case_id""",
+    "DROP TRIGGER IF EXISTS case_name_piece_keep ON case_file",
+    f"DROP TABLE {PIECE_TABLE}",
+    f"ALTER TABLE {_KEYED} RENAME TO {PIECE_TABLE}",
+    f"CREATE UNIQUE INDEX ix_case_name_piece_order ON {PIECE_TABLE} ({_KEYED_ORDER})",
+    f"""CREATE OR REPLACE FUNCTION case_name_piece_keep() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          IF TG_OP IN ('UPDATE', 'DELETE') THEN
+            DELETE FROM {PIECE_TABLE} WHERE piece IN (SELECT case_name_pieces(OLD.name_key))
+              AND status = OLD.status AND priority = OLD.priority AND last_name_key = OLD.last_name_key
+              AND first_name_key = OLD.first_name_key AND case_id = OLD.id;
+          END IF;
+          IF TG_OP IN ('INSERT', 'UPDATE') THEN
+            INSERT INTO {PIECE_TABLE}(piece, {_KEYS}, case_id)
+              SELECT p, NEW.status, NEW.priority, NEW.last_name_key, NEW.first_name_key, NEW.id
+              FROM case_name_pieces(NEW.name_key) AS p ON CONFLICT DO NOTHING;
+          END IF;
+          RETURN NULL;
+        END $$""",
+    f"""CREATE TRIGGER case_name_piece_keep AFTER INSERT OR DELETE OR UPDATE OF id, name_key, {_KEYS} ON case_file
+          FOR EACH ROW EXECUTE FUNCTION case_name_piece_keep()""",
+    f"ANALYZE {PIECE_TABLE}",
+)
+
+
+def has_keyed_pieces(connection) -> bool:
+    """Whether the piece table carries the list's keys (revision 0015)."""
+    if connection.dialect.name == "sqlite":
+        columns = {row[1] for row in connection.exec_driver_sql(f"PRAGMA table_info({PIECE_TABLE})")}
+    else:
+        columns = set(connection.exec_driver_sql(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = %(t)s", {"t": PIECE_TABLE}).scalars())
+    return "status" in columns
+
+
+def create_list_keys(connection) -> None:
+    """Revision 0015: case_list_key, and the list's keys beside each piece."""
+    sqlite = connection.dialect.name == "sqlite"
+    for statement in (SQLITE_LIST_DDL + SQLITE_KEYED_DDL) if sqlite else (POSTGRES_LIST_DDL + POSTGRES_KEYED_DDL):
+        connection.exec_driver_sql(statement)
+
+
+def drop_list_keys(connection) -> None:
+    """Back to revision 0014: no case_list_key, the pieces as 0014 made them."""
+    sqlite = connection.dialect.name == "sqlite"
+    for statement in SQLITE_LIST_DROP if sqlite else POSTGRES_LIST_DROP:
+        connection.exec_driver_sql(statement)
+    drop_piece_index(connection)  # its index and (PostgreSQL) the trigger's function with it
+    create_piece_index(connection)
+
+
+def has_list_keys(connection) -> bool:
+    if connection.dialect.name == "sqlite":
+        found = connection.exec_driver_sql(
+            "SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", (LIST_TABLE,)).first()
+    else:
+        found = connection.exec_driver_sql("SELECT to_regclass(%(t)s)", {"t": LIST_TABLE}).scalar()
+    return bool(found)
 
 
 def fts_available(connection) -> bool:
