@@ -3,7 +3,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Optional
 
-from sqlalchemy import ForeignKey, Index, String, Text, false
+from sqlalchemy import ForeignKey, Index, String, Text, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base, Id, Timestamps, Versioned
@@ -114,8 +114,10 @@ class Service(Versioned, Timestamps, Base):
         Index("ix_service_case_date", "case_id", "date"),
         Index("ix_service_date", "date", "case_id"),
         Index("ix_service_staff_date", "staff_id", "date"),
-        # The few abuse concerns of the last months, without reading every service of them.
-        Index("ix_service_abuse", "abuse_concern", "date"),
+        # The few abuse concerns (0.4% of services), by date: an index of them alone, whose size
+        # tells SQLite's planner how few they are (revision 0016).
+        Index("ix_service_abuse_only", "date", sqlite_where=text("abuse_concern = 1"),
+              postgresql_where=text("abuse_concern")),
     )
 
 

@@ -29,9 +29,11 @@ _NUMBERS = itertools.count(1)  # Behzisti file numbers: unique across hypothesis
 KEYS = ("status", "priority", "last_name_key", "first_name_key")
 
 
-def test_0015_is_the_single_head():
-    assert head_revision() == "0015"
-    assert script_directory().get_heads() == ["0015"]
+def test_0015_is_in_the_single_line_of_revisions():
+    # 0016 (the abuse concerns' index) follows it: tests/storage/test_migration_0016.py asserts the head
+    assert len(script_directory().get_heads()) == 1
+    assert script_directory().get_revision("0016").down_revision == "0015"
+    assert "0015" in {r.revision for r in script_directory().walk_revisions("base", head_revision())}
 
 
 # -- the copies equal case_file -------------------------------------------------------------------

@@ -61,7 +61,8 @@ def _has_table(db: Database, name: str) -> bool:
 def test_0014_is_in_the_single_line_of_revisions():
     # 0015 (case_list_key) follows it: tests/storage/test_list_keys.py asserts the head
     assert len(script_directory().get_heads()) == 1
-    assert script_directory().get_revision(head_revision()).down_revision == "0014"
+    assert script_directory().get_revision("0015").down_revision == "0014"
+    assert "0014" in {r.revision for r in script_directory().walk_revisions("base", head_revision())}
 
 
 @pytest.fixture
