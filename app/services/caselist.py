@@ -14,7 +14,8 @@ from sqlalchemy.sql.operators import custom_op
 
 from app.models import CaseFile, Staff
 from app.domain.enums import CaseStatus, LivingArrangement
-from app.persian import age_in_years, half_year_bounds, half_year_of, normalize_identifier, normalize_text, search_key
+from app.domain.search_text import like_pattern, read_search
+from app.persian import age_in_years, half_year_bounds, half_year_of
 from app.services.context import ServiceContext
 from app.services.permissions import case_scope
 from app.services.views import CaseRow
@@ -22,8 +23,6 @@ from app.storage.search import keyed_piece, list_key, max_piece, name_match_stat
 from app.services.policy import Action, Kind, rule
 
 SORTS = ("name", "behzisti_file_number", "clinic_file_number", "received_on", "next_follow_up")
-_IDENTIFIER_CHARS = set("0123456789-/")
-MAX_SEARCH_CHARS = 200
 MIN_TRIGRAM = 3  # pg_trgm's bitmap narrows by a fragment this long
 # Name matches past which a count reads the status index instead of each match (a scan of the few
 # thousand closed and returned files), and a page walks the list's own order until it is full
@@ -50,11 +49,6 @@ class CaseQuery:
         return replace(self, text=text)
 
 
-def _is_number(ident: str) -> bool:
-    """Digits (with - or /): a national code or a file number, not a name."""
-    return bool(ident) and set(ident) <= _IDENTIFIER_CHARS and any(ch.isdigit() for ch in ident)
-
-
 def review_overdue_clause(today: dt.date):
     current_start, prev_start = _overdue_bounds(today)
     return and_(CaseFile.received_on < current_start,
@@ -72,11 +66,6 @@ def review_overdue_clause(today: dt.date):
 
 _STATEMENTS: dict[tuple, Any] = {}
 _MAX_STATEMENTS = 2048
-
-
-def _like(fragment: str) -> str:
-    escaped = fragment.replace("/", "//").replace("%", "/%").replace("_", "/_")
-    return f"%{escaped}%"
 
 
 @dataclass
@@ -173,12 +162,11 @@ def _search(ctx: ServiceContext, q: CaseQuery) -> _Search:
     filters = (who, q.status and CaseStatus(q.status).value, bool(q.social_worker_id), bool(q.contract_id),
                bool(q.living_arrangement), q.priority_only, q.review_overdue, q.sort, q.descending)
     dialect = ctx.db.dialect
-    text = (q.text or "")[:MAX_SEARCH_CHARS]
-    ident = normalize_identifier(text)
-    tokens = [k for k in (search_key(t) for t in normalize_text(text).split()) if k] if ident else []
-    if ident and _is_number(ident):
-        params.update(ident=ident, ident_end=ident + "\uffff")
+    wanted = read_search(q.text)
+    if wanted.number:
+        params.update(ident=wanted.number, ident_end=wanted.number + "\uffff")
         return _Search(q, ctx, (dialect, "number", filters), params, "number")
+    tokens = list(wanted.fragments)
     if not tokens:
         return _Search(q, ctx, (dialect, "", filters), params, "")
     # Up to max_piece letters: the piece table (revision 0014), else a LIKE; longer: SQLite's
@@ -198,12 +186,12 @@ def _search(ctx: ServiceContext, q: CaseQuery) -> _Search:
     if indexed_long:
         params["m"] = " ".join(phrase(f) for f in indexed_long)
     params.update({f"p{i}": fragment for i, fragment in enumerate(short_pieces)})
-    params.update({f"l{i}": _like(t) for i, t in enumerate(letters)})
+    params.update({f"l{i}": like_pattern(t) for i, t in enumerate(letters)})
     kind = "name" if (indexed_long or short_pieces) else "scan"
     n_tokens = 0
     if dialect != "sqlite" and ctx.db.has_list_keys:
         n_tokens = len(tokens)
-        params.update({f"k{i}": _like(t) for i, t in enumerate(tokens)})
+        params.update({f"k{i}": like_pattern(t) for i, t in enumerate(tokens)})
     return _Search(q, ctx, (dialect, kind, bool(indexed_long), len(short_pieces), len(letters), n_tokens, filters),
                    params, kind, n_short=len(short_pieces), n_letters=len(letters), has_long=bool(indexed_long),
                    n_tokens=n_tokens)
