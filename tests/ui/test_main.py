@@ -18,6 +18,20 @@ from tests.conftest import NOW, PASSWORD
 from tests.ui.screens import answers  # noqa: F401 — fixture
 
 
+def _backups_born_stopped(monkeypatch) -> None:
+    """Backup child processes started from now on are stopped (SIGSTOP) the moment they exist:
+    a long backup, whatever the machine's speed. A SIGSTOP sent later could come after a small
+    test folder's backup was already over."""
+    from multiprocessing.context import SpawnProcess
+
+    real_start = SpawnProcess.start
+
+    def start_stopped(process):
+        real_start(process)
+        os.kill(process.pid, signal.SIGSTOP)
+    monkeypatch.setattr(SpawnProcess, "start", start_stopped)
+
+
 @pytest.fixture
 def program(qapp, data_dir):
     program = Program(qapp, data_dir, clock=lambda: NOW)
@@ -143,6 +157,7 @@ def test_the_exit_backup_can_be_skipped_and_leaves_nothing_behind(program, qtbot
     qtbot.waitUntil(lambda: program.db is not None, timeout=15000)
     program.start_backup.wait()
     before = backups(data_dir)
+    _backups_born_stopped(monkeypatch)
     pressed = []
 
     def press_skip():
@@ -154,7 +169,6 @@ def test_the_exit_backup_can_be_skipped_and_leaves_nothing_behind(program, qtbot
         if dialog is None or not children:
             QTimer.singleShot(10, press_skip)
             return
-        os.kill(children[0].pid, signal.SIGSTOP)
         button = dialog.findChild(QPushButton)
         pressed.append(button.text())
         button.click()
@@ -171,16 +185,16 @@ def test_the_exit_backup_can_be_skipped_and_leaves_nothing_behind(program, qtbot
 
 @pytest.mark.skipif(sys.platform != "linux", reason="POSIX signals")
 def test_the_start_backup_is_made_by_a_child_process_while_the_window_keeps_turning(program, qtbot, manager,
-                                                                                    data_dir):
+                                                                                    data_dir, monkeypatch):
     """Started exactly as the program starts it. Stopped with SIGSTOP, the child makes no
     progress, yet the GUI thread's timer keeps ticking: the work is not in this process."""
     from PySide6.QtCore import QTimer
 
+    _backups_born_stopped(monkeypatch)
     program.start()
     qtbot.waitUntil(lambda: program.start_backup is not None and bool(multiprocessing.active_children()),
                     timeout=15000)
     child = multiprocessing.active_children()[0]
-    os.kill(child.pid, signal.SIGSTOP)
     try:
         assert child.pid != os.getpid() and child.name == "parvandeh-backup"
         ticks = []
@@ -206,11 +220,11 @@ def test_closing_the_program_during_the_start_backup_can_skip_it_and_leaves_noth
     from app.storage.backup import BackupCancelled
     from app.ui.machinery import main as ui_main
     monkeypatch.setattr(ui_main, "WAIT_DIALOG_DELAY_MS", 0)
+    _backups_born_stopped(monkeypatch)  # a long start backup, still going when the person leaves
     program.start()
     qtbot.waitUntil(lambda: program.start_backup is not None and bool(multiprocessing.active_children()),
                     timeout=15000)
     child = multiprocessing.active_children()[0]
-    os.kill(child.pid, signal.SIGSTOP)  # a long start backup, still going when the person leaves
     pressed = []
 
     def press_skip():
