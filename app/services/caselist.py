@@ -521,7 +521,8 @@ def _list_page(conn, s: _Search, offset: int, limit: int, today: dt.date) -> lis
                 .outerjoin(_WORKER, _WORKER.id == CaseFile.social_worker_id)
                 .order_by(*_order(s.q)))
     params = {**s.params, "off": max(0, offset), "lim": max(0, min(limit, MAX_PAGE))}
-    return [_row_of(*columns, today=today) for columns in conn.execute(s.stmt(f"page {variant}", build), params)]
+    # .all(): the driver hands over the page in one call (iterating fetched it a row at a time).
+    return [_row_of(*columns, today=today) for columns in conn.execute(s.stmt(f"page {variant}", build), params).all()]
 
 
 def _row_of(id, behzisti_file_number, clinic_file_number, first_name, last_name, father_name, national_code,
