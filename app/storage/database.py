@@ -60,9 +60,10 @@ PING_AFTER_IDLE_S = 1.0
 def _server_engine(url: str) -> Engine:
     engine = create_engine(url)
 
+    @event.listens_for(engine.pool, "connect")
     @event.listens_for(engine.pool, "checkin")
     def _handed_back(_dbapi_conn, record):
-        record.info["handed_back"] = time.monotonic()
+        record.info["handed_back"] = time.monotonic()  # a connection just made needs no ping either
 
     @event.listens_for(engine.pool, "checkout")
     def _ping_if_idle(dbapi_conn, record, _proxy):
